@@ -1,0 +1,39 @@
+/** A package reference in a config file: which module, with which options. */
+export interface PackageRef {
+  /** npm package name (e.g. "@moe-router/layer-keyword") or a path to a module. */
+  readonly package: string;
+  readonly options?: Record<string, unknown>;
+}
+
+/** One layer entry in a config file. */
+export interface LayerEntry extends PackageRef {
+  /** Confidence the layer must reach to decide, in [0,1]. */
+  readonly threshold: number;
+  readonly timeoutMs?: number;
+  /** Set false to keep the entry but skip the layer. */
+  readonly enabled?: boolean;
+}
+
+/** Tracking settings. */
+export interface TrackingConfig {
+  /** "jsonl:<path>", a path ending in .jsonl, or "postgres://..." URL. */
+  readonly store?: string;
+  readonly enabled?: boolean;
+}
+
+/** The whole config file (JSON or YAML). */
+export interface RouterConfig {
+  readonly experts?: readonly string[];
+  readonly fallback?: { readonly expert?: string; readonly ambiguityMargin?: number };
+  readonly embedder?: PackageRef;
+  readonly layers: readonly LayerEntry[];
+  readonly tracking?: TrackingConfig;
+  /** Tuned thresholds file read at start-up (written by `moe-router tune`). */
+  readonly thresholdsFile?: string;
+  /** Where layers persist state. Default ".moe-router". */
+  readonly dataDir?: string;
+  readonly shadowShare?: number;
+  readonly experiment?: { readonly name: string; readonly share: number; readonly candidateThresholds: Record<string, number> };
+  readonly maxDescriptionLength?: number;
+  readonly layerTimeoutMs?: number;
+}

@@ -1,0 +1,16 @@
+/**
+ * @moe-router/core: the contract, the cascade runner, fallback and clarification,
+ * A/B assignment, config validation and typed errors. Knows no layer.
+ */
+export type {
+  AttemptError, CascadeObserver, Clarification, Decision, Embedder, LabelledExample, Layer,
+  LayerAttempt, LayerCapabilities, LayerContext, LayerFactory, LayerStartEvent, LayerVerdictEvent,
+  RouteStartEvent, RoutingTask, Verdict,
+} from "./types.js";
+export { createCascade, type Cascade, type CascadeStats } from "./cascade.js";
+export { validateCascadeOptions, isUnitInterval, type CascadeLayer, type CascadeOptions, type FallbackConfig } from "./config.js";
+export { ErrorCode, MoeRouterError, isMoeRouterError, toAttemptError, type ErrorCodeValue, type MoeRouterErrorOptions } from "./errors.js";
+export { assignVariant, sampled, type ExperimentConfig, type Variant } from "./experiment.js";
+export type { EmbedderModule, LayerEnvironment, LayerModule } from "./modules.js";
+export { lookupLayer, type LookupLayerOptions } from "./reference-layer.js";
+export { checkVerdict } from "./internal/verdict.js";

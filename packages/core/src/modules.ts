@@ -1,0 +1,24 @@
+import type { Embedder, Layer } from "./types.js";
+
+/** What the host (CLI, service) gives a layer built from a config file. */
+export interface LayerEnvironment {
+  /** The embedder named in the config, for layers that need vectors. */
+  readonly embedder?: Embedder;
+  /** A directory where the layer may persist state (exemplar vectors, index, weights). */
+  readonly dataDir: string;
+  /** Experts the cascade declares, when it does. */
+  readonly experts?: readonly string[];
+}
+
+/**
+ * The shape a layer package exports so a config file can name it by package:
+ * `{ "package": "@moe-router/layer-keyword", "options": {...}, "threshold": 0.85 }`.
+ */
+export interface LayerModule {
+  createLayer(options: unknown, environment: LayerEnvironment): Layer | Promise<Layer>;
+}
+
+/** The shape an embedder package exports so a config file can name it by package. */
+export interface EmbedderModule {
+  createEmbedder(options: unknown, environment: { readonly dataDir: string }): Embedder | Promise<Embedder>;
+}

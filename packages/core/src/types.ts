@@ -1,0 +1,174 @@
+/**
+ * The moe-router contract: what a task, a layer, a verdict and a decision are.
+ * Everything here is public and kept stable; see README "Compatibility".
+ */
+
+/** A unit of work to route to an expert. */
+export interface RoutingTask {
+  /** Caller's id for the task; also the key for deterministic A/B assignment. */
+  readonly id?: string;
+  /** Natural-language description, e.g. "Fix authentication bug in login system". */
+  readonly description: string;
+  /** Free-form metadata (priority, source, ...), carried into the decision record. */
+  readonly metadata?: Readonly<Record<string, unknown>>;
+}
+
+/** What one layer says about one task. */
+export interface Verdict {
+  /** The expert this layer would route to. */
+  readonly expert: string;
+  /** In [0,1]; meant as the probability that `expert` is right. */
+  readonly confidence: number;
+  /** Optional distribution over experts (values in [0,1]). */
+  readonly probabilities?: Readonly<Record<string, number>>;
+  /** Layer-specific evidence: rule used, matched keywords, neighbours, ... */
+  readonly details?: Readonly<Record<string, unknown>>;
+}
+
+/** Per-call context the cascade hands to a layer. */
+export interface LayerContext {
+  /** Aborted when the layer's time budget is spent; async layers should stop work. */
+  readonly signal?: AbortSignal;
+  /** Experts the cascade knows, when declared. Layers may use it to restrict answers. */
+  readonly experts?: readonly string[];
+  /** Event id of the decision in progress. */
+  readonly eventId: string;
+}
+
+/** A labelled example: a task text and the expert that was right for it. */
+export interface LabelledExample {
+  readonly text: string;
+  readonly expert: string;
+  /** Where the label came from. */
+  readonly source?: "outcome" | "dataset" | "manual" | "document";
+  /** Relative weight (default 1). */
+  readonly weight?: number;
+}
+
+/**
+ * Optional abilities a layer declares. The conformance kit reads this manifest
+ * to decide which groups of checks to run (like abstract-level's `supports`).
+ */
+export interface LayerCapabilities {
+  /** `learn()` absorbs labelled examples and can change later verdicts. */
+  readonly learn?: boolean;
+  /** Same task -> same verdict (given no learning in between). */
+  readonly deterministic?: boolean;
+  /** `route()` may return a Promise. Sync layers keep the hot path promise-free. */
+  readonly async?: boolean;
+  /** The layer persists state (exemplars, index, weights) across restarts. */
+  readonly persistence?: boolean;
+  /** Experts this layer can answer with; empty/absent = open set. */
+  readonly experts?: readonly string[];
+}
+
+/** A routing layer: the plugin contract. Create one with a factory function. */
+export interface Layer {
+  /** Unique within a cascade: "keyword", "semantic", ... */
+  readonly name: string;
+  /** Optional abilities; absent means all false. */
+  readonly capabilities?: LayerCapabilities;
+  /** Gives a verdict for the task. Must not mutate the task. */
+  route(task: RoutingTask, context: LayerContext): Verdict | Promise<Verdict>;
+  /** Absorbs labelled examples (e.g. corrected outcomes). */
+  learn?(examples: readonly LabelledExample[]): void | Promise<void>;
+  /** Releases resources (files, connections, models). */
+  close?(): void | Promise<void>;
+}
+
+/** A factory that authors export: options in, layer out. */
+export type LayerFactory<Options = unknown> = (options: Options) => Layer;
+
+/** Turns texts into vectors. Implemented in @moe-router/embeddings and friends. */
+export interface Embedder {
+  /** Stable id of model + settings; persisted vectors are keyed by it. */
+  readonly id: string;
+  /** Vector length. */
+  readonly dimension: number;
+  /** Embeds a batch; vectors are L2-normalised unless the embedder documents otherwise. */
+  embed(texts: readonly string[]): Float32Array[] | Promise<Float32Array[]>;
+  close?(): void | Promise<void>;
+}
+
+/** A coded error as recorded on an attempt (serialisable). */
+export interface AttemptError {
+  readonly code: string;
+  readonly message: string;
+}
+
+/** One layer's attempt within a decision. */
+export interface LayerAttempt {
+  readonly layer: string;
+  /** Absent when the layer errored. */
+  readonly expert?: string;
+  readonly confidence?: number;
+  readonly probabilities?: Readonly<Record<string, number>>;
+  readonly threshold: number;
+  /** True for the attempt that decided the route. */
+  readonly accepted: boolean;
+  readonly latencyMs: number;
+  readonly error?: AttemptError;
+  readonly details?: Readonly<Record<string, unknown>>;
+  /** True when the layer ran only for shadow logging (after the route was decided). */
+  readonly shadow?: boolean;
+}
+
+/** Why the clarification fallback answered, and whom to ask about. */
+export interface Clarification {
+  readonly reason: "low_confidence_cascade" | "ambiguous" | "all_layers_failed" | "no_layers";
+  /** The two best candidates, when they are within the ambiguity margin. */
+  readonly candidates?: readonly string[];
+  /** A question a platform can show the user. */
+  readonly question?: string;
+}
+
+/** The cascade's answer for one task. */
+export interface Decision {
+  readonly eventId: string;
+  readonly timestamp: string;
+  readonly task: RoutingTask;
+  readonly expert: string;
+  /** Name of the deciding layer, or "clarification". */
+  readonly layer: string;
+  readonly confidence: number;
+  readonly probabilities?: Readonly<Record<string, number>>;
+  readonly attempts: readonly LayerAttempt[];
+  readonly clarification?: Clarification;
+  /** A/B assignment, when an experiment runs. */
+  readonly experiment?: { readonly name: string; readonly variant: "control" | "candidate" };
+  /** Thresholds in force for this decision, by layer name. */
+  readonly thresholds: Readonly<Record<string, number>>;
+  /** True when every layer ran for logging (shadow sampling). */
+  readonly shadow?: boolean;
+  readonly latencyMs: number;
+}
+
+/** Event passed to observers when a route starts. */
+export interface RouteStartEvent {
+  readonly eventId: string;
+  readonly task: RoutingTask;
+  readonly timestamp: string;
+}
+
+/** Event passed to observers when a layer starts. */
+export interface LayerStartEvent {
+  readonly eventId: string;
+  readonly layer: string;
+}
+
+/** Event passed to observers when a layer has answered (or failed). */
+export interface LayerVerdictEvent {
+  readonly eventId: string;
+  readonly attempt: LayerAttempt;
+}
+
+/**
+ * Hooks on the cascade. The tracker implements this; so can OpenTelemetry or tests.
+ * Hooks are called synchronously; an observer that throws is counted, never fatal.
+ */
+export interface CascadeObserver {
+  onRouteStart?(event: RouteStartEvent): void;
+  onLayerStart?(event: LayerStartEvent): void;
+  onLayerVerdict?(event: LayerVerdictEvent): void;
+  onDecision?(decision: Decision): void;
+}
