@@ -14,3 +14,5 @@ export { assignVariant, sampled, type ExperimentConfig, type Variant } from "./e
 export type { EmbedderModule, LayerEnvironment, LayerModule } from "./modules.js";
 export { lookupLayer, type LookupLayerOptions } from "./reference-layer.js";
 export { checkVerdict } from "./internal/verdict.js";
+export { cosine, dot, norm, normalise, softmax } from "./vectors.js";
+export { applyPlatt, expectedCalibrationError, fitPlatt, fitTemperature, type PlattScaler } from "./calibration.js";
