@@ -1,0 +1,28 @@
+import { existsSync, readdirSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import { repoRoot } from "./workspace.js";
+
+/** Bump kinds, weakest first. */
+export const BUMPS = ["patch", "minor", "major"] as const;
+/** A semver bump kind. */
+export type Bump = (typeof BUMPS)[number];
+
+/** Pending changesets: the strongest bump asked for each package. */
+export function pendingBumps(root = repoRoot): Map<string, Bump> {
+  const dir = join(root, ".changeset");
+  const bumps = new Map<string, Bump>();
+  if (!existsSync(dir)) return bumps;
+  for (const file of readdirSync(dir)) {
+    if (!file.endsWith(".md") || file === "README.md") continue;
+    const front = /^---\n([\s\S]*?)\n---/.exec(readFileSync(join(dir, file), "utf8"));
+    if (!front) continue;
+    for (const line of front[1]!.split("\n")) {
+      const match = /^\s*["']?([^"':]+)["']?\s*:\s*(patch|minor|major)\s*$/.exec(line);
+      if (!match) continue;
+      const [, name, bump] = match as unknown as [string, string, Bump];
+      const seen = bumps.get(name);
+      if (!seen || BUMPS.indexOf(bump) > BUMPS.indexOf(seen)) bumps.set(name, bump);
+    }
+  }
+  return bumps;
+}

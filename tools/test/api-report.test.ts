@@ -1,0 +1,63 @@
+import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { Project } from "ts-morph";
+import { describe, expect, it } from "vitest";
+import { collectApi, diffReports, renderReport } from "../api-report/report.js";
+import { updateReports } from "../api-report/bin.js";
+import type { WorkspacePackage } from "../checks/workspace.js";
+
+function fakePackage(source: string): WorkspacePackage {
+  const dir = mkdtempSync(join(tmpdir(), "moe-api-"));
+  mkdirSync(join(dir, "src"));
+  writeFileSync(join(dir, "src/index.ts"), source);
+  const manifest = { name: "@moe-router/demo", exports: { ".": { "moe-router-source": "./src/index.ts", types: "./dist/index.d.ts" }, "./package.json": "./package.json" } };
+  return { folder: "demo", dir, name: manifest.name, manifest };
+}
+
+function report(source: string): string {
+  const pkg = fakePackage(source);
+  return renderReport(pkg, collectApi(pkg, new Project({ skipAddingFilesFromTsConfig: true })));
+}
+
+describe("API report", () => {
+  const v1 = report([
+    "/** Doc comments do not count. */",
+    "export function route(task: string, limit?: number): boolean { return task.length > (limit ?? 0); }",
+    "export interface Options { readonly threshold: number }",
+    "export const VERSION = 1 as const;",
+    "export class Store { private secret = 1; constructor(readonly path: string) {} read(id: string): string { return id; } }",
+  ].join("\n"));
+
+  it("lists functions, interfaces, constants and public class members, without private ones or docs", () => {
+    expect(v1).toContain("`route` (function): `function route(task: string, limit?: number): boolean`");
+    expect(v1).toContain("`Options` (interface)");
+    expect(v1).toContain("`VERSION` (const): `const VERSION: 1`");
+    expect(v1).toMatch(/`Store` \(class\): `class Store \{ constructor\(readonly path: string\); read\(id: string\): string \}`/);
+    expect(v1).not.toContain("secret");
+    expect(v1).not.toContain("Doc comments");
+  });
+
+  it("classifies additions as compatible and removals or signature changes as breaking", () => {
+    const added = report([
+      "export function route(task: string, limit?: number): boolean { return task.length > (limit ?? 0); }",
+      "export interface Options { readonly threshold: number }",
+      "export const VERSION = 1 as const;",
+      "export class Store { private secret = 1; constructor(readonly path: string) {} read(id: string): string { return id; } }",
+      "export function extra(): void {}",
+    ].join("\n"));
+    expect(diffReports(v1, added)).toEqual({ added: [".:extra:function"], removed: [], changed: [] });
+    const broken = report([
+      "export function route(task: string, limit: number): boolean { return task.length > limit; }",
+      "export interface Options { readonly threshold: number }",
+      "export class Store { constructor(readonly path: string) {} read(id: string): string { return id; } }",
+    ].join("\n"));
+    const diff = diffReports(v1, broken);
+    expect(diff.removed).toEqual([".:VERSION:const"]);
+    expect(diff.changed).toEqual([".:route:function"]);
+  });
+
+  it("checked-in reports of this repository are up to date", () => {
+    expect(updateReports({ check: true })).toEqual([]);
+  });
+});

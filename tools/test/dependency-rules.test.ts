@@ -1,0 +1,63 @@
+import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { dirname, join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { checkDependencyRules } from "../checks/dependency-rules.js";
+
+function workspace(files: Record<string, string>): string {
+  const root = mkdtempSync(join(tmpdir(), "moe-rules-"));
+  writeFileSync(join(root, "package.json"), JSON.stringify({ devDependencies: { vitest: "4.1.12" } }));
+  for (const [path, text] of Object.entries(files)) {
+    mkdirSync(dirname(join(root, path)), { recursive: true });
+    writeFileSync(join(root, path), text);
+  }
+  return root;
+}
+
+const manifest = (name: string, extra: Record<string, unknown> = {}) => JSON.stringify({ name: `@moe-router/${name}`, peerDependencies: { "@moe-router/core": "^0.1.0" }, ...extra });
+
+describe("dependency rules", () => {
+  it("accepts a layer that imports only core's public entry", () => {
+    const root = workspace({
+      "packages/core/package.json": JSON.stringify({ name: "@moe-router/core" }),
+      "packages/core/src/index.ts": "export const x = 1;\n",
+      "packages/layer-a/package.json": manifest("layer-a"),
+      "packages/layer-a/src/index.ts": 'import { x } from "@moe-router/core";\nimport { y } from "./internal/y.js";\nexport const z = x + y;\n',
+      "packages/layer-a/src/internal/y.ts": "export const y = 2;\n",
+      "packages/layer-a/test/a.test.ts": 'import { it } from "vitest";\nit("a", () => {});\n',
+    });
+    expect(checkDependencyRules(root)).toEqual([]);
+  });
+
+  it("reports sibling-layer imports, deep imports, heavy and undeclared dependencies", () => {
+    const root = workspace({
+      "packages/core/package.json": JSON.stringify({ name: "@moe-router/core" }),
+      "packages/layer-a/package.json": manifest("layer-a"),
+      "packages/layer-a/src/index.ts": [
+        'import { b } from "@moe-router/layer-b";',
+        'import { c } from "@moe-router/core/src/cascade.js";',
+        'import * as ort from "onnxruntime-node";',
+        'import { d } from "../../layer-b/src/index.js";',
+        'import lodash from "lodash";',
+        "export const all = [b, c, ort, d, lodash];",
+      ].join("\n"),
+      "packages/layer-b/package.json": manifest("layer-b"),
+      "packages/layer-b/src/index.ts": "export const b = 1;\n",
+    });
+    const rules = checkDependencyRules(root).map((v) => `${v.line}:${v.rule}`);
+    expect(rules).toEqual(expect.arrayContaining(["1:layer-imports-core-only", "2:no-deep-imports", "3:heavy-dependencies", "4:no-deep-imports", "5:declared-dependencies"]));
+  });
+
+  it("forbids core from importing anything of ours", () => {
+    const root = workspace({
+      "packages/core/package.json": JSON.stringify({ name: "@moe-router/core", dependencies: { "@moe-router/layer-a": "0.1.0" } }),
+      "packages/core/src/index.ts": 'export { a } from "@moe-router/layer-a";\n',
+      "packages/layer-a/package.json": manifest("layer-a"),
+    });
+    expect(checkDependencyRules(root)).toEqual([expect.objectContaining({ rule: "layer-imports-core-only", file: "packages/core/src/index.ts" })]);
+  });
+
+  it("holds for this repository", () => {
+    expect(checkDependencyRules()).toEqual([]);
+  });
+});
