@@ -88,7 +88,8 @@ describe("moe-router route --config", () => {
       ].join("\n"),
     );
     const out = await route("Refund the duplicate invoice", ["--config", "router.yaml"], cwd);
-    expect(out).toMatchObject({ master: "billing-master", layer: "keyword", confidence: 0.9 });
+    expect(out).toMatchObject({ master: "billing-master", layer: "keyword" });
+    expect(out.confidence).toBeGreaterThanOrEqual(0.9);
   });
 
   it("reads a JSON config and honours its thresholds", async () => {
