@@ -1,12 +1,203 @@
-import { ErrorCode, MoeRouterError } from "@moe-router/core";
-import type { Command } from "../io.js";
+import { readFile } from "node:fs/promises";
+import { resolve } from "node:path";
+import { ErrorCode, MoeRouterError, type Embedder } from "@moe-router/core";
+import { defaultModelPath, resolveModelPath, saveHead, trainHead, type HeadKind, type TrainedHead, type TrainingExample } from "@moe-router/layer-neural";
+import { openStore } from "@moe-router/tracker";
+import { numberOption, parseCommandArgs } from "../args.js";
+import { loadRouterConfig } from "../config/load.js";
+import { importEmbedderModule } from "../config/modules.js";
+import type { RouterConfig } from "../config/types.js";
+import type { CliIO, Command } from "../io.js";
+import { progressBar } from "../progress.js";
 
-// Scaffold only: replaced by the issue that builds this command.
+const usage =
+  "moe-router train [--data FILE.jsonl] [--from-log] [--store SPEC] [--text-field text] [--label-field label] [--kind softmax|mlp] [--epochs N] [--class-weights balanced|none] [--seed N] [--out FILE] [--config FILE] [--json]";
+const NEURAL_PACKAGE = "@moe-router/layer-neural";
+/** The embedder used when the config names none: the same one `{ "package": "@moe-router/embeddings" }` gives. */
+const DEFAULT_EMBEDDER = "@moe-router/embeddings";
+const DEFAULT_STORE = ".moe-router/events.jsonl";
+const EMBED_BATCH = 256;
+
+/** A labelled text and where it came from. */
+interface LabelledText {
+  readonly text: string;
+  readonly label: string;
+}
+
+/**
+ * Rows of a JSONL dataset: those of split "train" when any row has one, else all rows
+ * (so a plain `{ text, label }` file works as it is).
+ */
+async function readDataset(path: string, textField: string, labelField: string): Promise<LabelledText[]> {
+  let content: string;
+  try {
+    content = await readFile(path, "utf8");
+  } catch (error) {
+    throw new MoeRouterError(ErrorCode.NOT_FOUND, `Cannot read dataset ${path}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}. Check the --data path.`, { cause: error });
+  }
+  const rows: Record<string, unknown>[] = [];
+  content.split("\n").forEach((line, index) => {
+    if (!line.trim()) return;
+    try {
+      rows.push(JSON.parse(line) as Record<string, unknown>);
+    } catch (error) {
+      throw new MoeRouterError(ErrorCode.INVALID_CONFIG, `${path}:${index + 1} is not valid JSON (${(error as Error).message}); the dataset must have one JSON object per line.`, { cause: error });
+    }
+  });
+  const chosen = rows.some((row) => row.split === "train") ? rows.filter((row) => row.split === "train") : rows;
+  return chosen.map((row, index) => {
+    const text = row[textField];
+    const label = row[labelField];
+    if (typeof text !== "string" || !text.trim() || typeof label !== "string" || !label) {
+      throw new MoeRouterError(ErrorCode.INVALID_CONFIG, `${path}: row ${index + 1} has no string "${textField}" and "${labelField}"; name the fields with --text-field / --label-field.`);
+    }
+    return { text, label };
+  });
+}
+
+/**
+ * Labelled tasks from the tracker: the corrected expert when the user corrected the
+ * route, else the chosen expert when the outcome says it was right. Decisions whose
+ * outcome says neither (no outcome, wrong without a correction) are skipped.
+ */
+async function readLog(spec: string, cwd: string): Promise<{ examples: LabelledText[]; skipped: number }> {
+  const store = await openStore(spec, { cwd });
+  const examples: LabelledText[] = [];
+  let skipped = 0;
+  try {
+    for await (const event of store.read()) {
+      const outcome = event.outcome;
+      const corrected = typeof outcome?.user_corrected_to === "string" && outcome.user_corrected_to ? outcome.user_corrected_to : undefined;
+      const label = corrected ?? (outcome?.was_correct_master === true ? event.selected_master : undefined);
+      if (label && event.task_description?.trim()) examples.push({ text: event.task_description, label });
+      else skipped++;
+    }
+  } finally {
+    await store.close();
+  }
+  return { examples, skipped };
+}
+
+/** Where the neural layer of this config loads its model. */
+function modelPathFor(config: RouterConfig, dataDir: string): string {
+  const entry = config.layers.find((layer) => layer.package === NEURAL_PACKAGE || layer.package.endsWith("/layer-neural"));
+  return entry ? resolveModelPath(entry.options as { modelPath?: string } | undefined, dataDir) : defaultModelPath(dataDir);
+}
+
+async function embedAll(embedder: Embedder, texts: readonly string[], io: CliIO): Promise<Float32Array[]> {
+  const bar = progressBar("embedding", texts.length, io.stderr, io.isTTY);
+  const vectors: Float32Array[] = [];
+  for (let start = 0; start < texts.length; start += EMBED_BATCH) {
+    vectors.push(...(await embedder.embed(texts.slice(start, start + EMBED_BATCH))));
+    // The last step is drawn by finish(); drawing it here too would print 100% twice.
+    if (vectors.length < texts.length) bar.update(vectors.length);
+  }
+  bar.finish();
+  return vectors;
+}
+
+const fixed = (value: number | undefined, digits = 3) => (value === undefined ? "n/a" : value.toFixed(digits));
+
+function summaryLines(head: TrainedHead, out: string, sources: string[]): string {
+  const m = head.metrics!;
+  const c = m.calibration;
+  const stop = m.stoppedEarly ? `stopped early after ${m.epochsRun}, kept epoch ${m.bestEpoch}` : `${m.epochsRun} epochs`;
+  return [
+    `Trained a ${head.kind} head on ${m.trainExamples} examples (${m.validationExamples} held out for validation), ${head.labels.length} labels, in ${(m.durationMs / 1000).toFixed(1)}s (${stop}).`,
+    `Accuracy: train ${fixed(m.trainAccuracy)}, validation ${fixed(m.validationAccuracy)}.`,
+    c
+      ? `Calibration: temperature ${c.temperature.toFixed(3)}; validation ECE ${fixed(c.eceBefore)} -> ${fixed(c.eceAfter)}, NLL ${fixed(c.nllBefore)} -> ${fixed(c.nllAfter)}.`
+      : "Calibration: none (a validation split needs at least 10 examples), temperature 1.",
+    `Sources: ${sources.join("; ")}.`,
+    `Saved to ${out} (embedder ${head.embedderId}).`,
+  ].join("\n");
+}
+
 const command: Command = {
-  summary: "(being built)",
-  usage: "moe-router train",
-  async run() {
-    throw new MoeRouterError(ErrorCode.NOT_FOUND, "The train command is not built yet.");
+  summary: "Train the neural layer's head from a labelled JSONL dataset and/or corrected outcomes in the tracker's log.",
+  usage,
+  async run(argv, io) {
+    const { values } = parseCommandArgs(
+      argv,
+      {
+        data: { type: "string" },
+        "from-log": { type: "boolean" },
+        store: { type: "string" },
+        "text-field": { type: "string" },
+        "label-field": { type: "string" },
+        kind: { type: "string" },
+        epochs: { type: "string" },
+        "class-weights": { type: "string" },
+        seed: { type: "string" },
+        out: { type: "string", short: "o" },
+        config: { type: "string", short: "c" },
+        json: { type: "boolean" },
+      },
+      usage,
+      false,
+    );
+    const fromLog = values["from-log"] === true || values.store !== undefined;
+    if (!values.data && !fromLog) {
+      throw new MoeRouterError(ErrorCode.INVALID_CONFIG, `Nothing to train on: give --data FILE.jsonl (rows { text, label }) and/or --from-log (corrected outcomes in the tracker's log). Usage: ${usage}`);
+    }
+    const kind = values.kind ?? "softmax";
+    if (kind !== "softmax" && kind !== "mlp") throw new MoeRouterError(ErrorCode.INVALID_CONFIG, `--kind must be "softmax" or "mlp"; got "${kind}".`);
+    const classWeights = values["class-weights"] ?? "none";
+    if (classWeights !== "balanced" && classWeights !== "none") throw new MoeRouterError(ErrorCode.INVALID_CONFIG, `--class-weights must be "balanced" or "none"; got "${classWeights}".`);
+    const epochs = numberOption(values.epochs, "--epochs", { min: 1, integer: true }) ?? 30;
+    const seed = numberOption(values.seed, "--seed", { min: 0, integer: true });
+
+    const { config } = await loadRouterConfig(values.config, io.cwd);
+    const dataDir = resolve(io.cwd, config.dataDir ?? ".moe-router");
+    const labelled: LabelledText[] = [];
+    const sources: string[] = [];
+    if (values.data) {
+      const path = resolve(io.cwd, values.data);
+      const rows = await readDataset(path, values["text-field"] ?? "text", values["label-field"] ?? "label");
+      labelled.push(...rows);
+      sources.push(`dataset ${path} (${rows.length} rows)`);
+    }
+    if (fromLog) {
+      const spec = values.store ?? config.tracking?.store ?? DEFAULT_STORE;
+      const log = await readLog(spec, io.cwd);
+      labelled.push(...log.examples);
+      sources.push(`log ${spec} (${log.examples.length} labelled outcomes, ${log.skipped} decisions without a usable outcome skipped)`);
+    }
+    if (labelled.length === 0) {
+      throw new MoeRouterError(ErrorCode.INSUFFICIENT_DATA, `No labelled examples found (${sources.join("; ")}). Record outcomes with \`moe-router outcome\` (was_correct_master or user_corrected_to) or give --data.`);
+    }
+
+    const embedderRef = config.embedder ?? { package: DEFAULT_EMBEDDER };
+    const embedder: Embedder = await (await importEmbedderModule(embedderRef.package, io.cwd)).createEmbedder(embedderRef.options ?? {}, { dataDir });
+    try {
+      const vectors = await embedAll(embedder, labelled.map((e) => e.text), io);
+      const examples: TrainingExample[] = labelled.map((e, i) => ({ vector: vectors[i]!, label: e.label, text: e.text }));
+      const bar = progressBar("training", epochs, io.stderr, io.isTTY);
+      const head = trainHead(examples, {
+        kind: kind as HeadKind,
+        epochs,
+        classWeights,
+        embedderId: embedder.id,
+        ...(seed !== undefined ? { seed } : {}),
+        onProgress: (epoch, m) => {
+          const note = `loss ${m.trainLoss.toFixed(3)}${m.validationAccuracy !== undefined ? ` val acc ${m.validationAccuracy.toFixed(3)}` : ""}`;
+          if (epoch < epochs) bar.update(epoch, note);
+        },
+      });
+      const last = head.metrics!.history.at(-1);
+      bar.finish(head.metrics!.stoppedEarly ? `stopped early at epoch ${head.metrics!.epochsRun}, kept ${head.metrics!.bestEpoch}` : last ? `loss ${last.trainLoss.toFixed(3)}` : undefined);
+      const out = values.out ? resolve(io.cwd, values.out) : modelPathFor(config, dataDir);
+      await saveHead(head, out);
+      if (values.json) {
+        const { history: _history, ...metrics } = head.metrics!;
+        io.stdout(`${JSON.stringify({ out, labels: head.labels, embedder: embedder.id, temperature: head.temperature, sources, ...metrics })}\n`);
+      } else {
+        io.stdout(`${summaryLines(head, out, sources)}\n`);
+      }
+      return 0;
+    } finally {
+      await embedder.close?.();
+    }
   },
 };
 

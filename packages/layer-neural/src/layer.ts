@@ -1,0 +1,133 @@
+import { ErrorCode, MoeRouterError, softmax, type LabelledExample, type Layer, type LayerContext, type RoutingTask, type Verdict } from "@moe-router/core";
+import type { NeuralLayerOptions, OnnxHead, TrainedHead } from "./types.js";
+import { Learner } from "./internal/learner.js";
+import { checkKind, checkKnownKeys, numberIn } from "./internal/options.js";
+import { buildVerdict, untrainedVerdict } from "./internal/verdict.js";
+import { onnxHead } from "./onnx.js";
+import { loadHeadSync, saveHead } from "./persist.js";
+
+const LAYER_KEYS = ["embedder", "model", "onnx", "name", "fallbackExpert", "kind", "learnEpochs", "learnBufferSize", "savePath"];
+
+function isThenable<T>(value: unknown): value is PromiseLike<T> {
+  return value !== null && typeof value === "object" && typeof (value as PromiseLike<T>).then === "function";
+}
+
+/** Refuses a head whose vectors are not this embedder's. */
+function checkHeadFits(head: TrainedHead | OnnxHead, embedder: NeuralLayerOptions["embedder"], where: string): void {
+  if (head.embedderId !== undefined && head.embedderId !== embedder.id) {
+    throw new MoeRouterError(ErrorCode.INVALID_CONFIG, `${where} was trained with embedder "${head.embedderId}" but the layer uses "${embedder.id}". Configure the same embedder, or retrain with \`moe-router train\`.`);
+  }
+  if (head.dimension !== undefined && head.dimension !== embedder.dimension) {
+    throw new MoeRouterError(ErrorCode.INVALID_CONFIG, `${where} takes vectors of length ${head.dimension} but embedder "${embedder.id}" gives ${embedder.dimension}. Retrain the head with this embedder (\`moe-router train\`).`);
+  }
+}
+
+/**
+ * The neural layer: embeds the task, runs a classifier head and answers with
+ * argmax softmax(logits / T), its probability as the confidence, the probabilities over
+ * all labels, and details { model_kind, model_version, top2_margin, runner_up }.
+ *
+ * Without a model it answers `fallbackExpert` with confidence 0 (so a cascade passes it
+ * by) until `learn()` has seen examples of two experts. With `onnx` it runs an exported
+ * head through onnxruntime-node (async, no `learn()`).
+ *
+ * @throws MoeRouterError INVALID_CONFIG for bad options or a head made for another
+ *   embedder; CORRUPT_FILE / NOT_FOUND for an unreadable model file.
+ * @example
+ * const layer = neuralLayer({ embedder: hashedEmbedder(), model: ".moe-router/neural/model.json" });
+ */
+export function neuralLayer(options: NeuralLayerOptions): Layer {
+  if (!options || typeof options !== "object") throw new MoeRouterError(ErrorCode.INVALID_CONFIG, "neuralLayer needs options: neuralLayer({ embedder, model? }).");
+  checkKnownKeys(options, LAYER_KEYS, "neuralLayer options");
+  const { embedder } = options;
+  if (!embedder || typeof embedder.embed !== "function" || typeof embedder.id !== "string" || !(embedder.dimension > 0)) {
+    throw new MoeRouterError(ErrorCode.INVALID_CONFIG, 'neuralLayer needs an "embedder" ({ id, dimension, embed }), e.g. hashedEmbedder() from @moe-router/embeddings.');
+  }
+  if (options.model !== undefined && options.onnx !== undefined) {
+    throw new MoeRouterError(ErrorCode.INVALID_CONFIG, 'Give neuralLayer either "model" (a TypeScript head) or "onnx" (an exported head), not both.');
+  }
+  const name = options.name ?? "neural";
+  if (typeof name !== "string" || !name) throw new MoeRouterError(ErrorCode.INVALID_CONFIG, '"name" must be a non-empty string.');
+  const fallbackExpert = options.fallbackExpert ?? "coordinator-master";
+  const kind = checkKind(options.kind);
+  const learnEpochs = numberIn(options.learnEpochs, "learnEpochs", 30, { min: 1, max: 10_000, integer: true });
+  const memory = numberIn(options.learnBufferSize, "learnBufferSize", 5_000, { min: 1, integer: true });
+
+  let head: TrainedHead | undefined;
+  if (typeof options.model === "string") head = loadHeadSync(options.model, { embedderId: embedder.id });
+  else if (options.model !== undefined) {
+    if (typeof options.model.predictProbabilities !== "function") throw new MoeRouterError(ErrorCode.INVALID_CONFIG, '"model" must be a trained head (from trainHead or loadHead) or the path of a model file.');
+    head = options.model;
+  }
+  if (head) checkHeadFits(head, embedder, "The model");
+  const savePath = options.savePath ?? (typeof options.model === "string" ? options.model : undefined);
+
+  let onnx: Promise<OnnxHead> | undefined;
+  const onnxOptions = options.onnx;
+  const loadOnnx = (): Promise<OnnxHead> => {
+    onnx ??= onnxHead(onnxOptions!).then((loaded) => {
+      checkHeadFits(loaded, embedder, onnxOptions!.path);
+      return loaded;
+    });
+    // A failed load is retried on the next route (the file may appear later).
+    onnx.catch(() => { onnx = undefined; });
+    return onnx;
+  };
+
+  const learner = onnxOptions ? undefined : new Learner(embedder, { kind, epochs: learnEpochs, memory });
+  let learning: Promise<void> = Promise.resolve();
+  let closed = false;
+
+  const verdictFor = (vector: Float32Array, context: LayerContext): Verdict | Promise<Verdict> => {
+    if (onnxOptions) {
+      return loadOnnx().then(async (loaded) => {
+        const probabilities = softmax(await loaded.predictLogits(vector), loaded.temperature);
+        return buildVerdict(loaded.labels, probabilities, { kind: "onnx", version: onnxOptions.path, temperature: loaded.temperature }, context, fallbackExpert);
+      });
+    }
+    const current = head!;
+    return buildVerdict(current.labels, current.predictProbabilities(vector), current, context, fallbackExpert);
+  };
+
+  const layer: Layer = {
+    name,
+    capabilities: {
+      learn: learner !== undefined,
+      deterministic: true,
+      // Sync embedders keep route() promise-free; an async embedder or ONNX Runtime cannot.
+      async: onnxOptions !== undefined || embedder.embed.constructor.name === "AsyncFunction",
+      persistence: savePath !== undefined,
+    },
+    route(task: RoutingTask, context: LayerContext) {
+      if (closed) throw new MoeRouterError(ErrorCode.CLOSED, `Layer "${name}" was closed; create a new one to route.`);
+      // No head: answer at once, without paying for an embedding.
+      if (!head && !onnxOptions) return untrainedVerdict(fallbackExpert);
+      const vectors = embedder.embed([task.description]);
+      return isThenable<Float32Array[]>(vectors)
+        ? Promise.resolve(vectors).then((v) => verdictFor(v[0]!, context))
+        : verdictFor(vectors[0]!, context);
+    },
+    close: async () => {
+      if (closed) return;
+      closed = true;
+      await learning.catch(() => undefined);
+      if (onnx) await (await onnx.catch(() => undefined))?.close();
+    },
+  };
+  if (learner) {
+    layer.learn = (examples: readonly LabelledExample[]) => {
+      if (closed) return Promise.reject(new MoeRouterError(ErrorCode.CLOSED, `Layer "${name}" was closed; create a new one to learn.`));
+      // learn() calls run one after another, each fine-tuning the head the previous one left.
+      const run = learning.then(async () => {
+        const next = await learner.absorb(examples, head);
+        if (next && next !== head) {
+          head = next;
+          if (savePath) await saveHead(next, savePath);
+        }
+      });
+      learning = run.catch(() => undefined);
+      return run;
+    };
+  }
+  return layer;
+}
