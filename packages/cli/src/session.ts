@@ -3,6 +3,9 @@ import { loadRouterConfig } from "./config/load.js";
 import type { RouterConfig } from "./config/types.js";
 import type { CliIO } from "./io.js";
 import { buildRouter, type Router } from "./runtime.js";
+import { loadSessionThresholds } from "./thresholds.js";
+import { openTracking } from "./tracking.js";
+import type { Tracker } from "@moe-router/tracker";
 
 /** Options shared by commands that route. */
 export interface SessionOptions {
@@ -17,6 +20,9 @@ export interface Session {
   readonly router: Router;
   readonly config: RouterConfig;
   readonly configSource: string;
+  /** The recording observer, unless tracking is off (--no-track, config, or the store failed to open). */
+  readonly tracker: Tracker | undefined;
+  /** Closes the router, then flushes and closes the tracker (store failures only warn). */
   close(): Promise<void>;
 }
 
@@ -25,15 +31,31 @@ export interface Session {
  * Tracking and tuned thresholds are wired in by their own modules (see tracking.ts, thresholds.ts).
  */
 export async function openSession(options: SessionOptions, io: CliIO): Promise<Session> {
-  const { config, source } = await loadRouterConfig(options.configFile, io.cwd);
+  const { config: loaded, source } = await loadRouterConfig(options.configFile, io.cwd);
+  // Tuned thresholds (and a running A/B experiment) from `moe-router tune`; a corrupt file keeps the config's.
+  const tuned = await loadSessionThresholds(loaded, io);
+  const config = tuned.config;
   const observers: CascadeObserver[] = [...(options.observers ?? [])];
-  const router = await buildRouter(config, { cwd: io.cwd, observers });
+  const tracking = options.noTrack ? undefined : await openTracking(config, io);
+  if (tracking) observers.push(tracking.tracker);
+  let router: Router;
+  try {
+    router = await buildRouter(config, { cwd: io.cwd, observers, ...(tuned.thresholds ? { thresholds: tuned.thresholds } : {}) });
+  } catch (error) {
+    await tracking?.close();
+    throw error;
+  }
   return {
     router,
     config,
     configSource: source,
+    tracker: tracking?.tracker,
     async close() {
-      await router.close();
+      try {
+        await router.close();
+      } finally {
+        await tracking?.close();
+      }
     },
   };
 }

@@ -1,1 +1,29 @@
-export {};
+/**
+ * @moe-router/tracker: records every routing decision and its outcome (the cascade's
+ * observer), keeps them in a JSONL log or PostgreSQL, and analyses them.
+ */
+// Recording half: record shapes, the tracker observer, stores, sample data.
+export {
+  SCHEMA_VERSION, type DecisionRecord, type LayerAttemptRecord, type LogRecord, type Outcome, type OutcomeRecord, type RoutingEvent,
+} from "./records.js";
+export { decisionToRecord } from "./decision-record.js";
+export { readRecord, type ReadRecord } from "./read-record.js";
+export { createTracker, type Tracker } from "./tracker.js";
+export { jsonlStore } from "./jsonl-store.js";
+export { postgresStore } from "./postgres-store.js";
+export { openStore, type OpenStoreOptions } from "./open-store.js";
+export { generateSampleRecords, type SampleEventsOptions } from "./sample-events.js";
+export type {
+  EventStore, JsonlStoreOptions, OutcomeInput, PostgresStoreOptions, QueryablePool, ReadOptions, RecordedOutcome, RotationOptions,
+  StoreErrorListener, StoreStats, TrackerOptions, TrackerStats,
+} from "./types.js";
+// Analysis, dashboard and report (analysis half of the tracker).
+export { createAnalyzer, type Analyzer } from "./analysis/analyzer.js";
+export { analyzeEvents, analyzeStore, type EventSource } from "./analysis/analyze-store.js";
+export { analyzeJsonl, analyzeJsonlDetailed, type AnalyzeJsonlOptions, type JsonlAnalysis } from "./analysis/analyze-jsonl.js";
+export type {
+  Accuracy, AnalysisReport, AnalyzerOptions, Calibration, ClarificationReport, CorrectionsReport, ExperimentReport,
+  LatencySummary, LayerReport, OverallReport, ProportionTest, ReliabilityBin, Share, VariantReport,
+} from "./analysis/types.js";
+export { CLEAR_SCREEN, renderAnalysisText, renderDashboard, type DashboardRenderOptions, type TerminalRenderOptions } from "./render/terminal.js";
+export { renderHtmlReport, type HtmlReportOptions } from "./render/html.js";

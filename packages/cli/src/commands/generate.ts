@@ -1,13 +1,74 @@
 import { ErrorCode, MoeRouterError } from "@moe-router/core";
+import { generateSampleRecords } from "@moe-router/tracker";
+import { numberOption, parseCommandArgs } from "../args.js";
+import { loadRouterConfig } from "../config/load.js";
 import type { Command } from "../io.js";
+import { progressBar } from "../progress.js";
+import { requireTracking } from "../tracking.js";
 
-// Scaffold only: replaced by the issue that builds this command.
-const command: Command = {
-  summary: "(being built)",
-  usage: "moe-router generate",
-  async run() {
-    throw new MoeRouterError(ErrorCode.NOT_FOUND, "The generate command is not built yet.");
+const usage = "moe-router generate -n N [--seed S] [--days D] [--end ISO-DATE] [--outcome-share X] [--store SPEC] [--config FILE]";
+
+// Flush every so many records: bounds memory and lets the progress bar move.
+const FLUSH_EVERY = 5_000;
+
+/**
+ * Writes realistic, seeded sample events with outcomes into the event store, for demos
+ * and benchmarks (the prototype's generate-sample-routing-data.py).
+ */
+const generate: Command = {
+  summary: "Write N realistic, seeded sample decisions with outcomes to the event store (demos, benchmarks).",
+  usage,
+  async run(argv, io) {
+    const { values } = parseCommandArgs(
+      argv,
+      {
+        count: { type: "string", short: "n" },
+        seed: { type: "string" },
+        days: { type: "string" },
+        end: { type: "string" },
+        "outcome-share": { type: "string" },
+        store: { type: "string" },
+        config: { type: "string", short: "c" },
+      },
+      usage,
+      false,
+    );
+    const count = numberOption(values.count, "-n", { min: 1, integer: true });
+    if (count === undefined) throw new MoeRouterError(ErrorCode.INVALID_CONFIG, `Say how many events to generate with -n N.\nUsage: ${usage}`);
+    const seed = numberOption(values.seed, "--seed", { integer: true }) ?? 1;
+    const days = numberOption(values.days, "--days", { min: 0.001 }) ?? 30;
+    const outcomeShare = numberOption(values["outcome-share"], "--outcome-share", { min: 0, max: 1 });
+    let end = new Date();
+    if (values.end !== undefined) {
+      end = new Date(values.end);
+      if (!Number.isFinite(end.getTime())) throw new MoeRouterError(ErrorCode.INVALID_CONFIG, `--end must be a date such as 2026-11-20T00:00:00Z; got "${values.end}".`);
+    }
+    const { config } = await loadRouterConfig(values.config, io.cwd);
+    const tracking = await requireTracking(config, io, values.store);
+    const store = tracking.tracker.store;
+    const started = performance.now();
+    const progress = progressBar("generate", count, io.stderr, io.isTTY);
+    let decisions = 0;
+    let outcomes = 0;
+    try {
+      for (const record of generateSampleRecords({ count, seed, days, end, ...(outcomeShare !== undefined ? { outcomeShare } : {}) })) {
+        store.append(record);
+        if (record.record_type === "decision") decisions++;
+        else outcomes++;
+        if ((decisions + outcomes) % FLUSH_EVERY === 0) {
+          await store.flush();
+          progress.update(decisions);
+        }
+      }
+      await store.flush();
+      progress.finish();
+    } finally {
+      await tracking.close();
+    }
+    const seconds = (performance.now() - started) / 1000;
+    io.stdout(`${JSON.stringify({ decisions, outcomes, seed, days, end: end.toISOString(), store: tracking.spec, seconds: Number(seconds.toFixed(2)) })}\n`);
+    return 0;
   },
 };
 
-export default command;
+export default generate;

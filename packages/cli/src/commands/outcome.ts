@@ -1,13 +1,68 @@
 import { ErrorCode, MoeRouterError } from "@moe-router/core";
+import type { OutcomeInput } from "@moe-router/tracker";
+import { numberOption, parseCommandArgs } from "../args.js";
+import { loadRouterConfig } from "../config/load.js";
 import type { Command } from "../io.js";
+import { requireTracking } from "../tracking.js";
 
-// Scaffold only: replaced by the issue that builds this command.
-const command: Command = {
-  summary: "(being built)",
-  usage: "moe-router outcome",
-  async run() {
-    throw new MoeRouterError(ErrorCode.NOT_FOUND, "The outcome command is not built yet.");
+const usage = "moe-router outcome <event-id> --completed|--failed [--correct | --corrected-to EXPERT] [--minutes N] [--quality Q] [--config FILE] [--store SPEC] [--pretty]";
+
+function usageError(message: string): MoeRouterError {
+  return new MoeRouterError(ErrorCode.INVALID_CONFIG, `${message}\nUsage: ${usage}`);
+}
+
+/**
+ * Records what happened to a routed task, by the event id `route` printed. Works from
+ * another process and days later: the outcome is appended as its own record.
+ */
+const outcome: Command = {
+  summary: "Record a routed task's outcome (completed/failed, right expert or correction, minutes, quality).",
+  usage,
+  async run(argv, io) {
+    const { values, positionals } = parseCommandArgs(
+      argv,
+      {
+        completed: { type: "boolean" },
+        failed: { type: "boolean" },
+        correct: { type: "boolean" },
+        "corrected-to": { type: "string" },
+        minutes: { type: "string" },
+        quality: { type: "string" },
+        config: { type: "string", short: "c" },
+        store: { type: "string" },
+        pretty: { type: "boolean" },
+      },
+      usage,
+    );
+    if (positionals.length !== 1) throw usageError(positionals.length === 0 ? "No event id given (the event_id printed by `moe-router route`)." : `Give one event id; got ${positionals.length}.`);
+    if (values.completed === values.failed) throw usageError(values.completed ? "Give --completed or --failed, not both." : "Say whether the task was --completed or --failed.");
+    if (values.correct && values["corrected-to"] !== undefined) throw usageError("Give --correct or --corrected-to EXPERT, not both: a correction means the routing was wrong.");
+    const minutes = numberOption(values.minutes, "--minutes", { min: 0 });
+    const quality = numberOption(values.quality, "--quality", { min: 0, max: 1 });
+    const input: OutcomeInput = {
+      completed: values.completed === true,
+      ...(values.correct ? { correct: true } : {}),
+      ...(values["corrected-to"] !== undefined ? { correctedTo: values["corrected-to"] } : {}),
+      ...(minutes !== undefined ? { minutes } : {}),
+      ...(quality !== undefined ? { quality } : {}),
+    };
+    const { config } = await loadRouterConfig(values.config, io.cwd);
+    const tracking = await requireTracking(config, io, values.store);
+    try {
+      const { record, event } = await tracking.tracker.recordOutcome(positionals[0]!, input);
+      const output = {
+        event_id: record.event_id,
+        ...(event ? { master: event.selected_master, layer: event.routing_layer, task_description: event.task_description } : {}),
+        outcome: record.outcome,
+        recorded_at: record.timestamp,
+        store: tracking.spec,
+      };
+      io.stdout(`${JSON.stringify(output, null, values.pretty ? 2 : undefined)}\n`);
+      return 0;
+    } finally {
+      await tracking.close();
+    }
   },
 };
 
-export default command;
+export default outcome;

@@ -1,0 +1,130 @@
+import { availableParallelism } from "node:os";
+import { resolve } from "node:path";
+import { ErrorCode, MoeRouterError, isMoeRouterError } from "@moe-router/core";
+import type { Outcome } from "../records.js";
+import { coreSettings } from "./analyzer.js";
+import { AnalyzerCore } from "./internal/analyzer-core.js";
+import type { OrphanMatch, Part, ReadCounts } from "./internal/part-reader.js";
+import { planParts } from "./internal/plan-parts.js";
+import { inThread, workerPool, type PartRunner } from "./internal/worker-pool.js";
+import type { AnalysisReport, AnalyzerOptions } from "./types.js";
+
+/** Options of {@link analyzeJsonl}: the analyzer's, plus how to read the log. */
+export interface AnalyzeJsonlOptions extends AnalyzerOptions {
+  /**
+   * Threads that parse the log. Default: one per CPU but one (at most 4) for a whole log over
+   * 16 MiB, else 1. A windowed analysis reads backwards from the newest line and stops at the window's
+   * start, on one thread.
+   */
+  readonly workers?: number;
+  /** Bytes read per step. Default 4 MiB. */
+  readonly readChunkBytes?: number;
+  /**
+   * How far (ms) timestamps may run out of order between lines (several processes append).
+   * A windowed read stops at a decision older than the window by more than this. Default 1 hour.
+   */
+  readonly orderSlackMs?: number;
+}
+
+/** The report plus what the reader met besides records. */
+export interface JsonlAnalysis {
+  readonly report: AnalysisReport;
+  /** Lines skipped: not JSON (torn by a crash, counted in `tornLines`) or not routing records (`invalidRecords`). */
+  readonly counts: { readonly tornLines: number; readonly invalidRecords: number };
+  /** Threads used and bytes in the log. */
+  readonly workers: number;
+  readonly bytes: number;
+}
+
+const PARALLEL_MIN_BYTES = 16 * 2 ** 20;
+
+function invalid(message: string): MoeRouterError {
+  return new MoeRouterError(ErrorCode.INVALID_CONFIG, message);
+}
+
+/** Puts back together what part readers found: newer parts' late outcomes go to older parts' decisions. */
+async function joinLateOutcomes(core: AnalyzerCore, parts: readonly Part[], orphansByPart: readonly [string, Outcome][][], runner: PartRunner, chunkBytes: number): Promise<void> {
+  // The newest report of an outcome wins: later parts overwrite earlier ones.
+  const late = new Map<string, { outcome: Outcome; part: number }>();
+  orphansByPart.forEach((orphans, part) => { for (const [id, outcome] of orphans) late.set(id, { outcome, part }); });
+  if (late.size === 0) return;
+  const searches = parts.slice(0, -1).map(async (part) => {
+    const wanted = [...late].filter(([, o]) => o.part > part.index).map(([id]) => id);
+    return { part: part.index, matches: wanted.length ? await runner.find(part, wanted, chunkBytes) : [] };
+  });
+  // An id's decision is the newest one before its outcome: the match from the highest part.
+  const best = new Map<string, { part: number; match: OrphanMatch }>();
+  for (const { part, matches } of await Promise.all(searches)) {
+    for (const match of matches) if ((best.get(match.eventId)?.part ?? -1) < part) best.set(match.eventId, { part, match });
+  }
+  for (const [id, { match }] of best) {
+    if (!core.passes(match.event)) continue;
+    if (match.joined) core.applyOutcome(match.event, match.joined, -1);
+    core.applyOutcome(match.event, late.get(id)!.outcome, 1);
+  }
+}
+
+function readFailure(error: unknown, path: string): MoeRouterError {
+  if (isMoeRouterError(error)) return error;
+  const code = (error as { code?: unknown })?.code;
+  if (typeof code === "string" && code.startsWith("MOE_")) return new MoeRouterError(code, (error as Error).message, { cause: error });
+  return new MoeRouterError(ErrorCode.STORE_FAILED, `Could not read the event log ${path}: ${(error as Error)?.message ?? String(error)}. Check the path and its permissions.`, { cause: error });
+}
+
+/**
+ * The fast path of `moe-router analyze` for the JSONL log (and its rotated files). A whole-log
+ * analysis splits the log into byte ranges parsed on worker threads; each reads its range
+ * newest line first, joining outcomes to decisions as it goes, and the partial results are
+ * merged, outcomes whose decision lies in an older range being joined in a second, targeted
+ * pass. A windowed analysis reads backwards on one thread and stops at the window's start.
+ * Either way memory holds the accumulators and the open joins, never the log. Same report as
+ * `analyzeStore(jsonlStore({ path }))`.
+ * @param path the log file as configured (e.g. ".moe-router/events.jsonl").
+ * @throws MoeRouterError STORE_FAILED when the log cannot be read; INVALID_CONFIG for bad options.
+ */
+export async function analyzeJsonlDetailed(path: string, options: AnalyzeJsonlOptions = {}): Promise<JsonlAnalysis> {
+  return analyzeJsonlWith(path, options);
+}
+
+/** {@link analyzeJsonlDetailed}, returning only the report. */
+export async function analyzeJsonl(path: string, options: AnalyzeJsonlOptions = {}): Promise<AnalysisReport> {
+  return (await analyzeJsonlWith(path, options)).report;
+}
+
+/**
+ * The implementation, with the part runner injectable: tests run the split-and-merge logic
+ * in one thread (`runnerFor = () => inThread`). Not part of the package's public face.
+ */
+export async function analyzeJsonlWith(path: string, options: AnalyzeJsonlOptions, runnerFor?: (parts: number) => PartRunner): Promise<JsonlAnalysis> {
+  const { workers, readChunkBytes, orderSlackMs, ...analyzerOptions } = options;
+  if (workers !== undefined && !(Number.isInteger(workers) && workers >= 1 && workers <= 64)) throw invalid(`workers must be an integer from 1 to 64; got ${String(workers)}.`);
+  if (readChunkBytes !== undefined && !(Number.isInteger(readChunkBytes) && readChunkBytes >= 64)) throw invalid(`readChunkBytes must be an integer >= 64; got ${String(readChunkBytes)}.`);
+  if (orderSlackMs !== undefined && !(typeof orderSlackMs === "number" && orderSlackMs >= 0)) throw invalid(`orderSlackMs must be a number of milliseconds >= 0; got ${String(orderSlackMs)}.`);
+  const settings = coreSettings(analyzerOptions);
+  const chunkBytes = readChunkBytes ?? 4 * 2 ** 20;
+  const absolute = resolve(path);
+  let runner: PartRunner | undefined;
+  try {
+    const wanted = settings.since !== undefined ? 1 : workers;
+    let { parts, bytes } = await planParts(absolute, wanted ?? 1);
+    // One CPU stays for the main thread and the rest of the machine: on two cores a second
+    // parsing thread measured slower, not faster.
+    const threads = wanted ?? (bytes >= PARALLEL_MIN_BYTES ? Math.max(1, Math.min(4, availableParallelism() - 1)) : 1);
+    if (threads > 1 && parts.length === 1) ({ parts, bytes } = await planParts(absolute, threads));
+    runner = runnerFor ? runnerFor(parts.length) : parts.length > 1 ? workerPool(parts.length) : inThread;
+    const results = await Promise.all(parts.map((part) => runner!.read(part, settings, chunkBytes, orderSlackMs ?? 3_600_000)));
+    const core = new AnalyzerCore(settings);
+    const counts: ReadCounts = { tornLines: 0, invalidRecords: 0 };
+    for (const result of results) {
+      core.merge(result.snapshot);
+      counts.tornLines += result.counts.tornLines;
+      counts.invalidRecords += result.counts.invalidRecords;
+    }
+    if (parts.length > 1) await joinLateOutcomes(core, parts, results.map((r) => r.orphans), runner, chunkBytes);
+    return { report: core.result(), counts, workers: parts.length, bytes };
+  } catch (error) {
+    throw readFailure(error, absolute);
+  } finally {
+    await runner?.close();
+  }
+}

@@ -1,0 +1,34 @@
+import { ErrorCode, MoeRouterError, isMoeRouterError } from "@moe-router/core";
+import type { RoutingEvent } from "../records.js";
+import { createAnalyzer } from "./analyzer.js";
+import type { AnalysisReport, AnalyzerOptions } from "./types.js";
+
+/** The part of a store the analysis needs: a time-ranged stream of merged events. */
+export interface EventSource {
+  read(range?: { since?: Date; until?: Date }): AsyncIterable<RoutingEvent> | Iterable<RoutingEvent>;
+}
+
+/**
+ * Streams a store (or anything with `read()`) through {@link createAnalyzer} and returns the
+ * report. The window's lower bound is passed to `read` so a store can skip old records early;
+ * the analyzer applies it again, so a store that ignores it gives the same answer.
+ * @throws MoeRouterError STORE_FAILED when reading fails for a reason that is not already coded.
+ */
+export async function analyzeStore(store: EventSource, options: AnalyzerOptions = {}): Promise<AnalysisReport> {
+  const analyzer = createAnalyzer(options);
+  const range = analyzer.since === undefined ? {} : { since: new Date(analyzer.since) };
+  try {
+    for await (const event of store.read(range)) analyzer.add(event);
+  } catch (error) {
+    if (isMoeRouterError(error)) throw error;
+    throw new MoeRouterError(ErrorCode.STORE_FAILED, `Reading the event store failed: ${(error as Error).message}. Check that the store path or URL is right and readable.`, { cause: error });
+  }
+  return analyzer.result();
+}
+
+/** Like {@link analyzeStore} for any (async) iterable of events, e.g. a test's array. */
+export async function analyzeEvents(events: AsyncIterable<RoutingEvent> | Iterable<RoutingEvent>, options: AnalyzerOptions = {}): Promise<AnalysisReport> {
+  const analyzer = createAnalyzer(options);
+  for await (const event of events) analyzer.add(event);
+  return analyzer.result();
+}

@@ -1,0 +1,155 @@
+import { normaliseRecord, type ReadRecord } from "../../read-record.js";
+import type { Outcome, RoutingEvent } from "../../records.js";
+import { AnalyzerCore, type CoreSettings, type CoreSnapshot } from "./analyzer-core.js";
+import { parseIsoTime } from "./iso-time.js";
+import { reverseByteChunks } from "./reverse-byte-chunks.js";
+
+/** A byte range of one log file; `from` is a line start, `to` the end of a line (or of the file). */
+export interface Segment {
+  readonly path: string;
+  readonly from: number;
+  readonly to: number | undefined;
+}
+
+/** A contiguous piece of the log (segments oldest first), read by one thread. */
+export interface Part {
+  readonly index: number;
+  readonly segments: readonly Segment[];
+}
+
+/** Lines the reader could not use. */
+export interface ReadCounts {
+  /** Lines that were not JSON (a torn line after a crash): skipped. */
+  tornLines: number;
+  /** JSON lines that are not routing records: skipped. */
+  invalidRecords: number;
+}
+
+/** What reading a part gives back (plain data: it may cross a thread boundary). */
+export interface PartResult {
+  readonly snapshot: CoreSnapshot;
+  /** Outcomes whose decision is not in this part: it may be in an older part. */
+  readonly orphans: [string, Outcome][];
+  readonly counts: ReadCounts;
+}
+
+/** A decision that a newer part's outcome belongs to, with the outcome this part had joined. */
+export interface OrphanMatch {
+  readonly eventId: string;
+  readonly event: RoutingEvent;
+  readonly joined: Outcome | undefined;
+}
+
+const NEWLINE = 10;
+const EVENT_ID = Buffer.from('"event_id":"');
+
+/**
+ * Calls `visit` for each line of the part, newest first, with the line's bytes. Returning
+ * false stops the walk.
+ */
+async function eachLine(part: Part, chunkBytes: number, counts: ReadCounts, visit: (buffer: Buffer, start: number, end: number) => boolean): Promise<void> {
+  for (let s = part.segments.length - 1; s >= 0; s--) {
+    const segment = part.segments[s]!;
+    for await (const chunk of reverseByteChunks(segment.path, chunkBytes, segment.from, segment.to)) {
+      if (chunk.tornTail) counts.tornLines++;
+      const { buffer, start } = chunk;
+      let lineEnd = chunk.end - 1;
+      while (lineEnd >= start) {
+        const previous = lineEnd > start ? buffer.lastIndexOf(NEWLINE, lineEnd - 1) : -1;
+        const lineStart = previous >= start ? previous + 1 : start;
+        const end = lineEnd;
+        lineEnd = lineStart - 1;
+        if (end > lineStart && !visit(buffer, lineStart, end)) return;
+      }
+    }
+  }
+}
+
+/** Parses a line as the store does (JSON, then the store's normaliser), counting what it cannot use. */
+function parseLine(buffer: Buffer, start: number, end: number, counts: ReadCounts): ReadRecord | undefined {
+  let value: unknown;
+  try {
+    value = JSON.parse(buffer.toString("utf8", start, end));
+  } catch {
+    // A blank line (only a carriage return or spaces) is not a torn record.
+    if (buffer.toString("latin1", start, end).trim() !== "") counts.tornLines++;
+    return undefined;
+  }
+  const record = normaliseRecord(value);
+  if (record === undefined) counts.invalidRecords++;
+  return record;
+}
+
+/**
+ * Reads one part of the log newest line first, joining each outcome to its decision (an
+ * outcome is met before its decision, so only the joins still open are held: memory does not
+ * grow with the log), and feeds the decisions to a fresh analyzer. With a window it stops at
+ * a decision older than `since - orderSlackMs`.
+ */
+export async function readPart(part: Part, settings: CoreSettings, chunkBytes: number, orderSlackMs: number): Promise<PartResult> {
+  const core = new AnalyzerCore(settings);
+  const counts: ReadCounts = { tornLines: 0, invalidRecords: 0 };
+  const pending = new Map<string, Outcome>();
+  const stopBefore = settings.since === undefined ? undefined : settings.since - orderSlackMs;
+  await eachLine(part, chunkBytes, counts, (buffer, start, end) => {
+    const record = parseLine(buffer, start, end, counts);
+    if (record === undefined) return true;
+    if (record.record_type === "outcome") {
+      // Read backwards, the first outcome met is the newest: it supersedes older reports.
+      if (!pending.has(record.event_id)) pending.set(record.event_id, record.outcome);
+      return true;
+    }
+    const joined = pending.get(record.event_id);
+    if (joined !== undefined) {
+      pending.delete(record.event_id);
+      record.outcome = joined;
+    }
+    if (settings.since === undefined) {
+      core.add(record);
+      return true;
+    }
+    // Like a store's windowed read: decisions before the window are not events of this read.
+    const time = parseIsoTime(record.timestamp);
+    if (time >= settings.since) core.add(record);
+    return !(time < stopBefore!);
+  });
+  return { snapshot: core.snapshot(), orphans: [...pending], counts };
+}
+
+/** The event id of a line as the tracker writes it (near the start), without parsing it. */
+function peekEventId(buffer: Buffer, start: number, end: number): string | undefined {
+  const at = buffer.indexOf(EVENT_ID, start);
+  if (at === -1 || at >= end || at - start > 200) return undefined;
+  const idStart = at + EVENT_ID.length;
+  const idEnd = buffer.indexOf(34, idStart);
+  // An escaped quote inside the id: let the full parse read it.
+  if (idEnd === -1 || idEnd >= end || buffer[idEnd - 1] === 92) return undefined;
+  return buffer.toString("utf8", idStart, idEnd);
+}
+
+/**
+ * Second pass for the parallel reader: finds, in this part, the decisions of outcomes that
+ * newer parts could not join (`wanted` ids), and the outcome this part had joined to each.
+ * Only lines whose id is wanted are parsed (or whose id cannot be peeked).
+ */
+export async function findOrphanDecisions(part: Part, wanted: readonly string[], chunkBytes: number): Promise<OrphanMatch[]> {
+  const open = new Set(wanted);
+  const joinedHere = new Map<string, Outcome>();
+  const matches: OrphanMatch[] = [];
+  const counts: ReadCounts = { tornLines: 0, invalidRecords: 0 };
+  await eachLine(part, chunkBytes, counts, (buffer, start, end) => {
+    const peeked = peekEventId(buffer, start, end);
+    if (peeked !== undefined && !open.has(peeked)) return true;
+    const record = parseLine(buffer, start, end, counts);
+    if (record === undefined || !open.has(record.event_id)) return true;
+    if (record.record_type === "outcome") {
+      if (!joinedHere.has(record.event_id)) joinedHere.set(record.event_id, record.outcome);
+      return true;
+    }
+    // The first (newest) decision with the id takes the outcome, as in a sequential read.
+    open.delete(record.event_id);
+    matches.push({ eventId: record.event_id, event: record, joined: joinedHere.get(record.event_id) ?? record.outcome });
+    return open.size > 0;
+  });
+  return matches;
+}

@@ -1,0 +1,65 @@
+/** SQL of the PostgreSQL store, parameterised by the table prefix (validated as an identifier). */
+export interface PgStatements {
+  readonly createTables: string;
+  readonly insertBatch: string;
+  readonly readPage: string;
+  readonly getOne: string;
+}
+
+// Any fixed number works; it only serialises concurrent CREATE TABLE IF NOT EXISTS.
+const SCHEMA_LOCK = 7_146_532_901;
+
+/** Builds the statements for tables `<prefix>_decisions` and `<prefix>_outcomes`. */
+export function pgStatements(prefix: string): PgStatements {
+  const decisions = `${prefix}_decisions`;
+  const outcomes = `${prefix}_outcomes`;
+  const outcomeJoin = `LEFT JOIN LATERAL (SELECT o.record FROM ${outcomes} o WHERE o.event_id = d.event_id ORDER BY o.seq DESC LIMIT 1) latest ON true`;
+  return {
+    // One simple-protocol call: the statements run as one implicit transaction on one
+    // connection (rolled back whole on error, leaving the connection clean); the advisory
+    // lock stops two processes racing on CREATE TABLE IF NOT EXISTS.
+    createTables: `SELECT pg_advisory_xact_lock(${SCHEMA_LOCK});
+CREATE TABLE IF NOT EXISTS ${decisions} (
+  seq bigserial PRIMARY KEY,
+  event_id text NOT NULL UNIQUE,
+  "timestamp" timestamptz NOT NULL,
+  routing_layer text NOT NULL,
+  selected_master text NOT NULL,
+  schema_version integer NOT NULL,
+  record jsonb NOT NULL
+);
+CREATE INDEX IF NOT EXISTS ${decisions}_timestamp_idx ON ${decisions} ("timestamp");
+CREATE INDEX IF NOT EXISTS ${decisions}_layer_idx ON ${decisions} (routing_layer, "timestamp");
+CREATE TABLE IF NOT EXISTS ${outcomes} (
+  seq bigserial PRIMARY KEY,
+  event_id text NOT NULL,
+  "timestamp" timestamptz NOT NULL,
+  record jsonb NOT NULL
+);
+CREATE INDEX IF NOT EXISTS ${outcomes}_event_idx ON ${outcomes} (event_id, seq);`,
+    // $1: a JSON array of records. Both inserts run in one statement, so one batch is atomic.
+    insertBatch: `WITH input AS (
+  SELECT value, ordinality FROM jsonb_array_elements($1::jsonb) WITH ORDINALITY
+), new_decisions AS (
+  INSERT INTO ${decisions} (event_id, "timestamp", routing_layer, selected_master, schema_version, record)
+  SELECT value->>'event_id', (value->>'timestamp')::timestamptz, value->>'routing_layer', value->>'selected_master',
+         COALESCE((value->>'schema_version')::integer, 0), value
+  FROM input WHERE value->>'record_type' = 'decision' ORDER BY ordinality
+  ON CONFLICT (event_id) DO NOTHING RETURNING 1
+), new_outcomes AS (
+  INSERT INTO ${outcomes} (event_id, "timestamp", record)
+  SELECT value->>'event_id', (value->>'timestamp')::timestamptz, value
+  FROM input WHERE value->>'record_type' = 'outcome' ORDER BY ordinality RETURNING 1
+)
+SELECT (SELECT count(*) FROM new_decisions) AS decisions, (SELECT count(*) FROM new_outcomes) AS outcomes`,
+    // Keyset pagination on seq (newest first): no cursor, no extra dependency.
+    // $1 since, $2 until, $3 seq upper bound (exclusive), $4 page size.
+    readPage: `SELECT d.seq::text AS seq, d.record::text AS record, latest.record::text AS outcome
+FROM ${decisions} d ${outcomeJoin}
+WHERE ($1::timestamptz IS NULL OR d."timestamp" >= $1::timestamptz)
+  AND ($2::timestamptz IS NULL OR d."timestamp" < $2::timestamptz)
+  AND ($3::bigint IS NULL OR d.seq < $3::bigint)
+ORDER BY d.seq DESC LIMIT $4`,
+    getOne: `SELECT d.record::text AS record, latest.record::text AS outcome FROM ${decisions} d ${outcomeJoin} WHERE d.event_id = $1`,
+  };
+}

@@ -1,0 +1,70 @@
+import type { AnalysisReport } from "../analysis/types.js";
+import { styles } from "./internal/ansi.js";
+import {
+  calibrationSection, clarificationSection, correctionsSection, experimentsSection, expertsSection,
+  latencySection, layersSection, summarySection,
+} from "./internal/terminal-sections.js";
+
+/** Options of the terminal renderers. */
+export interface TerminalRenderOptions {
+  /** Emit ANSI colours. Default false (callers turn it on for a TTY without NO_COLOR). */
+  readonly color?: boolean;
+}
+
+/** Options of {@link renderDashboard}. */
+export interface DashboardRenderOptions extends TerminalRenderOptions {
+  /** Shown in the title line, e.g. "refreshing every 2 s · Ctrl-C to quit". */
+  readonly status?: string;
+}
+
+/** Escape sequence that moves the cursor home and clears the screen below it (in-place redraw). */
+export const CLEAR_SCREEN = "\x1b[H\x1b[J";
+
+/**
+ * The human report of `moe-router analyze`: summary, per-layer table, latency, calibration
+ * (ECE and reliability bins), experts, corrections matrix, clarification and A/B tests.
+ */
+export function renderAnalysisText(report: AnalysisReport, options: TerminalRenderOptions = {}): string {
+  const s = styles(options.color === true);
+  const heading = (title: string) => `\n${s.bold(title)}`;
+  return [
+    s.bold("Routing performance analysis"),
+    summarySection(report, s),
+    heading("Layers"),
+    layersSection(report.layers, s, false),
+    heading("Latency"),
+    latencySection(report, s),
+    heading("Calibration (confidence vs. correctness)"),
+    calibrationSection(report.layers, s),
+    heading("Expert distribution"),
+    expertsSection(report, s),
+    heading("Corrections (routed → corrected to)"),
+    correctionsSection(report, s),
+    heading("Clarification"),
+    clarificationSection(report, s),
+    heading("A/B experiments"),
+    experimentsSection(report, s),
+    "",
+  ].join("\n");
+}
+
+/** One dashboard frame: the headline figures, layers with accuracy bars, latency and experts. */
+export function renderDashboard(report: AnalysisReport, options: DashboardRenderOptions = {}): string {
+  const s = styles(options.color === true);
+  const title = `${s.bold("moe-router dashboard")}  ${s.dim(`${report.generatedAt}${options.status ? ` · ${options.status}` : ""}`)}`;
+  const sections = [
+    title,
+    "",
+    summarySection(report, s),
+    "",
+    layersSection(report.layers, s, true),
+    "",
+    latencySection(report, s),
+    "",
+    s.bold("Experts"),
+    expertsSection(report, s, 30),
+  ];
+  if (report.experiments.length) sections.push("", s.bold("A/B experiments"), experimentsSection(report, s));
+  if (report.corrections.total) sections.push("", s.bold("Corrections"), correctionsSection(report, s));
+  return `${sections.join("\n")}\n`;
+}

@@ -1,0 +1,163 @@
+/**
+ * Public option and result types of the recording half of the tracker: stores, the
+ * tracker observer, outcomes. Record shapes live in records.ts.
+ */
+import type { MoeRouterError } from "@moe-router/core";
+import type { LogRecord, OutcomeRecord, RoutingEvent } from "./records.js";
+
+/** Time window of a read: `since <= timestamp < until` (decision timestamps). */
+export interface ReadOptions {
+  /** Only decisions routed at or after this time. */
+  readonly since?: Date;
+  /** Only decisions routed before this time. */
+  readonly until?: Date;
+}
+
+/** Counters a store keeps about itself (since it was opened, unless said otherwise). */
+export interface StoreStats {
+  /** Records accepted by `append()`. */
+  readonly appended: number;
+  /** Records written durably (acknowledged). */
+  readonly written: number;
+  /** Records lost because a write failed. */
+  readonly failed: number;
+  /** Records refused: the store was closed or its buffer was full. */
+  readonly dropped: number;
+  /** Records buffered, not yet written. */
+  readonly pending: number;
+  /** Lines that were not valid JSON (torn by a crash), skipped by the most recent read. */
+  readonly tornLines: number;
+  /** Valid JSON lines that are not records of this format, skipped by the most recent read. */
+  readonly invalidRecords: number;
+  /** The last store failure, if any. */
+  readonly lastError?: { readonly code: string; readonly message: string };
+}
+
+/** Listener for store failures; failures are also counted in {@link StoreStats}. */
+export type StoreErrorListener = (error: MoeRouterError) => void;
+
+/**
+ * Where decisions and outcomes are kept. One interface, one shared test suite; the JSONL
+ * file store and the PostgreSQL store implement it.
+ */
+export interface EventStore {
+  /** Human-readable location, e.g. the file path or the database host, for messages. */
+  readonly description: string;
+  /**
+   * Buffers a record for writing. Never blocks and never throws: a failure is counted in
+   * `stats()` and reported to the error listeners.
+   */
+  append(record: LogRecord): void;
+  /**
+   * Writes everything appended so far. When it resolves, those records are acknowledged:
+   * durable in the file or database (they survive the process being killed).
+   * @throws MoeRouterError STORE_FAILED when some of them could not be written.
+   */
+  flush(): Promise<void>;
+  /**
+   * Decisions with their latest outcome merged, newest first (log order reversed), so a
+   * windowed read stops early and memory stays bounded by the joins still open.
+   */
+  read(options?: ReadOptions): AsyncIterable<RoutingEvent>;
+  /** The `limit` most recent decisions (newest first), outcomes merged. */
+  recentEvents(limit: number): Promise<RoutingEvent[]>;
+  /** One decision by event id with its outcome merged, or undefined when it is not stored. */
+  get(eventId: string): Promise<RoutingEvent | undefined>;
+  /** Subscribes to store failures; returns the unsubscribe function. */
+  onError(listener: StoreErrorListener): () => void;
+  stats(): StoreStats;
+  /** Flushes and releases files or connections. Later appends are dropped and counted. */
+  close(): Promise<void>;
+}
+
+/** Rotation of the JSONL log. */
+export interface RotationOptions {
+  /** One file per UTC month of the record's timestamp: `events-2026-11.jsonl`. */
+  readonly monthly?: boolean;
+  /** Start a new file (`events-2026-11.1.jsonl`, ...) once a file reaches this size. */
+  readonly maxBytes?: number;
+}
+
+/** Options of {@link jsonlStore}. */
+export interface JsonlStoreOptions {
+  /** The log file, e.g. ".moe-router/events.jsonl"; rotated names derive from it. */
+  readonly path: string;
+  /** Rotation by month and/or size. Default: none (one file). */
+  readonly rotate?: RotationOptions;
+  /** fsync after each batch so acknowledged records also survive power loss. Default false. */
+  readonly fsync?: boolean;
+  /** Largest number of buffered bytes before appends are dropped and counted. Default 64 MiB. */
+  readonly maxBufferedBytes?: number;
+  /** Bytes read per step when reading the log backwards. Default 4 MiB. */
+  readonly readChunkBytes?: number;
+  /**
+   * Slack for out-of-order lines when a windowed read stops early at `since` (several
+   * processes append with small delays). Default 1 hour.
+   */
+  readonly orderSlackMs?: number;
+}
+
+/** The part of a `pg` Pool this package uses (so any compatible pool can be passed). */
+export interface QueryablePool {
+  query(text: string, values?: unknown[]): Promise<{ rows: Record<string, unknown>[] }>;
+  end?(): Promise<void>;
+}
+
+/** Options of {@link postgresStore}. */
+export type PostgresStoreOptions = (
+  | { /** e.g. "postgres://user@127.0.0.1:5432/db" */ readonly connectionString: string }
+  | { /** A pool you own; close() leaves it open. */ readonly pool: QueryablePool }
+) & {
+  /** Table name prefix: `<prefix>_decisions`, `<prefix>_outcomes`. Default "moe_router". */
+  readonly tablePrefix?: string;
+  /** Largest number of buffered records before appends are dropped and counted. Default 100,000. */
+  readonly maxBufferedRecords?: number;
+  /** Rows fetched per page while reading. Default 2,000. */
+  readonly pageSize?: number;
+};
+
+/** What a caller reports about a routed task (the prototype's record_task_outcome). */
+export interface OutcomeInput {
+  /** The task was completed (true) or failed (false). */
+  readonly completed: boolean;
+  /** The routed expert was right. Absent: unknown (or false when `correctedTo` is given). */
+  readonly correct?: boolean;
+  /** The expert the task should have gone to; implies `correct: false`. */
+  readonly correctedTo?: string;
+  /** Minutes the task took. */
+  readonly minutes?: number;
+  /** Quality of the result in [0,1]. */
+  readonly quality?: number;
+  /** Time of the outcome. Default: now. */
+  readonly timestamp?: Date;
+}
+
+/** The result of {@link Tracker.recordOutcome}. */
+export interface RecordedOutcome {
+  /** The outcome record as appended (and flushed). */
+  readonly record: OutcomeRecord;
+  /** The decision with this outcome merged, when the store could look it up. */
+  readonly event: RoutingEvent | undefined;
+}
+
+/** Options of {@link createTracker}. */
+export interface TrackerOptions {
+  readonly store: EventStore;
+  /** Called for every store or tracking failure (which never fails routing). */
+  readonly onError?: (error: MoeRouterError) => void;
+  /** Declared experts: `correctedTo` must be one of them. */
+  readonly experts?: readonly string[];
+  /** Check that an outcome's event id is stored (MOE_NOT_FOUND if not). Default true. */
+  readonly verifyOutcomes?: boolean;
+}
+
+/** Counters of a tracker. */
+export interface TrackerStats {
+  /** Decisions handed to the store. */
+  readonly decisions: number;
+  /** Outcomes recorded. */
+  readonly outcomes: number;
+  /** Decisions that could not be converted or appended (counted, never thrown). */
+  readonly trackingErrors: number;
+  readonly store: StoreStats;
+}
