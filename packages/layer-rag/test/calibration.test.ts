@@ -1,0 +1,46 @@
+import { applyPlatt } from "@moe-router/core";
+import { hashedEmbedder } from "@moe-router/embeddings";
+import { describe, expect, it } from "vitest";
+import { ragLayer } from "../src/index.js";
+import { miniDataset } from "./support/fixtures.js";
+
+async function trainedLayer() {
+  const { train, test } = miniDataset("hwu64");
+  const embedder = hashedEmbedder();
+  embedder.fitIdf(train.map((e) => e.text));
+  const layer = ragLayer({ embedder });
+  await layer.learn(train);
+  return { layer, train, calibration: test.filter((_, i) => i % 2 === 0), evaluation: test.filter((_, i) => i % 2 === 1) };
+}
+
+describe("calibrate()", () => {
+  it("fits Platt scaling on a held-out split so confidence tracks accuracy on another split", async () => {
+    const { layer, calibration, evaluation } = await trainedLayer();
+    const report = await layer.calibrate(calibration);
+    expect(report.examples).toBe(calibration.length);
+    expect(report.scaler.a).toBeGreaterThan(0); // a stronger vote means a likelier right answer
+    expect(report.eceAfter).toBeLessThan(report.eceBefore);
+    expect(layer.calibration).toEqual(report.scaler);
+
+    let right = 0;
+    let confidence = 0;
+    for (const example of evaluation) {
+      const verdict = await layer.route({ description: example.text }, { eventId: "cal" });
+      const feature = verdict.details!.feature as { name: string; value: number };
+      expect(verdict.confidence).toBeCloseTo(applyPlatt(report.scaler, feature.value), 10);
+      if (verdict.expert === example.expert) right++;
+      confidence += verdict.confidence;
+    }
+    const accuracy = right / evaluation.length;
+    expect(accuracy).toBeGreaterThan(0.5);
+    expect(Math.abs(confidence / evaluation.length - accuracy)).toBeLessThan(0.2);
+  });
+
+  it("needs held-out examples with both right and wrong answers (MOE_INSUFFICIENT_DATA)", async () => {
+    const { layer, train } = await trainedLayer();
+    await expect(layer.calibrate(train.slice(0, 1))).rejects.toMatchObject({ code: "MOE_INSUFFICIENT_DATA", message: expect.stringMatching(/held-out/) });
+    // Examples already in the index are all answered right: nothing to calibrate against.
+    await expect(layer.calibrate(train.slice(0, 20))).rejects.toMatchObject({ code: "MOE_INSUFFICIENT_DATA" });
+    expect(layer.calibration).toBeUndefined();
+  });
+});
