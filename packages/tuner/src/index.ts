@@ -1,1 +1,25 @@
-export {};
+/**
+ * @moe-router/tuner: threshold tuning from tracked outcomes (selective classification with
+ * confidence bounds), proposals with predicted before/after, apply with history, A/B
+ * experiment start, and offline evaluation of a cascade on a labelled dataset.
+ */
+export type {
+  BoundMethod, CascadeSummary, FitRecord, LayerProposal, LayerSample, PrecisionConstraint, PredictedMetrics, ProposalStatus, RouteTrace, SweepPoint, ThresholdProposal,
+  ThresholdSearchOptions, TraceAttempt, TraceTruth,
+} from "./types.js";
+export { clopperPearsonLowerBound, precisionLowerBound, wilsonLowerBound } from "./bounds.js";
+export { DEFAULT_SEARCH_OPTIONS, boundedStep, clampThreshold, operatingPoint, searchThreshold, smallestProvableCount, type OperatingPoint, type SearchResult } from "./search.js";
+export { judge, traceFromDecision, traceFromEvent, truthFromEvent } from "./traces.js";
+export { predictMetrics, replayTrace, type ReplayResult } from "./replay.js";
+export { collectLayerSamples, proposeThresholds, type LayerSamples, type ProposeOptions } from "./propose.js";
+export { jointSearch, jointSearcher, type CascadePoint, type JointSearchOptions, type JointSearcher } from "./joint.js";
+export {
+  THRESHOLDS_FILE_VERSION, appendThresholdsHistory, historyPathFor, loadThresholds, parseThresholdsFile, readThresholdsFile,
+  readThresholdsHistory, writeThresholdsFile, type LoadedThresholds, type ThresholdsFile, type ThresholdsFileExperiment,
+  type ThresholdsHistoryEntry,
+} from "./thresholds-file.js";
+export { applyProposal, startExperiment, type ApplyOptions, type ApplyResult, type ExperimentOptions } from "./apply.js";
+export { loadEvaluationData, parseEvaluationData, type EvalRow, type EvaluationData, type LoadDatasetOptions, type LoadedDataset } from "./dataset.js";
+export { cascadeEvaluation, riskCoverageCurve, standaloneSamples, type CascadeEvaluation, type LayerOutcomeMetrics, type RiskCoveragePoint } from "./metrics.js";
+export { evaluate, type EvaluateOptions, type EvaluationProgress, type EvaluationReport, type ValidationSource } from "./evaluate.js";
+export { formatEvaluation, formatProposal } from "./format.js";

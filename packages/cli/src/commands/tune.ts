@@ -1,13 +1,123 @@
 import { ErrorCode, MoeRouterError } from "@moe-router/core";
-import type { Command } from "../io.js";
+import { openStore } from "@moe-router/tracker";
+import {
+  applyProposal, formatProposal, proposeThresholds, startExperiment, traceFromEvent, type BoundMethod, type RouteTrace, type ThresholdProposal,
+} from "@moe-router/tuner";
+import { numberOption, parseCommandArgs } from "../args.js";
+import type { CliIO, Command } from "../io.js";
+import { openSession } from "../session.js";
+import { parseConstraint } from "./eval.js";
+import { thresholdsFilePath } from "../thresholds.js";
 
-// Scaffold only: replaced by the issue that builds this command.
-const command: Command = {
-  summary: "(being built)",
-  usage: "moe-router tune",
-  async run() {
-    throw new MoeRouterError(ErrorCode.NOT_FOUND, "The tune command is not built yet.");
+const usage = "moe-router tune [-d|--dry-run] [-a|--aggressive] [-m|--min-samples N] [-w|--window HOURS] [--target-precision P] [--constraint cascade|layer] [--confidence C] [--bound clopper-pearson|wilson] [--max-step S] [--experiment NAME --share S] [--store SPEC] [--config FILE] [--json]";
+
+const DEFAULT_WINDOW_HOURS = 168;
+const DEFAULT_STORE = ".moe-router/events.jsonl";
+
+/** Reads the tracked decisions (with outcomes joined) of the last `hours` as traces. */
+async function readTraces(spec: string, hours: number, io: CliIO): Promise<RouteTrace[]> {
+  const store = await openStore(spec, { cwd: io.cwd });
+  try {
+    const since = new Date(Date.now() - hours * 3_600_000);
+    const traces: RouteTrace[] = [];
+    for await (const event of store.read({ since })) traces.push(traceFromEvent(event));
+    return traces;
+  } finally {
+    await store.close();
+  }
+}
+
+function insufficient(proposal: ThresholdProposal): MoeRouterError {
+  const counts = proposal.layers.map((l) => `${l.layer} ${l.samples} of ${proposal.options.minSamples}`).join(", ");
+  return new MoeRouterError(
+    ErrorCode.INSUFFICIENT_DATA,
+    `insufficient samples: ${counts} (decisions with outcomes that reached the layer, out of ${proposal.traces} read). Record more outcomes, lower the minimum with -m, or widen the window with -w.`,
+    { data: { samples: Object.fromEntries(proposal.layers.map((l) => [l.layer, l.samples])), minSamples: proposal.options.minSamples } },
+  );
+}
+
+const tune: Command = {
+  summary: "Tune layer thresholds from tracked outcomes (-d previews, -a moves further, --experiment starts an A/B test).",
+  usage,
+  async run(argv, io) {
+    const { values } = parseCommandArgs(argv, {
+      "dry-run": { type: "boolean", short: "d" },
+      aggressive: { type: "boolean", short: "a" },
+      "min-samples": { type: "string", short: "m" },
+      window: { type: "string", short: "w" },
+      "target-precision": { type: "string" },
+      constraint: { type: "string" },
+      confidence: { type: "string" },
+      bound: { type: "string" },
+      "max-step": { type: "string" },
+      experiment: { type: "string" },
+      share: { type: "string" },
+      store: { type: "string" },
+      config: { type: "string", short: "c" },
+      json: { type: "boolean" },
+    }, usage, false);
+    const minSamples = numberOption(values["min-samples"], "-m/--min-samples", { min: 1, integer: true });
+    const hours = numberOption(values.window, "-w/--window", { min: 0 }) ?? DEFAULT_WINDOW_HOURS;
+    if (hours <= 0) throw new MoeRouterError(ErrorCode.INVALID_CONFIG, `-w/--window must be a number of hours > 0; got "${values.window}".`);
+    const targetPrecision = numberOption(values["target-precision"], "--target-precision", { min: 0, max: 1 });
+    const confidenceLevel = numberOption(values.confidence, "--confidence", { min: 0, max: 1 });
+    const maxStep = numberOption(values["max-step"], "--max-step", { min: 0, max: 1 });
+    const bound = values.bound as BoundMethod | undefined;
+    if (bound !== undefined && bound !== "wilson" && bound !== "clopper-pearson") {
+      throw new MoeRouterError(ErrorCode.INVALID_CONFIG, `--bound must be "clopper-pearson" or "wilson"; got "${bound}".`);
+    }
+    const constraint = parseConstraint(values.constraint);
+    const share = numberOption(values.share, "--share", { min: 0, max: 1 });
+    if ((values.experiment === undefined) !== (share === undefined)) {
+      throw new MoeRouterError(ErrorCode.INVALID_CONFIG, "--experiment NAME and --share S go together, e.g. --experiment lower-semantic --share 0.1.");
+    }
+    if (values.experiment !== undefined && values["dry-run"]) {
+      throw new MoeRouterError(ErrorCode.INVALID_CONFIG, "--dry-run writes nothing, so it cannot start an experiment; drop one of them.");
+    }
+
+    // The session gives the layer order and the thresholds in force (config + thresholds file); nothing is routed.
+    const session = await openSession({ ...(values.config ? { configFile: values.config } : {}), noTrack: true }, io);
+    const layers = [...session.router.cascade.layerNames];
+    const current = session.router.cascade.getThresholds();
+    const config = session.config;
+    await session.close();
+
+    const traces = await readTraces(values.store ?? config.tracking?.store ?? DEFAULT_STORE, hours, io);
+    const proposal = proposeThresholds(traces, {
+      layers, current,
+      ...(targetPrecision !== undefined ? { targetPrecision } : {}),
+      ...(confidenceLevel !== undefined ? { confidenceLevel } : {}),
+      ...(bound ? { bound } : {}),
+      ...(constraint ? { constraint } : {}),
+      ...(minSamples !== undefined ? { minSamples } : {}),
+      ...(maxStep !== undefined ? { maxStep } : {}),
+      aggressive: values.aggressive === true,
+    });
+    const path = thresholdsFilePath(config, io.cwd);
+    const allInsufficient = proposal.layers.every((l) => l.status === "insufficient_samples");
+    const changed = proposal.layers.some((l) => l.after !== l.before);
+    const action = allInsufficient ? "insufficient" : values["dry-run"] ? "dry-run" : !changed ? "unchanged" : values.experiment !== undefined ? "experiment" : "applied";
+
+    let written: { thresholdsPath: string; historyPath: string } | undefined;
+    if (action === "applied") written = await applyProposal(path, proposal);
+    if (action === "experiment") written = await startExperiment(path, proposal, { name: values.experiment!, share: share! });
+
+    if (values.json) {
+      io.stdout(`${JSON.stringify({ action, proposal, thresholds_file: path, ...(written ? { history_file: written.historyPath } : {}) }, null, 2)}\n`);
+    } else {
+      io.stdout(`${formatProposal(proposal)}\n\n`);
+      const messages: Record<typeof action, string> = {
+        insufficient: "Nothing written.",
+        "dry-run": `Dry run: nothing written (${path} unchanged).`,
+        unchanged: "No threshold moved; nothing written.",
+        applied: `Applied: wrote ${path}; history appended to ${written?.historyPath}.`,
+        experiment: `Started experiment "${values.experiment}": ${((share ?? 0) * 100).toFixed(1)}% of tasks route with the candidate thresholds (written to ${path}). Compare the variants with \`moe-router analyze\`.`,
+      };
+      io.stdout(`${messages[action]}\n`);
+    }
+    if (allInsufficient) throw insufficient(proposal);
+    return 0;
   },
 };
 
-export default command;
+export default tune;

@@ -1,0 +1,52 @@
+import type { Decision } from "@moe-router/core";
+import type { RoutingEvent } from "@moe-router/tracker";
+import type { RouteTrace, TraceAttempt, TraceTruth } from "./types.js";
+
+/**
+ * What a tracked outcome says about the right expert. A correction names it; a "right
+ * master" outcome confirms the routed expert; a "wrong master" outcome without a
+ * correction only rules the routed expert out. No outcome: unknown.
+ */
+export function truthFromEvent(event: RoutingEvent): TraceTruth {
+  const outcome = event.outcome;
+  if (!outcome) return {};
+  if (typeof outcome.user_corrected_to === "string" && outcome.user_corrected_to) return { expert: outcome.user_corrected_to };
+  if (outcome.was_correct_master === true) return { expert: event.selected_master };
+  if (outcome.was_correct_master === false) return { wrongExpert: event.selected_master };
+  return {};
+}
+
+/** Reduces a tracked event (decision + outcome, prototype lines too) to a {@link RouteTrace}. */
+export function traceFromEvent(event: RoutingEvent): RouteTrace {
+  const attempts: Record<string, TraceAttempt> = {};
+  for (const record of event.layer_attempts ?? []) {
+    const errored = record.error !== undefined || typeof record.confidence !== "number" || typeof record.selected_master !== "string";
+    attempts[record.layer_name] = errored
+      ? { errored: true, ...(typeof record.latency_ms === "number" ? { latencyMs: record.latency_ms } : {}) }
+      : {
+          errored: false,
+          expert: record.selected_master!,
+          confidence: record.confidence!,
+          ...(typeof record.latency_ms === "number" ? { latencyMs: record.latency_ms } : {}),
+        };
+  }
+  return { attempts, shadow: event.shadow === true, truth: truthFromEvent(event), timestamp: event.timestamp };
+}
+
+/** Reduces a cascade decision with a known right answer (e.g. a dataset label) to a {@link RouteTrace}. */
+export function traceFromDecision(decision: Decision, truth: TraceTruth): RouteTrace {
+  const attempts: Record<string, TraceAttempt> = {};
+  for (const attempt of decision.attempts) {
+    attempts[attempt.layer] = attempt.error !== undefined || attempt.expert === undefined || attempt.confidence === undefined
+      ? { errored: true, latencyMs: attempt.latencyMs }
+      : { errored: false, expert: attempt.expert, confidence: attempt.confidence, latencyMs: attempt.latencyMs };
+  }
+  return { attempts, shadow: decision.shadow === true, truth, timestamp: decision.timestamp };
+}
+
+/** Whether routing to `expert` was right: true, false, or undefined when the truth is not known. */
+export function judge(expert: string, truth: TraceTruth): boolean | undefined {
+  if (truth.expert !== undefined) return expert === truth.expert;
+  if (truth.wrongExpert !== undefined && expert === truth.wrongExpert) return false;
+  return undefined;
+}
