@@ -10,6 +10,8 @@ import type { Tracker } from "@moe-router/tracker";
 /** Options shared by commands that route. */
 export interface SessionOptions {
   readonly configFile?: string;
+  /** Adjusts the loaded config before use (e.g. the demo's own data directory). */
+  readonly adjustConfig?: (config: RouterConfig) => RouterConfig;
   /** Skip tracking even when the config enables it. */
   readonly noTrack?: boolean;
   readonly observers?: readonly CascadeObserver[];
@@ -31,7 +33,8 @@ export interface Session {
  * Tracking and tuned thresholds are wired in by their own modules (see tracking.ts, thresholds.ts).
  */
 export async function openSession(options: SessionOptions, io: CliIO): Promise<Session> {
-  const { config: loaded, source } = await loadRouterConfig(options.configFile, io.cwd);
+  const { config: original, source } = await loadRouterConfig(options.configFile, io.cwd);
+  const loaded = options.adjustConfig ? options.adjustConfig(original) : original;
   // Tuned thresholds (and a running A/B experiment) from `moe-router tune`; a corrupt file keeps the config's.
   const tuned = await loadSessionThresholds(loaded, io);
   const config = tuned.config;

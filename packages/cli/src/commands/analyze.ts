@@ -1,13 +1,115 @@
+import { existsSync, readdirSync } from "node:fs";
+import { basename, dirname, isAbsolute, resolve } from "node:path";
 import { ErrorCode, MoeRouterError } from "@moe-router/core";
-import type { Command } from "../io.js";
+import { analyzeJsonlDetailed, analyzeStore, openStore, renderAnalysisText, type AnalysisReport, type AnalyzerOptions } from "@moe-router/tracker";
+import { numberOption, parseCommandArgs } from "../args.js";
+import { loadRouterConfig } from "../config/load.js";
+import type { CliIO, Command } from "../io.js";
+import { storeSpec } from "../tracking.js";
 
-// Scaffold only: replaced by the issue that builds this command.
-const command: Command = {
-  summary: "(being built)",
-  usage: "moe-router analyze",
-  async run() {
-    throw new MoeRouterError(ErrorCode.NOT_FOUND, "The analyze command is not built yet.");
+const usage = "moe-router analyze [-w HOURS] [-l LAYER] [--json] [--workers N] [--store SPEC] [--config FILE]";
+
+/** Options shared by analyze, dashboard and report. */
+export interface AnalysisSource {
+  readonly windowHours?: number;
+  readonly layer?: string;
+  readonly store?: string;
+  readonly config?: string;
+  /** Threads parsing a JSONL log (default: one per CPU but one, at most 4, for logs over 16 MiB). */
+  readonly workers?: number;
+}
+
+/** The JSONL log path of a store spec, or undefined for another kind of store (PostgreSQL). */
+export function jsonlPath(spec: string, cwd: string): string | undefined {
+  const trimmed = spec.trim();
+  const body = trimmed.startsWith("jsonl:") ? trimmed.slice("jsonl:".length) : /\.jsonl(\?.*)?$/i.test(trimmed) ? trimmed : undefined;
+  if (body === undefined) return undefined;
+  const path = body.split("?", 1)[0]!;
+  return isAbsolute(path) ? path : resolve(cwd, path);
+}
+
+/** True when the log or one of its rotated files (events-2026-11.jsonl, events.1.jsonl) exists. */
+function logExists(path: string): boolean {
+  if (existsSync(path)) return true;
+  const name = basename(path);
+  const stem = name.replace(/\.jsonl$/i, "");
+  try {
+    return readdirSync(dirname(path)).some((file) => file !== name && (file.startsWith(`${stem}-`) || file.startsWith(`${stem}.`)) && /\.jsonl$/i.test(file));
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Analyses the configured store: the JSONL log through the fast parallel reader, any other
+ * store (PostgreSQL) through its `read()`. Warns on stderr about skipped lines.
+ * @throws MoeRouterError NOT_FOUND when the JSONL log does not exist yet.
+ */
+export async function analyzeSource(source: AnalysisSource, io: CliIO): Promise<{ report: AnalysisReport; spec: string }> {
+  const { config } = await loadRouterConfig(source.config, io.cwd);
+  const spec = storeSpec(config, source.store);
+  const options: AnalyzerOptions = {
+    ...(source.windowHours !== undefined ? { windowHours: source.windowHours } : {}),
+    ...(source.layer !== undefined ? { layer: source.layer } : {}),
+  };
+  const path = jsonlPath(spec, io.cwd);
+  if (path !== undefined) {
+    if (!logExists(path)) {
+      throw new MoeRouterError(ErrorCode.NOT_FOUND, `No event log at ${path}. Route some tasks first (moe-router route "..."), generate sample data (moe-router generate), or name the log with --store.`);
+    }
+    const { report, counts } = await analyzeJsonlDetailed(path, { ...options, ...(source.workers !== undefined ? { workers: source.workers } : {}) });
+    if (counts.tornLines + counts.invalidRecords > 0) {
+      io.stderr(`warning: skipped ${counts.tornLines} unreadable line(s) (torn by a crash?) and ${counts.invalidRecords} non-routing record(s) in ${path}\n`);
+    }
+    return { report, spec };
+  }
+  const store = await openStore(spec, { cwd: io.cwd });
+  try {
+    return { report: await analyzeStore(store, options), spec };
+  } finally {
+    await store.close();
+  }
+}
+
+/** True when colours should be used: a terminal, and NO_COLOR unset. */
+export function useColor(io: CliIO): boolean {
+  return io.isTTY && !io.env.NO_COLOR;
+}
+
+/** Reads -w as hours > 0. */
+export function windowOption(value: string | undefined): number | undefined {
+  const hours = numberOption(value, "-w/--window", { min: 0 });
+  if (hours === 0) throw new MoeRouterError(ErrorCode.INVALID_CONFIG, "-w/--window must be more than 0 hours (e.g. -w 24 for the last day).");
+  return hours;
+}
+
+/**
+ * `moe-router analyze`: per-layer attempts, acceptance, escalation, accuracy, calibration,
+ * latency, experts, corrections, clarifications and A/B comparisons, as text or JSON.
+ */
+const analyze: Command = {
+  summary: "Analyse routing performance per layer (accuracy, calibration, latency, corrections, A/B); --json for the report object.",
+  usage,
+  async run(argv, io) {
+    const { values } = parseCommandArgs(
+      argv,
+      {
+        window: { type: "string", short: "w" },
+        layer: { type: "string", short: "l" },
+        json: { type: "boolean" },
+        workers: { type: "string" },
+        store: { type: "string" },
+        config: { type: "string", short: "c" },
+      },
+      usage,
+      false,
+    );
+    const windowHours = windowOption(values.window);
+    const workers = numberOption(values.workers, "--workers", { min: 1, max: 64, integer: true });
+    const { report } = await analyzeSource({ windowHours, layer: values.layer, store: values.store, config: values.config, workers }, io);
+    io.stdout(values.json ? `${JSON.stringify(report, null, 2)}\n` : renderAnalysisText(report, { color: useColor(io) }));
+    return 0;
   },
 };
 
-export default command;
+export default analyze;

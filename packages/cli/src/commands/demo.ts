@@ -43,10 +43,23 @@ const demo: Command = {
   async run(argv, io) {
     const { values } = parseCommandArgs(argv, { config: { type: "string", short: "c" }, log: { type: "string" }, keep: { type: "boolean" } }, usage, false);
     const logPath = join(io.cwd, values.log ?? ".moe-router/demo-events.jsonl");
-    if (!values.keep) await rm(logPath, { force: true });
+    // The demo keeps what its layers learn (and its tuned thresholds) apart from real routing state.
+    const demoDataDir = join(io.cwd, ".moe-router/demo");
+    if (!values.keep) {
+      await rm(logPath, { force: true });
+      await rm(demoDataDir, { recursive: true, force: true });
+    }
     const store = jsonlStore({ path: logPath });
     const tracker = createTracker({ store });
-    const session = await openSession({ ...(values.config ? { configFile: values.config } : {}), noTrack: true, observers: [tracker] }, io);
+    const session = await openSession(
+      {
+        ...(values.config ? { configFile: values.config } : {}),
+        adjustConfig: (config) => ({ ...config, dataDir: demoDataDir, thresholdsFile: join(demoDataDir, "thresholds.json") }),
+        noTrack: true,
+        observers: [tracker],
+      },
+      io,
+    );
     try {
       io.stdout(`moe-router demo: ${session.configSource}; layers ${session.router.cascade.layerNames.join(" -> ")} -> clarification\n\n`);
       let right = 0;

@@ -1,13 +1,47 @@
+import { mkdir, writeFile } from "node:fs/promises";
+import { dirname, resolve } from "node:path";
 import { ErrorCode, MoeRouterError } from "@moe-router/core";
+import { renderHtmlReport } from "@moe-router/tracker";
+import { parseCommandArgs } from "../args.js";
 import type { Command } from "../io.js";
+import { analyzeSource, windowOption } from "./analyze.js";
 
-// Scaffold only: replaced by the issue that builds this command.
-const command: Command = {
-  summary: "(being built)",
-  usage: "moe-router report",
-  async run() {
-    throw new MoeRouterError(ErrorCode.NOT_FOUND, "The report command is not built yet.");
+const usage = "moe-router report --html FILE [-w HOURS] [-l LAYER] [--title TEXT] [--store SPEC] [--config FILE]";
+
+/**
+ * `moe-router report --html FILE`: one self-contained static HTML page with inline SVG charts
+ * (no script, no network), to open in a browser or attach to a ticket.
+ */
+const report: Command = {
+  summary: "Write a self-contained HTML report with charts (per-layer accuracy, calibration, latency, experts, corrections, A/B).",
+  usage,
+  async run(argv, io) {
+    const { values } = parseCommandArgs(
+      argv,
+      {
+        html: { type: "string" },
+        window: { type: "string", short: "w" },
+        layer: { type: "string", short: "l" },
+        title: { type: "string" },
+        store: { type: "string" },
+        config: { type: "string", short: "c" },
+      },
+      usage,
+      false,
+    );
+    if (!values.html) throw new MoeRouterError(ErrorCode.INVALID_CONFIG, `Name the output file with --html, e.g. moe-router report --html routing-report.html.\nUsage: ${usage}`);
+    const windowHours = windowOption(values.window);
+    const { report: analysis, spec } = await analyzeSource({ windowHours, layer: values.layer, store: values.store, config: values.config }, io);
+    const file = resolve(io.cwd, values.html);
+    try {
+      await mkdir(dirname(file), { recursive: true });
+      await writeFile(file, renderHtmlReport(analysis, values.title ? { title: values.title } : {}));
+    } catch (error) {
+      throw new MoeRouterError(ErrorCode.INVALID_CONFIG, `Cannot write ${file}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}. Check the --html path and its directory's permissions.`, { cause: error });
+    }
+    io.stdout(`Wrote ${file} (${analysis.overall.decisions} decisions from ${spec}).\n`);
+    return 0;
   },
 };
 
-export default command;
+export default report;

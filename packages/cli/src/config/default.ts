@@ -5,12 +5,19 @@ export const DEFAULT_EXPERTS = ["security-master", "cicd-master", "inventory-mas
 
 /**
  * The embedded default: runs with no config file and no server.
- * Keyword rules (the prototype's four) at 0.85, then the clarification fallback.
+ * Keyword rules (the prototype's four) at 0.85, then semantic similarity to built-in
+ * exemplars of each expert (model-free hashed embedder, calibrated) at 0.70, then the
+ * clarification fallback. RAG and neural layers need an index or a trained model, so they are
+ * added by config once `moe-router index` / `moe-router train` have run.
  */
 export const DEFAULT_CONFIG: RouterConfig = {
   experts: [...DEFAULT_EXPERTS],
   fallback: { expert: "coordinator-master", ambiguityMargin: 0.1 },
-  layers: [{ package: "@moe-router/layer-keyword", threshold: 0.85 }],
+  embedder: { package: "@moe-router/embeddings", options: { kind: "hashed", cache: 2000 } },
+  layers: [
+    { package: "@moe-router/layer-keyword", threshold: 0.85 },
+    { package: "@moe-router/layer-semantic", threshold: 0.7 },
+  ],
   tracking: { store: ".moe-router/events.jsonl" },
   thresholdsFile: ".moe-router/thresholds.json",
   dataDir: ".moe-router",
