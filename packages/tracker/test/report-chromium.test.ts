@@ -46,8 +46,10 @@ describe.skipIf(!available && !required)("HTML report in headless Chromium", () 
       const box = await page.locator("svg.layers-chart").boundingBox();
       expect(box!.width).toBeGreaterThan(300);
       expect(await page.locator("svg.chart rect.bar").count()).toBeGreaterThan(20);
-      // The hostile expert name shows as text, not markup.
-      expect(await page.locator("body").innerText()).toContain("<script>window.__pwned = 1</script>");
+      // The hostile expert name is text (chart labels and tooltips), not markup: no script element exists.
+      expect(await page.locator("script").count()).toBe(0);
+      expect(await page.locator("body").textContent()).toContain("<script>window.__pwned = 1</script>");
+      expect(await page.locator("body").innerText()).toContain("<script>window.__pwned");
 
       const shot = join(dir, "report.png");
       await page.screenshot({ path: shot, fullPage: true });

@@ -15,7 +15,7 @@ export interface AnalysisSource {
   readonly layer?: string;
   readonly store?: string;
   readonly config?: string;
-  /** Threads parsing a JSONL log (default: one per CPU but one, at most 4, for logs over 16 MiB). */
+  /** Threads parsing a JSONL log (default: one per CPU, at most 4, for logs over 16 MiB). */
   readonly workers?: number;
 }
 

@@ -2,18 +2,20 @@ import { availableParallelism } from "node:os";
 import { resolve } from "node:path";
 import { ErrorCode, MoeRouterError, isMoeRouterError } from "@moe-router/core";
 import type { Outcome } from "../records.js";
+import { jsonlStore } from "../jsonl-store.js";
+import { analyzeStore } from "./analyze-store.js";
 import { coreSettings } from "./analyzer.js";
 import { AnalyzerCore } from "./internal/analyzer-core.js";
 import type { OrphanMatch, Part, ReadCounts } from "./internal/part-reader.js";
 import { planParts } from "./internal/plan-parts.js";
-import { inThread, workerPool, type PartRunner } from "./internal/worker-pool.js";
+import { workerPool, type PartRunner } from "./internal/worker-pool.js";
 import type { AnalysisReport, AnalyzerOptions } from "./types.js";
 
 /** Options of {@link analyzeJsonl}: the analyzer's, plus how to read the log. */
 export interface AnalyzeJsonlOptions extends AnalyzerOptions {
   /**
-   * Threads that parse the log. Default: one per CPU but one (at most 4) for a whole log over
-   * 16 MiB, else 1. A windowed analysis reads backwards from the newest line and stops at the window's
+   * Threads that parse the log. Default: one per CPU (at most 4) for a whole log over 16 MiB,
+   * else 1 (then it is the store's own reader). A windowed analysis reads backwards from the newest line and stops at the window's
    * start, on one thread.
    */
   readonly workers?: number;
@@ -72,11 +74,13 @@ function readFailure(error: unknown, path: string): MoeRouterError {
 }
 
 /**
- * The fast path of `moe-router analyze` for the JSONL log (and its rotated files). A whole-log
- * analysis splits the log into byte ranges parsed on worker threads; each reads its range
- * newest line first, joining outcomes to decisions as it goes, and the partial results are
- * merged, outcomes whose decision lies in an older range being joined in a second, targeted
- * pass. A windowed analysis reads backwards on one thread and stops at the window's start.
+ * The reader of `moe-router analyze` for the JSONL log (and its rotated files). On several
+ * CPUs a whole-log analysis splits the log into byte ranges parsed on worker threads (parsing
+ * JSON is nearly all of the cost); each reads its range newest line first, joining outcomes to
+ * decisions as it goes, and the partial results are merged, outcomes whose decision lies in
+ * an older range being joined in a second, targeted pass. On one thread (a windowed analysis,
+ * a small log, `workers: 1`) it is `analyzeStore(jsonlStore(...))`, which reads backwards and
+ * stops at the window's start.
  * Either way memory holds the accumulators and the open joins, never the log. Same report as
  * `analyzeStore(jsonlStore({ path }))`.
  * @param path the log file as configured (e.g. ".moe-router/events.jsonl").
@@ -107,12 +111,23 @@ export async function analyzeJsonlWith(path: string, options: AnalyzeJsonlOption
   try {
     const wanted = settings.since !== undefined ? 1 : workers;
     let { parts, bytes } = await planParts(absolute, wanted ?? 1);
-    // One CPU stays for the main thread and the rest of the machine: on two cores a second
-    // parsing thread measured slower, not faster.
-    const threads = wanted ?? (bytes >= PARALLEL_MIN_BYTES ? Math.max(1, Math.min(4, availableParallelism() - 1)) : 1);
+    // The main thread only waits while workers parse. On a busy machine (no idle core) extra
+    // threads do not help: pass workers: 1 there.
+    const threads = wanted ?? (bytes >= PARALLEL_MIN_BYTES ? Math.min(4, availableParallelism()) : 1);
     if (threads > 1 && parts.length === 1) ({ parts, bytes } = await planParts(absolute, threads));
-    runner = runnerFor ? runnerFor(parts.length) : parts.length > 1 ? workerPool(parts.length) : inThread;
-    const results = await Promise.all(parts.map((part) => runner!.read(part, settings, chunkBytes, orderSlackMs ?? 3_600_000)));
+    if (parts.length === 1 && !runnerFor) {
+      // One thread: the store's own reader (same join, same window stop) is as fast as a part reader.
+      const store = jsonlStore({ path: absolute, readChunkBytes: chunkBytes, ...(orderSlackMs !== undefined ? { orderSlackMs } : {}) });
+      try {
+        const report = await analyzeStore(store, { ...analyzerOptions, now: settings.now });
+        const { tornLines, invalidRecords } = store.stats();
+        return { report, counts: { tornLines, invalidRecords }, workers: 1, bytes };
+      } finally {
+        await store.close();
+      }
+    }
+    runner = runnerFor ? runnerFor(parts.length) : workerPool(parts.length);
+    const results = await Promise.all(parts.map((part) => runner!.read(part, settings, chunkBytes)));
     const core = new AnalyzerCore(settings);
     const counts: ReadCounts = { tornLines: 0, invalidRecords: 0 };
     for (const result of results) {

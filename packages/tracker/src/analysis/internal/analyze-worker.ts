@@ -10,7 +10,7 @@ parentPort?.on("message", async (job: WorkerJob) => {
   let reply: WorkerReply;
   try {
     reply = job.kind === "read"
-      ? { ok: true, result: await readPart(job.part, job.settings, job.chunkBytes, job.orderSlackMs) }
+      ? { ok: true, result: await readPart(job.part, job.settings, job.chunkBytes) }
       : { ok: true, result: await findOrphanDecisions(job.part, job.wanted, job.chunkBytes) };
   } catch (error) {
     const code = (error as { code?: unknown }).code;

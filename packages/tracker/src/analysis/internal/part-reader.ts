@@ -1,7 +1,6 @@
 import { normaliseRecord, type ReadRecord } from "../../read-record.js";
 import type { Outcome, RoutingEvent } from "../../records.js";
 import { AnalyzerCore, type CoreSettings, type CoreSnapshot } from "./analyzer-core.js";
-import { parseIsoTime } from "./iso-time.js";
 import { reverseByteChunks } from "./reverse-byte-chunks.js";
 
 /** A byte range of one log file; `from` is a line start, `to` the end of a line (or of the file). */
@@ -83,14 +82,12 @@ function parseLine(buffer: Buffer, start: number, end: number, counts: ReadCount
 /**
  * Reads one part of the log newest line first, joining each outcome to its decision (an
  * outcome is met before its decision, so only the joins still open are held: memory does not
- * grow with the log), and feeds the decisions to a fresh analyzer. With a window it stops at
- * a decision older than `since - orderSlackMs`.
+ * grow with the log), and feeds the decisions to a fresh analyzer.
  */
-export async function readPart(part: Part, settings: CoreSettings, chunkBytes: number, orderSlackMs: number): Promise<PartResult> {
+export async function readPart(part: Part, settings: CoreSettings, chunkBytes: number): Promise<PartResult> {
   const core = new AnalyzerCore(settings);
   const counts: ReadCounts = { tornLines: 0, invalidRecords: 0 };
   const pending = new Map<string, Outcome>();
-  const stopBefore = settings.since === undefined ? undefined : settings.since - orderSlackMs;
   await eachLine(part, chunkBytes, counts, (buffer, start, end) => {
     const record = parseLine(buffer, start, end, counts);
     if (record === undefined) return true;
@@ -104,14 +101,8 @@ export async function readPart(part: Part, settings: CoreSettings, chunkBytes: n
       pending.delete(record.event_id);
       record.outcome = joined;
     }
-    if (settings.since === undefined) {
-      core.add(record);
-      return true;
-    }
-    // Like a store's windowed read: decisions before the window are not events of this read.
-    const time = parseIsoTime(record.timestamp);
-    if (time >= settings.since) core.add(record);
-    return !(time < stopBefore!);
+    core.add(record);
+    return true;
   });
   return { snapshot: core.snapshot(), orphans: [...pending], counts };
 }

@@ -7,7 +7,7 @@ import { findOrphanDecisions, readPart, type OrphanMatch, type Part, type PartRe
 
 /** A job for a worker: read a part, or find the decisions of late outcomes in it. */
 export type WorkerJob =
-  | { readonly kind: "read"; readonly part: Part; readonly settings: CoreSettings; readonly chunkBytes: number; readonly orderSlackMs: number }
+  | { readonly kind: "read"; readonly part: Part; readonly settings: CoreSettings; readonly chunkBytes: number }
   | { readonly kind: "find"; readonly part: Part; readonly wanted: readonly string[]; readonly chunkBytes: number };
 
 /** A worker's answer. */
@@ -17,12 +17,12 @@ export type WorkerReply =
 
 /** Runs part jobs, on worker threads or in this thread. */
 export interface PartRunner {
-  read(part: Part, settings: CoreSettings, chunkBytes: number, orderSlackMs: number): Promise<PartResult>;
+  read(part: Part, settings: CoreSettings, chunkBytes: number): Promise<PartResult>;
   find(part: Part, wanted: readonly string[], chunkBytes: number): Promise<OrphanMatch[]>;
   close(): Promise<void>;
 }
 
-/** Runs every job in this thread (one part, or tests of the split logic). */
+/** Runs every job in this thread (tests of the split-and-merge logic). */
 export const inThread: PartRunner = {
   read: readPart,
   find: findOrphanDecisions,
@@ -77,7 +77,7 @@ export function workerPool(size: number): PartRunner {
     return result;
   };
   return {
-    read: (part, settings, chunkBytes, orderSlackMs) => run<PartResult>({ kind: "read", part, settings, chunkBytes, orderSlackMs }),
+    read: (part, settings, chunkBytes) => run<PartResult>({ kind: "read", part, settings, chunkBytes }),
     find: (part, wanted, chunkBytes) => run<OrphanMatch[]>({ kind: "find", part, wanted, chunkBytes }),
     async close() {
       await Promise.all(workers.map((worker) => worker.terminate()));
