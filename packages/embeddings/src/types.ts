@@ -94,8 +94,17 @@ export interface CachedEmbedder<Inner extends Embedder = Embedder> extends Embed
 export interface BatchingEmbedderOptions {
   /** Most texts sent to the inner embedder in one call. Default 32. */
   readonly maxBatchSize?: number;
-  /** How long a lone request waits for company before its batch is sent (ms). Default 2. */
+  /**
+   * How long a request waits for company before a partial batch is sent (ms). Default 0:
+   * the batch goes out on the next microtask, which still gathers every call made in the
+   * same synchronous turn (e.g. `Promise.all(texts.map(...))`) and adds no timer latency.
+   */
   readonly maxWaitMs?: number;
+  /**
+   * Most batches running at once. Default 1: a model already uses the CPU fully, and texts
+   * that arrive while a batch runs gather into the next one (dynamic batching).
+   */
+  readonly maxConcurrentBatches?: number;
 }
 
 /** Counters of a {@link BatchingEmbedder}. */
@@ -112,9 +121,11 @@ export interface BatchingStats {
 export interface BatchingEmbedder<Inner extends Embedder = Embedder> extends Embedder {
   readonly inner: Inner;
   embed(texts: readonly string[]): Promise<Float32Array[]>;
-  /** Sends whatever is queued now, without waiting for `maxWaitMs`. */
+  /** Sends whatever is queued now (as batch slots allow), without waiting for `maxWaitMs`. */
   flush(): void;
   stats(): BatchingStats;
+  /** Waits for queued and running batches, then closes the inner embedder. */
+  close(): Promise<void>;
 }
 
 /** Options of `createEmbedder` (the config-file entry point). */

@@ -10,8 +10,11 @@
 import { feedCode, feedRange, mix32, startHash } from "./hash.js";
 import type { NgramRange } from "../types.js";
 
-/** Relative weight of a word's character block against its unigram; tuned on HWU64/BANKING77 train splits. */
-const CHAR_BLOCK_WEIGHT = 1;
+/**
+ * Norm of a word's character block relative to its unigram. Nearest-centroid accuracy on
+ * HWU64/BANKING77 rose from 0.5 to 1.5 and was flat (within 0.5 points) from 1.5 to 3.
+ */
+const CHAR_BLOCK_WEIGHT = 2;
 /** Kind tags keep word and char features (and each n) in separate hash families. */
 const WORD_TAG = 0x57000000;
 const CHAR_TAG = 0x43000000;
@@ -146,5 +149,3 @@ export class FeatureExtractor {
   }
 }
 
-/** Keeps feedRange referenced for callers hashing whole strings (ids). */
-export { feedRange };
