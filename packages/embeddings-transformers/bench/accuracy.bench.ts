@@ -10,7 +10,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { transformersEmbedder } from "../src/index.js";
 import { writeTinyModel } from "../test/support/tiny-model.js";
-import { evaluate, loadFull, printResults, type AccuracyResult } from "./evaluate.js";
+import { evaluate, loadFull, printResults, type AccuracyResult } from "../../../tools/bench/embedder-eval.js";
 
 const sentences = [
   "Fix authentication bug in login system", "Deploy API to production", "Check inventory levels for warehouse 3",

@@ -4,7 +4,7 @@
  * sentence-transformers does.
  */
 import { ErrorCode, MoeRouterError } from "@moe-router/core";
-import { DynamicBatcher } from "./internal/batcher.js";
+import { batchingEmbedder } from "@moe-router/embeddings";
 import { contentTag, locateModel } from "./internal/locate.js";
 import { pool } from "./internal/pool.js";
 import { loadModel, type LoadedModel, type LoadedTokenizer } from "./internal/runtime.js";
@@ -133,14 +133,16 @@ export async function transformersEmbedder(options: TransformersEmbedderOptions)
   const runner = new ModelRunner(model, tokenizer, { pooling, normalize, maxTokens });
   // One probe run gives the hidden size (whatever the config calls it) and warms the session up.
   const [probe] = await runner.embed(["dimension probe"]);
-  const batcher = new DynamicBatcher((texts) => runner.embed(texts), options.maxBatchSize ?? 32, options.maxWaitMs ?? 0);
-  return {
-    id,
-    dimension: probe!.length,
-    embed: (texts) => batcher.embed(texts),
-    close: async () => {
-      await batcher.idle();
-      await runner.close();
+  // Calls made close together (or while a batch runs) leave together: one model call at a time.
+  return batchingEmbedder(
+    {
+      id,
+      dimension: probe!.length,
+      embed: (texts) => runner.embed(texts),
+      close: async () => {
+        await runner.close();
+      },
     },
-  };
+    { maxBatchSize: options.maxBatchSize ?? 32, maxWaitMs: options.maxWaitMs ?? 0 },
+  );
 }

@@ -6,7 +6,7 @@
  * Run: `pnpm bench embeddings-use/bench/accuracy`.
  */
 import { useEmbedder } from "../src/index.js";
-import { evaluate, loadFull, printResults, type AccuracyResult } from "./evaluate.js";
+import { evaluate, loadFull, printResults, type AccuracyResult } from "../../../tools/bench/embedder-eval.js";
 
 const limit = Number(process.env.MOE_BENCH_LIMIT ?? Infinity);
 const loadStart = performance.now();

@@ -3,7 +3,7 @@
  */
 import type { Embedder } from "@moe-router/core";
 import { ErrorCode, MoeRouterError } from "@moe-router/core";
-import { DynamicBatcher } from "./internal/batcher.js";
+import { batchingEmbedder } from "@moe-router/embeddings";
 import { loadUseLite, type EnergeticModel } from "./internal/model.js";
 import type { UseEmbedder, UseEmbedderOptions } from "./types.js";
 
@@ -100,14 +100,16 @@ export async function useEmbedder(options: UseEmbedderOptions = {}): Promise<Use
     );
   }
   const runner = new ModelRunner(model, options.maxChars ?? 2000);
-  const batcher = new DynamicBatcher((texts) => runner.embed(texts), options.maxBatchSize ?? 32, options.maxWaitMs ?? 0);
-  return {
-    id: ID,
-    dimension: DIMENSION,
-    embed: (texts) => batcher.embed(texts),
-    close: async () => {
-      await batcher.idle();
-      runner.close();
+  // Calls made close together (or while a batch runs) leave together: one model call at a time.
+  return batchingEmbedder(
+    {
+      id: ID,
+      dimension: DIMENSION,
+      embed: (texts) => runner.embed(texts),
+      close: async () => {
+        runner.close();
+      },
     },
-  };
+    { maxBatchSize: options.maxBatchSize ?? 32, maxWaitMs: options.maxWaitMs ?? 0 },
+  );
 }

@@ -4,7 +4,7 @@
  * on the train texts. Run: `pnpm bench embeddings/bench/accuracy`.
  */
 import { hashedEmbedder } from "../src/index.js";
-import { evaluate, loadFull, printResults, type AccuracyResult } from "./evaluate.js";
+import { evaluate, loadFull, printResults, type AccuracyResult } from "../../../tools/bench/embedder-eval.js";
 
 const results: AccuracyResult[] = [];
 let id = "";

@@ -1,11 +1,11 @@
 /**
  * Embedder-level accuracy on the evaluation datasets: nearest centroid and
  * 1-nearest-neighbour over the train split, scored on the test split. Vectors are assumed
- * L2-normalised. The three embedder packages keep identical copies of this file (a bench
- * may not import another package's files), so their figures are computed the same way.
+ * L2-normalised. Shared by the three embedder packages' benches, so their figures are
+ * computed the same way.
  */
 import type { Embedder } from "@moe-router/core";
-import { fullDatasetPath, readDataset, split, type DatasetRow } from "../../../tools/datasets/load.js";
+import { fullDatasetPath, readDataset, split, type DatasetRow } from "../datasets/load.js";
 
 /** Accuracy and timing of one embedder on one dataset. */
 export interface AccuracyResult {
