@@ -16,3 +16,4 @@ export { lookupLayer, type LookupLayerOptions } from "./reference-layer.js";
 export { checkVerdict } from "./internal/verdict.js";
 export { cosine, dot, norm, normalise, softmax } from "./vectors.js";
 export { applyPlatt, expectedCalibrationError, fitPlatt, fitTemperature, type PlattScaler } from "./calibration.js";
+export { seededRandom } from "./random.js";

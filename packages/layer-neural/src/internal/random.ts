@@ -4,19 +4,14 @@
  * seed give bit-identical heads on every machine.
  */
 
+import { seededRandom } from "@moe-router/core";
+
 /** A uniform generator on [0, 1). */
 export type Random = () => number;
 
-/** mulberry32: tiny, fast and good enough for shuffling and initialisation. */
+/** A seeded generator (core's mulberry32). */
 export function createRandom(seed: number): Random {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  return seededRandom(seed);
 }
 
 /** A standard normal draw (Box-Muller). */

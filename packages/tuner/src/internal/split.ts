@@ -1,14 +1,4 @@
-/** Seeded PRNG (mulberry32): same seed, same sequence, so carved splits are reproducible. */
-export function mulberry32(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { seededRandom as mulberry32 } from "@moe-router/core";
 
 /**
  * Stratified seeded split: from each label, round(share x count) rows go to `held`
