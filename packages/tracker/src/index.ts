@@ -21,6 +21,7 @@ export type {
 export { createAnalyzer, type Analyzer } from "./analysis/analyzer.js";
 export { analyzeEvents, analyzeStore, type EventSource } from "./analysis/analyze-store.js";
 export { analyzeJsonl, analyzeJsonlDetailed, type AnalyzeJsonlOptions, type JsonlAnalysis } from "./analysis/analyze-jsonl.js";
+export type { CacheUsage } from "./analysis/cache/analyze-cached.js";
 export type {
   Accuracy, AnalysisReport, AnalyzerOptions, Calibration, ClarificationReport, CorrectionsReport, ExperimentReport,
   LatencySummary, LayerReport, OverallReport, ProportionTest, ReliabilityBin, Share, VariantReport,

@@ -59,7 +59,7 @@ describe("analyzeJsonl", () => {
   });
 
   it("reads on real worker threads", async () => {
-    const { report, workers } = await analyzeJsonlDetailed(samplePath, { now: NOW, workers: 2 });
+    const { report, workers } = await analyzeJsonlDetailed(samplePath, { now: NOW, workers: 2, cache: false });
     expect(workers).toBe(2);
     expect(rounded(report)).toEqual(rounded(await viaStore(samplePath)));
   }, 60_000);

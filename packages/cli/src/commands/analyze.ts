@@ -7,7 +7,7 @@ import { loadRouterConfig } from "../config/load.js";
 import type { CliIO, Command } from "../io.js";
 import { storeSpec } from "../tracking.js";
 
-const usage = "moe-router analyze [-w HOURS] [-l LAYER] [--json] [--workers N] [--store SPEC] [--config FILE]";
+const usage = "moe-router analyze [-w HOURS] [-l LAYER] [--json] [--workers N] [--no-cache] [--store SPEC] [--config FILE]";
 
 /** Options shared by analyze, dashboard and report. */
 export interface AnalysisSource {
@@ -17,6 +17,8 @@ export interface AnalysisSource {
   readonly config?: string;
   /** Threads parsing a JSONL log (default: one per CPU, at most 4, for logs over 16 MiB). */
   readonly workers?: number;
+  /** Skip the JSONL log's columnar analysis cache (`--no-cache`): parse the whole log. */
+  readonly noCache?: boolean;
 }
 
 /** The JSONL log path of a store spec, or undefined for another kind of store (PostgreSQL). */
@@ -57,7 +59,7 @@ export async function analyzeSource(source: AnalysisSource, io: CliIO): Promise<
     if (!logExists(path)) {
       throw new MoeRouterError(ErrorCode.NOT_FOUND, `No event log at ${path}. Route some tasks first (moe-router route "..."), generate sample data (moe-router generate), or name the log with --store.`);
     }
-    const { report, counts } = await analyzeJsonlDetailed(path, { ...options, ...(source.workers !== undefined ? { workers: source.workers } : {}) });
+    const { report, counts } = await analyzeJsonlDetailed(path, { ...options, ...(source.workers !== undefined ? { workers: source.workers } : {}), ...(source.noCache ? { cache: false } : {}) });
     if (counts.tornLines + counts.invalidRecords > 0) {
       io.stderr(`warning: skipped ${counts.tornLines} unreadable line(s) (torn by a crash?) and ${counts.invalidRecords} non-routing record(s) in ${path}\n`);
     }
@@ -98,6 +100,7 @@ const analyze: Command = {
         layer: { type: "string", short: "l" },
         json: { type: "boolean" },
         workers: { type: "string" },
+        "no-cache": { type: "boolean" },
         store: { type: "string" },
         config: { type: "string", short: "c" },
       },
@@ -106,7 +109,7 @@ const analyze: Command = {
     );
     const windowHours = windowOption(values.window);
     const workers = numberOption(values.workers, "--workers", { min: 1, max: 64, integer: true });
-    const { report } = await analyzeSource({ windowHours, layer: values.layer, store: values.store, config: values.config, workers }, io);
+    const { report } = await analyzeSource({ windowHours, layer: values.layer, store: values.store, config: values.config, workers, noCache: values["no-cache"] === true }, io);
     io.stdout(values.json ? `${JSON.stringify(report, null, 2)}\n` : renderAnalysisText(report, { color: useColor(io) }));
     return 0;
   },

@@ -4,7 +4,7 @@ import { numberOption, parseCommandArgs } from "../args.js";
 import type { CliIO, Command } from "../io.js";
 import { analyzeSource, useColor, windowOption, type AnalysisSource } from "./analyze.js";
 
-const usage = "moe-router dashboard [-w HOURS] [--live] [--interval S] [-l LAYER] [--store SPEC] [--config FILE]";
+const usage = "moe-router dashboard [-w HOURS] [--live] [--interval S] [-l LAYER] [--no-cache] [--store SPEC] [--config FILE]";
 
 const HIDE_CURSOR = "\x1b[?25l";
 const SHOW_CURSOR = "\x1b[?25h";
@@ -73,6 +73,7 @@ const dashboard: Command = {
         live: { type: "boolean" },
         interval: { type: "string" },
         layer: { type: "string", short: "l" },
+        "no-cache": { type: "boolean" },
         store: { type: "string" },
         config: { type: "string", short: "c" },
       },
@@ -90,7 +91,7 @@ const dashboard: Command = {
     process.once("SIGINT", stop);
     process.once("SIGTERM", stop);
     try {
-      await runDashboard({ windowHours, layer: values.layer, store: values.store, config: values.config, live: values.live === true, intervalSeconds }, io, controller.signal);
+      await runDashboard({ windowHours, layer: values.layer, store: values.store, config: values.config, noCache: values["no-cache"] === true, live: values.live === true, intervalSeconds }, io, controller.signal);
     } finally {
       process.off("SIGINT", stop);
       process.off("SIGTERM", stop);

@@ -6,7 +6,7 @@ import { parseCommandArgs } from "../args.js";
 import type { Command } from "../io.js";
 import { analyzeSource, windowOption } from "./analyze.js";
 
-const usage = "moe-router report --html FILE [-w HOURS] [-l LAYER] [--title TEXT] [--store SPEC] [--config FILE]";
+const usage = "moe-router report --html FILE [-w HOURS] [-l LAYER] [--title TEXT] [--no-cache] [--store SPEC] [--config FILE]";
 
 /**
  * `moe-router report --html FILE`: one self-contained static HTML page with inline SVG charts
@@ -23,6 +23,7 @@ const report: Command = {
         window: { type: "string", short: "w" },
         layer: { type: "string", short: "l" },
         title: { type: "string" },
+        "no-cache": { type: "boolean" },
         store: { type: "string" },
         config: { type: "string", short: "c" },
       },
@@ -31,7 +32,7 @@ const report: Command = {
     );
     if (!values.html) throw new MoeRouterError(ErrorCode.INVALID_CONFIG, `Name the output file with --html, e.g. moe-router report --html routing-report.html.\nUsage: ${usage}`);
     const windowHours = windowOption(values.window);
-    const { report: analysis, spec } = await analyzeSource({ windowHours, layer: values.layer, store: values.store, config: values.config }, io);
+    const { report: analysis, spec } = await analyzeSource({ windowHours, layer: values.layer, store: values.store, config: values.config, noCache: values["no-cache"] === true }, io);
     const file = resolve(io.cwd, values.html);
     try {
       await mkdir(dirname(file), { recursive: true });

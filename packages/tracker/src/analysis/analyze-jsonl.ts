@@ -4,6 +4,7 @@ import { ErrorCode, MoeRouterError, isMoeRouterError } from "@moe-router/core";
 import type { Outcome } from "../records.js";
 import { jsonlStore } from "../jsonl-store.js";
 import { analyzeStore } from "./analyze-store.js";
+import { analyzeCached, type CacheUsage } from "./cache/analyze-cached.js";
 import { coreSettings } from "./analyzer.js";
 import { AnalyzerCore } from "./internal/analyzer-core.js";
 import type { OrphanMatch, Part, ReadCounts } from "./internal/part-reader.js";
@@ -26,6 +27,12 @@ export interface AnalyzeJsonlOptions extends AnalyzerOptions {
    * A windowed read stops at a decision older than the window by more than this. Default 1 hour.
    */
   readonly orderSlackMs?: number;
+  /**
+   * Use the columnar analysis cache (`.analysis-cache/` beside the log): built on the first
+   * analysis, extended with appended lines, rebuilt when the log was rewritten. Default true;
+   * false parses the whole log every time.
+   */
+  readonly cache?: boolean;
 }
 
 /** The report plus what the reader met besides records. */
@@ -36,6 +43,8 @@ export interface JsonlAnalysis {
   /** Threads used and bytes in the log. */
   readonly workers: number;
   readonly bytes: number;
+  /** What the analysis cache did; absent when the log was parsed without it. */
+  readonly cache?: CacheUsage;
 }
 
 const PARALLEL_MIN_BYTES = 16 * 2 ** 20;
@@ -82,7 +91,9 @@ function readFailure(error: unknown, path: string): MoeRouterError {
  * a small log, `workers: 1`) it is `analyzeStore(jsonlStore(...))`, which reads backwards and
  * stops at the window's start.
  * Either way memory holds the accumulators and the open joins, never the log. Same report as
- * `analyzeStore(jsonlStore({ path }))`.
+ * `analyzeStore(jsonlStore({ path }))`. By default (`cache: true`) all this is done only once per
+ * line: the columnar analysis cache beside the log answers instead, parsing only the lines
+ * appended since the last analysis (see `cache/analyze-cached.ts`).
  * @param path the log file as configured (e.g. ".moe-router/events.jsonl").
  * @throws MoeRouterError STORE_FAILED when the log cannot be read; INVALID_CONFIG for bad options.
  */
@@ -100,7 +111,8 @@ export async function analyzeJsonl(path: string, options: AnalyzeJsonlOptions = 
  * in one thread (`runnerFor = () => inThread`). Not part of the package's public face.
  */
 export async function analyzeJsonlWith(path: string, options: AnalyzeJsonlOptions, runnerFor?: (parts: number) => PartRunner): Promise<JsonlAnalysis> {
-  const { workers, readChunkBytes, orderSlackMs, ...analyzerOptions } = options;
+  const { workers, readChunkBytes, orderSlackMs, cache, ...analyzerOptions } = options;
+  if (cache !== undefined && typeof cache !== "boolean") throw invalid(`cache must be true or false; got ${String(cache)}.`);
   if (workers !== undefined && !(Number.isInteger(workers) && workers >= 1 && workers <= 64)) throw invalid(`workers must be an integer from 1 to 64; got ${String(workers)}.`);
   if (readChunkBytes !== undefined && !(Number.isInteger(readChunkBytes) && readChunkBytes >= 64)) throw invalid(`readChunkBytes must be an integer >= 64; got ${String(readChunkBytes)}.`);
   if (orderSlackMs !== undefined && !(typeof orderSlackMs === "number" && orderSlackMs >= 0)) throw invalid(`orderSlackMs must be a number of milliseconds >= 0; got ${String(orderSlackMs)}.`);
@@ -108,6 +120,14 @@ export async function analyzeJsonlWith(path: string, options: AnalyzeJsonlOption
   const chunkBytes = readChunkBytes ?? 4 * 2 ** 20;
   const absolute = resolve(path);
   let runner: PartRunner | undefined;
+  if (cache !== false && !runnerFor) {
+    try {
+      const cached = await analyzeCached(absolute, settings, orderSlackMs ?? 3_600_000);
+      if (!("fallback" in cached)) return { report: cached.report, counts: cached.counts, workers: 1, bytes: cached.bytes, cache: cached.usage };
+    } catch {
+      // The uncached reader below reports a log it cannot read with its own coded error.
+    }
+  }
   try {
     const wanted = settings.since !== undefined ? 1 : workers;
     let { parts, bytes } = await planParts(absolute, wanted ?? 1);
