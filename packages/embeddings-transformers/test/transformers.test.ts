@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { isMoeRouterError } from "@moe-router/core";
 import type { TransformersEmbedder } from "../src/index.js";
 import { transformersEmbedder } from "../src/index.js";
-import { forbidNetwork } from "./support/offline.js";
+import { forbidNetwork } from "../../../tools/test-support/offline.js";
 import { expectedVector, HIDDEN, writeTinyModel, type TinyModel } from "./support/tiny-model.js";
 
 function norm(v: Float32Array): number {

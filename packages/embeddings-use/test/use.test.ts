@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { isMoeRouterError } from "@moe-router/core";
 import type { UseEmbedder } from "../src/index.js";
 import { createEmbedder, useEmbedder } from "../src/index.js";
-import { forbidNetwork } from "./offline.js";
+import { forbidNetwork } from "../../../tools/test-support/offline.js";
 
 function dot(a: Float32Array, b: Float32Array): number {
   let s = 0;

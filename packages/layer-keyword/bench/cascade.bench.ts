@@ -7,22 +7,12 @@
  * packages/layer-keyword/bench/cascade.bench.ts`).
  */
 import { Bench } from "tinybench";
-import { createCascade, type Layer } from "@moe-router/core";
+import { createCascade, type Layer, seededRandom } from "@moe-router/core";
 import { DEFAULT_RULES, keywordLayer, type KeywordRule } from "../src/index.js";
 
 const EXPERTS = ["security-master", "cicd-master", "inventory-master", "development-master"];
 
-/** Seeded PRNG (mulberry32) so every run generates the same rules and tasks. */
-function random(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
-}
+const random = seededRandom;
 
 const SYLLABLES = ["ka", "lo", "mer", "vin", "tra", "zu", "pel", "dor", "qui", "sen", "bar", "nox", "fil", "rum", "gat", "hex"];
 

@@ -13,7 +13,7 @@
 import { performance } from "node:perf_hooks";
 import { PGlite } from "@electric-sql/pglite";
 import { vector } from "@electric-sql/pglite-pgvector";
-import { expectedCalibrationError, type LabelledExample } from "@moe-router/core";
+import { expectedCalibrationError, type LabelledExample, seededRandom } from "@moe-router/core";
 import { hashedEmbedder } from "@moe-router/embeddings";
 import { fullDatasetPath, readDataset, split, type DatasetRow } from "../../../tools/datasets/load.js";
 import { embeddedStore, pgvectorStore, ragLayer, type RagLayer } from "../src/index.js";
@@ -21,16 +21,6 @@ import { embeddedStore, pgvectorStore, ragLayer, type RagLayer } from "../src/in
 const SEED = 42;
 const PGLITE_SAMPLE = 300;
 
-function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function shuffle<T>(items: readonly T[], random: () => number): T[] {
   return items.map((item) => [random(), item] as const).sort((a, b) => a[0] - b[0]).map(([, item]) => item);

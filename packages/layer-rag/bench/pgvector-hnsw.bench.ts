@@ -11,17 +11,8 @@ import { vector } from "@electric-sql/pglite-pgvector";
 import { hashedEmbedder } from "@moe-router/embeddings";
 import { fullDatasetPath, readDataset, split } from "../../../tools/datasets/load.js";
 import { pgvectorStore, ragLayer, type PgvectorIndex } from "../src/index.js";
+import { seededRandom } from "@moe-router/core";
 
-function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const path = fullDatasetPath("hwu64");
 if (!path) {

@@ -5,7 +5,7 @@
  *   vectorStoreSuite({ describe, it }, "my store", (settings) => openMyStore(settings), { persistent: true });
  */
 import assert from "node:assert/strict";
-import { isMoeRouterError } from "@moe-router/core";
+import { isMoeRouterError, seededRandom } from "@moe-router/core";
 import type { VectorItem, VectorStore } from "../src/index.js";
 
 /** The parts of a test runner the suite needs. */
@@ -30,17 +30,8 @@ export interface VectorStoreSuiteOptions {
 const DIMENSION = 16;
 const EMBEDDER = "suite-embedder-v1";
 
-/** Deterministic pseudo-random numbers (mulberry32), so failures reproduce. */
-export function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** Deterministic pseudo-random numbers (core's mulberry32), so failures reproduce. */
+export { seededRandom };
 
 function randomVector(random: () => number, dimension = DIMENSION): Float32Array {
   return Float32Array.from({ length: dimension }, () => random() * 2 - 1);

@@ -1,5 +1,6 @@
 import { createAnalyzer, type AnalysisReport } from "../src/index.js";
 import type { LayerAttemptRecord, Outcome, RoutingEvent } from "../src/records.js";
+import { seededRandom } from "@moe-router/core";
 
 /** Shorthand for one attempt: [layer, expert, confidence, accepted, latencyMs]. */
 export type AttemptSpec = [layer: string, expert: string | undefined, confidence: number | undefined, accepted: boolean, latencyMs?: number];
@@ -50,17 +51,8 @@ export function corrected(expert: string): Outcome {
   return { task_completed: false, was_correct_master: false, user_corrected_to: expert };
 }
 
-/** A small seeded PRNG (mulberry32) so generated data is the same on every run. */
-export function seeded(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** Deterministic pseudo-random numbers (core's mulberry32), so failures reproduce. */
+export const seeded = seededRandom;
 
 const EXPERTS = ["security-master", "cicd-master", "inventory-master", "development-master"];
 
