@@ -44,6 +44,13 @@ describe("create-layer", () => {
     expect(JSON.parse(readFileSync(join(root, "tsconfig.build.json"), "utf8")).references).toContainEqual({ path: "packages/layer-code-owners" });
   });
 
+  it("peers on core's first release while core is still unreleased (0.0.0)", () => {
+    const root = fakeRepo();
+    writeFileSync(join(root, "packages/core/package.json"), JSON.stringify({ name: "@moe-router/core", version: "0.0.0" }));
+    createLayerPackage({ name: "fresh", root, write: true });
+    expect(JSON.parse(readFileSync(join(root, "packages/layer-fresh/package.json"), "utf8")).peerDependencies).toEqual({ "@moe-router/core": "^0.1.0" });
+  });
+
   it("refuses bad names and existing packages with a message saying what to do", () => {
     const root = fakeRepo();
     expect(() => createLayerPackage({ name: "Bad Name", root })).toThrowError(/kebab-case/);

@@ -21,7 +21,8 @@ export function layerNames(name: string): LayerNames {
 
 export function packageJson(names: LayerNames, coreVersion: string): string {
   const [major, minor] = coreVersion.split(".");
-  const peerRange = major === "0" ? `^0.${minor}.0` : `^${major}.0.0`;
+  // An unreleased core (0.0.0) will first be published as 0.1.0 by its pending changesets.
+  const peerRange = major === "0" ? `^0.${minor === "0" ? "1" : minor}.0` : `^${major}.0.0`;
   const src = (f: string) => ({ "moe-router-source": `./src/${f}.ts`, types: `./dist/${f}.d.ts`, default: `./dist/${f}.js` });
   const pub = (f: string) => ({ types: `./dist/${f}.d.ts`, default: `./dist/${f}.js` });
   return `${JSON.stringify(
