@@ -4,7 +4,7 @@
  */
 import { proposeThresholds } from "../src/index.js";
 import type { RouteTrace } from "../src/index.js";
-import { mulberry32 } from "../src/internal/split.js";
+import { seededRandom as mulberry32 } from "@moe-router/core";
 
 const layers = ["keyword", "semantic", "neural"];
 const current = { keyword: 0.85, semantic: 0.7, neural: 0.9 };
