@@ -133,6 +133,13 @@ describe("moe-router route --config", () => {
     expect(run.stderr).toMatch(/MOE_INVALID_CONFIG.*not valid/);
   });
 
+  it("runs the full example cascade (keyword -> semantic -> rag -> neural) before any index or training", async () => {
+    const config = join(__dirname, "../../../examples/full-cascade.yaml");
+    const out = await route("Plan the team offsite", ["--config", config]);
+    expect((out.attempts as Array<{ layer: string }>).map((a) => a.layer)).toEqual(["keyword", "semantic", "rag", "neural"]);
+    expect(out.layer).toBe("clarification");
+  });
+
   it("says which file is missing", async () => {
     const run = await runCli(["route", "Deploy", "--config", "nowhere.yaml", "--no-track"], tempCwd());
     expect(run.code).toBe(2);
