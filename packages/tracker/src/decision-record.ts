@@ -38,7 +38,8 @@ export function decisionToRecord(decision: Decision): DecisionRecord {
     layer_attempts: decision.attempts.map(attemptToRecord),
   };
   if (task.id !== undefined) record.task_id = task.id;
-  if (task.metadata !== undefined) record.task_metadata = task.metadata as Record<string, unknown>;
+  // Copied: the record is serialised after route() returns, when the caller may reuse its metadata object.
+  if (task.metadata !== undefined) record.task_metadata = { ...task.metadata };
   if (decision.probabilities) record.all_probabilities = decision.probabilities as Record<string, number>;
   record.thresholds = decision.thresholds as Record<string, number>;
   if (decision.experiment) record.ab_test = { experiment: decision.experiment.name, variant: decision.experiment.variant };

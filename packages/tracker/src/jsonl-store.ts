@@ -150,15 +150,8 @@ export function jsonlStore(options: JsonlStoreOptions): EventStore {
         state.fail(new MoeRouterError(ErrorCode.CLOSED, `The event log ${path} was closed; open a new store to record more.`), 1, "dropped");
         return;
       }
-      let line: string;
-      try {
-        line = `${JSON.stringify(record)}\n`;
-      } catch (error) {
-        state.fail(new MoeRouterError(ErrorCode.STORE_FAILED, `A record could not be serialised (${(error as Error).message}); task metadata and layer details must be JSON-serialisable.`, { cause: error }), 1);
-        return;
-      }
       const stamp = typeof record.timestamp === "string" ? record.timestamp.slice(0, 7) : "";
-      if (!writer.append(line, monthly ? (MONTH.test(stamp) ? stamp : currentMonth()) : "")) {
+      if (!writer.append(record, monthly ? (MONTH.test(stamp) ? stamp : currentMonth()) : "")) {
         state.fail(new MoeRouterError(ErrorCode.STORE_FAILED, `The write buffer of ${path} is full (the disk is slower than routing, or writes fail); records are dropped until it drains.`), 1, "dropped");
         return;
       }

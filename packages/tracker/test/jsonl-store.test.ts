@@ -194,6 +194,19 @@ describe("jsonl store: failures never throw into the caller of append()", () => 
     await store.close();
   });
 
+  it("serialises after append() returns: a record that cannot be serialised is counted, the others are written", async () => {
+    const path = join(freshDir(), "events.jsonl");
+    const store = jsonlStore({ path });
+    const good = decisionRecord();
+    const bad = decisionRecord(new Date(), { task: { description: "has a bigint", metadata: { size: 10n } } });
+    expect(() => store.append(bad)).not.toThrow();
+    store.append(good);
+    await expect(store.flush()).rejects.toSatisfy((e) => isMoeRouterError(e, "MOE_STORE_FAILED") && /serialised/.test((e as Error).message));
+    expect(store.stats()).toMatchObject({ appended: 2, written: 1, failed: 1 });
+    expect(readFileSync(path, "utf8").trim().split("\n").map((line) => JSON.parse(line).event_id)).toEqual([good.event_id]);
+    await store.close();
+  });
+
   it("drops and counts appends once the buffer is full", async () => {
     const store = jsonlStore({ path: join(freshDir(), "events.jsonl"), maxBufferedBytes: 3_000 });
     for (let i = 0; i < 10; i++) store.append(decisionRecord());

@@ -29,14 +29,18 @@ interface Target {
 const MAX_WRITE_CHARS = 1 << 20;
 const NEWLINE = 10;
 
+/** Size assumed for a record not serialised yet, to bound the buffer before serialising. */
+const ESTIMATED_RECORD_CHARS = 512;
+
 /**
- * Buffered, multi-process safe appender. Lines are collected in memory on the hot path and
- * written in batches (one `write()` per batch of complete lines on an O_APPEND descriptor,
- * so concurrent processes never interleave inside a line). Batches are written one at a
- * time, in order.
+ * Buffered, multi-process safe appender. Records are collected in memory on the hot path
+ * and serialised when their batch is written (after the current turn of the event loop, or
+ * on flush), so routing pays neither for JSON.stringify nor for I/O. Each batch goes out as
+ * one `write()` of complete lines on an O_APPEND descriptor, so concurrent processes never
+ * interleave inside a line. Batches are written one at a time, in order.
  */
 export class JsonlWriter {
-  private lines: string[] = [];
+  private records: unknown[] = [];
   private months: string[] = [];
   private bufferedChars = 0;
   private scheduled = false;
@@ -50,15 +54,18 @@ export class JsonlWriter {
 
   /** Records buffered and not yet handed to a write. */
   get pending(): number {
-    return this.lines.length;
+    return this.records.length;
   }
 
-  /** Buffers one line (with its trailing newline). Returns false when the buffer is full. */
-  append(line: string, month: string): boolean {
-    if (this.bufferedChars + line.length > this.options.maxBufferedBytes) return false;
-    this.lines.push(line);
+  /**
+   * Buffers one record, serialised later with JSON.stringify. Returns false when the buffer
+   * is full (records counted at {@link ESTIMATED_RECORD_CHARS} until serialised).
+   */
+  append(record: unknown, month: string): boolean {
+    if (this.bufferedChars + ESTIMATED_RECORD_CHARS > this.options.maxBufferedBytes) return false;
+    this.records.push(record);
     if (this.options.monthly) this.months.push(month);
-    this.bufferedChars += line.length;
+    this.bufferedChars += ESTIMATED_RECORD_CHARS;
     if (!this.scheduled) {
       this.scheduled = true;
       // Everything appended in this turn of the event loop goes out in one write.
@@ -91,7 +98,7 @@ export class JsonlWriter {
 
   /** Last-chance synchronous write of the buffer (process exit). */
   flushSync(): void {
-    if (this.lines.length === 0) return;
+    if (this.records.length === 0) return;
     const { lines, months } = this.take();
     for (const [month, group] of this.group(lines, months)) {
       const target = this.targets.get(month);
@@ -121,17 +128,38 @@ export class JsonlWriter {
     }
   }
 
+  /** Takes the buffer, serialising each record to a line; a record that cannot be serialised is counted as failed. */
   private take(): { lines: string[]; months: string[] } {
-    const taken = { lines: this.lines, months: this.months };
-    this.lines = [];
+    const { records, months: recordMonths } = this;
+    this.records = [];
     this.months = [];
     this.bufferedChars = 0;
-    return taken;
+    const lines: string[] = [];
+    const months: string[] = [];
+    for (let i = 0; i < records.length; i++) {
+      let line: string;
+      try {
+        line = `${JSON.stringify(records[i])}\n`;
+      } catch (error) {
+        const failure = new MoeRouterError(
+          ErrorCode.STORE_FAILED,
+          `A record could not be serialised (${(error as Error).message}); task metadata and layer details must be JSON-serialisable.`,
+          { cause: error },
+        );
+        this.failedSinceFlush++;
+        this.lastFailure = failure;
+        this.options.onFailed(failure, 1);
+        continue;
+      }
+      lines.push(line);
+      if (this.options.monthly) months.push(recordMonths[i]!);
+    }
+    return { lines, months };
   }
 
   /** Queues the current buffer as the next write; the returned promise never rejects. */
   private startWrite(): Promise<void> {
-    if (this.lines.length > 0) {
+    if (this.records.length > 0) {
       const { lines, months } = this.take();
       this.tail = this.tail.then(() => this.writeBatch(lines, months));
     }
