@@ -54,6 +54,9 @@ interface RouteState {
 
 const DEFAULT_FALLBACK = "coordinator-master";
 
+/** Writable view of a readonly contract type, for building results field by field. */
+type Mutable<T> = { -readonly [K in keyof T]: T[K] };
+
 function isThenable(value: unknown): value is PromiseLike<unknown> {
   return value !== null && typeof value === "object" && typeof (value as PromiseLike<unknown>).then === "function";
 }
@@ -137,21 +140,17 @@ export function createCascade(options: CascadeOptions): Cascade {
     }
     if (problem !== undefined) {
       layerErrors[layer.name] = (layerErrors[layer.name] ?? 0) + 1;
-      attempt = { layer: layer.name, threshold, accepted: false, latencyMs, error: toAttemptError(problem), ...(shadow ? { shadow } : {}) };
+      const errored: Mutable<LayerAttempt> = { layer: layer.name, threshold, accepted: false, latencyMs, error: toAttemptError(problem) };
+      if (shadow) errored.shadow = true;
+      attempt = errored;
     } else {
       const verdict = outcome.verdict as Verdict;
       const accepted = !shadow && verdict.confidence >= threshold;
-      attempt = {
-        layer: layer.name,
-        expert: verdict.expert,
-        confidence: verdict.confidence,
-        ...(verdict.probabilities ? { probabilities: verdict.probabilities } : {}),
-        threshold,
-        accepted,
-        latencyMs,
-        ...(verdict.details ? { details: verdict.details } : {}),
-        ...(shadow ? { shadow } : {}),
-      };
+      const answered: Mutable<LayerAttempt> = { layer: layer.name, expert: verdict.expert, confidence: verdict.confidence, threshold, accepted, latencyMs };
+      if (verdict.probabilities) answered.probabilities = verdict.probabilities;
+      if (verdict.details) answered.details = verdict.details;
+      if (shadow) answered.shadow = true;
+      attempt = answered;
       if (accepted) state.decided = attempt;
     }
     state.attempts.push(attempt);
@@ -160,11 +159,9 @@ export function createCascade(options: CascadeOptions): Cascade {
 
   function contextFor(state: RouteState, index: number): { context: LayerContext; controller: AbortController | undefined } {
     const controller = layers[index]!.capabilities?.async ? new AbortController() : undefined;
-    const context: LayerContext = {
-      eventId: state.eventId,
-      ...(expertList ? { experts: expertList } : {}),
-      ...(controller ? { signal: controller.signal } : {}),
-    };
+    const context: Mutable<LayerContext> = { eventId: state.eventId };
+    if (expertList) context.experts = expertList;
+    if (controller) context.signal = controller.signal;
     return { context, controller };
   }
 
@@ -229,29 +226,27 @@ export function createCascade(options: CascadeOptions): Cascade {
 
   function finish(state: RouteState): Decision {
     const decided = state.decided;
-    const base = {
+    // Built field by field (no object spreads): this runs once per route on the hot path.
+    const decision: Mutable<Decision> = {
       eventId: state.eventId,
       timestamp: state.timestamp,
       task: state.task,
+      expert: decided ? decided.expert! : fallbackExpert,
+      layer: decided ? decided.layer : "clarification",
+      confidence: decided ? decided.confidence! : 1,
       attempts: state.attempts,
       thresholds: state.thresholds,
-      ...(state.variant && experiment ? { experiment: { name: experiment.name, variant: state.variant } } : {}),
-      ...(state.shadow ? { shadow: true } : {}),
-      latencyMs: performance.now() - state.started,
+      latencyMs: 0,
     };
-    let decision: Decision;
     if (decided) {
-      decision = {
-        ...base,
-        expert: decided.expert!,
-        layer: decided.layer,
-        confidence: decided.confidence!,
-        ...(decided.probabilities ? { probabilities: decided.probabilities } : {}),
-      };
+      if (decided.probabilities) decision.probabilities = decided.probabilities;
     } else {
       clarifications++;
-      decision = { ...base, expert: fallbackExpert, layer: "clarification", confidence: 1, clarification: clarify(state.attempts, margin) };
+      decision.clarification = clarify(state.attempts, margin);
     }
+    if (state.variant && experiment) decision.experiment = { name: experiment.name, variant: state.variant };
+    if (state.shadow) decision.shadow = true;
+    decision.latencyMs = performance.now() - state.started;
     hub.onDecision(decision);
     return decision;
   }
