@@ -184,29 +184,15 @@ export interface SemanticLayer extends Layer {
  * Options of the semantic layer in a config file (`createLayer`): JSON-friendly, without
  * the embedder (the host passes it) and with file-based exemplars.
  */
-export interface SemanticLayerConfig {
-  /** Experts and their exemplars, as in {@link SemanticLayerOptions.experts}. */
-  readonly experts?: Readonly<Record<string, ExpertExemplars>>;
+export interface SemanticLayerConfig
+  extends Pick<
+    SemanticLayerOptions,
+    "experts" | "name" | "scoring" | "k" | "calibration" | "calibrationKind" | "calibrationSample" | "fallbackExpert" | "seed"
+  > {
   /** JSONL file of `{ "text", "label" }` rows (label = expert), merged into `experts`. Relative to the working directory. */
   readonly exemplarsFile?: string;
   /** Rows of `exemplarsFile` with a `split` field are used only when it equals this. Default "train". */
   readonly exemplarsSplit?: string;
-  /** As {@link SemanticLayerOptions.name}; also names the vector file `semantic-<name>.vectors`. */
-  readonly name?: string;
-  /** As {@link SemanticLayerOptions.scoring}. */
-  readonly scoring?: ScoringMethod;
-  /** As {@link SemanticLayerOptions.k}. */
-  readonly k?: number;
-  /** As {@link SemanticLayerOptions.calibration}. */
-  readonly calibration?: SemanticCalibration | "exemplars";
-  /** As {@link SemanticLayerOptions.calibrationKind}. */
-  readonly calibrationKind?: "platt" | "temperature";
-  /** As {@link SemanticLayerOptions.calibrationSample}. */
-  readonly calibrationSample?: number;
-  /** As {@link SemanticLayerOptions.fallbackExpert}. */
-  readonly fallbackExpert?: string;
-  /** As {@link SemanticLayerOptions.seed}. */
-  readonly seed?: number;
-  /** Persist vectors under the environment's data directory. Default true. */
+  /** Persist vectors under the environment's data directory (as `semantic-<name>.vectors`). Default true. */
   readonly persist?: boolean;
 }
