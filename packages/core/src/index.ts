@@ -17,3 +17,4 @@ export { checkVerdict } from "./internal/verdict.js";
 export { cosine, dot, norm, normalise, softmax } from "./vectors.js";
 export { applyPlatt, expectedCalibrationError, fitPlatt, fitTemperature, type PlattScaler } from "./calibration.js";
 export { seededRandom } from "./random.js";
+export { writeFileAtomic, type WriteFileAtomicOptions } from "./files.js";

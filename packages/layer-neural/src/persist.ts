@@ -1,7 +1,7 @@
 import { mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
-import { mkdir, readFile, rename, writeFile } from "node:fs/promises";
+import { readFile } from "node:fs/promises";
 import { dirname } from "node:path";
-import { ErrorCode, MoeRouterError } from "@moe-router/core";
+import { ErrorCode, MoeRouterError, writeFileAtomic } from "@moe-router/core";
 import type { DenseLayer, HeadKind, ReplayExample, TrainedHead, TrainingMetrics } from "./types.js";
 import { decodeFloat32, encodeFloat32 } from "./internal/codec.js";
 import { createTrainedHead } from "./internal/head.js";
@@ -128,10 +128,7 @@ export function parseHead(text: string, options: LoadHeadOptions = {}): TrainedH
 
 /** Writes a head to `path` (directories created; written to a temporary file, then renamed, so readers never see half a file). */
 export async function saveHead(head: TrainedHead, path: string): Promise<void> {
-  await mkdir(dirname(path), { recursive: true });
-  const temporary = `${path}.${process.pid}.tmp`;
-  await writeFile(temporary, serialiseHead(head));
-  await rename(temporary, path);
+  await writeFileAtomic(path, serialiseHead(head));
 }
 
 /** Synchronous {@link saveHead}. */

@@ -1,7 +1,6 @@
-import { randomBytes } from "node:crypto";
-import { appendFile, mkdir, open, readFile, rename, rm } from "node:fs/promises";
+import { appendFile, mkdir, readFile } from "node:fs/promises";
 import { basename, dirname, join } from "node:path";
-import { ErrorCode, MoeRouterError, isUnitInterval } from "@moe-router/core";
+import { ErrorCode, MoeRouterError, isUnitInterval, writeFileAtomic } from "@moe-router/core";
 
 /** Version of the thresholds file format written by this package. */
 export const THRESHOLDS_FILE_VERSION = 1;
@@ -116,19 +115,9 @@ export async function loadThresholds(path: string, previous: Readonly<Record<str
 /** Writes a thresholds file atomically: a temp file in the same directory, fsync, then rename. */
 export async function writeThresholdsFile(path: string, file: ThresholdsFile): Promise<void> {
   parseThresholdsFile(JSON.stringify(file), path); // never write what we would refuse to read
-  await mkdir(dirname(path), { recursive: true });
-  const temp = join(dirname(path), `.${basename(path)}.${process.pid}.${randomBytes(4).toString("hex")}.tmp`);
   try {
-    const handle = await open(temp, "w");
-    try {
-      await handle.writeFile(`${JSON.stringify(file, null, 2)}\n`, "utf8");
-      await handle.sync();
-    } finally {
-      await handle.close();
-    }
-    await rename(temp, path);
+    await writeFileAtomic(path, `${JSON.stringify(file, null, 2)}\n`, { fsync: true });
   } catch (error) {
-    await rm(temp, { force: true });
     throw new MoeRouterError(ErrorCode.STORE_FAILED, `Cannot write thresholds file ${path}: ${(error as Error).message}. Check the directory exists and is writable.`, { cause: error });
   }
 }

@@ -8,10 +8,8 @@
  * reported instead of silently routing on garbage.
  */
 import { createHash } from "node:crypto";
-import { mkdir, open, rename, rm } from "node:fs/promises";
 import { endianness } from "node:os";
-import { dirname } from "node:path";
-import { ErrorCode, MoeRouterError } from "@moe-router/core";
+import { ErrorCode, MoeRouterError, writeFileAtomic } from "@moe-router/core";
 import type { ItemSource } from "../types.js";
 
 const MAGIC = Buffer.from([0x4d, 0x4f, 0x45, 0x52, 0x41, 0x47, 0x00, 0x01]);
@@ -106,21 +104,11 @@ export function decodeIndexFile(bytes: Buffer, path: string): IndexFileContents 
   return { embedderId: header.embedderId, dimension: header.dimension, rows: header.rows, vectors };
 }
 
-/** Writes bytes atomically: temp file in the same directory, fsync, rename over the target. */
-export async function writeFileAtomic(path: string, bytes: Buffer): Promise<void> {
-  await mkdir(dirname(path), { recursive: true });
-  const temp = `${path}.${process.pid}.${Date.now().toString(36)}.tmp`;
+/** Writes the index file atomically and durably (temporary file, fsync, rename). */
+export async function writeIndexFile(path: string, bytes: Buffer): Promise<void> {
   try {
-    const handle = await open(temp, "w");
-    try {
-      await handle.writeFile(bytes);
-      await handle.sync();
-    } finally {
-      await handle.close();
-    }
-    await rename(temp, path);
+    await writeFileAtomic(path, bytes, { fsync: true });
   } catch (error) {
-    await rm(temp, { force: true });
     throw new MoeRouterError(ErrorCode.STORE_FAILED, `Cannot write the RAG index ${path}: ${(error as Error).message}. Check the directory exists and is writable.`, { cause: error });
   }
 }

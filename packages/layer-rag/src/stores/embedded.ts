@@ -5,7 +5,7 @@
  */
 import { existsSync, readFileSync } from "node:fs";
 import { ErrorCode, MoeRouterError } from "@moe-router/core";
-import { decodeIndexFile, encodeIndexFile, writeFileAtomic, type RowMeta } from "../internal/index-file.js";
+import { decodeIndexFile, encodeIndexFile, writeIndexFile, type RowMeta } from "../internal/index-file.js";
 import { checkDimension, checkItem, checkK, closedError, unitVector } from "../internal/items.js";
 import { ColumnMatrix } from "../internal/matrix.js";
 import { topK } from "../internal/top-k.js";
@@ -98,7 +98,7 @@ export function embeddedStore(options: EmbeddedStoreOptions): EmbeddedStore {
     // Encode now, synchronously, so later upserts cannot leak into (or tear) this write.
     const bytes = snapshot();
     dirty = false;
-    writing = writing.then(() => writeFileAtomic(path, bytes));
+    writing = writing.then(() => writeIndexFile(path, bytes));
     return writing;
   }
 

@@ -1,8 +1,6 @@
 import { readFileSync } from "node:fs";
-import { mkdir, rename, writeFile } from "node:fs/promises";
 import { endianness } from "node:os";
-import { dirname } from "node:path";
-import { ErrorCode, MoeRouterError } from "@moe-router/core";
+import { ErrorCode, MoeRouterError, writeFileAtomic } from "@moe-router/core";
 
 /**
  * The persisted vector file. One file, written atomically (temp file + rename):
@@ -130,10 +128,7 @@ export async function writeVectorFile(path: string, contents: VectorFileWrite): 
   } else {
     for (let i = 0; i < data.length; i++) bytes.writeFloatLE(data[i]!, dataStart + i * 4);
   }
-  await mkdir(dirname(path), { recursive: true });
-  const temporary = `${path}.${process.pid}.${Date.now()}.tmp`;
-  await writeFile(temporary, bytes);
-  await rename(temporary, path);
+  await writeFileAtomic(path, bytes);
 }
 
 function align4(offset: number): number {

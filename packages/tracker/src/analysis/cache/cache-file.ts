@@ -1,5 +1,6 @@
 import { createHash } from "node:crypto";
-import { mkdir, open, rename, unlink, type FileHandle } from "node:fs/promises";
+import { open, type FileHandle } from "node:fs/promises";
+import { writeFileAtomic } from "@moe-router/core";
 import { basename, dirname, join } from "node:path";
 import { columnArray, type ColumnArray } from "./columns.js";
 import { SCHEMA, TABLE_OF, type ColumnName, type FileTable, type RowCounts, type Segment } from "./segment.js";
@@ -179,22 +180,5 @@ export async function writeCache(cachePath: string, table: FileTable, fingerprin
   prefix.write(MAGIC, 0, "latin1");
   prefix.writeUInt32LE(headerBuffer.length, 8);
   headerBuffer.copy(prefix, 12);
-  await mkdir(dirname(cachePath), { recursive: true });
-  const temp = `${cachePath}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`;
-  const handle = await open(temp, "w");
-  try {
-    try {
-      // Piece by piece, looping on short writes (a single write is capped near 2 GiB on Linux).
-      for (const piece of [prefix, ...pieces]) {
-        let done = 0;
-        while (done < piece.length) done += (await handle.write(piece, done, piece.length - done)).bytesWritten;
-      }
-    } finally {
-      await handle.close();
-    }
-    await rename(temp, cachePath);
-  } catch (error) {
-    await unlink(temp).catch(() => undefined);
-    throw error;
-  }
+  await writeFileAtomic(cachePath, [prefix, ...pieces]);
 }
