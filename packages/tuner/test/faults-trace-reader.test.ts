@@ -65,7 +65,8 @@ describe("faults: tune's trace reader", () => {
           expect(attempt).toBeDefined();
           if (attempt && !attempt.errored) {
             expect(typeof attempt.expert).toBe("string");
-            expect(attempt.confidence >= 0 && attempt.confidence <= 1).toBe(true);
+            const confidence = attempt.confidence ?? -1;
+            expect(confidence >= 0 && confidence <= 1).toBe(true);
           }
         }
         expect(() => proposeThresholds(traces, { layers: ["keyword"], current: { keyword: 0.85 } })).not.toThrow();
