@@ -43,6 +43,27 @@ describe("config hardening: tracking.store typos are config errors", () => {
   });
 });
 
+describe("config hardening: values of the wrong type are coded errors (exit 2, no stack)", () => {
+  it.each([
+    ["experts: \"x\"", { experts: "x" }, /experts must be a non-empty list/],
+    ["dataDir: 42", { dataDir: 42 }, /dataDir must be a non-empty string/],
+    ["thresholdsFile: 42", { thresholdsFile: 42 }, /thresholdsFile must be a non-empty string/],
+    ["tracking: \"yes\"", { tracking: "yes" }, /tracking must be an object/],
+    ["tracking.enabled: \"no\"", { tracking: { enabled: "no" } }, /tracking\.enabled must be true or false/],
+    ["tracking.store: 42", { tracking: { store: 42 } }, /tracking\.store must be a non-empty string/],
+    ["fallback.expert: 7", { fallback: { expert: 7 } }, /fallback\.expert must be a non-empty string/],
+    ["layerTimeoutMs: \"1s\"", { layerTimeoutMs: "1s" }, /layerTimeoutMs must be a positive number/],
+  ])("route refuses %s", async (_name, patch, message) => {
+    const cwd = trackedProject();
+    const run = await runCli(["route", "Deploy it", "--config", withConfig(cwd, patch)], cwd);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toMatch(/^error \[MOE_INVALID_CONFIG\]: .*moe\.json: /);
+    expect(run.stderr).toMatch(message);
+    expect(run.stderr).not.toMatch(/\n\s+at /);
+    expect(run.stderr.trim().split("\n")).toHaveLength(1);
+  });
+});
+
 describe("moe-router route --verbose", () => {
   it("lists the modules loaded, resolved against the config file's directory", async () => {
     const cwd = trackedProject();

@@ -1,42 +1,12 @@
 import { readFile } from "node:fs/promises";
 import { dirname, extname, resolve } from "node:path";
-import { ErrorCode, MoeRouterError, isUnitInterval } from "@moe-router/core";
+import { ErrorCode, MoeRouterError } from "@moe-router/core";
 import { parse as parseYaml } from "yaml";
 import { DEFAULT_CONFIG } from "./default.js";
 import type { RouterConfig } from "./types.js";
+import { validateRouterConfig } from "./validate.js";
 
-const TOP_KEYS = new Set(["experts", "fallback", "embedder", "layers", "tracking", "thresholdsFile", "dataDir", "shadowShare", "experiment", "maxDescriptionLength", "layerTimeoutMs", "startupTimeoutMs"]);
-const LAYER_KEYS = new Set(["package", "options", "threshold", "timeoutMs", "enabled"]);
-
-function invalid(file: string, message: string): MoeRouterError {
-  return new MoeRouterError(ErrorCode.INVALID_CONFIG, `${file}: ${message}`);
-}
-
-/** Checks the shape of a parsed config; throws coded errors naming the field to fix. */
-export function validateRouterConfig(value: unknown, file = "config"): RouterConfig {
-  if (!value || typeof value !== "object" || Array.isArray(value)) throw invalid(file, "the config must be an object with a \"layers\" list.");
-  const config = value as Record<string, unknown>;
-  for (const key of Object.keys(config)) {
-    if (!TOP_KEYS.has(key)) throw new MoeRouterError(ErrorCode.UNKNOWN_OPTION, `${file}: unknown key "${key}". Known keys: ${[...TOP_KEYS].join(", ")}.`);
-  }
-  if (!Array.isArray(config.layers)) throw invalid(file, '"layers" must be a list of { package, threshold, options? }.');
-  config.layers.forEach((entry: unknown, i: number) => {
-    if (!entry || typeof entry !== "object") throw invalid(file, `layers[${i}] must be an object { package, threshold }.`);
-    const layer = entry as Record<string, unknown>;
-    for (const key of Object.keys(layer)) {
-      if (!LAYER_KEYS.has(key)) throw new MoeRouterError(ErrorCode.UNKNOWN_OPTION, `${file}: unknown key "${key}" in layers[${i}]. Known keys: ${[...LAYER_KEYS].join(", ")}.`);
-    }
-    if (typeof layer.package !== "string" || !layer.package) throw invalid(file, `layers[${i}].package must name a layer package, e.g. "@moe-router/layer-keyword".`);
-    if (!isUnitInterval(layer.threshold)) throw invalid(file, `layers[${i}].threshold must be a number in [0,1]; got ${JSON.stringify(layer.threshold)}.`);
-    if (layer.options !== undefined && (typeof layer.options !== "object" || layer.options === null)) throw invalid(file, `layers[${i}].options must be an object.`);
-  });
-  if (config.embedder !== undefined) {
-    const e = config.embedder as Record<string, unknown>;
-    if (!e || typeof e.package !== "string") throw invalid(file, '"embedder" must be { package, options? }, e.g. { "package": "@moe-router/embeddings" }.');
-  }
-  if (config.shadowShare !== undefined && !isUnitInterval(config.shadowShare)) throw invalid(file, `"shadowShare" must be in [0,1]; got ${JSON.stringify(config.shadowShare)}.`);
-  return config as unknown as RouterConfig;
-}
+export { validateRouterConfig };
 
 /** Parses JSON or YAML text (by extension; JSON first when unknown). */
 export function parseConfigText(text: string, file: string): unknown {

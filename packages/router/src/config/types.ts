@@ -12,6 +12,12 @@ export interface LayerEntry extends PackageRef {
   readonly timeoutMs?: number;
   /** Set false to keep the entry but skip the layer. */
   readonly enabled?: boolean;
+  /**
+   * "worker": run the layer module in a worker thread, so a route that exceeds `timeoutMs`
+   * (even a synchronous infinite loop) is pre-empted: the worker is terminated and restarted.
+   * Default "none": in the process, where a synchronous layer cannot be pre-empted.
+   */
+  readonly isolate?: "none" | "worker";
 }
 
 /** Tracking settings. */
