@@ -81,3 +81,23 @@ describe("validateRouterConfig: every field is type-checked", () => {
     expect(error.message).toMatch(message);
   });
 });
+
+describe("startWithin (layer start-up budget)", () => {
+  it("keeps a coded error's code and prefixes the package; wraps a plain error; times out a factory that never settles", async () => {
+    const { startWithin } = await import("../src/startup.js");
+    const { MoeRouterError } = await import("@moe-router/core");
+    await expect(startWithin("Layer", "@acme/rag", 1000, () => Promise.reject(new MoeRouterError(ErrorCode.NOT_FOUND, "no index; run moe-router index")))).rejects.toMatchObject({
+      code: ErrorCode.NOT_FOUND,
+      message: 'Layer "@acme/rag": no index; run moe-router index',
+      data: { package: "@acme/rag" },
+    });
+    await expect(startWithin("Layer", "@acme/x", 1000, () => { throw new Error("boom"); })).rejects.toMatchObject({ code: ErrorCode.LAYER_START_FAILED, message: expect.stringMatching(/"@acme\/x" failed to start: boom/) });
+    let closedLate = false;
+    let resolveLate: (value: { close(): void }) => void = () => {};
+    const late = new Promise<{ close(): void }>((resolve) => (resolveLate = resolve));
+    await expect(startWithin("Layer", "@acme/slow", 50, () => late, (value) => value.close())).rejects.toMatchObject({ code: ErrorCode.LAYER_START_FAILED, message: expect.stringMatching(/did not start within 50 ms/) });
+    resolveLate({ close: () => void (closedLate = true) });
+    await new Promise((r) => setTimeout(r, 10));
+    expect(closedLate).toBe(true);
+  });
+});
