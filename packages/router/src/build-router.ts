@@ -1,6 +1,7 @@
 import { resolve } from "node:path";
 import { createCascade, type Cascade, type CascadeObserver, type Embedder, type Layer } from "@moe-router/core";
-import { importEmbedderModule, importLayerModule, resolveModule, type ModuleBase } from "./config/modules.js";
+import { importEmbedderModule, importLayerModule, resolveModule, workerTarget, type ModuleBase } from "./config/modules.js";
+import { DEFAULT_ISOLATED_TIMEOUT_MS, isolatedLayer } from "./isolate.js";
 import type { LayerEntry, RouterConfig } from "./config/types.js";
 import { silentLogger, type RouterLogger } from "./logger.js";
 import { DEFAULT_STARTUP_TIMEOUT_MS, startWithin } from "./startup.js";
@@ -94,6 +95,24 @@ export async function buildRouter(config: RouterConfig, options: BuildRouterOpti
     }
     const entries = config.layers.filter((entry) => entry.enabled !== false);
     for (const entry of entries) {
+      if (entry.isolate === "worker") {
+        // Not imported here: the module's code runs only in its worker thread.
+        const target = workerTarget(entry.package, base);
+        logger.info?.(`info: loading layer module "${entry.package}" from ${target} in a worker thread (isolate: worker)`);
+        const isolated = isolatedLayer({
+          specifier: entry.package,
+          target,
+          options: entry.options ?? {},
+          dataDir,
+          ...(config.experts ? { experts: config.experts } : {}),
+          ...(config.embedder ? { embedder: { target: workerTarget(config.embedder.package, base), options: config.embedder.options ?? {} } } : {}),
+          timeoutMs: entry.timeoutMs ?? config.layerTimeoutMs ?? DEFAULT_ISOLATED_TIMEOUT_MS,
+          startupTimeoutMs: budget,
+          logger,
+        });
+        layers.push(await startWithin("Layer", entry.package, budget + 1_000, () => isolated, (late) => void closeQuietly(late)));
+        continue;
+      }
       const module = await importLayerModule(entry.package, base);
       loaded("layer", entry.package);
       const environment = { dataDir, ...(embedder ? { embedder } : {}), ...(config.experts ? { experts: config.experts } : {}) };

@@ -1,5 +1,6 @@
 import { createRequire } from "node:module";
-import { isAbsolute, resolve } from "node:path";
+import { readFileSync } from "node:fs";
+import { dirname, isAbsolute, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
 import { ErrorCode, MoeRouterError, type EmbedderModule, type LayerModule } from "@moe-router/core";
 
@@ -38,6 +39,32 @@ export function resolveModule(specifier: string, base: ModuleBase): ResolvedModu
   if (specifier.startsWith(".") || isAbsolute(specifier)) return { specifier, target: pathToFileURL(resolve(base.configDir, specifier)).href };
   if (specifier.startsWith("@moe-router/")) return { specifier, target: specifier };
   return { specifier, target: resolveFrom(base.configDir, specifier) ?? resolveFrom(base.cwd, specifier) ?? specifier };
+}
+
+/**
+ * The URL a worker thread imports for a module named in a config: like {@link resolveModule},
+ * but package names are resolved here to a file URL (a worker has no importing module to
+ * resolve them from).
+ */
+export function workerTarget(specifier: string, base: ModuleBase): string {
+  const { target } = resolveModule(specifier, base);
+  if (target.startsWith("file:")) return target;
+  const own = specifier.startsWith("@moe-router/") ? resolveFromHere(specifier) : undefined;
+  if (own) return own;
+  throw new MoeRouterError(ErrorCode.NOT_FOUND, `Cannot find package "${specifier}" for an isolated layer. Install it next to your config (npm i ${specifier}) or give a path to the module.`);
+}
+
+/** One of our packages, resolved to its published entry (`exports["."].default`, i.e. dist). */
+function resolveFromHere(specifier: string): string | undefined {
+  try {
+    const manifestPath = createRequire(import.meta.url).resolve(`${specifier}/package.json`);
+    const manifest = JSON.parse(readFileSync(manifestPath, "utf8")) as { exports?: Record<string, { default?: string } | string>; main?: string };
+    const root = manifest.exports?.["."];
+    const entry = typeof root === "string" ? root : (root?.default ?? manifest.main);
+    return entry ? pathToFileURL(resolve(dirname(manifestPath), entry)).href : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 /** Imports a module named in a config (see {@link resolveModule}); coded NOT_FOUND when it cannot. */
