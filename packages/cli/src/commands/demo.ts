@@ -31,7 +31,7 @@ async function learnFromCorrections(router: Router, tracker: Tracker, correction
   io.stdout(`${learners.join(", ")} learned from ${corrections.length} corrected outcomes: ${fixed}/${corrections.length} of those tasks now route right${failed.length ? ` (learn failed in ${failed.join(", ")})` : ""}\n`);
 }
 
-const usage = "moe-router demo [--config FILE] [--log FILE] [--keep]";
+const usage = "moe-router demo [--config FILE] [--log FILE] [--keep] [--verbose]";
 
 /**
  * The main job on the embedded default: routes sample tasks, records their outcomes
@@ -41,7 +41,7 @@ const demo: Command = {
   summary: "Route sample tasks on the embedded default, record outcomes, print the analysis.",
   usage,
   async run(argv, io) {
-    const { values } = parseCommandArgs(argv, { config: { type: "string", short: "c" }, log: { type: "string" }, keep: { type: "boolean" } }, usage, false);
+    const { values } = parseCommandArgs(argv, { config: { type: "string", short: "c" }, log: { type: "string" }, keep: { type: "boolean" }, verbose: { type: "boolean", short: "v" } }, usage, false);
     const logPath = join(io.cwd, values.log ?? ".moe-router/demo-events.jsonl");
     // The demo keeps what its layers learn (and its tuned thresholds) apart from real routing state.
     const demoDataDir = join(io.cwd, ".moe-router/demo");
@@ -57,6 +57,7 @@ const demo: Command = {
         adjustConfig: (config) => ({ ...config, dataDir: demoDataDir, thresholdsFile: join(demoDataDir, "thresholds.json") }),
         noTrack: true,
         observers: [tracker],
+        verbose: values.verbose === true,
       },
       io,
     );

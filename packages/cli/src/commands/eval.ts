@@ -6,11 +6,11 @@ import { evaluate, formatEvaluation, loadEvaluationData, type EvaluationProgress
 import { numberOption, parseCommandArgs } from "../args.js";
 import { loadRouterConfig } from "@moe-router/router";
 import type { RouterConfig } from "@moe-router/router";
-import type { Command } from "../io.js";
+import { cliLogger, type Command } from "../io.js";
 import { progressBar, type ProgressBar } from "../progress.js";
 import { buildRouter } from "@moe-router/router";
 
-const usage = "moe-router eval --data FILE.jsonl [--label-field label] [--text-field text] [--split-field split] [--train-split train] [--val-split val] [--test-split test] [--oos-label LABEL] [--config FILE] [--target-precision P|auto] [--constraint cascade|layer] [--val-share 0.1] [--seed 42] [--no-tune] [--json]";
+const usage = "moe-router eval --data FILE.jsonl [--label-field label] [--text-field text] [--split-field split] [--train-split train] [--val-split val] [--test-split test] [--oos-label LABEL] [--config FILE] [--target-precision P|auto] [--constraint cascade|layer] [--val-share 0.1] [--seed 42] [--no-tune] [--verbose] [--json]";
 
 /**
  * The built-in evaluation cascade: semantic -> RAG -> neural over the model-free hashed
@@ -63,6 +63,7 @@ const command: Command = {
       seed: { type: "string" },
       "no-tune": { type: "boolean" },
       json: { type: "boolean" },
+      verbose: { type: "boolean", short: "v" },
     }, usage, false);
     if (!values.data) throw new MoeRouterError(ErrorCode.INVALID_CONFIG, `--data FILE.jsonl is required. Usage: ${usage}`);
     const target = values["target-precision"];
@@ -108,7 +109,7 @@ const command: Command = {
       if (progress.done < progress.total) bar?.update(progress.done, progress.layer ?? "");
       else bar?.finish();
     };
-    const router = await buildRouter(config, { cwd: io.cwd, ...(loaded ? { configDir: loaded.configDir } : {}) });
+    const router = await buildRouter(config, { cwd: io.cwd, ...(loaded ? { configDir: loaded.configDir } : {}), logger: cliLogger(io, values.verbose === true) });
     try {
       const thresholds = router.cascade.getThresholds();
       const report = await evaluate({

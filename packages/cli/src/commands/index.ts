@@ -16,4 +16,6 @@ export const commands: Readonly<Record<string, () => Promise<Command>>> = {
   tune: async () => (await import("./tune.js")).default,
   index: async () => (await import("./index-docs.js")).default,
   train: async () => (await import("./train.js")).default,
+  learn: async () => (await import("./learn.js")).default,
+  thresholds: async () => (await import("./thresholds.js")).default,
 };

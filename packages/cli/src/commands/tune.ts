@@ -9,7 +9,7 @@ import { openSession } from "../session.js";
 import { parseConstraint } from "./eval.js";
 import { thresholdsFilePath } from "@moe-router/router";
 
-const usage = "moe-router tune [-d|--dry-run] [-a|--aggressive] [-m|--min-samples N] [-w|--window HOURS] [--target-precision P] [--constraint cascade|layer] [--confidence C] [--bound clopper-pearson|wilson] [--max-step S] [--experiment NAME --share S] [--store SPEC] [--config FILE] [--json]";
+const usage = "moe-router tune [-d|--dry-run] [-a|--aggressive] [-m|--min-samples N] [-w|--window HOURS] [--target-precision P] [--constraint cascade|layer] [--confidence C] [--bound clopper-pearson|wilson] [--max-step S] [--experiment NAME --share S] [--store SPEC] [--config FILE] [--verbose] [--json]";
 
 const DEFAULT_WINDOW_HOURS = 168;
 const DEFAULT_STORE = ".moe-router/events.jsonl";
@@ -55,6 +55,7 @@ const tune: Command = {
       store: { type: "string" },
       config: { type: "string", short: "c" },
       json: { type: "boolean" },
+      verbose: { type: "boolean", short: "v" },
     }, usage, false);
     const minSamples = numberOption(values["min-samples"], "-m/--min-samples", { min: 1, integer: true });
     const hours = numberOption(values.window, "-w/--window", { min: 0 }) ?? DEFAULT_WINDOW_HOURS;
@@ -76,7 +77,7 @@ const tune: Command = {
     }
 
     // The session gives the layer order and the thresholds in force (config + thresholds file); nothing is routed.
-    const session = await openSession({ ...(values.config ? { configFile: values.config } : {}), noTrack: true }, io);
+    const session = await openSession({ ...(values.config ? { configFile: values.config } : {}), noTrack: true, verbose: values.verbose === true }, io);
     const layers = [...session.router.cascade.layerNames];
     const current = session.router.cascade.getThresholds();
     const config = session.config;
