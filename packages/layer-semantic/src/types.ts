@@ -88,6 +88,12 @@ export interface SemanticLayerOptions {
   /** Most leave-one-out queries used by "exemplars" calibration (cost grows with it). Default 400. */
   readonly calibrationSample?: number;
   /**
+   * How many labelled examples the conservative prior counts as when calibration is fitted
+   * (leave-one-out or `fit()` / `calibrate()`): n predictions weigh n / (n + weight) against
+   * it, so a fit on a few exemplars stays near the prior. Default 20; 0 fits on the data alone.
+   */
+  readonly calibrationPriorWeight?: number;
+  /**
    * File for exemplar vectors (and learned examples), keyed by embedder id and text hash, so a
    * restart embeds only new or changed exemplars. Absent: nothing is persisted.
    */
@@ -115,6 +121,8 @@ export interface FitOptions {
   readonly feature?: CalibrationFeature;
   /** Seed of the carve. Default: the layer's seed. */
   readonly seed?: number;
+  /** Pseudo-examples of the prior in the fit. Default: the layer's `calibrationPriorWeight` (20). */
+  readonly priorWeight?: number;
 }
 
 /** Options of {@link SemanticLayer.calibrate}. */
@@ -123,6 +131,8 @@ export interface CalibrateOptions {
   readonly kind?: "platt" | "temperature";
   /** Platt feature. Default "margin+top". */
   readonly feature?: CalibrationFeature;
+  /** Pseudo-examples of the prior in the fit. Default: the layer's `calibrationPriorWeight` (20). */
+  readonly priorWeight?: number;
 }
 
 /** What a calibration fit found, measured on the examples it was fitted on. */
@@ -159,6 +169,10 @@ export interface SemanticLayerStats {
    * (`prior`: too few or too easily separated exemplars; conservative by design).
    */
   readonly calibrationSource: "configured" | "fitted" | "exemplars" | "prior";
+  /** Labelled predictions the calibration in force was fitted on (0 for `prior` and `configured`). */
+  readonly calibrationSamples: number;
+  /** True when the calibration came from the vector file (no refit at start-up). */
+  readonly calibrationRestored: boolean;
 }
 
 /** The semantic layer: a {@link Layer} plus fitting, calibration and readiness. */
@@ -187,7 +201,7 @@ export interface SemanticLayer extends Layer {
 export interface SemanticLayerConfig
   extends Pick<
     SemanticLayerOptions,
-    "experts" | "name" | "scoring" | "k" | "calibration" | "calibrationKind" | "calibrationSample" | "fallbackExpert" | "seed"
+    "experts" | "name" | "scoring" | "k" | "calibration" | "calibrationKind" | "calibrationSample" | "calibrationPriorWeight" | "fallbackExpert" | "seed"
   > {
   /** JSONL file of `{ "text", "label" }` rows (label = expert), merged into `experts`. Relative to the working directory. */
   readonly exemplarsFile?: string;

@@ -1,6 +1,6 @@
-import { applyPlatt, ErrorCode, expectedCalibrationError, fitPlatt, fitTemperature, isMoeRouterError, MoeRouterError, softmax } from "@moe-router/core";
+import { applyPlatt, ErrorCode, expectedCalibrationError, fitTemperature, MoeRouterError, softmax } from "@moe-router/core";
 import type { CalibrationFeature, SemanticCalibration } from "../types.js";
-import { fitLogistic2, sigmoid } from "./logistic.js";
+import { fitMonotoneLogistic, sigmoid, type WeightedObservation } from "./logistic.js";
 
 /** Winner and runner-up positions in a score array (runner-up -1 when there is one score). */
 export interface Ranking {
@@ -68,12 +68,36 @@ export interface CalibrationSample {
 }
 
 /**
- * Fits calibration on labelled predictions. The temperature is always fitted (it shapes
- * `probabilities`); Platt then fits P(right) on the feature. When every prediction was right
- * (or every one wrong) Platt cannot be fitted, and temperature scaling is used instead.
- * `margin+top` falls back to `margin` when its fit is not monotone (see below).
+ * Pseudo-examples the prior counts as in a fit (see {@link fitCalibration}): a fit on 24
+ * leave-one-out predictions (six exemplars for each of four experts) is almost half prior, one
+ * on 400 a twentieth. 20 beat 50 on BANKING77 / HWU64 with 3-20 exemplars per label (ECE
+ * 0.034-0.058 vs 0.036-0.067, see bench/coldstart.bench.ts): the prior errs low on purpose.
  */
-export function fitCalibration(samples: readonly CalibrationSample[], kind: "platt" | "temperature", feature: CalibrationFeature): SemanticCalibration {
+export const DEFAULT_PRIOR_WEIGHT = 20;
+
+/**
+ * Fits calibration on labelled predictions. The temperature is always fitted (it shapes
+ * `probabilities`); Platt then fits P(right) on the feature.
+ *
+ * Two guards make a fit from a handful of predictions safe:
+ * - **monotone**: the slopes on margin and top score are constrained to be >= 0, so the
+ *   confidence never falls as a task gets closer to an expert (an unconstrained fit on 24
+ *   leave-one-out predictions once gave margin slope -30.9: a near-copy of an exemplar at 0.014);
+ * - **shrunk towards the prior** in proportion to the evidence: `priorWeight` pseudo-examples,
+ *   one at each sample's features with the prior's confidence as its target, are fitted along
+ *   with the real ones, so n predictions weigh n / (n + priorWeight) against the prior. With
+ *   few predictions the confidence stays near the prior; with many, the data decide.
+ *
+ * Without a prior (weight 0) a sample whose predictions were all right (or all wrong) cannot
+ * support Platt, and temperature scaling is used instead.
+ */
+export function fitCalibration(
+  samples: readonly CalibrationSample[],
+  kind: "platt" | "temperature",
+  feature: CalibrationFeature,
+  priorWeight = DEFAULT_PRIOR_WEIGHT,
+  prior: SemanticCalibration = PRIOR_CALIBRATION,
+): SemanticCalibration {
   const known = samples.filter((sample) => sample.truth >= 0 && sample.scores.length > 0);
   if (known.length < 2) {
     throw new MoeRouterError(
@@ -83,32 +107,27 @@ export function fitCalibration(samples: readonly CalibrationSample[], kind: "pla
   }
   const temperature = fitTemperature(known.map((s) => s.scores), known.map((s) => s.truth), [0.001, 10]);
   if (kind === "temperature") return { kind, temperature };
-  const values: number[] = [];
-  const tops: number[] = [];
-  const correct: boolean[] = [];
-  for (const sample of samples) {
-    if (sample.scores.length === 0) continue;
-    const ranking = rank(sample.scores);
-    values.push(featureValue(feature, sample.scores, ranking, temperature));
-    tops.push(ranking.top);
-    correct.push(ranking.winner === sample.truth);
-  }
-  try {
-    if (feature === "margin+top") {
-      const { a, b, c } = fitLogistic2(values, tops, correct);
-      // Confidence must not fall as the task gets closer to the exemplars. A negative weight on
-      // the top score is a small-sample artefact (seen on ~80 exemplars) that would make a task
-      // like "Hello", far from everything, look confident; fall back to the margin alone.
-      if (c >= 0 && a >= 0) return { kind: "platt", feature, a, b, c, temperature };
-      const margin = fitPlatt(values, correct);
-      return { kind: "platt", feature: "margin", a: margin.a, b: margin.b, temperature };
-    }
-    const { a, b } = fitPlatt(values, correct);
-    return { kind: "platt", feature, a, b, temperature };
-  } catch (error) {
-    if (isMoeRouterError(error, ErrorCode.INSUFFICIENT_DATA)) return { kind: "temperature", temperature };
-    throw error;
-  }
+  const scored = samples.filter((sample) => sample.scores.length > 0);
+  const rankings = scored.map((sample) => rank(sample.scores));
+  const right = scored.filter((sample, i) => rankings[i]!.winner === sample.truth).length;
+  const wrong = scored.length - right;
+  if (priorWeight <= 0 && (right === 0 || wrong === 0)) return { kind: "temperature", temperature };
+  // Platt's smoothed targets: a small sample never yields certainty.
+  const hi = (right + 1) / (right + 2);
+  const lo = 1 / (wrong + 2);
+  const featuresOf = (sample: CalibrationSample, ranking: Ranking): number[] =>
+    feature === "margin+top" ? [ranking.margin, ranking.top] : [featureValue(feature, sample.scores, ranking, temperature)];
+  const observations: WeightedObservation[] = [];
+  const pseudoWeight = priorWeight / scored.length;
+  scored.forEach((sample, i) => {
+    const ranking = rankings[i]!;
+    const features = featuresOf(sample, ranking);
+    observations.push({ features, target: ranking.winner === sample.truth ? hi : lo, weight: 1 });
+    if (pseudoWeight > 0) observations.push({ features, target: confidenceOf(prior, sample.scores, ranking), weight: pseudoWeight });
+  });
+  const w = fitMonotoneLogistic(observations, feature === "margin+top" ? 2 : 1);
+  if (feature === "margin+top") return { kind: "platt", feature, a: w[0]!, c: w[1]!, b: w[2]!, temperature };
+  return { kind: "platt", feature, a: w[0]!, b: w[1]!, temperature };
 }
 
 /** Accuracy and calibration error of a calibration on labelled predictions. */
