@@ -8,8 +8,7 @@
  *   Platt scaler, persisted in its calibration file).
  */
 import { ErrorCode, isMoeRouterError, MoeRouterError, type Embedder, type LabelledExample, type Layer } from "@moe-router/core";
-import { importLayerModule } from "../config/modules.js";
-import type { LayerEntry, RouterConfig } from "../config/types.js";
+import { importLayerModule, type LayerEntry, type ModuleBase, type RouterConfig } from "@moe-router/router";
 
 /** What a layer's fit or calibrate reported (the fields the layers share). */
 interface FitReport {
@@ -155,11 +154,11 @@ export async function fitLayers(
   config: RouterConfig,
   chosen: readonly NamedEntry[],
   examples: readonly LabelledExample[],
-  environment: { readonly cwd: string; readonly dataDir: string; readonly embedder: Embedder; readonly seed: number; readonly required: boolean },
+  environment: { readonly base: ModuleBase; readonly dataDir: string; readonly embedder: Embedder; readonly seed: number; readonly required: boolean },
 ): Promise<LayerFitResult[]> {
   const results: LayerFitResult[] = [];
   for (const named of chosen) {
-    const module = await importLayerModule(named.entry.package, environment.cwd);
+    const module = await importLayerModule(named.entry.package, environment.base);
     const layer = await module.createLayer(named.entry.options ?? {}, {
       dataDir: environment.dataDir,
       embedder: environment.embedder,

@@ -4,9 +4,9 @@ import { ErrorCode, MoeRouterError, type Embedder } from "@moe-router/core";
 import { defaultModelPath, resolveModelPath, saveHead, trainHead, type HeadKind, type TrainedHead, type TrainingExample } from "@moe-router/layer-neural";
 import { openStore } from "@moe-router/tracker";
 import { numberOption, parseCommandArgs } from "../args.js";
-import { loadRouterConfig } from "../config/load.js";
-import { importEmbedderModule } from "../config/modules.js";
-import type { RouterConfig } from "../config/types.js";
+import { loadRouterConfig } from "@moe-router/router";
+import { importEmbedderModule } from "@moe-router/router";
+import type { RouterConfig } from "@moe-router/router";
 import type { CliIO, Command } from "../io.js";
 import { progressBar } from "../progress.js";
 import { describeFit, fitLayers, namedEntries, type LayerFitResult, type NamedEntry } from "./train-layers.js";
@@ -172,7 +172,7 @@ const command: Command = {
     const epochs = numberOption(values.epochs, "--epochs", { min: 1, integer: true }) ?? 30;
     const seed = numberOption(values.seed, "--seed", { min: 0, integer: true });
 
-    const { config } = await loadRouterConfig(values.config, io.cwd);
+    const { config, configDir } = await loadRouterConfig(values.config, io.cwd);
     const targets = chooseLayers(config, values.layer);
     const dataDir = resolve(io.cwd, config.dataDir ?? ".moe-router");
     const labelled: LabelledText[] = [];
@@ -194,10 +194,10 @@ const command: Command = {
     }
 
     const embedderRef = config.embedder ?? { package: DEFAULT_EMBEDDER };
-    const embedder: Embedder = await (await importEmbedderModule(embedderRef.package, io.cwd)).createEmbedder(embedderRef.options ?? {}, { dataDir });
+    const embedder: Embedder = await (await importEmbedderModule(embedderRef.package, { configDir, cwd: io.cwd })).createEmbedder(embedderRef.options ?? {}, { dataDir });
     try {
       const fitted: LayerFitResult[] = await fitLayers(config, targets.others, labelled.map((e) => ({ text: e.text, expert: e.label, source: "dataset" })), {
-        cwd: io.cwd, dataDir, embedder, seed: seed ?? 42, required: targets.required,
+        base: { configDir, cwd: io.cwd }, dataDir, embedder, seed: seed ?? 42, required: targets.required,
       });
       if (!targets.neural) {
         io.stdout(values.json ? `${JSON.stringify({ sources, layers: fitted })}\n` : `${[...fitted.map(describeFit), `Sources: ${sources.join("; ")}.`].join("\n")}\n`);
