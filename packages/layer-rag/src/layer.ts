@@ -48,8 +48,8 @@ function checkOptions(options: RagLayerOptions): void {
   if (calibration !== undefined && !(calibration && Number.isFinite(calibration.a) && Number.isFinite(calibration.b))) {
     throw new MoeRouterError(ErrorCode.INVALID_CONFIG, `${WHERE}: "calibration" must be { a, b } with finite numbers, as returned by layer.calibrate().`);
   }
-  if (options.calibrationFile !== undefined && (typeof options.calibrationFile !== "string" || !options.calibrationFile)) {
-    throw new MoeRouterError(ErrorCode.INVALID_CONFIG, `${WHERE}: "calibrationFile" must be a file path.`, { data: { option: "calibrationFile" } });
+  if (options.calibrationFile !== undefined && options.calibrationFile !== false && (typeof options.calibrationFile !== "string" || !options.calibrationFile)) {
+    throw new MoeRouterError(ErrorCode.INVALID_CONFIG, `${WHERE}: "calibrationFile" must be a file path (or false).`, { data: { option: "calibrationFile" } });
   }
   if (options.onWarning !== undefined && typeof options.onWarning !== "function") throw new TypeError(`${WHERE}: "onWarning" must be a function.`);
   if (options.store && options.store.dimension !== embedder.dimension) {
@@ -85,9 +85,10 @@ export function ragLayer(options: RagLayerOptions): RagLayer {
   let scaler: PlattScaler | undefined = options.calibration;
   let calibrationSource: "configured" | "fitted" | "none" = scaler ? "configured" : "none";
   let calibrationSamples = 0;
-  if (scaler === undefined && options.calibrationFile !== undefined) {
+  const calibrationFile = options.calibrationFile || undefined;
+  if (scaler === undefined && calibrationFile !== undefined) {
     try {
-      const saved = readCalibrationFile(options.calibrationFile);
+      const saved = readCalibrationFile(calibrationFile);
       // A scaler of another feature maps a different number: leave it for a refit.
       if (saved && saved.feature === feature) {
         scaler = saved.scaler;
@@ -190,11 +191,11 @@ export function ragLayer(options: RagLayerOptions): RagLayer {
       calibrationSource = "fitted";
       calibrationSamples = usable.length;
       const accuracy = correct.filter(Boolean).length / usable.length;
-      if (options.calibrationFile !== undefined) {
+      if (calibrationFile !== undefined) {
         try {
-          await writeCalibrationFile(options.calibrationFile, { scaler: fitted, feature, examples: usable.length, accuracy });
+          await writeCalibrationFile(calibrationFile, { scaler: fitted, feature, examples: usable.length, accuracy });
         } catch (error) {
-          throw new MoeRouterError(ErrorCode.STORE_FAILED, `The calibration was fitted but could not be saved to ${options.calibrationFile}: ${(error as Error).message}. Check the directory and its permissions; until then the layer uses it only in this process.`, { cause: error });
+          throw new MoeRouterError(ErrorCode.STORE_FAILED, `The calibration was fitted but could not be saved to ${calibrationFile}: ${(error as Error).message}. Check the directory and its permissions; until then the layer uses it only in this process.`, { cause: error });
         }
       }
       return {

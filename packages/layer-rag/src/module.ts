@@ -11,12 +11,7 @@ import type { PgvectorIndex } from "./stores/pgvector.js";
 import type { RagLayer, RagLayerOptions } from "./types.js";
 
 /** Options of the RAG layer as written in a config file (JSON/YAML). */
-export interface RagModuleOptions extends Omit<RagLayerOptions, "embedder" | "store" | "calibrationFile" | "onWarning"> {
-  /**
-   * Where `calibrate()` (and `moe-router train`) keep the fitted scaler, relative to the data
-   * directory; `false` keeps nothing. Default `rag-<name>.calibration.json`.
-   */
-  readonly calibrationFile?: string | false;
+export interface RagModuleOptions extends Omit<RagLayerOptions, "embedder" | "store"> {
   /** Store spec (see openStore): "embedded" (default), "memory", "embedded:<file>", "postgres://...". */
   readonly store?: string;
   /** pgvector table. Default "moe_rag_items". */
@@ -27,7 +22,7 @@ export interface RagModuleOptions extends Omit<RagLayerOptions, "embedder" | "st
 
 const OPTION_NAMES = [
   "store", "table", "index", "k", "weighting", "temperature", "minSimilarity", "confidenceFeature",
-  "calibration", "calibrationFile", "name", "defaultExpert", "experts", "snippetLength",
+  "calibration", "calibrationFile", "name", "defaultExpert", "experts", "snippetLength", "onWarning",
 ] as const;
 
 /**

@@ -100,9 +100,11 @@ export interface RagLayerOptions {
   /**
    * JSON file the scaler is kept in: read at creation (unless `calibration` is given; a file
    * fitted for another `confidenceFeature` is ignored) and written atomically by every
-   * `calibrate()`, so a calibration survives restarts. Absent: nothing is read or written.
+   * `calibrate()`, so a calibration survives restarts. Absent or `false`: nothing is read or
+   * written. In a config (`createLayer`) it is relative to the data directory and defaults to
+   * `rag-<name>.calibration.json`.
    */
-  readonly calibrationFile?: string;
+  readonly calibrationFile?: string | false;
   /** Receives non-fatal problems (an unreadable calibration file: MOE_CORRUPT_FILE). Default `process.emitWarning`. */
   readonly onWarning?: (warning: MoeRouterError) => void;
   /** Layer name. Default "rag". */

@@ -169,10 +169,14 @@ export interface SemanticLayerStats {
    * (`prior`: too few or too easily separated exemplars; conservative by design).
    */
   readonly calibrationSource: "configured" | "fitted" | "exemplars" | "prior";
-  /** Labelled predictions the calibration in force was fitted on (0 for `prior` and `configured`). */
-  readonly calibrationSamples: number;
-  /** True when the calibration came from the vector file (no refit at start-up). */
-  readonly calibrationRestored: boolean;
+  /**
+   * Labelled predictions the calibration in force was fitted on (0 for `prior` and
+   * `configured`). Always set by this layer (optional only so that hosts that build stats
+   * objects of their own keep compiling).
+   */
+  readonly calibrationSamples?: number;
+  /** True when the calibration came from the vector file (no refit at start-up). Always set by this layer. */
+  readonly calibrationRestored?: boolean;
 }
 
 /** The semantic layer: a {@link Layer} plus fitting, calibration and readiness. */
@@ -201,12 +205,14 @@ export interface SemanticLayer extends Layer {
 export interface SemanticLayerConfig
   extends Pick<
     SemanticLayerOptions,
-    "experts" | "name" | "scoring" | "k" | "calibration" | "calibrationKind" | "calibrationSample" | "calibrationPriorWeight" | "fallbackExpert" | "seed"
+    "experts" | "name" | "scoring" | "k" | "calibration" | "calibrationKind" | "calibrationSample" | "fallbackExpert" | "seed"
   > {
   /** JSONL file of `{ "text", "label" }` rows (label = expert), merged into `experts`. Relative to the working directory. */
   readonly exemplarsFile?: string;
   /** Rows of `exemplarsFile` with a `split` field are used only when it equals this. Default "train". */
   readonly exemplarsSplit?: string;
+  /** As {@link SemanticLayerOptions.calibrationPriorWeight}. */
+  readonly calibrationPriorWeight?: number;
   /** Persist vectors under the environment's data directory (as `semantic-<name>.vectors`). Default true. */
   readonly persist?: boolean;
 }
