@@ -18,3 +18,4 @@ export { cosine, dot, norm, normalise, softmax } from "./vectors.js";
 export { applyPlatt, expectedCalibrationError, fitPlatt, fitTemperature, type PlattScaler } from "./calibration.js";
 export { seededRandom } from "./random.js";
 export { writeFileAtomic, type WriteFileAtomicOptions } from "./files.js";
+export { fitTfidf, tfidfFromState, type SparseVector, type TfidfFeaturizer, type TfidfOptions, type TfidfState } from "./tfidf.js";

@@ -2,7 +2,7 @@ import { performance } from "node:perf_hooks";
 import { ErrorCode, MoeRouterError, createCascade, type CascadeLayer, type LabelledExample, type Layer } from "@moe-router/core";
 import type { EvalRow, EvaluationData } from "./dataset.js";
 import { fitLayers } from "./internal/fit.js";
-import { shuffled, stratifiedSplit } from "./internal/split.js";
+import { evaluationSplit, type ValidationSource } from "./split.js";
 import { cascadeEvaluation, riskCoverageCurve, standaloneSamples, type CascadeEvaluation, type RiskCoveragePoint } from "./metrics.js";
 import { DEFAULT_SWEEP_TARGETS, chooseAutoTarget, sweepTargets, type SweepPoint, type SweepSettings } from "./internal/sweep.js";
 import { proposeThresholds } from "./propose.js";
@@ -57,9 +57,6 @@ export interface EvaluateOptions {
   readonly curveTargets?: readonly number[];
   readonly onProgress?: (progress: EvaluationProgress) => void;
 }
-
-/** Where the validation rows came from. */
-export type ValidationSource = "dataset" | "carved" | "none";
 
 /** Everything {@link evaluate} measured. */
 export interface EvaluationReport {
@@ -144,18 +141,9 @@ export async function evaluate(options: EvaluateOptions): Promise<EvaluationRepo
   const valShare = options.valShare ?? 0.1;
   const seed = options.seed ?? 42;
 
-  let train = options.data.train;
-  let val = options.data.val;
-  let valSource: ValidationSource = val.length ? "dataset" : "none";
-  if (!val.length && tune) {
-    const split = stratifiedSplit(train, valShare, seed);
-    train = split.kept;
-    val = split.held;
-    valSource = "carved";
-  }
+  const { train, val, valSource } = evaluationSplit(options.data, { valShare, seed, carve: tune });
   const inScope = (rows: readonly EvalRow[]) => rows.filter((row) => row.label !== oosLabel);
-  // Shuffled (seeded): datasets are often sorted by label, and learners that keep a bounded buffer or train online are order-sensitive.
-  const trainExamples: LabelledExample[] = shuffled(inScope(train), seed).map((row) => ({ text: row.text, expert: row.label, source: "dataset" }));
+  const trainExamples: LabelledExample[] = inScope(train).map((row) => ({ text: row.text, expert: row.label, source: "dataset" }));
   const valExamples: LabelledExample[] = inScope(val).map((row) => ({ text: row.text, expert: row.label, source: "dataset" }));
   if (trainExamples.length === 0) throw new MoeRouterError(ErrorCode.INSUFFICIENT_DATA, "No in-scope training rows left to fit on; check --train-split and --oos-label.");
   const labels = [...new Set(trainExamples.map((e) => e.expert))].sort();

@@ -5,6 +5,7 @@
  * outputs x non-zeros instead of outputs x dimension. Dense embeddings simply list
  * every entry and take the same path.
  */
+import type { SparseVector } from "@moe-router/core";
 import type { DenseLayer } from "../types.js";
 
 /** The non-zero entries of an input vector. */
@@ -13,8 +14,19 @@ export interface SparseInput {
   readonly values: Float32Array;
 }
 
-/** Lists the non-zero entries of `vector`. */
-export function toSparse(vector: ArrayLike<number>): SparseInput {
+/** True for a sparse vector ({ dimension, indices, values }). */
+export function isSparseVector(vector: unknown): vector is SparseVector {
+  return typeof vector === "object" && vector !== null && (vector as SparseVector).indices instanceof Int32Array && typeof (vector as SparseVector).dimension === "number";
+}
+
+/** Length of a dense or sparse input. */
+export function inputLength(vector: ArrayLike<number> | SparseVector): number {
+  return isSparseVector(vector) ? vector.dimension : vector.length;
+}
+
+/** Lists the non-zero entries of `vector` (a sparse vector is used as it is). */
+export function toSparse(vector: ArrayLike<number> | SparseVector): SparseInput {
+  if (isSparseVector(vector)) return vector;
   let count = 0;
   for (let i = 0; i < vector.length; i++) if (vector[i] !== 0) count++;
   const indices = new Int32Array(count);
