@@ -62,6 +62,13 @@ export function fit(network: Network, data: FitData, train: readonly number[], v
   let stale = 0;
   let epoch = 0;
   let stoppedEarly = false;
+  // Wide, sparse inputs (TF-IDF): update only the columns a batch touched (see Adam.update).
+  const inputs = network.layers[0]!.inputs;
+  let nonZeros = 0;
+  for (const index of train) nonZeros += data.inputs[index]!.indices.length;
+  const lazy = inputs >= 4096 && train.length > 0 && (nonZeros / train.length) * settings.batchSize < inputs / 4;
+  const touched = lazy ? new Uint8Array(inputs) : undefined;
+  const columns = lazy ? new Int32Array(inputs) : undefined;
 
   while (epoch < settings.epochs) {
     epoch++;
@@ -83,7 +90,22 @@ export function fit(network: Network, data: FitData, train: readonly number[], v
         if (step.predicted === data.labels[index]) right++;
       }
       weightSum += batchWeight;
-      optimiser.update(gradients);
+      if (touched && columns) {
+        let count = 0;
+        for (let k = start; k < end; k++) {
+          for (const column of data.inputs[order[k]!]!.indices) {
+            if (!touched[column]) {
+              touched[column] = 1;
+              columns[count++] = column;
+            }
+          }
+        }
+        const used = columns.subarray(0, count);
+        optimiser.update(gradients, used);
+        for (const column of used) touched[column] = 0;
+      } else {
+        optimiser.update(gradients);
+      }
     }
 
     const trainLoss = weightSum > 0 ? lossSum / weightSum : 0;
