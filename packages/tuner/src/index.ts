@@ -25,4 +25,6 @@ export { evaluate, type EvaluateOptions, type EvaluationProgress, type Evaluatio
 export { evaluationSplit, type EvaluationSplit, type EvaluationSplitOptions, type ValidationSource } from "./split.js";
 export { formatEvaluation, formatProposal } from "./format.js";
 export { holdOutIntents, type HeldOutData, type HoldOutOptions } from "./hold-out.js";
-export { chooseOperatingPoint, coverageSummary, parseObjective, type ChosenPoint, type CoverageSummary, type Objective } from "./operating-point.js";
+export {
+  chooseOperatingPoint, coverageSummary, parseObjective, targetForObjective, type ChosenPoint, type CoverageSummary, type Objective, type ObjectiveTargetOptions,
+} from "./operating-point.js";

@@ -1,7 +1,8 @@
 import { ErrorCode, MoeRouterError } from "@moe-router/core";
-import { chooseAutoTarget, type SweepPoint } from "./internal/sweep.js";
+import { DEFAULT_SWEEP_TARGETS, chooseAutoTarget, sweepTargets, type SweepPoint } from "./internal/sweep.js";
+import { predictMetrics } from "./replay.js";
 import { cascadeEvaluation } from "./metrics.js";
-import type { PredictedMetrics, RouteTrace } from "./types.js";
+import type { BoundMethod, PredictedMetrics, RouteTrace } from "./types.js";
 
 /**
  * What the tuning optimises (`eval --objective`, `tune --objective`):
@@ -100,4 +101,34 @@ export function coverageSummary(samples: readonly { readonly confidence: number;
   };
   const forced = at(1);
   return { rows: samples.length, forced, at50: at(0.5), at80: at(0.8), at100: forced };
+}
+
+/** Options of {@link targetForObjective}. */
+export interface ObjectiveTargetOptions {
+  readonly layers: readonly string[];
+  /** Thresholds in force (the sweep's starting point). */
+  readonly current: Readonly<Record<string, number>>;
+  /** Expert of the clarification fallback (out-of-scope truth). Default "coordinator-master". */
+  readonly fallbackExpert?: string;
+  readonly confidenceLevel?: number;
+  readonly bound?: BoundMethod;
+  readonly minSamples?: number;
+}
+
+/**
+ * The target precision that meets an objective on recorded traces (`moe-router tune
+ * --objective`): a given precision as it is ("auto" = the sweep point that beats the
+ * thresholds in force on both accuracy and coverage), otherwise the sweep of target
+ * precisions 0.50-0.995 over the traces (joint search) and {@link chooseOperatingPoint}.
+ */
+export function targetForObjective(objective: Objective, traces: readonly RouteTrace[], options: ObjectiveTargetOptions): ChosenPoint {
+  if (objective.kind === "precision" && objective.target !== "auto") return { targetPrecision: objective.target, reason: "given" };
+  const settings = {
+    constraint: "cascade" as const,
+    confidenceLevel: options.confidenceLevel ?? 0.95,
+    bound: options.bound ?? "clopper-pearson",
+    minSamples: options.minSamples ?? 30,
+  };
+  const sweep = sweepTargets(traces, options.layers, options.current, DEFAULT_SWEEP_TARGETS, settings);
+  return chooseOperatingPoint(objective, sweep, traces, options.layers, options.fallbackExpert ?? "coordinator-master", predictMetrics(traces, options.layers, options.current));
 }
