@@ -1,7 +1,7 @@
 import { ErrorCode, MoeRouterError, expectedCalibrationError, fitTemperature, softmax } from "@moe-router/core";
 import type { CalibrationMetrics, DenseLayer, HeadKind, TrainOptions, TrainedHead, TrainingExample, TrainingMetrics } from "./types.js";
-import { copyLayer, crossEntropy, inputLength, toSparse } from "./internal/dense.js";
-import { evaluateOn, fit, type FitData } from "./internal/fit.js";
+import { copyLayer, crossEntropy, inputLength, toSparse, transposeLayer, untransposeLayer } from "./internal/dense.js";
+import { evaluateOn, fit, wideSparse, type FitData } from "./internal/fit.js";
 import { createTrainedHead, newVersion } from "./internal/head.js";
 import { Network, initialLayers } from "./internal/network.js";
 import { checkTrainOptions } from "./internal/options.js";
@@ -57,7 +57,6 @@ export function trainHead(examples: readonly TrainingExample[], options: TrainOp
   const kind: HeadKind = warm?.kind ?? settings.kind;
   const random = createRandom(settings.seed);
   const layers = warm ? expandOutputs(warm.layers, labels.length) : initialLayers(dimension, labels.length, kind === "mlp" ? settings.hidden : undefined, random);
-  const network = new Network(layers);
 
   const labelIndex = new Map(labels.map((label, i) => [label, i]));
   // Validation rows of a label the training rows lack tell nothing about the head: left out.
@@ -87,6 +86,9 @@ export function trainHead(examples: readonly TrainingExample[], options: TrainOp
     weights: Float64Array.from(all, (e, i) => classWeights[classOf[i]!]! * (e.weight ?? 1)),
   };
 
+  // Wide sparse inputs train with the first layer stored column by column (contiguous per input entry).
+  const columnMajor = wideSparse(data, train, dimension, settings.batchSize);
+  const network = new Network(columnMajor ? [transposeLayer(layers[0]!), ...layers.slice(1)] : layers, columnMajor);
   const result = fit(network, data, train, validation, {
     epochs: settings.epochs,
     batchSize: settings.batchSize,
@@ -118,7 +120,7 @@ export function trainHead(examples: readonly TrainingExample[], options: TrainOp
   return createTrainedHead({
     kind,
     labels,
-    layers: network.layers,
+    layers: columnMajor ? [untransposeLayer(network.layers[0]!), ...network.layers.slice(1)] : network.layers,
     temperature,
     embedderId: options.embedderId ?? warm?.embedderId,
     features: options.features ?? warm?.features,

@@ -116,3 +116,33 @@ describe("TF-IDF features", () => {
 describe("conformance with TF-IDF features", () => {
   layerConformance({ describe, it }, () => neuralLayer({ embedder: testEmbedder(), features: "tfidf" }));
 });
+
+describe("wide sparse inputs (column-major first layer while training and routing)", () => {
+  it("learns them, and the saved row-major weights give the logits the head predicts", () => {
+    const dimension = 6000;
+    const labels = ["a", "b", "c"];
+    // Each label owns 40 input columns; an example sets 8 of its label's and 4 random others.
+    let seed = 7;
+    const random = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+    const example = (c: number) => {
+      const entries = new Map<number, number>();
+      for (let k = 0; k < 8; k++) entries.set(c * 40 + Math.floor(random() * 40), 0.3);
+      for (let k = 0; k < 4; k++) entries.set(200 + Math.floor(random() * (dimension - 200)), 0.2);
+      const indices = Int32Array.from([...entries.keys()].sort((x, y) => x - y));
+      return { vector: { dimension, indices, values: Float32Array.from(indices, (i) => entries.get(i)!) }, label: labels[c]! };
+    };
+    const train = Array.from({ length: 300 }, (_, i) => example(i % 3));
+    const held = Array.from({ length: 60 }, (_, i) => example(i % 3));
+    const head = trainHead(train, { validation: held, epochs: 20 });
+    const right = held.filter((e) => head.predict(e.vector).label === e.label).length;
+    expect(right / held.length).toBeGreaterThan(0.95);
+    const layer = head.layers[0]!;
+    const probe = held[0]!.vector;
+    const logits = head.predictLogits(probe);
+    for (let o = 0; o < layer.outputs; o++) {
+      let sum = layer.bias[o]!;
+      probe.indices.forEach((index, k) => (sum += layer.weights[o * dimension + index]! * probe.values[k]!));
+      expect(logits[o]).toBeCloseTo(sum, 4);
+    }
+  });
+});

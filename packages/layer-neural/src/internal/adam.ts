@@ -41,28 +41,31 @@ export class Adam {
    * gradients are the only non-zero ones, so a batch costs outputs x touched columns
    * instead of outputs x inputs. Made for wide sparse inputs such as TF-IDF vocabularies.
    */
-  update(gradients: Gradients, touchedInputs?: Int32Array): void {
+  update(gradients: Gradients, touchedInputs?: Int32Array, columnMajorFirst = false): void {
     this.step++;
     const correction1 = 1 - this.beta1 ** this.step;
     const correction2 = 1 - this.beta2 ** this.step;
     const stepSize = this.settings.learningRate * Math.sqrt(correction2) / correction1;
     this.layers.forEach((layer, index) => {
-      if (index === 0 && touchedInputs) this.applyColumns(layer, gradients.weights[0]!, touchedInputs, stepSize);
+      if (index === 0 && touchedInputs) this.applyColumns(layer, gradients.weights[0]!, touchedInputs, stepSize, columnMajorFirst);
       else this.apply(layer.weights, gradients.weights[index]!, 2 * index, this.settings.l2, stepSize);
       this.apply(layer.bias, gradients.biases[index]!, 2 * index + 1, 0, stepSize);
     });
   }
 
-  private applyColumns(layer: DenseLayer, gradient: Float32Array, columns: Int32Array, stepSize: number): void {
+  private applyColumns(layer: DenseLayer, gradient: Float32Array, columns: Int32Array, stepSize: number, columnMajor: boolean): void {
     const m = this.firstMoments[0]!;
     const v = this.secondMoments[0]!;
     const parameters = layer.weights;
     const { beta1, beta2, epsilon } = this;
     const l2 = this.settings.l2;
+    // Row-major: entry (o, column) is at o x inputs + column; column-major: column x outputs + o.
+    const outerStride = columnMajor ? 1 : layer.inputs;
+    const columnStride = columnMajor ? layer.outputs : 1;
     for (let o = 0; o < layer.outputs; o++) {
-      const row = o * layer.inputs;
+      const row = o * outerStride;
       for (let k = 0; k < columns.length; k++) {
-        const i = row + columns[k]!;
+        const i = row + columns[k]! * columnStride;
         const g = gradient[i]! + l2 * parameters[i]!;
         const mi = beta1 * m[i]! + (1 - beta1) * g;
         const vi = beta2 * v[i]! + (1 - beta2) * g * g;

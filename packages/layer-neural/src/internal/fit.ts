@@ -50,6 +50,14 @@ export function evaluateOn(network: Network, data: FitData, indices: readonly nu
   return { loss: indices.length ? loss / indices.length : 0, accuracy: indices.length ? right / indices.length : 0 };
 }
 
+/** True when a batch's inputs touch few of many input columns (TF-IDF): lazy updates and column-major weights pay off. */
+export function wideSparse(data: FitData, train: readonly number[], inputs: number, batchSize: number): boolean {
+  if (inputs < 4096 || train.length === 0) return false;
+  let nonZeros = 0;
+  for (const index of train) nonZeros += data.inputs[index]!.indices.length;
+  return (nonZeros / train.length) * batchSize < inputs;
+}
+
 /** Trains `network` in place on `train`, early-stopping on `validation` when it is not empty. */
 export function fit(network: Network, data: FitData, train: readonly number[], validation: readonly number[], settings: FitSettings): FitResult {
   const optimiser = new Adam(network.layers, { learningRate: settings.learningRate, l2: settings.l2 });
@@ -64,9 +72,7 @@ export function fit(network: Network, data: FitData, train: readonly number[], v
   let stoppedEarly = false;
   // Wide, sparse inputs (TF-IDF): update only the columns a batch touched (see Adam.update).
   const inputs = network.layers[0]!.inputs;
-  let nonZeros = 0;
-  for (const index of train) nonZeros += data.inputs[index]!.indices.length;
-  const lazy = inputs >= 4096 && train.length > 0 && (nonZeros / train.length) * settings.batchSize < inputs / 4;
+  const lazy = network.columnMajorFirst || wideSparse(data, train, inputs, settings.batchSize);
   const touched = lazy ? new Uint8Array(inputs) : undefined;
   const columns = lazy ? new Int32Array(inputs) : undefined;
 
@@ -101,7 +107,7 @@ export function fit(network: Network, data: FitData, train: readonly number[], v
           }
         }
         const used = columns.subarray(0, count);
-        optimiser.update(gradients, used);
+        optimiser.update(gradients, used, network.columnMajorFirst);
         for (const column of used) touched[column] = 0;
       } else {
         optimiser.update(gradients);

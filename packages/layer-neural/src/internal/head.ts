@@ -3,7 +3,7 @@
  * buffers per call (no shared scratch), so concurrent routes cannot clobber each other.
  */
 import type { DenseLayer, HeadFeatures, HeadInput, HeadKind, HeadPrediction, ReplayExample, TrainedHead, TrainingMetrics } from "../types.js";
-import { affineDense, affineSparse, inputLength, reluInPlace, softmaxInto, toSparse } from "./dense.js";
+import { affineDense, affineSparse, affineSparseColumns, inputLength, reluInPlace, softmaxInto, toSparse, transposeLayer } from "./dense.js";
 
 /** Everything that defines a head. */
 export interface HeadParameters {
@@ -36,13 +36,17 @@ export function createTrainedHead(parameters: HeadParameters): TrainedHead {
   if (parameters.features && parameters.features.tfidf.dimension > dimension) {
     throw new TypeError(`createTrainedHead: ${parameters.features.tfidf.dimension} TF-IDF features for a head of ${dimension} inputs`);
   }
+  // Wide inputs (TF-IDF vocabularies): a column-major copy of the first layer makes a route
+  // read nonZeros contiguous runs instead of scattered weights.
+  const firstColumns = dimension >= 4096 ? transposeLayer(layers[0]!) : undefined;
   const predictLogits = (vector: HeadInput): Float32Array => {
     const length = inputLength(vector);
     if (length !== dimension) throw new TypeError(`predictLogits: expected a vector of length ${dimension}, got ${length}`);
     // Most embeddings we see are sparse (hashed n-grams); listing non-zeros first pays off
     // whenever fewer than about half the entries are set, and costs one pass otherwise.
     let current = new Float32Array(layers[0]!.outputs);
-    affineSparse(layers[0]!, toSparse(vector), current);
+    if (firstColumns) affineSparseColumns(firstColumns, toSparse(vector), current);
+    else affineSparse(layers[0]!, toSparse(vector), current);
     for (let i = 1; i < layers.length; i++) {
       reluInPlace(current);
       const next = new Float32Array(layers[i]!.outputs);
