@@ -28,7 +28,8 @@ export const EVAL_CONFIG: RouterConfig = {
     { package: "@moe-router/layer-rag", threshold: 0.85, options: { store: "memory" } },
     // TF-IDF word + char n-grams fitted on train (a linear head over them is the TF-IDF + LR
     // baseline); fit() early-stops and calibrates on val. Keep every training example for replay.
-    { package: "@moe-router/layer-neural", threshold: 0.9, options: { features: "tfidf", learnBufferSize: 100_000 } },
+    // minDf 1 and at most 30 epochs: as the scikit-learn baseline's vectoriser, and bounded fit time.
+    { package: "@moe-router/layer-neural", threshold: 0.9, options: { features: "tfidf", tfidf: { minDf: 1 }, fitEpochs: 30, learnBufferSize: 100_000 } },
   ],
 };
 
