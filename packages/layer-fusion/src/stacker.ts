@@ -1,9 +1,10 @@
 /**
  * The log-linear stacker: fused(c) = softmax_c( sum_i w_i * log(max(p_i(c), floor)) + b_c ),
- * one non-negative weight per member layer and one bias per expert (both fitted by
- * gradient descent on the validation rows' negative log-likelihood, with a small L2 pull on the
- * biases). A weight's scale acts as that layer's temperature, so the fused probabilities come
- * out calibrated on the rows they were fitted on; a useless layer gets weight ~0.
+ * one non-negative weight per member layer (and, with `classBias`, one bias per expert),
+ * fitted by gradient descent on the validation rows' negative log-likelihood. A weight's
+ * scale acts as that layer's temperature, so the fused probabilities come out calibrated on
+ * the rows they were fitted on; a useless layer gets weight ~0. Per-expert biases are off by
+ * default: with a dozen validation rows per expert they fit noise.
  */
 
 /** Probabilities below this are floored before the log (a member that gives a class 0 cannot veto it outright). */
@@ -63,6 +64,8 @@ export function fuse(columns: readonly Float64Array[], weights: readonly number[
 export interface StackerFitSettings {
   readonly iterations?: number;
   readonly learningRate?: number;
+  /** Fit one bias per expert too. Default false. */
+  readonly classBias?: boolean;
   /** L2 penalty on the biases. */
   readonly biasL2?: number;
 }
@@ -100,7 +103,7 @@ export function fitStacker(
   const iterations = settings.iterations ?? 300;
   const rate = settings.learningRate ?? 0.05;
   const biasL2 = settings.biasL2 ?? 1e-3;
-  const params = m + k;
+  const params = settings.classBias ? m + k : m;
   const first = new Float64Array(params);
   const second = new Float64Array(params);
   const gradient = new Float64Array(params);
@@ -112,7 +115,7 @@ export function fitStacker(
       for (let c = 0; c < k; c++) {
         const d = probabilities[c]! - (c === truth[r] ? 1 : 0);
         for (let i = 0; i < m; i++) gradient[i]! += d * cols[i]![c]!;
-        gradient[m + c]! += d;
+        if (params > m) gradient[m + c]! += d;
       }
     });
     for (let j = 0; j < params; j++) {

@@ -46,6 +46,16 @@ describe("fitStacker", () => {
     expect(parameters.weights[0]).toBeGreaterThan(1);
     expect(parameters.weights[1]).toBeLessThan(0.2);
     expect(nllAfter).toBeLessThan(nllBefore);
+    expect(parameters.bias.every((b) => b === 0)).toBe(true);
+  });
+
+  it("fits per-expert biases only when asked (classBias)", () => {
+    // Member always says 50/50; the truth is "a" 80% of the time: only a bias can learn that prior.
+    const stackRows = Array.from({ length: 50 }, (_, i) => ({ probabilities: [{ a: 0.5, b: 0.5 }], truth: i % 5 === 0 ? "b" : "a" }));
+    const withBias = fitStacker(["m"], ["a", "b"], stackRows, { classBias: true, iterations: 500 });
+    expect(withBias.parameters.bias[0]! - withBias.parameters.bias[1]!).toBeGreaterThan(0.5);
+    expect(withBias.nllAfter).toBeLessThan(withBias.nllBefore);
+    expect(fitStacker(["m"], ["a", "b"], stackRows).parameters.bias).toEqual([0, 0]);
   });
 });
 
