@@ -39,7 +39,7 @@ describe("fitStacker", () => {
   it("weights an informative member up and an anti-informative one down, and lowers the NLL", () => {
     const { validation, good, noise } = rows();
     const stackRows = validation.map((example) => ({
-      probabilities: [good.route({ description: example.text }).probabilities!, noise.route({ description: example.text }).probabilities!],
+      probabilities: [(good.route({ description: example.text }, { eventId: "s" }) as Verdict).probabilities!, (noise.route({ description: example.text }, { eventId: "s" }) as Verdict).probabilities!],
       truth: example.expert,
     }));
     const { parameters, nllBefore, nllAfter } = fitStacker(["good", "noise"], ["a", "b"], stackRows);

@@ -7,7 +7,7 @@ import { buildVerdict, untrainedVerdict } from "./internal/verdict.js";
 import { onnxHead } from "./onnx.js";
 import { loadHeadSync, saveHead } from "./persist.js";
 
-const LAYER_KEYS = ["embedder", "model", "onnx", "name", "fallbackExpert", "kind", "features", "tfidf", "fitEpochs", "learnEpochs", "learnBufferSize", "savePath"];
+const LAYER_KEYS = ["embedder", "model", "onnx", "name", "fallbackExpert", "kind", "features", "tfidf", "fitEpochs", "fitStopOn", "learnEpochs", "learnBufferSize", "savePath"];
 const FEATURE_KINDS: readonly FeatureKind[] = ["embedding", "tfidf", "tfidf+embedding"];
 
 /** The neural layer: a core Layer with `fit()` (train a fresh, calibrated head on a training set). */
@@ -80,6 +80,8 @@ export function neuralLayer(options: NeuralLayerOptions): NeuralLayer {
     throw new MoeRouterError(ErrorCode.INVALID_CONFIG, 'An ONNX head reads embeddings only; drop "features" or the "onnx" option.');
   }
   const fitEpochs = numberIn(options.fitEpochs, "fitEpochs", 100, { min: 1, max: 10_000, integer: true });
+  const fitStopOn = options.fitStopOn ?? "accuracy";
+  if (fitStopOn !== "loss" && fitStopOn !== "accuracy") throw new MoeRouterError(ErrorCode.INVALID_CONFIG, `"fitStopOn" must be "loss" or "accuracy"; got ${JSON.stringify(options.fitStopOn)}.`);
   const learnEpochs = numberIn(options.learnEpochs, "learnEpochs", 30, { min: 1, max: 10_000, integer: true });
   const memory = numberIn(options.learnBufferSize, "learnBufferSize", 5_000, { min: 1, integer: true });
 
@@ -105,7 +107,7 @@ export function neuralLayer(options: NeuralLayerOptions): NeuralLayer {
   };
 
   const learner = onnxOptions ? undefined : new Learner(embedder, {
-    kind, epochs: learnEpochs, memory, fitEpochs,
+    kind, epochs: learnEpochs, memory, fitEpochs, fitStopOn,
     ...(options.features !== undefined ? { features: options.features } : {}),
     ...(options.tfidf !== undefined ? { tfidf: options.tfidf } : {}),
   });

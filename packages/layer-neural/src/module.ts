@@ -20,11 +20,12 @@ export interface NeuralLayerConfig {
   /** TF-IDF settings (n-gram ranges, minDf, maxFeatures). */
   readonly tfidf?: TfidfOptions;
   readonly fitEpochs?: number;
+  readonly fitStopOn?: "loss" | "accuracy";
   readonly learnEpochs?: number;
   readonly learnBufferSize?: number;
 }
 
-const CONFIG_KEYS = ["modelPath", "onnx", "name", "fallbackExpert", "kind", "features", "tfidf", "fitEpochs", "learnEpochs", "learnBufferSize"];
+const CONFIG_KEYS = ["modelPath", "onnx", "name", "fallbackExpert", "kind", "features", "tfidf", "fitEpochs", "fitStopOn", "learnEpochs", "learnBufferSize"];
 
 /** Where the layer keeps its model in a data directory, and where `moe-router train` writes it. */
 export function defaultModelPath(dataDir: string): string {

@@ -32,6 +32,9 @@ const TEMPERATURE_RANGE: [number, number] = [0.05, 20];
 export function trainHead(examples: readonly TrainingExample[], options: TrainOptions = {}): TrainedHead {
   const started = performance.now();
   const settings = checkTrainOptions(options);
+  if (options.stopOn !== undefined && options.stopOn !== "loss" && options.stopOn !== "accuracy") {
+    throw new MoeRouterError(ErrorCode.INVALID_CONFIG, `"stopOn" must be "loss" or "accuracy"; got ${JSON.stringify(options.stopOn)}.`);
+  }
   const warm = options.warmStart;
   if (!Array.isArray(examples) || examples.length === 0) {
     throw new MoeRouterError(ErrorCode.INSUFFICIENT_DATA, "trainHead needs labelled examples ({ vector, label }); got none. Provide a dataset (moe-router train --data FILE) or corrected outcomes.");
@@ -95,6 +98,7 @@ export function trainHead(examples: readonly TrainingExample[], options: TrainOp
     learningRate: settings.learningRate ?? (kind === "mlp" ? 0.003 : 0.01),
     l2: settings.l2,
     patience: settings.patience,
+    ...(options.stopOn !== undefined ? { stopOn: options.stopOn } : {}),
     random,
     ...(options.onProgress ? { onEpoch: (metrics) => options.onProgress!(metrics.epoch, metrics) } : {}),
   });

@@ -114,6 +114,13 @@ export interface TrainOptions {
   readonly validationShare?: number;
   /** Stop after this many epochs without a lower validation loss. Default 3. */
   readonly patience?: number;
+  /**
+   * What early stopping keeps: "loss" (the epoch with the lowest validation loss, default) or
+   * "accuracy" (the best validation accuracy, ties broken by lower loss; the temperature fit
+   * afterwards restores calibration, and the loss minimum often comes later than the accuracy
+   * peak on TF-IDF features).
+   */
+  readonly stopOn?: "loss" | "accuracy";
   /** Seed of initialisation, split and shuffling: same data + seed = same head. Default 42. */
   readonly seed?: number;
   /** Id of the embedder that produced the vectors; saved with the head and checked on load. */
@@ -238,6 +245,8 @@ export interface NeuralLayerOptions {
   readonly tfidf?: TfidfOptions;
   /** Most epochs of `fit()` (early stopping on the validation rows usually ends sooner). Default 100. */
   readonly fitEpochs?: number;
+  /** Early-stopping criterion of `fit()` (see `TrainOptions.stopOn`). Default "accuracy". */
+  readonly fitStopOn?: "loss" | "accuracy";
   /** Epochs of fine-tuning per `learn()` call. Default 30. */
   readonly learnEpochs?: number;
   /** Most learned examples kept for later fine-tuning (oldest dropped first). Default 5,000. */

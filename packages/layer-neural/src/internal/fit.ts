@@ -23,6 +23,8 @@ export interface FitSettings {
   readonly learningRate: number;
   readonly l2: number;
   readonly patience: number;
+  /** What early stopping keeps: the lowest validation loss, or the best validation accuracy (ties: lower loss). */
+  readonly stopOn?: "loss" | "accuracy";
   readonly random: Random;
   readonly onEpoch?: (metrics: EpochMetrics) => void;
 }
@@ -65,6 +67,7 @@ export function fit(network: Network, data: FitData, train: readonly number[], v
   const order = Int32Array.from(train);
   const history: EpochMetrics[] = [];
   let bestLoss = Infinity;
+  let bestAccuracy = -1;
   let bestEpoch = 0;
   let bestWeights: Float32Array[] | undefined;
   let stale = 0;
@@ -120,9 +123,12 @@ export function fit(network: Network, data: FitData, train: readonly number[], v
     let metrics: EpochMetrics;
     if (validation.length > 0) {
       const held = evaluateOn(network, data, validation);
-      improved = held.loss < bestLoss - MIN_IMPROVEMENT;
+      improved = settings.stopOn === "accuracy"
+        ? held.accuracy > bestAccuracy + 1e-12 || (held.accuracy >= bestAccuracy - 1e-12 && held.loss < bestLoss - MIN_IMPROVEMENT)
+        : held.loss < bestLoss - MIN_IMPROVEMENT;
       if (improved) {
         bestLoss = held.loss;
+        bestAccuracy = held.accuracy;
         bestEpoch = epoch;
         bestWeights = network.layers.flatMap((layer) => [layer.weights.slice(), layer.bias.slice()]);
         stale = 0;

@@ -29,6 +29,8 @@ export interface LearnerSettings {
   readonly tfidf?: TfidfOptions;
   /** Most epochs of fit(). */
   readonly fitEpochs: number;
+  /** Early-stopping criterion of fit(). */
+  readonly fitStopOn: "loss" | "accuracy";
 }
 
 /** Small sets get more epochs so every fine-tune makes at least this many optimiser steps. */
@@ -100,6 +102,7 @@ export class Learner {
       {
         kind: this.settings.kind,
         epochs: this.settings.fitEpochs,
+        stopOn: this.settings.fitStopOn,
         ...(held.length ? { validation: held.map((e, i) => ({ vector: heldInputs[i]!, label: e.label })) } : { validationShare: 0.1 }),
         replaySize: this.settings.memory,
         ...(builder.usesEmbedder ? { embedderId: this.embedder.id } : {}),
