@@ -6,11 +6,11 @@ import type { Layer } from "@moe-router/core";
 import { fusionLayer } from "@moe-router/layer-fusion";
 import { evaluate, formatEvaluation, holdOutIntents, loadEvaluationData, parseObjective, type EvaluationProgress, type Objective, type PrecisionConstraint } from "@moe-router/tuner";
 import { numberOption, parseCommandArgs } from "../args.js";
-import { loadRouterConfig } from "../config/load.js";
-import type { RouterConfig } from "../config/types.js";
+import { loadRouterConfig } from "@moe-router/router";
+import type { RouterConfig } from "@moe-router/router";
 import type { Command } from "../io.js";
 import { progressBar, type ProgressBar } from "../progress.js";
-import { buildRouter } from "../runtime.js";
+import { buildRouter } from "@moe-router/router";
 
 const usage = "moe-router eval --data FILE.jsonl [--label-field label] [--text-field text] [--split-field split] [--train-split train] [--val-split val] [--test-split test] [--oos-label LABEL] [--hold-out-intents N] [--oos-class] [--config FILE] [--target-precision P|auto] [--objective precision[:P|auto]|coverage:C|oos-recall:R] [--fusion off|last|alone] [--fusion-threshold 0.6] [--constraint cascade|layer] [--val-share 0.1] [--seed 42] [--no-tune] [--json]";
 
@@ -119,7 +119,8 @@ const command: Command = {
       heldOut = held.heldOut;
     }
     if (values["oos-class"] && oosLabel === undefined) throw new MoeRouterError(ErrorCode.INVALID_CONFIG, "--oos-class trains the out-of-scope rows as a class: name them with --oos-label LABEL (or make some with --hold-out-intents N).");
-    const base = values.config ? (await loadRouterConfig(values.config, io.cwd)).config : EVAL_CONFIG;
+    const loaded = values.config ? await loadRouterConfig(values.config, io.cwd) : undefined;
+    const base = loaded?.config ?? EVAL_CONFIG;
     const fallbackExpert = base.fallback?.expert ?? FALLBACK_EXPERT;
     const labels = [...new Set(data.train.map((row) => row.label).filter((label) => label !== oosLabel))].sort();
     // Layers learn into a throwaway data directory, so an evaluation never touches the live one.
@@ -143,7 +144,7 @@ const command: Command = {
       if (progress.done < progress.total) bar?.update(progress.done, progress.layer ?? "");
       else bar?.finish();
     };
-    const router = await buildRouter(config, { cwd: io.cwd });
+    const router = await buildRouter(config, { cwd: io.cwd, ...(loaded ? { configDir: loaded.configDir } : {}) });
     try {
       const thresholds = router.cascade.getThresholds();
       const report = await evaluate({
