@@ -8,7 +8,7 @@
  *
  *   pnpm bench neural-features
  * Env: FEATURE_BENCH_CONFIGS (default "tfidf:softmax,embedding:softmax,tfidf+embedding:softmax"),
- *      FEATURE_BENCH_DATASETS (default "banking77,hwu64").
+ *      FEATURE_BENCH_DATASETS (default "banking77,hwu64"), FEATURE_BENCH_MINDF (default 1).
  */
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
@@ -46,7 +46,8 @@ for (const name of datasets) {
   for (const { features, kind } of configs) {
     const embedder = hashedEmbedder();
     embedder.fitIdf(split.train.map((r) => r.text));
-    const layer = neuralLayer({ embedder, features, kind });
+    // As the eval config: minDf 1 (the baseline's vectoriser), at most 30 epochs, early stopping on val accuracy.
+    const layer = neuralLayer({ embedder, features, kind, tfidf: { minDf: Number(process.env.FEATURE_BENCH_MINDF ?? 1) }, fitEpochs: 30 });
     const started = performance.now();
     const report = await layer.fit!(toExamples(split.train), { validation: toExamples(split.val) });
     const fitSeconds = (performance.now() - started) / 1000;
