@@ -67,6 +67,7 @@ for (const name of datasets) {
       name.padEnd(10), features.padEnd(17), kind.padEnd(8), fitSeconds.toFixed(1).padStart(5), `${report.bestEpoch}/${report.epochsRun}`.padStart(7),
       report.temperature.toFixed(2).padStart(5), pct(acc(1)), pct(acc(0.8)), pct(acc(0.5)), expectedCalibrationError(confidence, correct).toFixed(3).padStart(6),
       latencies[Math.floor(latencies.length / 2)]!.toFixed(3).padStart(7), "|", pct(baseline?.accuracy_100), pct(baseline?.accuracy_80),
+      `(${correct.filter(Boolean).length}/${correct.length} right)`,
     ].join("  "));
   }
 }
