@@ -7,6 +7,7 @@ export { startServer, isLoopback, DEFAULT_HOST, DEFAULT_PORT } from "./start.js"
 export type {
   LogDestination,
   RouterHandle,
+  RouterLearnReport,
   RouterReadiness,
   RunningServer,
   ServerOptions,

@@ -81,7 +81,7 @@ function handlers(state: ServiceState): Record<string, Handler> {
       const decision = await router.route(toTask(request.body as TaskBody));
       metrics.recordDecision(decision);
       state.emitDecision(decision);
-      const output = router.decisionOutput(decision);
+      const output = router.output(decision);
       await acknowledge(state, output);
       return sendJson(reply, 200, stringifySafe(output));
     },
@@ -92,7 +92,7 @@ function handlers(state: ServiceState): Record<string, Handler> {
         metrics.recordDecision(decision);
         state.emitDecision(decision);
       }
-      const output = { decisions: decisions.map((decision) => router.decisionOutput(decision)) };
+      const output = { decisions: decisions.map((decision) => router.output(decision)) };
       await acknowledge(state, output.decisions);
       return sendJson(reply, 200, stringifySafe(output));
     },
@@ -109,7 +109,7 @@ function handlers(state: ServiceState): Record<string, Handler> {
       const { record, event } = recorded;
       metrics.recordOutcome(event?.routing_layer, record.outcome.was_correct_master);
       const correctedTo = record.outcome.user_corrected_to;
-      if (correctedTo && event?.task_description) state.learning.add({ text: event.task_description, expert: correctedTo, source: "outcome" });
+      if (correctedTo && event) state.learning.add({ eventId: record.event_id, routedAt: event.timestamp });
       state.emitOutcome(recorded);
       const output = {
         event_id: record.event_id,
@@ -133,15 +133,15 @@ function handlers(state: ServiceState): Record<string, Handler> {
     },
     async readyz(_request, reply) {
       if (state.closing) return sendJson(reply, 503, JSON.stringify({ status: "not_ready", reason: "the service is stopping" }));
-      let readiness;
+      let readiness: { ok: boolean; reasons: readonly string[] };
       try {
-        readiness = router.ready ? await router.ready() : { ready: true };
+        readiness = router.ready ? await router.ready() : { ok: true, reasons: [] };
       } catch (error) {
-        readiness = { ready: false, reason: (error as Error)?.message ?? String(error) };
+        readiness = { ok: false, reasons: [(error as Error)?.message ?? String(error)] };
       }
-      return readiness.ready
+      return readiness.ok
         ? sendJson(reply, 200, '{"status":"ready"}')
-        : sendJson(reply, 503, JSON.stringify({ status: "not_ready", reason: readiness.reason ?? "the router is not ready" }));
+        : sendJson(reply, 503, stringifySafe({ status: "not_ready", reason: readiness.reasons.join("; ") || "the router is not ready" }));
     },
     async metrics(_request, reply) {
       const text = await metrics.registry.metrics();
