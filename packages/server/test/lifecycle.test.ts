@@ -16,6 +16,7 @@ export function createLayer(options) {
     name: "slow",
     capabilities: { async: true },
     async route() {
+      process.stderr.write("slow-layer: routing\n");
       await new Promise((resolve) => setTimeout(resolve, options.delayMs));
       return { expert: "development-master", confidence: 0.95 };
     },
@@ -51,7 +52,8 @@ describe("moe-router serve lifecycle", () => {
     const inFlight = Array.from({ length: 8 }, (_, i) =>
       fetch(`${serve.url}/v1/route`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ description: `slow task ${i}` }) }).then(async (r) => ({ status: r.status, body: (await r.json()) as { event_id: string } })),
     );
-    await new Promise((resolve) => setTimeout(resolve, 150));
+    // All eight are inside the layer when the stop begins.
+    await until(async () => (serve.output().match(/slow-layer: routing/g) ?? []).length === 8, 20_000, "the requests to arrive");
     serve.child.kill("SIGTERM");
     const answers = await Promise.all(inFlight);
     expect(answers.map((a) => a.status)).toEqual(Array(8).fill(200));
