@@ -108,7 +108,7 @@ describe("SIGKILL under load loses no acknowledged record", () => {
       const serve = await startServe(["--config", keywordConfig(dir, spec), "--log-level", "warn"], { cwd: dir });
       const acked = await loadThenKill(serve, 16, 1500);
       expect(acked.decisions.size).toBeGreaterThan(20);
-      const store = postgresStore({ connectionString: pg.url, tablePrefix: prefix });
+      const store = await postgresStore({ connectionString: pg.url, tablePrefix: prefix });
       try {
         const missingDecisions: string[] = [];
         const missingOutcomes: string[] = [];

@@ -16,7 +16,7 @@ export function createLayer(options) {
     name: "slow",
     capabilities: { async: true },
     async route() {
-      process.stderr.write("slow-layer: routing\n");
+      process.stderr.write("slow-layer: routing\\n");
       await new Promise((resolve) => setTimeout(resolve, options.delayMs));
       return { expert: "development-master", confidence: 0.95 };
     },
