@@ -155,6 +155,11 @@ export async function createServer(options: ServerOptions): Promise<MoeRouterSer
     }
     done();
   });
+  // While stopping, answers close their connection, so keep-alive clients do not hold the stop up.
+  app.addHook("onSend", (_request, reply, payload, done) => {
+    if (state.closing) reply.header("connection", "close");
+    done(null, payload);
+  });
   app.setErrorHandler((error, request, reply) => {
     const { status, code, message } = toErrorReply(error);
     if (status >= 500) request.log.error({ err: error, code }, message);
