@@ -117,8 +117,11 @@ export async function createServer(options: ServerOptions): Promise<MoeRouterSer
     router,
     metrics,
     learning,
-    commit: new GroupCommit(() => router.flush()),
-    ackTimeoutMs,
+    commit: new GroupCommit(
+      () => router.flush(),
+      ackTimeoutMs,
+      () => new MoeRouterError(ErrorCode.STORE_FAILED, `The event store did not acknowledge the record within ${ackTimeoutMs} ms; it is not known to be durable. Check the store (GET /readyz).`),
+    ),
     closing: false,
     openapi: buildOpenApi(ENDPOINTS, { version: VERSION, auth: options.token !== undefined }),
     emitDecision(decision) {

@@ -13,7 +13,6 @@ export interface ServiceState {
   readonly metrics: ServiceMetrics;
   readonly learning: LearningQueue;
   readonly commit: GroupCommit;
-  readonly ackTimeoutMs: number;
   readonly openapi: Record<string, unknown>;
   closing: boolean;
   emitDecision(decision: Decision): void;
@@ -50,17 +49,10 @@ function sendJson(reply: FastifyReply, status: number, text: string): FastifyRep
   return reply.code(status).type(JSON_TYPE).send(text);
 }
 
-/** Waits for the group commit, at most `timeoutMs`; a failure is a coded STORE_FAILED carrying `decision` for the 503 body. */
+/** Waits for the group commit (bounded by its timeout); a failure is a coded STORE_FAILED carrying `decision` for the 503 body. */
 async function acknowledge(state: ServiceState, decisions: unknown): Promise<void> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(
-      () => reject(new MoeRouterError(ErrorCode.STORE_FAILED, `The event store did not acknowledge the record within ${state.ackTimeoutMs} ms; it is not known to be durable. Check the store (GET /readyz).`)),
-      state.ackTimeoutMs,
-    );
-  });
   try {
-    await Promise.race([state.commit.commit(), timeout]);
+    await state.commit.commit();
   } catch (error) {
     const failure =
       error instanceof MoeRouterError && error.code === ErrorCode.STORE_FAILED
@@ -69,8 +61,6 @@ async function acknowledge(state: ServiceState, decisions: unknown): Promise<voi
     // The caller may still act on the decision; the 503 says it is not recorded.
     Object.assign(failure, { decision: decisions });
     throw failure;
-  } finally {
-    clearTimeout(timer);
   }
 }
 
