@@ -8,7 +8,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { writeThresholdsFile } from "@moe-router/tuner";
 import { describe, expect, it } from "vitest";
-import { startServe } from "./support/serve-process.js";
+import { runCli, startServe } from "./support/serve-process.js";
 
 const SLOW_LAYER = `
 export function createLayer(options) {
@@ -88,6 +88,34 @@ describe("moe-router serve lifecycle", () => {
       await serve.exited;
     }
   }, 60_000);
+
+  it("`moe-router tune` run beside the service: the thresholds it writes are in force within seconds", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "moe-serve-tune-cli-"));
+    const config = join(dir, "moe-router.json");
+    const thresholdsFile = join(dir, "thresholds.json");
+    writeConfig(config, { layers: [{ package: "@moe-router/layer-keyword", threshold: 0.85 }], tracking: { store: join(dir, "events.jsonl") }, thresholdsFile });
+    const serve = await startServe(["--config", config, "--thresholds-interval", "200"], { cwd: dir });
+    try {
+      const post = (path: string, body: unknown) => fetch(`${serve.url}${path}`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) });
+      // Outcomes through the API: the keyword layer is right for deployments, wrong for the rest.
+      const tasks = ["Deploy API to production", "Fix SQL injection vulnerability", "Update inventory count", "Refactor the billing module", "Deploy the web app to staging"];
+      for (let i = 0; i < 120; i++) {
+        const description = `${tasks[i % tasks.length]} (${i})`;
+        const routed = (await (await post("/v1/route", { description })).json()) as { event_id: string; layer: string };
+        const correct = description.startsWith("Deploy");
+        expect((await post("/v1/outcomes", { event_id: routed.event_id, completed: correct, ...(correct ? { correct: true } : { corrected_to: "coordinator-master" }) })).status).toBe(200);
+      }
+      const tuned = await runCli(["tune", "--config", config, "-m", "20", "-a"], dir);
+      expect(tuned.code, tuned.stderr).toBe(0);
+      const file = JSON.parse(readFileSync(thresholdsFile, "utf8")) as { thresholds: Record<string, number> };
+      expect(typeof file.thresholds.keyword).toBe("number");
+      await until(async () => (await thresholdOf(serve.url, "keyword"))?.source === "thresholds-file", 5000, "the tuned thresholds");
+      expect((await thresholdOf(serve.url, "keyword"))?.threshold).toBe(file.thresholds.keyword);
+    } finally {
+      serve.child.kill("SIGTERM");
+      await serve.exited;
+    }
+  }, 120_000);
 
   it("SIGHUP reloads the config; an invalid one keeps the running config and logs a coded error", async () => {
     const dir = mkdtempSync(join(tmpdir(), "moe-serve-hup-"));
