@@ -41,6 +41,36 @@ async function thresholdOf(url: string, layer: string): Promise<{ threshold: num
   return report.layers.find((l) => l.layer === layer);
 }
 
+describe("moe-router serve auth and exposure", () => {
+  it("--token-file: 401 without the token, 200 with it, probes open, and the token never appears in the output", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "moe-serve-token-"));
+    const token = "serve-test-token-5f2b8c1d9e7a4b3c";
+    writeFileSync(join(dir, "token"), `${token}\n`);
+    const serve = await startServe(["--token-file", "token", "--log-level", "trace", "--log-requests"], { cwd: dir });
+    try {
+      const route = (headers: Record<string, string>) => fetch(`${serve.url}/v1/route`, { method: "POST", headers: { "content-type": "application/json", ...headers }, body: JSON.stringify({ description: "Deploy API to production" }) });
+      expect((await route({})).status).toBe(401);
+      expect((await route({ authorization: "Bearer wrong-token-000000000000" })).status).toBe(401);
+      expect((await route({ authorization: `Bearer ${token}` })).status).toBe(200);
+      expect((await fetch(`${serve.url}/healthz`)).status).toBe(200);
+      expect((await fetch(`${serve.url}/metrics`)).status).toBe(401);
+      expect((await fetch(`${serve.url}/metrics`, { headers: { authorization: `Bearer ${token}` } })).status).toBe(200);
+    } finally {
+      serve.child.kill("SIGTERM");
+      await serve.exited;
+    }
+    expect(serve.output()).toContain("/v1/route");
+    expect(serve.output()).not.toContain(token);
+  }, 60_000);
+
+  it("refuses a non-loopback address without a token: exit 2 with a coded error", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "moe-serve-bind-"));
+    const result = await runCli(["serve", "--host", "0.0.0.0", "--port", "0"], dir);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(/^error \[MOE_INVALID_CONFIG\]: Refusing to listen on 0\.0\.0\.0 without a token/m);
+  }, 60_000);
+});
+
 describe("moe-router serve lifecycle", () => {
   it("SIGTERM: stops accepting, answers the requests in flight, flushes them, exits 0", async () => {
     const dir = mkdtempSync(join(tmpdir(), "moe-serve-term-"));
