@@ -15,7 +15,7 @@ export { openStore, type OpenStoreOptions } from "./open-store.js";
 export { generateSampleRecords, type SampleEventsOptions } from "./sample-events.js";
 export type {
   EventStore, JsonlStoreOptions, OutcomeInput, PostgresStoreOptions, QueryablePool, ReadOptions, RecordedOutcome, RotationOptions,
-  StoreErrorListener, StoreStats, TrackerOptions, TrackerStats,
+  CorrectionsPage, StoreErrorListener, StoreStats, StoredCorrection, TrackerOptions, TrackerStats,
 } from "./types.js";
 // Analysis, dashboard and report (analysis half of the tracker).
 export { createAnalyzer, type Analyzer } from "./analysis/analyzer.js";

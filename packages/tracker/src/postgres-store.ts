@@ -5,7 +5,7 @@ import { StoreState } from "./internal/store-state.js";
 import { checkKnownKeys, checkLimit, checkReadOptions } from "./internal/validate.js";
 import type { LogRecord, OutcomeRecord, RoutingEvent } from "./records.js";
 import { normaliseRecord } from "./read-record.js";
-import type { EventStore, PostgresStoreOptions, QueryablePool, ReadOptions } from "./types.js";
+import type { EventStore, PostgresStoreOptions, QueryablePool, ReadOptions, StoredCorrection } from "./types.js";
 
 const OPTION_KEYS = ["connectionString", "pool", "tablePrefix", "maxBufferedRecords", "pageSize"];
 const IDENTIFIER = /^[a-z_][a-z0-9_]{0,40}$/;
@@ -226,6 +226,25 @@ export async function postgresStore(options: PostgresStoreOptions): Promise<Even
       }
       const row = rows[0];
       return row ? merge(row.record as string, row.outcome as string | null) : undefined;
+    },
+    async correctionsAfter(cursor: number, limit: number) {
+      if (!Number.isSafeInteger(cursor) || cursor < 0) throw invalid(`correctionsAfter() needs a cursor >= 0 (0, or the cursor of the last correction read); got ${String(cursor)}.`);
+      checkLimit(limit);
+      if (limit === 0) return { corrections: [], cursor };
+      await startWrite();
+      let rows: Record<string, unknown>[];
+      try {
+        ({ rows } = await pool.query(sql.correctionsAfter, [cursor, limit]));
+      } catch (error) {
+        throw storeFailure("Reading corrections from", error);
+      }
+      const corrections: StoredCorrection[] = [];
+      for (const row of rows) {
+        const event = merge(row.record as string, row.outcome as string);
+        if (event !== undefined) corrections.push({ cursor: Number(row.seq), event });
+      }
+      const last = rows[rows.length - 1];
+      return { corrections, cursor: last ? Number(last.seq) : cursor };
     },
     onError: (listener) => state.subscribe(listener),
     stats: () => state.snapshot(buffer.length),

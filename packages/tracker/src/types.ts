@@ -36,6 +36,21 @@ export interface StoreStats {
 /** Listener for store failures; failures are also counted in {@link StoreStats}. */
 export type StoreErrorListener = (error: MoeRouterError) => void;
 
+/** A corrected outcome as stored, with its position in the store (see {@link EventStore.correctionsAfter}). */
+export interface StoredCorrection {
+  /** Position of the outcome in the store; pass the last one seen to read what came after. */
+  readonly cursor: number;
+  /** The decision with this outcome merged (`outcome.user_corrected_to` names the right expert). */
+  readonly event: RoutingEvent;
+}
+
+/** One page of {@link EventStore.correctionsAfter}. */
+export interface CorrectionsPage {
+  readonly corrections: readonly StoredCorrection[];
+  /** The cursor to pass next: the position of the last outcome examined (unchanged when none was). */
+  readonly cursor: number;
+}
+
 /**
  * Where decisions and outcomes are kept. One interface, one shared test suite; the JSONL
  * file store and the PostgreSQL store implement it.
@@ -63,6 +78,13 @@ export interface EventStore {
   recentEvents(limit: number): Promise<RoutingEvent[]>;
   /** One decision by event id with its outcome merged, or undefined when it is not stored. */
   get(eventId: string): Promise<RoutingEvent | undefined>;
+  /**
+   * Corrected outcomes (those naming `user_corrected_to`) stored after `cursor`, in storage
+   * order, at most `limit`. Present on stores that several processes share (PostgreSQL), so
+   * each process can pick up the corrections the others recorded. Cursor 0 reads from the start.
+   * @throws MoeRouterError STORE_FAILED when the store cannot be read.
+   */
+  correctionsAfter?(cursor: number, limit: number): Promise<CorrectionsPage>;
   /** Subscribes to store failures; returns the unsubscribe function. */
   onError(listener: StoreErrorListener): () => void;
   stats(): StoreStats;
