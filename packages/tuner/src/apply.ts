@@ -1,15 +1,13 @@
 import { ErrorCode, MoeRouterError, isMoeRouterError, isUnitInterval } from "@moe-router/core";
-import {
-  THRESHOLDS_FILE_VERSION, appendThresholdsHistory, historyPathFor, readThresholdsFile, writeThresholdsFile,
-  type ThresholdsFile, type ThresholdsFileExperiment,
-} from "./thresholds-file.js";
+import { THRESHOLDS_FILE_VERSION, type ThresholdsFile, type ThresholdsFileExperiment } from "./thresholds-file.js";
+import { fileThresholdsStore, type ThresholdsStore } from "./thresholds-store.js";
 import type { ThresholdProposal } from "./types.js";
 
 /** Options of {@link applyProposal} and {@link startExperiment}. */
 export interface ApplyOptions {
   /** Why (goes into the history line). Default: a summary of the proposal. */
   readonly reason?: string;
-  /** History file. Default: next to the thresholds file (`thresholds.history.jsonl`). */
+  /** History file, when writing to a file. Default: next to the thresholds file (`thresholds.history.jsonl`). */
   readonly historyPath?: string;
   /** Clock, for tests. */
   readonly now?: () => Date;
@@ -18,7 +16,9 @@ export interface ApplyOptions {
 /** What was written. */
 export interface ApplyResult {
   readonly file: ThresholdsFile;
+  /** Where the document went: the file path, or the store's description. */
   readonly thresholdsPath: string;
+  /** Where the history went: the history file path, or the store's description. */
   readonly historyPath: string;
   /** Set when the previous file was unusable and was replaced. */
   readonly replacedCorrupt?: MoeRouterError;
@@ -33,33 +33,37 @@ function summary(proposal: ThresholdProposal): string {
   return `tune: target precision ${proposal.options.targetPrecision} at ${proposal.options.confidenceLevel} confidence; ${moved.length ? moved.join(", ") : "no change"}`;
 }
 
-/** Reads the existing file; a corrupt one is reported and treated as absent, since we are about to replace it. */
-async function existing(path: string): Promise<{ file: ThresholdsFile | undefined; corrupt?: MoeRouterError }> {
+/** Reads the existing document; a corrupt one is reported and treated as absent, since we are about to replace it. */
+async function existing(store: ThresholdsStore): Promise<{ file: ThresholdsFile | undefined; corrupt?: MoeRouterError }> {
   try {
-    return { file: await readThresholdsFile(path) };
+    return { file: await store.read() };
   } catch (error) {
     if (isMoeRouterError(error, ErrorCode.CORRUPT_FILE)) return { file: undefined, corrupt: error };
     throw error;
   }
 }
 
+/** A path means the thresholds file there; a store is used as given. */
+function storeFor(target: string | ThresholdsStore, options: ApplyOptions): ThresholdsStore {
+  return typeof target === "string" ? fileThresholdsStore(target, options.historyPath !== undefined ? { historyPath: options.historyPath } : {}) : target;
+}
+
 /**
- * Applies a proposal: writes its thresholds to the thresholds file atomically and appends a
- * history line (time, before, after, reason, samples). A running experiment ends, since its
- * control has just changed.
+ * Applies a proposal: writes its thresholds to the thresholds file atomically (or as a new
+ * version in a {@link ThresholdsStore}) and appends a history entry (time, before, after,
+ * reason, samples). A running experiment ends, since its control has just changed.
  */
-export async function applyProposal(thresholdsPath: string, proposal: ThresholdProposal, options: ApplyOptions = {}): Promise<ApplyResult> {
+export async function applyProposal(target: string | ThresholdsStore, proposal: ThresholdProposal, options: ApplyOptions = {}): Promise<ApplyResult> {
+  const store = storeFor(target, options);
   const now = (options.now ?? (() => new Date()))().toISOString();
-  const previous = await existing(thresholdsPath);
+  const previous = await existing(store);
   const file: ThresholdsFile = {
     version: THRESHOLDS_FILE_VERSION,
     updated_at: now,
     thresholds: { ...previous.file?.thresholds, ...proposal.after },
   };
-  const historyPath = options.historyPath ?? historyPathFor(thresholdsPath);
-  await writeThresholdsFile(thresholdsPath, file);
   const ended = previous.file?.experiment ? `; ended experiment "${previous.file.experiment.name}"` : "";
-  await appendThresholdsHistory(historyPath, {
+  await store.write(file, {
     time: now,
     action: "apply",
     before: proposal.before,
@@ -67,7 +71,7 @@ export async function applyProposal(thresholdsPath: string, proposal: ThresholdP
     reason: `${options.reason ?? summary(proposal)}${ended}${previous.corrupt ? "; replaced a corrupt thresholds file" : ""}`,
     samples: samplesByLayer(proposal),
   });
-  return { file, thresholdsPath, historyPath, ...(previous.corrupt ? { replacedCorrupt: previous.corrupt } : {}) };
+  return { file, thresholdsPath: store.description, historyPath: store.historyDescription, ...(previous.corrupt ? { replacedCorrupt: previous.corrupt } : {}) };
 }
 
 /** Options of {@link startExperiment}. */
@@ -83,7 +87,7 @@ export interface ExperimentOptions extends ApplyOptions {
  * the proposal's changed thresholds become the candidate variant, written into the thresholds
  * file so the cascade picks them up. Compare the variants later with `moe-router analyze`.
  */
-export async function startExperiment(thresholdsPath: string, proposal: ThresholdProposal, options: ExperimentOptions): Promise<ApplyResult> {
+export async function startExperiment(target: string | ThresholdsStore, proposal: ThresholdProposal, options: ExperimentOptions): Promise<ApplyResult> {
   if (typeof options.name !== "string" || !/^[\w.-]{1,64}$/.test(options.name)) {
     throw new MoeRouterError(ErrorCode.INVALID_CONFIG, `Experiment name must be 1-64 letters, digits, "_", "-" or "."; got ${JSON.stringify(options.name)}.`);
   }
@@ -94,8 +98,9 @@ export async function startExperiment(thresholdsPath: string, proposal: Threshol
   if (Object.keys(candidate).length === 0) {
     throw new MoeRouterError(ErrorCode.INSUFFICIENT_DATA, `Nothing to test: the proposal keeps every threshold (${proposal.layers.map((l) => `${l.layer}: ${l.reason}`).join("; ")}). Collect more outcomes, or lower --target-precision.`);
   }
+  const store = storeFor(target, options);
   const now = (options.now ?? (() => new Date()))().toISOString();
-  const previous = await existing(thresholdsPath);
+  const previous = await existing(store);
   const experiment: ThresholdsFileExperiment = { name: options.name, share: options.share, candidate_thresholds: candidate, started_at: now };
   const file: ThresholdsFile = {
     version: THRESHOLDS_FILE_VERSION,
@@ -103,9 +108,7 @@ export async function startExperiment(thresholdsPath: string, proposal: Threshol
     thresholds: { ...previous.file?.thresholds, ...proposal.before },
     experiment,
   };
-  const historyPath = options.historyPath ?? historyPathFor(thresholdsPath);
-  await writeThresholdsFile(thresholdsPath, file);
-  await appendThresholdsHistory(historyPath, {
+  await store.write(file, {
     time: now,
     action: "experiment",
     before: proposal.before,
@@ -114,5 +117,5 @@ export async function startExperiment(thresholdsPath: string, proposal: Threshol
     samples: samplesByLayer(proposal),
     experiment,
   });
-  return { file, thresholdsPath, historyPath, ...(previous.corrupt ? { replacedCorrupt: previous.corrupt } : {}) };
+  return { file, thresholdsPath: store.description, historyPath: store.historyDescription, ...(previous.corrupt ? { replacedCorrupt: previous.corrupt } : {}) };
 }
