@@ -60,7 +60,7 @@
     box.dataset.chart = `${metric.key}-${scope}`;
     const last = points.length ? points[points.length - 1][metric.key] : null;
     box.append(element("figcaption", `${metric.title}: ${metric.format(last)} (latest)`));
-    const plot = svg("svg", { viewBox: `0 0 ${width} ${height}`, width, height, role: "img" });
+    const plot = svg("svg", { viewBox: `0 0 ${width} ${height}`, preserveAspectRatio: "none", role: "img" });
     const title = svg("title", {});
     title.textContent = `${metric.title} per ${scope === "minute" ? "minute" : "hour"}`;
     plot.append(title);

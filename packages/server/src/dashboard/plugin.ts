@@ -82,7 +82,7 @@ export function dashboardPlugin(options: DashboardOptions = {}): ServerPlugin {
   return {
     name: "dashboard",
     async register(app: FastifyInstance, context: ServerPluginContext) {
-      const [script, style] = await Promise.all([readFile(new URL("app.js", ASSETS), "utf8"), readFile(new URL("app.css", ASSETS), "utf8")]);
+      const [script, style, icon] = await Promise.all(["app.js", "app.css", "icon.svg"].map((name) => readFile(new URL(name, ASSETS), "utf8")));
       const page = dashboardPage(refreshMs);
       const source = options.events ?? routerEvents(context.router);
       const alerts = options.alerts;
@@ -100,8 +100,9 @@ export function dashboardPlugin(options: DashboardOptions = {}): ServerPlugin {
       });
 
       app.get("/dashboard", async (_request, reply) => send(reply, "text/html; charset=utf-8", page));
-      app.get("/dashboard/app.js", async (_request, reply) => send(reply, "text/javascript; charset=utf-8", script));
-      app.get("/dashboard/app.css", async (_request, reply) => send(reply, "text/css; charset=utf-8", style));
+      app.get("/dashboard/app.js", async (_request, reply) => send(reply, "text/javascript; charset=utf-8", script!));
+      app.get("/dashboard/app.css", async (_request, reply) => send(reply, "text/css; charset=utf-8", style!));
+      app.get("/dashboard/icon.svg", async (_request, reply) => send(reply, "image/svg+xml", icon!));
       app.get("/dashboard/data", async (_request, reply) => {
         const snapshot = await withTimeout(cache.get(), timeoutMs);
         return send(reply, "application/json; charset=utf-8", JSON.stringify(snapshot));
