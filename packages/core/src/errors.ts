@@ -29,6 +29,16 @@ export const ErrorCode = {
   NOT_FOUND: "MOE_NOT_FOUND",
   /** The cascade or layer was used after close(). */
   CLOSED: "MOE_CLOSED",
+  /** An HTTP request is malformed: body not JSON, a field of the wrong type, an unknown field. */
+  INVALID_REQUEST: "MOE_INVALID_REQUEST",
+  /** An HTTP request lacks the bearer token the service requires, or sends another one. */
+  UNAUTHORIZED: "MOE_UNAUTHORIZED",
+  /** An HTTP request body is larger than the service accepts. */
+  PAYLOAD_TOO_LARGE: "MOE_PAYLOAD_TOO_LARGE",
+  /** The service cannot serve now: starting, stopping, or its store is unreachable. */
+  NOT_READY: "MOE_NOT_READY",
+  /** The service failed in a way no input explains (a bug); its log has the details. */
+  INTERNAL: "MOE_INTERNAL",
 } as const;
 
 /** One of the values of {@link ErrorCode}. */
