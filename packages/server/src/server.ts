@@ -4,6 +4,7 @@ import type { RecordedOutcome } from "@moe-router/tracker";
 import Fastify, { LogController, type FastifyInstance, type FastifyReply, type FastifyRequest } from "fastify";
 import { ENDPOINTS, PUBLIC_PATHS } from "./internal/api.js";
 import { bearerChecker } from "./internal/auth.js";
+import { dashboardPlugin, isDashboardPath } from "./dashboard/plugin.js";
 import { toErrorReply } from "./internal/errors.js";
 import { registerHandlers, type ServiceState } from "./internal/handlers.js";
 import { buildOpenApi } from "./internal/openapi.js";
@@ -34,6 +35,7 @@ const OPTION_KEYS = new Set([
   "learnDelayMs",
   "ackTimeoutMs",
   "plugins",
+  "dashboard",
 ]);
 
 function positiveInteger(value: number | undefined, name: string, fallback: number): number {
@@ -147,8 +149,10 @@ export async function createServer(options: ServerOptions): Promise<MoeRouterSer
       done(new MoeRouterError(ErrorCode.NOT_READY, "The service is stopping; retry on another instance or after it restarts."));
       return;
     }
-    if (authorised && !PUBLIC_PATHS.has(path) && !authorised(request.headers.authorization)) {
-      reply.header("www-authenticate", 'Bearer realm="moe-router"');
+    const dashboard = isDashboardPath(path);
+    if (authorised && !PUBLIC_PATHS.has(path) && !authorised(request.headers.authorization, { basic: dashboard })) {
+      // A browser opening the dashboard prompts for Basic credentials (password: the token).
+      reply.header("www-authenticate", dashboard ? 'Basic realm="moe-router dashboard", charset="UTF-8"' : 'Bearer realm="moe-router"');
       done(new MoeRouterError(ErrorCode.UNAUTHORIZED, "This service needs `Authorization: Bearer <token>` with the token it was started with (--token-file or MOE_ROUTER_TOKEN)."));
       return;
     }
@@ -182,7 +186,8 @@ export async function createServer(options: ServerOptions): Promise<MoeRouterSer
       return () => void outcomeListeners.delete(listener);
     },
   };
-  for (const plugin of options.plugins ?? []) await plugin.register(app, context);
+  const plugins = [...(options.dashboard === false ? [] : [dashboardPlugin(options.dashboard)]), ...(options.plugins ?? [])];
+  for (const plugin of plugins) await plugin.register(app, context);
   await app.ready();
 
   let closed: Promise<void> | undefined;

@@ -4,6 +4,7 @@
 import type { Decision, LabelledExample, RoutingTask } from "@moe-router/core";
 import type { OutcomeInput, RecordedOutcome, RoutingEvent, StoreStats } from "@moe-router/tracker";
 import type { FastifyInstance } from "fastify";
+import type { DashboardOptions } from "./dashboard/plugin.js";
 
 /** Whether the router can serve, and why not. */
 export interface RouterReadiness {
@@ -87,6 +88,12 @@ export interface ServerOptions {
    * `GET /dashboard`); they get the same auth, error format and limits.
    */
   readonly plugins?: readonly ServerPlugin[];
+  /**
+   * The live web dashboard at `GET /dashboard` (on by default): its options, or false to
+   * leave it out. With a token, a browser signs in with HTTP Basic (any user name, the token
+   * as the password).
+   */
+  readonly dashboard?: false | DashboardOptions;
 }
 
 /** A route or group of routes added to the service (see {@link ServerOptions.plugins}). */

@@ -43,9 +43,21 @@ function positive(value: number | undefined, name: string, fallback: number, { i
   return value;
 }
 
-/** The router's own event stream, when it has one (tracking on). */
+/** Paths the dashboard serves (the auth hook also accepts Basic credentials on them). */
+export function isDashboardPath(path: string): boolean {
+  return path === "/dashboard" || path.startsWith("/dashboard/");
+}
+
+/**
+ * The router's event stream, when tracking is on: `openRouter()`'s tracker, or a handle's
+ * own `store` or `read()`.
+ */
 function routerEvents(router: RouterHandle): EventSource | undefined {
-  const read = (router as { read?: EventSource["read"] }).read;
+  const candidates = router as { tracker?: Partial<EventSource>; store?: Partial<EventSource>; read?: EventSource["read"] };
+  for (const owner of [candidates.tracker, candidates.store]) {
+    if (owner && typeof owner.read === "function") return { read: (range) => owner.read!(range) };
+  }
+  const read = candidates.read;
   return typeof read === "function" ? { read: (range) => read.call(router, range) } : undefined;
 }
 
