@@ -8,6 +8,8 @@ export { dashboardPlugin, type DashboardOptions } from "./dashboard/plugin.js";
 export { DASHBOARD_CSP } from "./dashboard/page.js";
 export type { DashboardAlert, DashboardDecision, DashboardLayer, DashboardSnapshot } from "./dashboard/snapshot.js";
 export type { SeriesPoint } from "./dashboard/series.js";
+export { sharedCorrectionsPlugin, SHARED_CORRECTIONS_FILE, type SharedCorrectionsOptions, type SharedCorrectionsPlugin } from "./fleet/plugin.js";
+export { CorrectionSync, type CorrectionSource, type CorrectionSyncOptions, type CorrectionSyncStats } from "./fleet/correction-sync.js";
 export type {
   LogDestination,
   RouterHandle,

@@ -5,6 +5,7 @@ import Fastify, { LogController, type FastifyInstance, type FastifyReply, type F
 import { ENDPOINTS, PUBLIC_PATHS } from "./internal/api.js";
 import { bearerChecker } from "./internal/auth.js";
 import { dashboardPlugin, isDashboardPath } from "./dashboard/plugin.js";
+import { sharedCorrectionsPlugin } from "./fleet/plugin.js";
 import { toErrorReply } from "./internal/errors.js";
 import { registerHandlers, type ServiceState } from "./internal/handlers.js";
 import { buildOpenApi } from "./internal/openapi.js";
@@ -36,6 +37,7 @@ const OPTION_KEYS = new Set([
   "ackTimeoutMs",
   "plugins",
   "dashboard",
+  "sharedCorrections",
 ]);
 
 function positiveInteger(value: number | undefined, name: string, fallback: number): number {
@@ -186,7 +188,11 @@ export async function createServer(options: ServerOptions): Promise<MoeRouterSer
       return () => void outcomeListeners.delete(listener);
     },
   };
-  const plugins = [...(options.dashboard === false ? [] : [dashboardPlugin(options.dashboard)]), ...(options.plugins ?? [])];
+  const plugins = [
+    ...(options.dashboard === false ? [] : [dashboardPlugin(options.dashboard)]),
+    ...(options.sharedCorrections === false ? [] : [sharedCorrectionsPlugin(options.sharedCorrections)]),
+    ...(options.plugins ?? []),
+  ];
   for (const plugin of plugins) await plugin.register(app, context);
   await app.ready();
 

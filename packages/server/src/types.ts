@@ -5,6 +5,7 @@ import type { Decision, LabelledExample, RoutingTask } from "@moe-router/core";
 import type { OutcomeInput, RecordedOutcome, RoutingEvent, StoreStats } from "@moe-router/tracker";
 import type { FastifyInstance } from "fastify";
 import type { DashboardOptions } from "./dashboard/plugin.js";
+import type { SharedCorrectionsOptions } from "./fleet/plugin.js";
 
 /** Whether the router can serve, and why not. */
 export interface RouterReadiness {
@@ -94,6 +95,12 @@ export interface ServerOptions {
    * as the password).
    */
   readonly dashboard?: false | DashboardOptions;
+  /**
+   * Many instances on one PostgreSQL store: poll it for corrections the other instances
+   * recorded and pass them to this router's learnable layers (on by default; does nothing on a
+   * store that is not shared, such as a JSONL file). Options, or false to turn it off.
+   */
+  readonly sharedCorrections?: false | SharedCorrectionsOptions;
 }
 
 /** A route or group of routes added to the service (see {@link ServerOptions.plugins}). */

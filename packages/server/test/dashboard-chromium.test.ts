@@ -78,7 +78,7 @@ describe.skipIf(!available && !required)("dashboard in headless Chromium", () =>
       const response = await page.goto(`${server.url}/dashboard`, { waitUntil: "load" });
       expect(response?.headers()["content-security-policy"]).toContain("script-src 'self'");
 
-      await page.waitForFunction(() => Number(document.body.dataset.decisions) === 1, undefined, { timeout: 10_000 });
+      await page.waitForFunction("Number(document.body.dataset.decisions) === 1", undefined, { timeout: 10_000 });
       expect(await page.locator("#kpi-decisions").textContent()).toBe("1");
       expect(await page.locator("#kpi-accuracy").textContent()).toBe("100.0% of 1");
       expect(await page.locator("#layers tbody tr").count()).toBeGreaterThan(0);
@@ -90,7 +90,7 @@ describe.skipIf(!available && !required)("dashboard in headless Chromium", () =>
 
       // Routed through the API: the open page shows it without a reload, as text.
       const second = await route(HOSTILE);
-      await page.waitForFunction(() => Number(document.body.dataset.decisions) === 2, undefined, { timeout: 10_000 });
+      await page.waitForFunction("Number(document.body.dataset.decisions) === 2", undefined, { timeout: 10_000 });
       expect(await page.locator("#recent tbody tr").count()).toBe(2);
       expect(await page.locator("#recent tbody tr").first().locator("td.task").textContent()).toBe(HOSTILE);
       expect(await page.locator("#recent tbody tr").first().locator("td").nth(2).textContent()).toBe(second.master);
