@@ -205,11 +205,23 @@ export async function createServer(options: ServerOptions): Promise<MoeRouterSer
         // fastify.close() stops listening and resolves once requests in flight have answered.
         await app.close();
         await learning.close();
-        await router.flush().catch((error: unknown) => app.log.error({ err: error, code: ErrorCode.STORE_FAILED }, "final flush failed"));
+        await withTimeout(router.flush(), ackTimeoutMs, "the final flush did not finish").catch((error: unknown) =>
+          app.log.error({ err: error, code: ErrorCode.STORE_FAILED }, "final flush failed: records routed since the last acknowledgement may be lost"),
+        );
       })();
       return closed;
     },
   };
+}
+
+function withTimeout(promise: Promise<void>, timeoutMs: number, what: string): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  return Promise.race([
+    promise,
+    new Promise<void>((_, reject) => {
+      timer = setTimeout(() => reject(new MoeRouterError(ErrorCode.STORE_FAILED, `${what} within ${timeoutMs} ms.`)), timeoutMs);
+    }),
+  ]).finally(() => clearTimeout(timer));
 }
 
 function pathOf(url: string): string {

@@ -1,10 +1,9 @@
-import { ErrorCode, MoeRouterError, type Decision, type RoutingTask } from "@moe-router/core";
+import { ErrorCode, MoeRouterError, stringifyJsonSafe as stringifySafe, type Decision, type RoutingTask } from "@moe-router/core";
 import type { OutcomeInput, RecordedOutcome } from "@moe-router/tracker";
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import type { RouterHandle } from "../types.js";
 import { ENDPOINTS, type Endpoint } from "./api.js";
 import type { GroupCommit } from "./group-commit.js";
-import { stringifySafe } from "./json-safe.js";
 import type { LearningQueue } from "./learning.js";
 import type { ServiceMetrics } from "./metrics.js";
 

@@ -1,13 +1,22 @@
 /**
- * JSON for values that layers hand back as `details`: usually plain, but a layer may return
- * a circular structure, a BigInt or an object whose getter throws. The fast path is plain
- * JSON.stringify; only when it throws is the value copied through {@link toJsonSafe}.
+ * JSON for values that layers hand back as `details` and callers as task metadata: usually
+ * plain, but a layer may return a circular structure, a BigInt or an object whose getter
+ * throws. The fast path is plain JSON.stringify; only when it throws is the value copied
+ * through {@link toJsonSafe}.
  */
 
 const MAX_DEPTH = 32;
 
-/** A JSON-serialisable copy: circular references become "[Circular]", BigInt a string, throwing getters "[Unreadable: ...]". */
-export function toJsonSafe(value: unknown, ancestors: unknown[] = [], depth = 0): unknown {
+/**
+ * A JSON-serialisable copy of `value`: a circular reference becomes "[Circular]", a BigInt
+ * its decimal string, a getter that throws "[Unreadable: <message>]", a non-finite number
+ * null; functions and symbols are left out (as JSON.stringify does), nesting stops at 32.
+ */
+export function toJsonSafe(value: unknown): unknown {
+  return copy(value, [], 0);
+}
+
+function copy(value: unknown, ancestors: unknown[], depth: number): unknown {
   if (value === null) return null;
   switch (typeof value) {
     case "string":
@@ -26,14 +35,14 @@ export function toJsonSafe(value: unknown, ancestors: unknown[] = [], depth = 0)
   if (depth >= MAX_DEPTH) return "[Too deep]";
   const object = value as Record<string, unknown> & { toJSON?: () => unknown };
   try {
-    if (typeof object.toJSON === "function") return toJsonSafe(object.toJSON(), ancestors, depth + 1);
+    if (typeof object.toJSON === "function") return copy(object.toJSON(), ancestors, depth + 1);
   } catch (error) {
     return unreadable(error);
   }
   ancestors.push(value);
   try {
-    if (Array.isArray(value)) return value.map((item) => toJsonSafe(item, ancestors, depth + 1) ?? null);
-    const copy: Record<string, unknown> = {};
+    if (Array.isArray(value)) return value.map((item) => copy(item, ancestors, depth + 1) ?? null);
+    const result: Record<string, unknown> = {};
     let keys: string[];
     try {
       keys = Object.keys(object);
@@ -45,13 +54,13 @@ export function toJsonSafe(value: unknown, ancestors: unknown[] = [], depth = 0)
       try {
         item = object[key];
       } catch (error) {
-        copy[key] = unreadable(error);
+        result[key] = unreadable(error);
         continue;
       }
-      const safe = toJsonSafe(item, ancestors, depth + 1);
-      if (safe !== undefined) copy[key] = safe;
+      const safe = copy(item, ancestors, depth + 1);
+      if (safe !== undefined) result[key] = safe;
     }
-    return copy;
+    return result;
   } finally {
     ancestors.pop();
   }
@@ -62,7 +71,7 @@ function unreadable(error: unknown): string {
 }
 
 /** JSON.stringify that never throws: falls back to {@link toJsonSafe} for awkward values. */
-export function stringifySafe(value: unknown): string {
+export function stringifyJsonSafe(value: unknown): string {
   try {
     return JSON.stringify(value);
   } catch {
