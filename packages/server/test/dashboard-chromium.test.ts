@@ -10,6 +10,10 @@ const available = existsSync(CHROMIUM);
 const required = process.env.MOE_REQUIRE_CHROMIUM === "1";
 if (!available && !required) console.warn(`dashboard-chromium: skipped, ${CHROMIUM} is missing (apt-get install chromium; CI sets MOE_REQUIRE_CHROMIUM=1).`);
 
+/** Runs in the page (a function, not a string: the page's CSP forbids eval). */
+const shownDecisions = (count: number) =>
+  Number((globalThis as unknown as { document: { body: { dataset: Record<string, string | undefined> } } }).document.body.dataset.decisions) === count;
+
 const TOKEN = "dashboard-test-token-0123456789";
 const HOSTILE = '<img src=x onerror="window.__pwned=1"><script>window.__pwned=2</script>';
 
@@ -78,7 +82,7 @@ describe.skipIf(!available && !required)("dashboard in headless Chromium", () =>
       const response = await page.goto(`${server.url}/dashboard`, { waitUntil: "load" });
       expect(response?.headers()["content-security-policy"]).toContain("script-src 'self'");
 
-      await page.waitForFunction("Number(document.body.dataset.decisions) === 1", undefined, { timeout: 10_000 });
+      await page.waitForFunction(shownDecisions, 1, { timeout: 10_000 });
       expect(await page.locator("#kpi-decisions").textContent()).toBe("1");
       expect(await page.locator("#kpi-accuracy").textContent()).toBe("100.0% of 1");
       expect(await page.locator("#layers tbody tr").count()).toBeGreaterThan(0);
@@ -90,7 +94,7 @@ describe.skipIf(!available && !required)("dashboard in headless Chromium", () =>
 
       // Routed through the API: the open page shows it without a reload, as text.
       const second = await route(HOSTILE);
-      await page.waitForFunction("Number(document.body.dataset.decisions) === 2", undefined, { timeout: 10_000 });
+      await page.waitForFunction(shownDecisions, 2, { timeout: 10_000 });
       expect(await page.locator("#recent tbody tr").count()).toBe(2);
       expect(await page.locator("#recent tbody tr").first().locator("td.task").textContent()).toBe(HOSTILE);
       expect(await page.locator("#recent tbody tr").first().locator("td").nth(2).textContent()).toBe(second.master);
