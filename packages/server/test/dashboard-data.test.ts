@@ -172,3 +172,18 @@ describe("dashboard plugin", () => {
     expect(() => dashboardPlugin({ windowHours: -1 })).toThrow(/windowHours/);
   });
 });
+
+describe("firingAlerts", () => {
+  it("lists the firing rules of a monitor with what was measured against which limit", async () => {
+    const { firingAlerts } = await import("../src/dashboard/alerts.js");
+    const rules = new Map([
+      ["keyword-accuracy", { firing: true, since: "2026-11-30T11:00:00.000Z", last: { metric: "accuracy", layer: "keyword", value: 0.71, direction: "below" as const, limit: 0.85, samples: 120 } }],
+      ["slow-rag", { firing: false, since: null, last: null }],
+      ["slow", { firing: true, since: null, last: { metric: "latency_p95_ms", layer: null, value: 250, direction: "above" as const, limit: 200, samples: 80 } }],
+    ]);
+    expect(firingAlerts({ rules: () => rules })()).toEqual([
+      { name: "keyword-accuracy", message: "accuracy of keyword 71.0% < 85.0% (120 samples)", since: "2026-11-30T11:00:00.000Z", value: 0.71 },
+      { name: "slow", message: "latency_p95_ms 250.0 ms > 200.0 ms (80 samples)", value: 250 },
+    ]);
+  });
+});
