@@ -5,7 +5,8 @@
  */
 import { isAbsolute, resolve } from "node:path";
 import { openThresholdsStore, type ThresholdsStore } from "@moe-router/tuner";
-import type { ThresholdsSource } from "./thresholds.js";
+import type { RouterConfig } from "./config/types.js";
+import { fileThresholdsSource, thresholdsFilePath, type ThresholdsSource } from "./thresholds.js";
 
 /** A thresholds source that owns a store connection (closed with the router). */
 export interface ClosableThresholdsSource extends ThresholdsSource {
@@ -80,4 +81,17 @@ export function thresholdsStoreSource(spec: string, cwd: string): ClosableThresh
       await store?.close();
     },
   };
+}
+
+/**
+ * The thresholds source a config names: `thresholdsStore` (a shared PostgreSQL table, or a
+ * file) when set, else the thresholds file.
+ */
+export function configThresholdsSource(config: RouterConfig, cwd: string): ThresholdsSource | ClosableThresholdsSource {
+  return config.thresholdsStore !== undefined ? thresholdsStoreSource(config.thresholdsStore, cwd) : fileThresholdsSource(thresholdsFilePath(config, cwd));
+}
+
+/** The spec `moe-router tune` writes to for a config: `thresholdsStore`, else the thresholds file path. */
+export function thresholdsStoreSpec(config: RouterConfig, cwd: string): string {
+  return config.thresholdsStore ?? thresholdsFilePath(config, cwd);
 }

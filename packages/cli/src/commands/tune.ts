@@ -1,13 +1,13 @@
 import { ErrorCode, MoeRouterError } from "@moe-router/core";
 import { openStore } from "@moe-router/tracker";
 import {
-  applyProposal, formatProposal, proposeThresholds, startExperiment, traceFromEvent, type BoundMethod, type RouteTrace, type ThresholdProposal,
+  applyProposal, formatProposal, openThresholdsStore, proposeThresholds, startExperiment, traceFromEvent, type BoundMethod, type RouteTrace, type ThresholdProposal,
 } from "@moe-router/tuner";
 import { numberOption, parseCommandArgs } from "../args.js";
 import type { CliIO, Command } from "../io.js";
 import { openSession } from "../session.js";
 import { parseConstraint } from "./eval.js";
-import { thresholdsFilePath } from "@moe-router/router";
+import { thresholdsStoreSpec } from "@moe-router/router";
 
 const usage = "moe-router tune [-d|--dry-run] [-a|--aggressive] [-m|--min-samples N] [-w|--window HOURS] [--target-precision P] [--constraint cascade|layer] [--confidence C] [--bound clopper-pearson|wilson] [--max-step S] [--experiment NAME --share S] [--store SPEC] [--config FILE] [--json]";
 
@@ -93,14 +93,23 @@ const tune: Command = {
       ...(maxStep !== undefined ? { maxStep } : {}),
       aggressive: values.aggressive === true,
     });
-    const path = thresholdsFilePath(config, io.cwd);
+    // The thresholds file, or the shared table of `thresholdsStore` that every instance polls.
+    const target = thresholdsStoreSpec(config, io.cwd);
+    let path = target.replace(/^(postgres(?:ql)?:\/\/[^:/@]*):[^@/]*@/i, "$1@");
     const allInsufficient = proposal.layers.every((l) => l.status === "insufficient_samples");
     const changed = proposal.layers.some((l) => l.after !== l.before);
     const action = allInsufficient ? "insufficient" : values["dry-run"] ? "dry-run" : !changed ? "unchanged" : values.experiment !== undefined ? "experiment" : "applied";
 
     let written: { thresholdsPath: string; historyPath: string } | undefined;
-    if (action === "applied") written = await applyProposal(path, proposal);
-    if (action === "experiment") written = await startExperiment(path, proposal, { name: values.experiment!, share: share! });
+    if (action === "applied" || action === "experiment") {
+      const store = await openThresholdsStore(target, { cwd: io.cwd });
+      try {
+        written = action === "applied" ? await applyProposal(store, proposal) : await startExperiment(store, proposal, { name: values.experiment!, share: share! });
+        path = written.thresholdsPath;
+      } finally {
+        await store.close();
+      }
+    }
 
     if (values.json) {
       io.stdout(`${JSON.stringify({ action, proposal, thresholds_file: path, ...(written ? { history_file: written.historyPath } : {}) }, null, 2)}\n`);

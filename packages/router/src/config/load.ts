@@ -5,7 +5,7 @@ import { parse as parseYaml } from "yaml";
 import { DEFAULT_CONFIG } from "./default.js";
 import type { RouterConfig } from "./types.js";
 
-const TOP_KEYS = new Set(["experts", "fallback", "embedder", "layers", "tracking", "thresholdsFile", "dataDir", "shadowShare", "experiment", "maxDescriptionLength", "layerTimeoutMs", "startupTimeoutMs"]);
+const TOP_KEYS = new Set(["experts", "fallback", "embedder", "layers", "tracking", "thresholdsFile", "thresholdsStore", "dataDir", "shadowShare", "experiment", "maxDescriptionLength", "layerTimeoutMs", "startupTimeoutMs"]);
 const LAYER_KEYS = new Set(["package", "options", "threshold", "timeoutMs", "enabled"]);
 
 function invalid(file: string, message: string): MoeRouterError {
@@ -33,6 +33,12 @@ export function validateRouterConfig(value: unknown, file = "config"): RouterCon
   if (config.embedder !== undefined) {
     const e = config.embedder as Record<string, unknown>;
     if (!e || typeof e.package !== "string") throw invalid(file, '"embedder" must be { package, options? }, e.g. { "package": "@moe-router/embeddings" }.');
+  }
+  if (config.thresholdsStore !== undefined) {
+    if (typeof config.thresholdsStore !== "string" || config.thresholdsStore.trim() === "") {
+      throw invalid(file, '"thresholdsStore" must be a "postgres://user@host/db[?tablePrefix=moe_router]" URL or a file path.');
+    }
+    if (config.thresholdsFile !== undefined) throw invalid(file, 'set "thresholdsStore" (shared by many instances) or "thresholdsFile" (one host), not both.');
   }
   if (config.shadowShare !== undefined && !isUnitInterval(config.shadowShare)) throw invalid(file, `"shadowShare" must be in [0,1]; got ${JSON.stringify(config.shadowShare)}.`);
   return config as unknown as RouterConfig;

@@ -34,6 +34,13 @@ export interface RouterConfig {
   readonly tracking?: TrackingConfig;
   /** Tuned thresholds file read at start-up (written by `moe-router tune`). */
   readonly thresholdsFile?: string;
+  /**
+   * Where tuned thresholds live when several instances share them: a
+   * "postgres://user@host/db[?tablePrefix=moe_router]" URL (table `<prefix>_thresholds`, one
+   * versioned row per `moe-router tune`, polled by every instance), or a file path. Instead of
+   * `thresholdsFile`, not with it.
+   */
+  readonly thresholdsStore?: string;
   /** Where layers persist state. Default ".moe-router". */
   readonly dataDir?: string;
   readonly shadowShare?: number;
