@@ -14,6 +14,7 @@ export { CorrectionSync, type CorrectionSource, type CorrectionSyncOptions, type
 export type {
   LogDestination,
   RouterHandle,
+  RouterLearnReport,
   RouterReadiness,
   RunningServer,
   ServerOptions,

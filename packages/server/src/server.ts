@@ -12,7 +12,7 @@ import { buildOpenApi } from "./internal/openapi.js";
 import { ServiceMetrics } from "./internal/metrics.js";
 import { GroupCommit } from "./internal/group-commit.js";
 import { LearningQueue } from "./internal/learning.js";
-import type { ServerOptions, ServerPluginContext } from "./types.js";
+import type { RouterLearnReport, ServerOptions, ServerPluginContext } from "./types.js";
 
 /** Default request body limit: 64 KiB. */
 export const DEFAULT_BODY_LIMIT = 64 * 1024;
@@ -103,25 +103,29 @@ export async function createServer(options: ServerOptions): Promise<MoeRouterSer
 
   const metrics = new ServiceMetrics({
     accuracyWindow: positiveInteger(options.accuracyWindow, "accuracyWindow", 1000),
-    storeStats: () => router.stats?.().store,
+    storeStats: () => router.stats?.().tracker?.store,
   });
   const decisionListeners = new Set<(decision: Decision) => void>();
   const outcomeListeners = new Set<(outcome: RecordedOutcome) => void>();
   const learning = new LearningQueue({
-    learn: (examples) => (router.learn ? router.learn(examples) : Promise.resolve()),
+    learn: (since) => (router.learn ? router.learn(since ? { since } : {}) : Promise.resolve(undefined)),
     batchSize: positiveInteger(options.learnBatchSize, "learnBatchSize", 32),
     delayMs: positiveInteger(options.learnDelayMs, "learnDelayMs", 1000),
-    onBatch(count, error) {
-      metrics.recordLearned(count, error !== undefined);
-      if (error !== undefined) app.log.warn({ code: (error as { code?: string }).code ?? ErrorCode.LAYER_FAILED, err: error }, `online learning: ${count} correction(s) were not learned`);
+    onBatch(batch, { value, error }) {
+      const failures = error !== undefined ? [{ code: (error as { code?: string }).code ?? ErrorCode.LAYER_FAILED, message: (error as Error)?.message ?? String(error) }] : layerErrors(value);
+      metrics.recordLearned(batch.length, failures.length > 0);
+      for (const failure of failures) app.log.warn({ code: failure.code }, `online learning: ${batch.length} correction(s) not learned${failure.layer ? ` by layer "${failure.layer}"` : ""}: ${failure.message}`);
     },
   });
   const state: ServiceState = {
     router,
     metrics,
     learning,
-    commit: new GroupCommit(() => router.flush()),
-    ackTimeoutMs,
+    commit: new GroupCommit(
+      () => router.flush(),
+      ackTimeoutMs,
+      () => new MoeRouterError(ErrorCode.STORE_FAILED, `The event store did not acknowledge the record within ${ackTimeoutMs} ms; it is not known to be durable. Check the store (GET /readyz).`),
+    ),
     closing: false,
     openapi: buildOpenApi(ENDPOINTS, { version: VERSION, auth: options.token !== undefined }),
     emitDecision(decision) {
@@ -159,6 +163,11 @@ export async function createServer(options: ServerOptions): Promise<MoeRouterSer
       return;
     }
     done();
+  });
+  // While stopping, answers close their connection, so keep-alive clients do not hold the stop up.
+  app.addHook("onSend", (_request, reply, payload, done) => {
+    if (state.closing) reply.header("connection", "close");
+    done(null, payload);
   });
   app.setErrorHandler((error, request, reply) => {
     const { status, code, message } = toErrorReply(error);
@@ -212,6 +221,13 @@ export async function createServer(options: ServerOptions): Promise<MoeRouterSer
       return closed;
     },
   };
+}
+
+/** The per-layer errors of a learn report (see RouterLearnReport). */
+function layerErrors(report: unknown): Array<{ layer?: string; code: string; message: string }> {
+  const layers = (report as RouterLearnReport | undefined)?.layers;
+  if (!Array.isArray(layers)) return [];
+  return layers.filter((l) => l?.error).map((l) => ({ layer: l.layer, code: l.error!.code, message: l.error!.message }));
 }
 
 function withTimeout(promise: Promise<void>, timeoutMs: number, what: string): Promise<void> {

@@ -1,17 +1,22 @@
 /**
  * Public option and contract types of the HTTP service.
  */
-import type { Decision, LabelledExample, RoutingTask } from "@moe-router/core";
+import type { Decision, RoutingTask } from "@moe-router/core";
 import type { OutcomeInput, RecordedOutcome, RoutingEvent, StoreStats } from "@moe-router/tracker";
 import type { FastifyInstance } from "fastify";
 import type { DashboardOptions } from "./dashboard/plugin.js";
 import type { SharedCorrectionsOptions } from "./fleet/plugin.js";
 
-/** Whether the router can serve, and why not. */
+/** Whether the router can serve, and why not (`openRouter().ready()`). */
 export interface RouterReadiness {
-  readonly ready: boolean;
-  /** Why it is not ready (store unreachable, layers not loaded, closing). */
-  readonly reason?: string;
+  readonly ok: boolean;
+  /** Why it is not ready (store unreachable, no layer loaded, closed); empty when ok. */
+  readonly reasons: readonly string[];
+}
+
+/** What a learn run reports (`openRouter().learn()`); failures are per layer. */
+export interface RouterLearnReport {
+  readonly layers?: readonly { readonly layer: string; readonly applied?: number; readonly error?: { readonly code: string; readonly message: string } }[];
 }
 
 /**
@@ -21,14 +26,14 @@ export interface RouterReadiness {
 export interface RouterHandle {
   /** Routes one task; tracking (if on) is buffered, acknowledged by {@link RouterHandle.flush}. */
   route(task: RoutingTask): Promise<Decision>;
-  /** Routes many tasks (optional: the server falls back to {@link RouterHandle.route} per task). */
+  /** Routes many tasks in order (optional: the server falls back to {@link RouterHandle.route} per task). */
   routeBatch?(tasks: readonly RoutingTask[]): Promise<Decision[]>;
   /** The JSON `moe-router route` prints for a decision. */
-  decisionOutput(decision: Decision): Record<string, unknown>;
+  output(decision: Decision): Record<string, unknown>;
   /**
    * Records an outcome; resolves once it is durable.
    * @throws MoeRouterError NOT_FOUND for an unknown event id, INVALID_CONFIG for a contradictory
-   *   outcome, STORE_FAILED when the store cannot write it, or INVALID_CONFIG when tracking is off.
+   *   outcome or when tracking is off, STORE_FAILED when the store cannot write it.
    */
   recordOutcome(eventId: string, outcome: OutcomeInput): Promise<RecordedOutcome>;
   /** One decision with its outcome merged (snake_case record), or undefined. */
@@ -38,16 +43,22 @@ export interface RouterHandle {
    * @throws MoeRouterError STORE_FAILED when some could not be written.
    */
   flush(): Promise<void>;
-  /** Passes labelled examples to the learnable layers (online learning). */
-  learn?(examples: readonly LabelledExample[]): Promise<unknown>;
+  /**
+   * Applies the corrected outcomes in the store that the learnable layers have not learned
+   * yet (decisions routed at or after `since`). The server calls it, batched, after
+   * outcomes that correct the expert.
+   */
+  learn?(options?: { readonly since?: Date }): Promise<RouterLearnReport | unknown>;
   /** Thresholds in force and where each came from, as `GET /v1/config` shows them. */
   thresholds?(): unknown;
-  /** Re-reads the config (SIGHUP). A bad new config keeps the running one and throws a coded error. */
+  /** Re-reads the config (SIGHUP). A bad new config keeps the running one and rejects with a coded error. */
   reload?(): Promise<unknown>;
+  /** Polls the tuned thresholds file and applies changes; returns stop. */
+  watchThresholds?(options?: { readonly intervalMs?: number }): () => void;
   /** Readiness for `GET /readyz`. */
   ready?(): RouterReadiness | Promise<RouterReadiness>;
-  /** Counters, including the store's (written / failed / dropped) when tracking is on. */
-  stats?(): { readonly store?: StoreStats } & Record<string, unknown>;
+  /** Counters; the store's (written / failed / dropped) under `tracker.store` when tracking is on. */
+  stats?(): { readonly tracker?: { readonly store: StoreStats } };
   /** Flushes and releases everything. */
   close(): Promise<void>;
 }
@@ -78,9 +89,9 @@ export interface ServerOptions {
   readonly logRequests?: boolean;
   /** Outcomes kept per layer for `moe_router_layer_accuracy` (sliding window). Default 1,000. */
   readonly accuracyWindow?: number;
-  /** Corrections collected before they are passed to `learn()` in one batch. Default 32. */
+  /** Corrections collected before `learn()` runs for them in one batch. Default 32. */
   readonly learnBatchSize?: number;
-  /** Longest wait before collected corrections are passed to `learn()`, in ms. Default 1,000. */
+  /** Longest wait between a correction and the `learn()` run that applies it, in ms. Default 1,000. */
   readonly learnDelayMs?: number;
   /** Longest wait for the store to acknowledge a route's record before answering 503, in ms. Default 10,000. */
   readonly ackTimeoutMs?: number;

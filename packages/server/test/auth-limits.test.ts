@@ -70,10 +70,11 @@ describe("exposure", () => {
   });
 
   it("binds 127.0.0.1 by default", async () => {
-    service = await startServer({ router: testRouter(), port: 0, logLevel: "silent" });
-    expect(service.host).toBe("127.0.0.1");
-    expect(service.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
-    const response = await fetch(`${service.url}/healthz`);
+    const running = await startServer({ router: testRouter(), port: 0, logLevel: "silent" });
+    service = running;
+    expect(running.host).toBe("127.0.0.1");
+    expect(running.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+    const response = await fetch(`${running.url}/healthz`);
     expect(await response.json()).toEqual({ status: "ok" });
   });
 });

@@ -40,13 +40,21 @@ function fakeSource() {
 
 function learner() {
   const learned: LabelledExample[] = [];
-  return { learned, learn: async (examples: readonly LabelledExample[]) => void learned.push(...examples) };
+  const since: string[] = [];
+  return {
+    learned,
+    since,
+    learn: async (batch: { examples: readonly LabelledExample[]; since: Date }) => {
+      learned.push(...batch.examples);
+      since.push(batch.since.toISOString());
+    },
+  };
 }
 
 describe("CorrectionSync", () => {
   it("learns other instances' corrections once, skips its own, and catches a row that committed late", async () => {
     const source = fakeSource();
-    const { learned, learn } = learner();
+    const { learned, learn, since } = learner();
     const sync = new CorrectionSync({ source, learn, batchSize: 3, lookback: 2 });
     source.add(1, "Rotate the vendor keys", "security-master");
     source.add(2, "Count the spare routers", "inventory-master", { visible: false }); // not committed yet
@@ -56,6 +64,7 @@ describe("CorrectionSync", () => {
     expect(learned.map((e) => e.text)).toEqual(["Rotate the vendor keys"]);
     expect(learned[0]).toEqual({ text: "Rotate the vendor keys", expert: "security-master", source: "outcome" });
     expect(sync.stats()).toMatchObject({ watermark: 3, learned: 1, skippedOwn: 1 });
+    expect(since).toEqual(["2026-11-30T10:00:00.000Z"]);
 
     source.rows.find((r) => r.cursor === 2)!.visible = true; // its transaction commits after 3 was read
     await sync.syncNow();

@@ -136,7 +136,7 @@ describe("POST /v1/outcomes and GET /v1/events/{event_id}", () => {
 
 describe("probes, config, openapi, unknown paths", () => {
   it("healthz and readyz answer; readyz says why it is not ready", async () => {
-    const router = { ...testRouter(), ready: () => ({ ready: false, reason: "store unreachable: connection refused" }) };
+    const router = { ...testRouter(), ready: () => ({ ok: false, reasons: ["store unreachable: connection refused"] }) };
     const { app } = await start(router);
     expect((await app.inject({ method: "GET", url: "/healthz" })).json()).toEqual({ status: "ok" });
     const ready = await app.inject({ method: "GET", url: "/readyz" });

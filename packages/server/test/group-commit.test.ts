@@ -46,3 +46,19 @@ describe("GroupCommit", () => {
     await expect(group.commit()).rejects.toThrow("sync");
   });
 });
+
+describe("GroupCommit timeout", () => {
+  it("rejects the waiters of a flush that does not settle in time, with one shared timer", async () => {
+    const { pending, flush } = deferredFlush();
+    const group = new GroupCommit(flush, 50, () => new Error("store too slow"));
+    const a = group.commit();
+    const b = group.commit();
+    await expect(a).rejects.toThrow("store too slow");
+    // b waits for the next flush, which only starts once the hung one ends.
+    pending[0]!.resolve();
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(pending).toHaveLength(2);
+    pending[1]!.resolve();
+    await expect(b).resolves.toBeUndefined();
+  });
+});

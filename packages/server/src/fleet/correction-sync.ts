@@ -17,11 +17,21 @@ export interface CorrectionSource {
   correctionsAfter(cursor: number, limit: number): Promise<CorrectionsPage>;
 }
 
+/** Corrections picked up from the shared store in one poll. */
+export interface CorrectionBatch {
+  readonly examples: readonly LabelledExample[];
+  /** Routing time of the oldest decision corrected in this batch. */
+  readonly since: Date;
+}
+
 /** Options of {@link CorrectionSync}. */
 export interface CorrectionSyncOptions {
   readonly source: CorrectionSource;
-  /** Passes examples to the learnable layers. */
-  readonly learn: (examples: readonly LabelledExample[]) => Promise<unknown>;
+  /**
+   * Learns a batch of other instances' corrections: the examples, and the routing time of the
+   * oldest of their decisions (a router's `learn({ since })` reads the store from there).
+   */
+  readonly learn: (batch: CorrectionBatch) => Promise<unknown>;
   /** Poll interval in ms. Default 2,000. */
   readonly intervalMs?: number;
   /** Corrections read per poll. Default 500. */
@@ -139,6 +149,7 @@ export class CorrectionSync {
         const from = Math.max(0, this.#watermark - this.#lookback);
         const result = await this.#options.source.correctionsAfter(from, this.#batchSize);
         const examples: LabelledExample[] = [];
+        let oldest = Number.POSITIVE_INFINITY;
         let newest = this.#watermark;
         for (const { cursor, event } of result.corrections) {
           newest = Math.max(newest, cursor);
@@ -149,11 +160,14 @@ export class CorrectionSync {
             continue;
           }
           const example = toExample(event);
-          if (example) examples.push(example);
+          if (!example) continue;
+          examples.push(example);
+          const routedAt = Date.parse(event.timestamp);
+          if (Number.isFinite(routedAt)) oldest = Math.min(oldest, routedAt);
         }
         newest = Math.max(newest, result.cursor);
         if (examples.length > 0) {
-          await this.#options.learn(examples);
+          await this.#options.learn({ examples, since: new Date(Number.isFinite(oldest) ? oldest : 0) });
           this.#learned += examples.length;
           this.#options.onLearned?.(examples.length);
         }

@@ -51,7 +51,9 @@ export function sharedCorrectionsPlugin(options: SharedCorrectionsOptions = {}):
       const dataDir = (router as { dataDir?: unknown }).dataDir;
       sync = new CorrectionSync({
         source,
-        learn: (examples) => router.learn!(examples),
+        // The router's own learn path: it reads the store from the oldest corrected decision and
+        // applies what each learnable layer has not learned yet (so nothing is learned twice).
+        learn: ({ since }) => router.learn!({ since }),
         ...(options.intervalMs !== undefined ? { intervalMs: options.intervalMs } : {}),
         ...(options.batchSize !== undefined ? { batchSize: options.batchSize } : {}),
         ...(typeof dataDir === "string" ? { watermarkFile: join(dataDir, SHARED_CORRECTIONS_FILE) } : {}),

@@ -11,7 +11,16 @@ export class GroupCommit {
   private flushes = 0;
   private commits = 0;
 
-  constructor(private readonly flush: () => Promise<void>) {}
+  /**
+   * @param flush makes everything appended so far durable
+   * @param timeoutMs a flush not settled by then rejects its waiters with `onTimeout()`'s error
+   *   (the flush itself goes on; the next commit waits for it to end before starting another)
+   */
+  constructor(
+    private readonly flush: () => Promise<void>,
+    private readonly timeoutMs?: number,
+    private readonly onTimeout?: () => Error,
+  ) {}
 
   /** Resolves once everything appended before the call is durable; rejects with the flush's error. */
   commit(): Promise<void> {
@@ -47,6 +56,12 @@ export class GroupCommit {
       if (this.running === running) this.running = undefined;
     });
     this.running = running;
-    return running;
+    if (this.timeoutMs === undefined) return running;
+    // One timer per flush, shared by every request waiting on it.
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(this.onTimeout?.() ?? new Error(`flush did not finish within ${this.timeoutMs} ms`)), this.timeoutMs);
+    });
+    return Promise.race([running, timeout]).finally(() => clearTimeout(timer));
   }
 }

@@ -13,7 +13,6 @@ export interface ServiceState {
   readonly metrics: ServiceMetrics;
   readonly learning: LearningQueue;
   readonly commit: GroupCommit;
-  readonly ackTimeoutMs: number;
   readonly openapi: Record<string, unknown>;
   closing: boolean;
   emitDecision(decision: Decision): void;
@@ -50,17 +49,10 @@ function sendJson(reply: FastifyReply, status: number, text: string): FastifyRep
   return reply.code(status).type(JSON_TYPE).send(text);
 }
 
-/** Waits for the group commit, at most `timeoutMs`; a failure is a coded STORE_FAILED carrying `decision` for the 503 body. */
+/** Waits for the group commit (bounded by its timeout); a failure is a coded STORE_FAILED carrying `decision` for the 503 body. */
 async function acknowledge(state: ServiceState, decisions: unknown): Promise<void> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(
-      () => reject(new MoeRouterError(ErrorCode.STORE_FAILED, `The event store did not acknowledge the record within ${state.ackTimeoutMs} ms; it is not known to be durable. Check the store (GET /readyz).`)),
-      state.ackTimeoutMs,
-    );
-  });
   try {
-    await Promise.race([state.commit.commit(), timeout]);
+    await state.commit.commit();
   } catch (error) {
     const failure =
       error instanceof MoeRouterError && error.code === ErrorCode.STORE_FAILED
@@ -69,8 +61,6 @@ async function acknowledge(state: ServiceState, decisions: unknown): Promise<voi
     // The caller may still act on the decision; the 503 says it is not recorded.
     Object.assign(failure, { decision: decisions });
     throw failure;
-  } finally {
-    clearTimeout(timer);
   }
 }
 
@@ -81,7 +71,7 @@ function handlers(state: ServiceState): Record<string, Handler> {
       const decision = await router.route(toTask(request.body as TaskBody));
       metrics.recordDecision(decision);
       state.emitDecision(decision);
-      const output = router.decisionOutput(decision);
+      const output = router.output(decision);
       await acknowledge(state, output);
       return sendJson(reply, 200, stringifySafe(output));
     },
@@ -92,7 +82,7 @@ function handlers(state: ServiceState): Record<string, Handler> {
         metrics.recordDecision(decision);
         state.emitDecision(decision);
       }
-      const output = { decisions: decisions.map((decision) => router.decisionOutput(decision)) };
+      const output = { decisions: decisions.map((decision) => router.output(decision)) };
       await acknowledge(state, output.decisions);
       return sendJson(reply, 200, stringifySafe(output));
     },
@@ -109,7 +99,7 @@ function handlers(state: ServiceState): Record<string, Handler> {
       const { record, event } = recorded;
       metrics.recordOutcome(event?.routing_layer, record.outcome.was_correct_master);
       const correctedTo = record.outcome.user_corrected_to;
-      if (correctedTo && event?.task_description) state.learning.add({ text: event.task_description, expert: correctedTo, source: "outcome" });
+      if (correctedTo && event) state.learning.add({ eventId: record.event_id, routedAt: event.timestamp });
       state.emitOutcome(recorded);
       const output = {
         event_id: record.event_id,
@@ -133,15 +123,15 @@ function handlers(state: ServiceState): Record<string, Handler> {
     },
     async readyz(_request, reply) {
       if (state.closing) return sendJson(reply, 503, JSON.stringify({ status: "not_ready", reason: "the service is stopping" }));
-      let readiness;
+      let readiness: { ok: boolean; reasons: readonly string[] };
       try {
-        readiness = router.ready ? await router.ready() : { ready: true };
+        readiness = router.ready ? await router.ready() : { ok: true, reasons: [] };
       } catch (error) {
-        readiness = { ready: false, reason: (error as Error)?.message ?? String(error) };
+        readiness = { ok: false, reasons: [(error as Error)?.message ?? String(error)] };
       }
-      return readiness.ready
+      return readiness.ok
         ? sendJson(reply, 200, '{"status":"ready"}')
-        : sendJson(reply, 503, JSON.stringify({ status: "not_ready", reason: readiness.reason ?? "the router is not ready" }));
+        : sendJson(reply, 503, stringifySafe({ status: "not_ready", reason: readiness.reasons.join("; ") || "the router is not ready" }));
     },
     async metrics(_request, reply) {
       const text = await metrics.registry.metrics();

@@ -1,39 +1,44 @@
-import type { LabelledExample } from "@moe-router/core";
+/** A correction waiting to be learned: which decision, and when it was routed. */
+export interface PendingCorrection {
+  readonly eventId: string;
+  /** The decision's timestamp (ISO-8601): learn() reads the store from the oldest one on. */
+  readonly routedAt: string;
+}
 
 /** Options of {@link LearningQueue}. */
 export interface LearningQueueOptions {
-  /** Passes a batch to the learnable layers. */
-  readonly learn: (examples: readonly LabelledExample[]) => Promise<unknown>;
-  /** Examples collected before a batch goes out at once. */
+  /** Applies the corrections stored for decisions routed at or after `since`. */
+  readonly learn: (since: Date | undefined, batch: readonly PendingCorrection[]) => Promise<unknown>;
+  /** Corrections collected before a batch goes out at once. */
   readonly batchSize: number;
   /** Longest wait before a partial batch goes out, in ms. */
   readonly delayMs: number;
-  /** Told about each batch: how many examples, and the error when learn() failed. */
-  readonly onBatch?: (count: number, error: unknown) => void;
+  /** Told about each batch: its corrections, and what learn() returned or threw. */
+  readonly onBatch?: (batch: readonly PendingCorrection[], result: { readonly value?: unknown; readonly error?: unknown }) => void;
 }
 
 /**
- * Collects corrections from outcomes and passes them to learn() in batches, after the
+ * Collects corrections from outcomes and runs learn() for them in batches, after the
  * response has gone out: the request path only pushes to an array. One batch runs at a
- * time; examples that arrive meanwhile wait for the next.
+ * time; corrections that arrive meanwhile wait for the next.
  */
 export class LearningQueue {
-  private pending: LabelledExample[] = [];
+  private pending: PendingCorrection[] = [];
   private timer: NodeJS.Timeout | undefined;
   private running: Promise<void> | undefined;
   private closed = false;
 
   constructor(private readonly options: LearningQueueOptions) {}
 
-  /** Queues one example; never throws, never waits. */
-  add(example: LabelledExample): void {
+  /** Queues one correction; never throws, never waits. */
+  add(correction: PendingCorrection): void {
     if (this.closed) return;
-    this.pending.push(example);
+    this.pending.push(correction);
     if (this.pending.length >= this.options.batchSize) this.kick(0);
     else if (!this.timer) this.kick(this.options.delayMs);
   }
 
-  /** Resolves once every example queued so far has been passed to learn(). */
+  /** Resolves once learn() has run for every correction queued so far. */
   async drain(): Promise<void> {
     while (this.running || this.pending.length > 0) {
       if (this.timer) {
@@ -68,19 +73,21 @@ export class LearningQueue {
   }
 
   private async runBatches(): Promise<void> {
-    // Let the request that queued the example finish first.
+    // Let the request that queued the correction finish first.
     await new Promise<void>((resolve) => setImmediate(resolve));
     while (this.pending.length > 0) {
       const batch = this.pending;
       this.pending = [];
-      let failure: unknown;
+      const times = batch.map((c) => Date.parse(c.routedAt)).filter(Number.isFinite);
+      const since = times.length === batch.length ? new Date(Math.min(...times)) : undefined;
+      let result: { value?: unknown; error?: unknown };
       try {
-        await this.options.learn(batch);
+        result = { value: await this.options.learn(since, batch) };
       } catch (error) {
-        failure = error ?? new Error("learn() failed");
+        result = { error: error ?? new Error("learn() failed") };
       }
       try {
-        this.options.onBatch?.(batch.length, failure);
+        this.options.onBatch?.(batch, result);
       } catch {
         // A reporting hook must not stop learning.
       }

@@ -48,12 +48,13 @@ export function testRouter(options: TestRouterOptions = {}): RouterHandle & { pa
     fallback: { expert: "coordinator-master" },
     observers: [tracker],
   });
+  const learned = new Set<string>();
   const handle = {
     path,
     store,
-    closed: false,
+    closed: false as boolean,
     route: (task) => cascade.route(task),
-    decisionOutput: (decision: Decision) => ({
+    output: (decision: Decision) => ({
       master: decision.expert,
       layer: decision.layer,
       confidence: decision.confidence,
@@ -66,10 +67,23 @@ export function testRouter(options: TestRouterOptions = {}): RouterHandle & { pa
     recordOutcome: (eventId, input) => tracker.recordOutcome(eventId, input),
     getEvent: (eventId) => store.get(eventId),
     flush: () => tracker.flush(),
-    learn: (examples) => cascade.learn(examples),
+    // As openRouter's learn(): the corrections stored since `since`, each learned once.
+    async learn(learnOptions?: { since?: Date }) {
+      const examples: LabelledExample[] = [];
+      for await (const event of tracker.read(learnOptions?.since ? { since: learnOptions.since } : {})) {
+        const to = event.outcome?.user_corrected_to;
+        const key = `${event.event_id}@${event.outcome_timestamp}`;
+        if (to && !learned.has(key)) {
+          learned.add(key);
+          examples.unshift({ text: event.task_description, expert: to, source: "outcome" });
+        }
+      }
+      const errors = await cascade.learn(examples);
+      return { layers: Object.entries(errors).map(([layer, error]) => ({ layer, error: { code: "MOE_LAYER_FAILED", message: error.message } })) };
+    },
     thresholds: () => ({ thresholds: cascade.getThresholds() }),
-    ready: () => ({ ready: true }),
-    stats: () => ({ store: store.stats() }),
+    ready: () => ({ ok: true, reasons: [] }),
+    stats: () => ({ tracker: { store: store.stats() } }),
     async close() {
       handle.closed = true;
       await cascade.close();
