@@ -10,7 +10,7 @@ export { firingAlerts, type AlertMonitorView } from "./dashboard/alerts.js";
 export type { DashboardAlert, DashboardDecision, DashboardLayer, DashboardSnapshot } from "./dashboard/snapshot.js";
 export type { SeriesPoint } from "./dashboard/series.js";
 export { sharedCorrectionsPlugin, SHARED_CORRECTIONS_FILE, type SharedCorrectionsOptions, type SharedCorrectionsPlugin } from "./fleet/plugin.js";
-export { CorrectionSync, type CorrectionSource, type CorrectionSyncOptions, type CorrectionSyncStats } from "./fleet/correction-sync.js";
+export { CorrectionSync, type CorrectionBatch, type CorrectionSource, type CorrectionSyncOptions, type CorrectionSyncStats } from "./fleet/correction-sync.js";
 export type {
   LogDestination,
   RouterHandle,
