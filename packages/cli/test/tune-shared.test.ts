@@ -8,7 +8,7 @@ import { join } from "node:path";
 import { postgresStore, type LogRecord } from "@moe-router/tracker";
 import { postgresThresholdsStore } from "@moe-router/tuner";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { postgresUnavailable, startPostgres, type PostgresServer } from "../../tracker/test/support/postgres.js";
+import { postgresUnavailable, startPostgres, type PostgresServer } from "../../../tools/test-support/postgres.js";
 import { runCli, tempCwd } from "./support/io.js";
 import { writeKeywordLog } from "./tune-support.js";
 

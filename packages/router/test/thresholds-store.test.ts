@@ -2,7 +2,7 @@ import { ErrorCode, isMoeRouterError } from "@moe-router/core";
 import { postgresThresholdsStore } from "@moe-router/tuner";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { openRouter, validateRouterConfig, type Router } from "../src/index.js";
-import { postgresUnavailable, startPostgres, type PostgresServer } from "../../tracker/test/support/postgres.js";
+import { postgresUnavailable, startPostgres, type PostgresServer } from "../../../tools/test-support/postgres.js";
 import { toyProject } from "./support/project.js";
 
 const open: Router[] = [];

@@ -9,7 +9,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { postgresThresholdsStore } from "@moe-router/tuner";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { postgresUnavailable, startPostgres, type PostgresServer } from "../../tracker/test/support/postgres.js";
+import { postgresUnavailable, startPostgres, type PostgresServer } from "../../../tools/test-support/postgres.js";
 import { startServe, type ServeProcess } from "./support/serve-process.js";
 
 const unavailable = postgresUnavailable();

@@ -5,7 +5,7 @@
 import { postgresStore } from "@moe-router/tracker";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startServer, type RunningServer } from "../src/index.js";
-import { postgresUnavailable, startPostgres, type PostgresServer } from "../../tracker/test/support/postgres.js";
+import { postgresUnavailable, startPostgres, type PostgresServer } from "../../../tools/test-support/postgres.js";
 import { keywordLayer } from "@moe-router/layer-keyword";
 import { memoryLayer, testRouter } from "./support/router.js";
 

@@ -43,18 +43,25 @@ async function existing(store: ThresholdsStore): Promise<{ file: ThresholdsFile 
   }
 }
 
-/** A path means the thresholds file there; a store is used as given. */
-function storeFor(target: string | ThresholdsStore, options: ApplyOptions): ThresholdsStore {
-  return typeof target === "string" ? fileThresholdsStore(target, options.historyPath !== undefined ? { historyPath: options.historyPath } : {}) : target;
+/** The thresholds file at a path, with the history file of the options. */
+function fileStore(path: string, options: ApplyOptions): ThresholdsStore {
+  return fileThresholdsStore(path, options.historyPath !== undefined ? { historyPath: options.historyPath } : {});
 }
 
 /**
- * Applies a proposal: writes its thresholds to the thresholds file atomically (or as a new
- * version in a {@link ThresholdsStore}) and appends a history entry (time, before, after,
- * reason, samples). A running experiment ends, since its control has just changed.
+ * Applies a proposal: writes its thresholds to the thresholds file atomically and appends a
+ * history line (time, before, after, reason, samples). A running experiment ends, since its
+ * control has just changed.
  */
-export async function applyProposal(target: string | ThresholdsStore, proposal: ThresholdProposal, options: ApplyOptions = {}): Promise<ApplyResult> {
-  const store = storeFor(target, options);
+export async function applyProposal(thresholdsPath: string, proposal: ThresholdProposal, options: ApplyOptions = {}): Promise<ApplyResult> {
+  return applyProposalToStore(fileStore(thresholdsPath, options), proposal, options);
+}
+
+/**
+ * {@link applyProposal} into any {@link ThresholdsStore}, e.g. the PostgreSQL table that many
+ * router instances poll: a new version with its history entry.
+ */
+export async function applyProposalToStore(store: ThresholdsStore, proposal: ThresholdProposal, options: ApplyOptions = {}): Promise<ApplyResult> {
   const now = (options.now ?? (() => new Date()))().toISOString();
   const previous = await existing(store);
   const file: ThresholdsFile = {
@@ -87,7 +94,12 @@ export interface ExperimentOptions extends ApplyOptions {
  * the proposal's changed thresholds become the candidate variant, written into the thresholds
  * file so the cascade picks them up. Compare the variants later with `moe-router analyze`.
  */
-export async function startExperiment(target: string | ThresholdsStore, proposal: ThresholdProposal, options: ExperimentOptions): Promise<ApplyResult> {
+export async function startExperiment(thresholdsPath: string, proposal: ThresholdProposal, options: ExperimentOptions): Promise<ApplyResult> {
+  return startExperimentInStore(fileStore(thresholdsPath, options), proposal, options);
+}
+
+/** {@link startExperiment} in any {@link ThresholdsStore} (a file, or a table many instances share). */
+export async function startExperimentInStore(store: ThresholdsStore, proposal: ThresholdProposal, options: ExperimentOptions): Promise<ApplyResult> {
   if (typeof options.name !== "string" || !/^[\w.-]{1,64}$/.test(options.name)) {
     throw new MoeRouterError(ErrorCode.INVALID_CONFIG, `Experiment name must be 1-64 letters, digits, "_", "-" or "."; got ${JSON.stringify(options.name)}.`);
   }
@@ -98,7 +110,6 @@ export async function startExperiment(target: string | ThresholdsStore, proposal
   if (Object.keys(candidate).length === 0) {
     throw new MoeRouterError(ErrorCode.INSUFFICIENT_DATA, `Nothing to test: the proposal keeps every threshold (${proposal.layers.map((l) => `${l.layer}: ${l.reason}`).join("; ")}). Collect more outcomes, or lower --target-precision.`);
   }
-  const store = storeFor(target, options);
   const now = (options.now ?? (() => new Date()))().toISOString();
   const previous = await existing(store);
   const experiment: ThresholdsFileExperiment = { name: options.name, share: options.share, candidate_thresholds: candidate, started_at: now };

@@ -63,7 +63,7 @@ async function createPool(connectionString: string): Promise<ThresholdsPool> {
  *
  * @example
  * const store = await postgresThresholdsStore({ connectionString: "postgres://moe@db:5432/moe" });
- * await applyProposal(store, proposal); // every instance polling the store picks it up
+ * await applyProposalToStore(store, proposal); // every instance polling the store picks it up
  * @throws MoeRouterError INVALID_CONFIG for a bad prefix or URL, NOT_FOUND when `pg` is missing, STORE_FAILED when the server cannot be reached.
  */
 export async function postgresThresholdsStore(options: PostgresThresholdsStoreOptions): Promise<ThresholdsStore> {

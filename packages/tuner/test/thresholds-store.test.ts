@@ -3,11 +3,11 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { isMoeRouterError } from "@moe-router/core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { applyProposal, startExperiment } from "../src/apply.js";
+import { applyProposalToStore as applyProposal, startExperimentInStore as startExperiment } from "../src/apply.js";
 import { postgresThresholdsStore } from "../src/postgres-thresholds.js";
 import { proposeThresholds } from "../src/propose.js";
 import { fileThresholdsStore, openThresholdsStore, type ThresholdsStore } from "../src/thresholds-store.js";
-import { postgresUnavailable, startPostgres, type PostgresServer } from "../../tracker/test/support/postgres.js";
+import { postgresUnavailable, startPostgres, type PostgresServer } from "../../../tools/test-support/postgres.js";
 import { graded } from "./support/traces.js";
 
 const now = () => new Date("2025-03-01T12:00:00.000Z");

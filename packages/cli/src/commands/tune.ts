@@ -1,7 +1,7 @@
 import { ErrorCode, MoeRouterError } from "@moe-router/core";
 import { openStore } from "@moe-router/tracker";
 import {
-  applyProposal, formatProposal, openThresholdsStore, proposeThresholds, startExperiment, traceFromEvent, type BoundMethod, type RouteTrace, type ThresholdProposal,
+  applyProposalToStore, formatProposal, openThresholdsStore, proposeThresholds, startExperimentInStore, traceFromEvent, type BoundMethod, type RouteTrace, type ThresholdProposal,
 } from "@moe-router/tuner";
 import { numberOption, parseCommandArgs } from "../args.js";
 import type { CliIO, Command } from "../io.js";
@@ -104,7 +104,7 @@ const tune: Command = {
     if (action === "applied" || action === "experiment") {
       const store = await openThresholdsStore(target, { cwd: io.cwd });
       try {
-        written = action === "applied" ? await applyProposal(store, proposal) : await startExperiment(store, proposal, { name: values.experiment!, share: share! });
+        written = action === "applied" ? await applyProposalToStore(store, proposal) : await startExperimentInStore(store, proposal, { name: values.experiment!, share: share! });
         path = written.thresholdsPath;
       } finally {
         await store.close();
