@@ -93,6 +93,21 @@ describe("snapshot cache", () => {
     expect(await cache.get()).toBe(4); // idle too long: other instances may have written
   });
 
+  it("keeps a snapshot that was slow to compute for costFactor times its cost", async () => {
+    let time = 0;
+    let computed = 0;
+    const cache = new SnapshotCache(async () => {
+      time += 2000; // the store read took 2 s
+      return ++computed;
+    }, { freshMs: 1000, idleMs: 5000, costFactor: 4, clock: () => time });
+    expect(await cache.get()).toBe(1);
+    cache.markChanged();
+    time = 7000;
+    expect(await cache.get()).toBe(1); // 7 s after the start < 4 x 2 s
+    time = 8500;
+    expect(await cache.get()).toBe(2);
+  });
+
   it("does not keep a failure", async () => {
     let fail = true;
     const cache = new SnapshotCache(async () => {
