@@ -72,11 +72,33 @@ describe("CorrectionSync", () => {
     expect(learned.map((e) => e.text)).toEqual(["Rotate the vendor keys", "Count the spare routers"]);
   });
 
-  it("reads page after page until caught up, and keeps polling after a failure", async () => {
+  it("retries a batch whose learning failed, whole", async () => {
+    const source = fakeSource();
+    const learned: string[] = [];
+    let fail = true;
+    const sync = new CorrectionSync({
+      source,
+      learn: async (batch) => {
+        if (fail) throw new Error("layer busy");
+        learned.push(...batch.examples.map((e) => e.text));
+      },
+      onError: () => undefined,
+    });
+    source.add(1, "Rotate the vendor keys", "security-master");
+    await sync.syncNow();
+    expect(sync.stats()).toMatchObject({ watermark: 0, learned: 0, failures: 1 });
+    fail = false;
+    await sync.syncNow();
+    expect(learned).toEqual(["Rotate the vendor keys"]);
+    expect(sync.stats().watermark).toBe(1);
+  });
+
+  it("reads page after page until caught up, learning them in one run, and keeps polling after a failure", async () => {
     const source = fakeSource();
     const { learned, learn } = learner();
+    let runs = 0;
     const errors: string[] = [];
-    const sync = new CorrectionSync({ source, learn, batchSize: 4, lookback: 1, onError: (error) => errors.push(error.code) });
+    const sync = new CorrectionSync({ source, learn: async (batch) => void (runs++, await learn(batch)), batchSize: 4, lookback: 1, onError: (error) => errors.push(error.code) });
     for (let cursor = 1; cursor <= 10; cursor++) source.add(cursor * 2, `task ${cursor}`, "cicd-master");
     source.failNext();
     await sync.syncNow();
@@ -84,6 +106,7 @@ describe("CorrectionSync", () => {
     expect(learned).toHaveLength(0);
     await sync.syncNow();
     expect(learned.map((e) => e.text)).toEqual(Array.from({ length: 10 }, (_, i) => `task ${i + 1}`));
+    expect(runs).toBe(1);
     expect(sync.stats()).toMatchObject({ watermark: 20, failures: 1 });
   });
 

@@ -142,21 +142,27 @@ export class CorrectionSync {
     this.#timer.unref();
   }
 
+  /**
+   * Reads every page up to the end (at most 20), then learns what was collected in one call,
+   * so catching up on a long history costs one learn run, not one per page. The watermark and
+   * the seen positions move only after learning succeeded, so a failed run is retried whole.
+   */
   async #poll(): Promise<void> {
     this.#polls++;
     try {
+      const examples: LabelledExample[] = [];
+      const seenNow = new Set<number>();
+      let oldest = Number.POSITIVE_INFINITY;
+      let newest = this.#watermark;
+      let skipped = 0;
+      let from = Math.max(0, this.#watermark - this.#lookback);
       for (let page = 0; page < 20 && !this.#stopped; page++) {
-        const from = Math.max(0, this.#watermark - this.#lookback);
         const result = await this.#options.source.correctionsAfter(from, this.#batchSize);
-        const examples: LabelledExample[] = [];
-        let oldest = Number.POSITIVE_INFINITY;
-        let newest = this.#watermark;
         for (const { cursor, event } of result.corrections) {
-          newest = Math.max(newest, cursor);
-          if (this.#seen.has(cursor)) continue;
-          this.#seen.add(cursor);
+          if (this.#seen.has(cursor) || seenNow.has(cursor)) continue;
+          seenNow.add(cursor);
           if (this.#own.has(outcomeKey(event.event_id, event.outcome_timestamp ?? "", event.outcome?.user_corrected_to))) {
-            this.#skippedOwn++;
+            skipped++;
             continue;
           }
           const example = toExample(event);
@@ -165,19 +171,23 @@ export class CorrectionSync {
           const routedAt = Date.parse(event.timestamp);
           if (Number.isFinite(routedAt)) oldest = Math.min(oldest, routedAt);
         }
+        const moved = result.cursor > newest;
         newest = Math.max(newest, result.cursor);
-        if (examples.length > 0) {
-          await this.#options.learn({ examples, since: new Date(Number.isFinite(oldest) ? oldest : 0) });
-          this.#learned += examples.length;
-          this.#options.onLearned?.(examples.length);
-        }
-        const moved = newest > this.#watermark;
-        this.#watermark = newest;
-        for (const cursor of this.#seen) if (cursor <= this.#watermark - this.#lookback) this.#seen.delete(cursor);
-        if (moved) await this.#saveWatermark();
-        // Caught up when the page was not full (the lookback rows count towards it).
+        // Caught up when the page was not full (the re-read positions count towards it).
         if (result.corrections.length < this.#batchSize || !moved) break;
+        from = result.cursor;
       }
+      if (examples.length > 0) {
+        await this.#options.learn({ examples, since: new Date(Number.isFinite(oldest) ? oldest : 0) });
+        this.#learned += examples.length;
+        this.#options.onLearned?.(examples.length);
+      }
+      this.#skippedOwn += skipped;
+      for (const cursor of seenNow) this.#seen.add(cursor);
+      const moved = newest > this.#watermark;
+      this.#watermark = newest;
+      for (const cursor of this.#seen) if (cursor <= this.#watermark - this.#lookback) this.#seen.delete(cursor);
+      if (moved) await this.#saveWatermark();
     } catch (error) {
       this.#failures++;
       const failure = error instanceof MoeRouterError
