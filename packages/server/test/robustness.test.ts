@@ -37,7 +37,7 @@ function throwingLayer(): Layer {
 
 /** A store whose flush fails or never settles. */
 function brokenStore(mode: "fail" | "hang"): EventStore {
-  const stats = { appended: 0, written: 0, failed: 0, dropped: 0, pending: 0, tornLines: 0, invalidRecords: 0 };
+  const stats = { appended: 0, written: 0, failed: 0, dropped: 0, pending: 0, tornLines: 0, invalidRecords: 0, invalidFields: 0, duplicates: 0 };
   return {
     description: "broken store",
     append() {
