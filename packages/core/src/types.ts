@@ -170,5 +170,10 @@ export interface CascadeObserver {
   onRouteStart?(event: RouteStartEvent): void;
   onLayerStart?(event: LayerStartEvent): void;
   onLayerVerdict?(event: LayerVerdictEvent): void;
-  onDecision?(decision: Decision): void;
+  /**
+   * The routing decision. Return nothing normally; return a promise to apply backpressure
+   * (e.g. a store whose buffer is over its high-water mark): async `route()` resolves only
+   * once it settles (a rejection is ignored). `routeSync()` cannot wait and never does.
+   */
+  onDecision?(decision: Decision): void | PromiseLike<void>;
 }
