@@ -65,6 +65,8 @@ export function jsonlStore(options: JsonlStoreOptions): EventStore {
   const chunkBytes = Math.max(64, Math.floor(options.readChunkBytes ?? 4 * 2 ** 20));
   const state = new StoreState();
   const maxBufferedBytes = options.maxBufferedBytes ?? 64 * 2 ** 20;
+  const bufferFull = () =>
+    new MoeRouterError(ErrorCode.STORE_FAILED, `The write buffer of ${path} is full (${maxBufferedBytes} bytes of serialised records: the disk is slower than routing, or writes fail); records are dropped until it drains. Raise maxBufferedBytes, or await cascade.route() so routing waits for the disk.`);
   const writer = new JsonlWriter({
     files,
     monthly,
@@ -74,6 +76,11 @@ export function jsonlStore(options: JsonlStoreOptions): EventStore {
     highWaterBytes: Math.min(options.highWaterBytes ?? 8 * 2 ** 20, maxBufferedBytes),
     onWritten: (count) => void (state.written += count),
     onFailed: (error, count) => state.fail(error, count),
+    onDropped: (count) => {
+      const error = bufferFull();
+      state.fail(error, count, "dropped");
+      return error;
+    },
   });
   const unregister = flushOnExit(writer);
 
@@ -152,7 +159,7 @@ export function jsonlStore(options: JsonlStoreOptions): EventStore {
     const stamp = typeof record?.timestamp === "string" ? record.timestamp.slice(0, 7) : "";
     const result = writer.append(record, monthly ? (MONTH.test(stamp) ? stamp : currentMonth()) : "", waiter);
     if (result === "full") {
-      const error = new MoeRouterError(ErrorCode.STORE_FAILED, `The write buffer of ${path} is full (${maxBufferedBytes} bytes of serialised records: the disk is slower than routing, or writes fail); records are dropped until it drains. Raise maxBufferedBytes, or await cascade.route() so routing waits for the disk.`);
+      const error = bufferFull();
       state.fail(error, 1, "dropped");
       return error;
     }

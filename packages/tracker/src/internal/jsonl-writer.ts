@@ -18,6 +18,8 @@ export interface JsonlWriterOptions {
   readonly onWritten: (count: number) => void;
   /** Called when records are lost; the error says where and why. */
   readonly onFailed: (error: MoeRouterError, count: number) => void;
+  /** Called when records do not fit under the hard limit once serialised; returns the error to report. */
+  readonly onDropped: (count: number) => MoeRouterError;
 }
 
 interface Target {
@@ -157,7 +159,8 @@ export class JsonlWriter {
    */
   flushSync(): void {
     this.take();
-    for (const piece of this.queue) {
+    // A copy: settling a piece removes it from the queue.
+    for (const piece of [...this.queue]) {
       if (piece.settled) continue;
       piece.settled = true;
       const path = this.targets.get(piece.month)?.path ?? this.options.files.pathFor(piece.month, 0);
@@ -219,7 +222,7 @@ export class JsonlWriter {
     this.months = [];
     this.waiters = [];
     this.estimatedBytes = 0;
-    const groups = new Map<string, { lines: string[]; waiters: { line: number; waiter: Waiter }[]; early: boolean[] }>();
+    const groups = new Map<string, { lines: string[]; waiters: { line: number; waiter: Waiter }[] }>();
     let w = 0;
     for (let i = 0; i < records.length; i++) {
       const early = typeof records[i] === "string";
@@ -229,12 +232,21 @@ export class JsonlWriter {
         waiter?.reject(this.lastFailure!);
         continue;
       }
+      if (!early) {
+        // The hard limit, on exact bytes: a record admitted on its estimate is dropped here if it does not fit.
+        const size = Buffer.byteLength(line, "utf8");
+        if (this.queuedBytes + size > this.options.maxBufferedBytes) {
+          const error = this.options.onDropped(1);
+          waiter?.reject(error);
+          continue;
+        }
+        this.queuedBytes += size;
+      }
       const month = this.options.monthly ? months[i]! : "";
       let group = groups.get(month);
-      if (!group) groups.set(month, (group = { lines: [], waiters: [], early: [] }));
+      if (!group) groups.set(month, (group = { lines: [], waiters: [] }));
       if (waiter) group.waiters.push({ line: group.lines.length, waiter });
       group.lines.push(line);
-      group.early.push(early);
     }
     const pieces: Piece[] = [];
     for (const [month, group] of groups) {
@@ -245,14 +257,7 @@ export class JsonlWriter {
         while (to < group.lines.length && (to === from || chars + group.lines[to]!.length <= MAX_WRITE_CHARS)) chars += group.lines[to++]!.length;
         const lines = group.lines.slice(from, to);
         let bytes = 0;
-        let fresh = 0;
-        for (let i = from; i < to; i++) {
-          const size = Buffer.byteLength(group.lines[i]!, "utf8");
-          bytes += size;
-          if (!group.early[i]) fresh += size;
-        }
-        // Early lines were counted when they were serialised.
-        this.queuedBytes += fresh;
+        for (let i = from; i < to; i++) bytes += Buffer.byteLength(group.lines[i]!, "utf8");
         const waitersHere = group.waiters.filter((x) => x.line >= from && x.line < to).map((x) => ({ line: x.line - from, waiter: x.waiter }));
         pieces.push({ month, lines, bytes, waiters: waitersHere, settled: false });
         from = to;
