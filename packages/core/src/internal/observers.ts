@@ -39,7 +39,8 @@ export class ObserverHub {
     for (const o of this.decision) {
       let result: unknown;
       try {
-        result = o.onDecision!(decision);
+        // Declared void; a promise returned anyway is backpressure (see CascadeObserver).
+        result = o.onDecision!(decision) as unknown;
       } catch (error) {
         this.errors++;
         this.lastError = error;
