@@ -214,7 +214,17 @@ export async function postgresStore(options: PostgresStoreOptions): Promise<Even
   }
 
   // Process exit cannot wait for the network: only the asynchronous beforeExit flush applies.
-  const unregister = flushOnExit({ flush: () => writer.settle(flushTimeoutMs).then(() => undefined), flushSync: () => undefined, get buffered() { return 0; } });
+  // It keeps the process alive while it retries, for closeTimeoutMs at most, as close() does.
+  const exitFlush = async () => {
+    writer.giveUpAfter(Date.now() + closeTimeoutMs);
+    const keepAlive = setInterval(() => undefined, 1_000);
+    try {
+      await writer.settle(closeTimeoutMs + 1_000);
+    } finally {
+      clearInterval(keepAlive);
+    }
+  };
+  const unregister = flushOnExit({ flush: exitFlush, flushSync: () => undefined, get buffered() { return writer.pending; } });
 
   async function* read(readOptions: ReadOptions = {}, size = pageSize): AsyncGenerator<RoutingEvent> {
     checkReadOptions(readOptions);
@@ -248,7 +258,7 @@ export async function postgresStore(options: PostgresStoreOptions): Promise<Even
       void add(record);
     },
     async appendDurable(record: LogRecord) {
-      await writer.whenWritable();
+      await writer.whenWritable(flushTimeoutMs);
       let waiter: Waiter | undefined;
       const durable = new Promise<void>((resolve, reject) => (waiter = { resolve, reject }));
       const refused = add(record, waiter);
@@ -261,7 +271,7 @@ export async function postgresStore(options: PostgresStoreOptions): Promise<Even
         clearTimeout(timer);
       }
     },
-    whenWritable: () => writer.whenWritable(),
+    whenWritable: () => writer.whenWritable(statementTimeoutMs),
     flush: () => settle(flushTimeoutMs),
     read: (readOptions?: ReadOptions) => read(readOptions),
     async recentEvents(limit: number) {

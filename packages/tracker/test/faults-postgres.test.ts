@@ -94,6 +94,16 @@ describe.skipIf(noServer)("faults: PostgreSQL store", () => {
     }
   }, 20_000);
 
+  it("an awaited routing loop that never yields loses nothing: route() waits for the server", async () => {
+    const store = await postgresStore({ connectionString: server.url, tablePrefix: prefix(), maxBufferedBytes: 1024 * 1024, highWaterBytes: 128 * 1024 });
+    const tracker = createTracker({ store });
+    const cascade = createCascade({ layers: [{ layer: lookupLayer(), threshold: 0.5 }], observers: [tracker] });
+    // 10,000 lean records are ~3.5 MB: without backpressure most would be dropped at the 1 MiB limit.
+    for (let i = 0; i < 10_000; i++) await cascade.route({ description: `task ${i}` });
+    await tracker.close();
+    expect(tracker.stats().store).toMatchObject({ written: 10_000, dropped: 0, failed: 0 });
+  }, 30_000);
+
   it("a server that accepts TCP and never answers: opening fails within the connect timeout, routing goes on", async () => {
     const pids = server.freeze();
     try {

@@ -127,11 +127,20 @@ export class JsonlWriter {
 
   /**
    * Undefined while under the high-water mark; else starts writing and returns a promise
-   * that resolves once what is queued now has been written (or has failed: it never rejects).
+   * that resolves once what is queued now has been written (or has failed: it never
+   * rejects), or after `maxWaitMs` (a hung file system must not hang routing).
    */
-  whenWritable(): Promise<void> | undefined {
+  whenWritable(maxWaitMs = 5_000): Promise<void> | undefined {
     if (this.queuedBytes + this.estimatedBytes <= this.options.highWaterBytes) return undefined;
-    return this.startWrite();
+    const written = this.startWrite();
+    return new Promise<void>((resolve) => {
+      const timer = setTimeout(resolve, maxWaitMs);
+      timer.unref?.();
+      void written.then(() => {
+        clearTimeout(timer);
+        resolve();
+      });
+    });
   }
 
   /**

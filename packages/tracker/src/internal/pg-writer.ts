@@ -62,6 +62,8 @@ export class PgWriter {
   private delay: number;
   private giveUpAt: number | undefined;
   private wake: (() => void) | undefined;
+  /** True from a failed write until the next one succeeds. */
+  private retrying = false;
   failedSinceFlush = 0;
   lastFailure: MoeRouterError | undefined;
 
@@ -90,13 +92,22 @@ export class PgWriter {
     return true;
   }
 
-  /** Undefined under the high-water mark; else a promise resolving once the buffer is below it again (never rejects). */
-  whenWritable(): Promise<void> | undefined {
-    if (this.bufferedBytes <= this.options.highWaterBytes) return undefined;
+  /**
+   * Undefined under the high-water mark; else a promise resolving once the buffer is below
+   * half of it again, or after `maxWaitMs` (never rejects). During an outage (writes being
+   * retried) it is undefined too: routing must go on, so the buffer fills to its hard limit
+   * and only then are records dropped (counted).
+   */
+  whenWritable(maxWaitMs: number): Promise<void> | undefined {
+    if (this.bufferedBytes <= this.options.highWaterBytes || this.retrying) return undefined;
     return new Promise((resolve) => {
+      const timer = setTimeout(resolve, maxWaitMs);
+      timer.unref?.();
       const check = () => {
-        if (this.bufferedBytes <= this.options.highWaterBytes / 2 || this.pending === 0) resolve();
-        else this.settleListeners.push(check);
+        if (this.bufferedBytes <= this.options.highWaterBytes / 2 || this.pending === 0 || this.retrying) {
+          clearTimeout(timer);
+          resolve();
+        } else this.settleListeners.push(check);
       };
       this.settleListeners.push(check);
     });
@@ -150,6 +161,7 @@ export class PgWriter {
       try {
         await this.write(batch);
         this.delay = this.options.retryDelayMs;
+        this.retrying = false;
       } catch (error) {
         const failure = this.options.describe(`Writing ${batch.length} record(s) to`, error);
         if (this.giveUpAt !== undefined && Date.now() >= this.giveUpAt) {
@@ -157,6 +169,11 @@ export class PgWriter {
           return;
         }
         this.options.onRetry(failure);
+        if (!this.retrying) {
+          this.retrying = true;
+          // Callers held back by whenWritable() go on: the outage may be long.
+          for (const listener of this.settleListeners.splice(0)) listener();
+        }
         await this.pause(this.delay);
         this.delay = Math.min(this.delay * 2, this.options.maxRetryDelayMs);
       }
