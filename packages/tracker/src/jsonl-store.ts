@@ -77,6 +77,8 @@ export function jsonlStore(options: JsonlStoreOptions): EventStore {
     onWritten: (count) => void (state.written += count),
     onFailed: (error, count) => state.fail(error, count),
     onDropped: (count) => {
+      // Admitted on an estimate, dropped on its exact size: it counts as dropped, not appended.
+      state.appended -= count;
       const error = bufferFull();
       state.fail(error, count, "dropped");
       return error;
