@@ -1,10 +1,10 @@
 import { ErrorCode, MoeRouterError } from "@moe-router/core";
 import { generateSampleRecords } from "@moe-router/tracker";
 import { numberOption, parseCommandArgs } from "../args.js";
-import { loadRouterConfig } from "../config/load.js";
-import type { Command } from "../io.js";
+import { loadRouterConfig } from "@moe-router/router";
+import { cliLogger, type Command } from "../io.js";
 import { progressBar } from "../progress.js";
-import { requireTracking } from "../tracking.js";
+import { requireTracking } from "@moe-router/router";
 
 const usage = "moe-router generate -n N [--seed S] [--days D] [--end ISO-DATE] [--outcome-share X] [--store SPEC] [--config FILE]";
 
@@ -44,7 +44,7 @@ const generate: Command = {
       if (!Number.isFinite(end.getTime())) throw new MoeRouterError(ErrorCode.INVALID_CONFIG, `--end must be a date such as 2026-11-20T00:00:00Z; got "${values.end}".`);
     }
     const { config } = await loadRouterConfig(values.config, io.cwd);
-    const tracking = await requireTracking(config, io, values.store);
+    const tracking = await requireTracking(config, { cwd: io.cwd, logger: cliLogger(io) }, values.store);
     const store = tracking.tracker.store;
     const started = performance.now();
     const progress = progressBar("generate", count, io.stderr, io.isTTY);
