@@ -2,6 +2,7 @@ import { ErrorCode, MoeRouterError, isMoeRouterError } from "@moe-router/core";
 import { flushOnExit } from "./internal/exit-hooks.js";
 import { pgStatements } from "./internal/pg-sql.js";
 import { storableJson } from "./internal/pg-text.js";
+import { serialise } from "./internal/serialise.js";
 import { PgWriter } from "./internal/pg-writer.js";
 import { StoreState } from "./internal/store-state.js";
 import { checkKnownKeys, checkLimit, checkReadOptions } from "./internal/validate.js";
@@ -185,7 +186,7 @@ export async function postgresStore(options: PostgresStoreOptions): Promise<Even
     }
     let text: string;
     try {
-      text = storableJson(JSON.stringify(record));
+      text = storableJson(serialise(record));
     } catch (error) {
       const failure = new MoeRouterError(ErrorCode.STORE_FAILED, `A record could not be serialised (${(error as Error).message}); task metadata and layer details must be JSON-serialisable.`, { cause: error });
       state.fail(failure, 1);

@@ -2,6 +2,7 @@ import { closeSync, fstatSync, mkdirSync, openSync, readSync, writeSync } from "
 import { mkdir, open, type FileHandle } from "node:fs/promises";
 import { ErrorCode, MoeRouterError } from "@moe-router/core";
 import type { LogFiles } from "./log-files.js";
+import { serialise } from "./serialise.js";
 import { completeLines, settleWaiters, type Piece, type Waiter } from "./write-piece.js";
 
 /** Settings of {@link JsonlWriter}. */
@@ -98,7 +99,7 @@ export class JsonlWriter {
     if (this.queuedBytes + this.estimatedBytes + ESTIMATED_RECORD_BYTES > this.options.maxBufferedBytes) {
       // Near the hard limit: measure exactly (serialise what is buffered, then this record).
       this.startWrite();
-      const line = this.serialise(record);
+      const line = this.toLine(record);
       if (line === undefined) return "failed";
       const bytes = Buffer.byteLength(line, "utf8");
       if (this.queuedBytes + bytes > this.options.maxBufferedBytes) return "full";
@@ -206,10 +207,10 @@ export class JsonlWriter {
     }
   }
 
-  private serialise(record: unknown): string | undefined {
+  private toLine(record: unknown): string | undefined {
     if (typeof record === "string") return record;
     try {
-      return `${JSON.stringify(record)}\n`;
+      return `${serialise(record)}\n`;
     } catch (error) {
       const failure = new MoeRouterError(
         ErrorCode.STORE_FAILED,
@@ -235,7 +236,7 @@ export class JsonlWriter {
     let w = 0;
     for (let i = 0; i < records.length; i++) {
       const early = typeof records[i] === "string";
-      const line = this.serialise(records[i]);
+      const line = this.toLine(records[i]);
       const waiter = waiters[w]?.index === i ? waiters[w++]!.waiter : undefined;
       if (line === undefined) {
         waiter?.reject(this.lastFailure!);
