@@ -26,5 +26,10 @@ export type {
   Accuracy, AnalysisReport, AnalyzerOptions, Calibration, ClarificationReport, CorrectionsReport, ExperimentReport,
   LatencySummary, LayerReport, OverallReport, ProportionTest, ReliabilityBin, Share, VariantReport,
 } from "./analysis/types.js";
+// Time series: routing health per time bucket (JSONL, its cache, or PostgreSQL in SQL).
+export { createTimeSeriesAccumulator, type TimeSeriesAccumulator } from "./timeseries/accumulator.js";
+export { timeSeriesEvents, timeSeriesStore, type TimeSeriesSource } from "./timeseries/series-store.js";
+export { timeSeriesJsonl, type TimeSeriesJsonlOptions } from "./timeseries/series-jsonl.js";
+export type { BucketUnit, LatencyQuantile, LayerBucket, TimeBucket, TimeSeries, TimeSeriesOptions } from "./timeseries/types.js";
 export { CLEAR_SCREEN, renderAnalysisText, renderDashboard, type DashboardRenderOptions, type TerminalRenderOptions } from "./render/terminal.js";
 export { renderHtmlReport, type HtmlReportOptions } from "./render/html.js";

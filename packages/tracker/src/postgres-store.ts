@@ -1,6 +1,7 @@
 import { ErrorCode, MoeRouterError, isMoeRouterError } from "@moe-router/core";
 import { flushOnExit } from "./internal/exit-hooks.js";
 import { pgStatements } from "./internal/pg-sql.js";
+import { pgTimeSeries } from "./timeseries/internal/pg-series.js";
 import { StoreState } from "./internal/store-state.js";
 import { checkKnownKeys, checkLimit, checkReadOptions } from "./internal/validate.js";
 import type { LogRecord, OutcomeRecord, RoutingEvent } from "./records.js";
@@ -226,6 +227,10 @@ export async function postgresStore(options: PostgresStoreOptions): Promise<Even
       }
       const row = rows[0];
       return row ? merge(row.record as string, row.outcome as string | null) : undefined;
+    },
+    async timeSeries(seriesOptions) {
+      await startWrite();
+      return pgTimeSeries(pool, prefix, description, seriesOptions);
     },
     onError: (listener) => state.subscribe(listener),
     stats: () => state.snapshot(buffer.length),
