@@ -31,5 +31,5 @@ export { createTimeSeriesAccumulator, type TimeSeriesAccumulator } from "./times
 export { timeSeriesEvents, timeSeriesStore, type TimeSeriesSource } from "./timeseries/series-store.js";
 export { timeSeriesJsonl, type TimeSeriesJsonlOptions } from "./timeseries/series-jsonl.js";
 export type { BucketUnit, LatencyQuantile, LayerBucket, TimeBucket, TimeSeries, TimeSeriesOptions } from "./timeseries/types.js";
-export { CLEAR_SCREEN, renderAnalysisText, renderDashboard, type DashboardRenderOptions, type TerminalRenderOptions } from "./render/terminal.js";
+export { CLEAR_SCREEN, renderAnalysisText, renderDashboard, renderTimeSeriesText, type DashboardRenderOptions, type TerminalRenderOptions } from "./render/terminal.js";
 export { renderHtmlReport, type HtmlReportOptions } from "./render/html.js";

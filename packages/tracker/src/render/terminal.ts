@@ -1,5 +1,9 @@
 import type { AnalysisReport } from "../analysis/types.js";
+import type { TimeSeries } from "../timeseries/types.js";
 import { styles } from "./internal/ansi.js";
+import { count, milliseconds, percent } from "./internal/format.js";
+import { table } from "./internal/table.js";
+import { terminalSafe, trendsSection } from "./internal/trends-terminal.js";
 import {
   calibrationSection, clarificationSection, correctionsSection, experimentsSection, expertsSection,
   latencySection, layersSection, summarySection,
@@ -15,6 +19,8 @@ export interface TerminalRenderOptions {
 export interface DashboardRenderOptions extends TerminalRenderOptions {
   /** Shown in the title line, e.g. "refreshing every 2 s · Ctrl-C to quit". */
   readonly status?: string;
+  /** A time series of the same window: adds a "Trends" section of sparklines (80 columns). */
+  readonly series?: TimeSeries;
 }
 
 /** Escape sequence that moves the cursor home and clears the screen below it (in-place redraw). */
@@ -64,7 +70,31 @@ export function renderDashboard(report: AnalysisReport, options: DashboardRender
     s.bold("Experts"),
     expertsSection(report, s, 30),
   ];
+  if (options.series) sections.push("", s.bold("Trends"), trendsSection(options.series, s));
   if (report.experiments.length) sections.push("", s.bold("A/B experiments"), experimentsSection(report, s));
   if (report.corrections.total) sections.push("", s.bold("Corrections"), correctionsSection(report, s));
   return `${sections.join("\n")}\n`;
+}
+
+/**
+ * The human form of `moe-router analyze --by B`: the trend sparklines, then one table row per
+ * bucket (decisions, accuracy, clarification, error and outcome rates, p95 latency, top expert).
+ */
+export function renderTimeSeriesText(series: TimeSeries, options: TerminalRenderOptions = {}): string {
+  const s = styles(options.color === true);
+  const rows = series.buckets.map((bucket) => {
+    let top = "", most = 0;
+    for (const [expert, n] of Object.entries(bucket.experts)) if (n > most) [top, most] = [expert, n];
+    return [
+      `${bucket.start.slice(0, 16)}Z`, count(bucket.decisions), percent(bucket.accuracy.rate), percent(bucket.clarificationRate),
+      percent(bucket.errorRate), percent(bucket.outcomeCoverage), milliseconds(bucket.latencyMs.p95), terminalSafe(top),
+    ];
+  });
+  return [
+    s.bold(`Routing health by ${series.by === "custom" ? `${series.bucketMs / 1000} s` : series.by}`),
+    trendsSection(series, s),
+    "",
+    table(["bucket (UTC)", "decisions", "accuracy", "clarified", "errors", "outcomes", "p95 ms", "top expert"], rows, ["left", "right", "right", "right", "right", "right", "right", "left"]),
+    "",
+  ].join("\n");
 }
