@@ -13,6 +13,7 @@ export { jsonlStore } from "./jsonl-store.js";
 export { postgresStore } from "./postgres-store.js";
 export { openStore, type OpenStoreOptions } from "./open-store.js";
 export { generateSampleRecords, type SampleEventsOptions } from "./sample-events.js";
+export { parseDegradation, type SampleDegradation } from "./sample-degrade.js";
 export type {
   EventStore, JsonlStoreOptions, OutcomeInput, PostgresStoreOptions, QueryablePool, ReadOptions, RecordedOutcome, RotationOptions,
   StoreErrorListener, StoreStats, TrackerOptions, TrackerStats,

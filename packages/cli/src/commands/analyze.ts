@@ -34,7 +34,7 @@ export function jsonlPath(spec: string, cwd: string): string | undefined {
 }
 
 /** True when the log or one of its rotated files (events-2026-11.jsonl, events.1.jsonl) exists. */
-function logExists(path: string): boolean {
+export function logExists(path: string): boolean {
   if (existsSync(path)) return true;
   const name = basename(path);
   const stem = name.replace(/\.jsonl$/i, "");

@@ -1,12 +1,12 @@
 import { ErrorCode, MoeRouterError } from "@moe-router/core";
-import { generateSampleRecords } from "@moe-router/tracker";
+import { generateSampleRecords, parseDegradation } from "@moe-router/tracker";
 import { numberOption, parseCommandArgs } from "../args.js";
 import { loadRouterConfig } from "../config/load.js";
 import type { Command } from "../io.js";
 import { progressBar } from "../progress.js";
 import { requireTracking } from "../tracking.js";
 
-const usage = "moe-router generate -n N [--seed S] [--days D] [--end ISO-DATE] [--outcome-share X] [--store SPEC] [--config FILE]";
+const usage = "moe-router generate -n N [--seed S] [--days D] [--end ISO-DATE] [--outcome-share X] [--drift X] [--degrade LAYER:ACCURACY@-24h ...] [--store SPEC] [--config FILE]";
 
 // Flush every so many records: bounds memory and lets the progress bar move.
 const FLUSH_EVERY = 5_000;
@@ -16,7 +16,7 @@ const FLUSH_EVERY = 5_000;
  * and benchmarks (the prototype's generate-sample-routing-data.py).
  */
 const generate: Command = {
-  summary: "Write N realistic, seeded sample decisions with outcomes to the event store (demos, benchmarks).",
+  summary: "Write N realistic, seeded sample decisions with outcomes to the event store (demos, benchmarks); --degrade injects a known degradation.",
   usage,
   async run(argv, io) {
     const { values } = parseCommandArgs(
@@ -27,6 +27,8 @@ const generate: Command = {
         days: { type: "string" },
         end: { type: "string" },
         "outcome-share": { type: "string" },
+        drift: { type: "string" },
+        degrade: { type: "string", multiple: true },
         store: { type: "string" },
         config: { type: "string", short: "c" },
       },
@@ -43,6 +45,9 @@ const generate: Command = {
       end = new Date(values.end);
       if (!Number.isFinite(end.getTime())) throw new MoeRouterError(ErrorCode.INVALID_CONFIG, `--end must be a date such as 2026-11-20T00:00:00Z; got "${values.end}".`);
     }
+    const drift = numberOption(values.drift, "--drift", { min: 0, max: 1 });
+    // Relative times (@-24h) count back from --end, so a degradation lands at a known time.
+    const degrade = (values.degrade ?? []).map((spec) => parseDegradation(spec, end));
     const { config } = await loadRouterConfig(values.config, io.cwd);
     const tracking = await requireTracking(config, io, values.store);
     const store = tracking.tracker.store;
@@ -51,7 +56,7 @@ const generate: Command = {
     let decisions = 0;
     let outcomes = 0;
     try {
-      for (const record of generateSampleRecords({ count, seed, days, end, ...(outcomeShare !== undefined ? { outcomeShare } : {}) })) {
+      for (const record of generateSampleRecords({ count, seed, days, end, ...(outcomeShare !== undefined ? { outcomeShare } : {}), ...(drift !== undefined ? { drift } : {}), ...(degrade.length ? { degrade } : {}) })) {
         store.append(record);
         if (record.record_type === "decision") decisions++;
         else outcomes++;

@@ -1,11 +1,12 @@
 import { readFile } from "node:fs/promises";
 import { extname, resolve } from "node:path";
 import { ErrorCode, MoeRouterError, isUnitInterval } from "@moe-router/core";
+import { validateAlertRules } from "@moe-router/alerts";
 import { parse as parseYaml } from "yaml";
 import { DEFAULT_CONFIG } from "./default.js";
 import type { RouterConfig } from "./types.js";
 
-const TOP_KEYS = new Set(["experts", "fallback", "embedder", "layers", "tracking", "thresholdsFile", "dataDir", "shadowShare", "experiment", "maxDescriptionLength", "layerTimeoutMs"]);
+const TOP_KEYS = new Set(["experts", "fallback", "embedder", "layers", "tracking", "thresholdsFile", "dataDir", "shadowShare", "experiment", "maxDescriptionLength", "layerTimeoutMs", "alerts"]);
 const LAYER_KEYS = new Set(["package", "options", "threshold", "timeoutMs", "enabled"]);
 
 function invalid(file: string, message: string): MoeRouterError {
@@ -34,6 +35,7 @@ export function validateRouterConfig(value: unknown, file = "config"): RouterCon
     const e = config.embedder as Record<string, unknown>;
     if (!e || typeof e.package !== "string") throw invalid(file, '"embedder" must be { package, options? }, e.g. { "package": "@moe-router/embeddings" }.');
   }
+  if (config.alerts !== undefined) validateAlertRules(config.alerts, file);
   if (config.shadowShare !== undefined && !isUnitInterval(config.shadowShare)) throw invalid(file, `"shadowShare" must be in [0,1]; got ${JSON.stringify(config.shadowShare)}.`);
   return config as unknown as RouterConfig;
 }

@@ -1,3 +1,5 @@
+import type { AlertRule } from "@moe-router/alerts";
+
 /** A package reference in a config file: which module, with which options. */
 export interface PackageRef {
   /** npm package name (e.g. "@moe-router/layer-keyword") or a path to a module. */
@@ -36,4 +38,6 @@ export interface RouterConfig {
   readonly experiment?: { readonly name: string; readonly share: number; readonly candidateThresholds: Record<string, number> };
   readonly maxDescriptionLength?: number;
   readonly layerTimeoutMs?: number;
+  /** Degradation alert rules (`moe-router alerts`, the service's monitor). */
+  readonly alerts?: readonly AlertRule[];
 }
