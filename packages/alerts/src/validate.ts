@@ -46,10 +46,10 @@ function resolveRule(value: unknown, index: number, file: string): ResolvedRule 
     if (!spec.layer) throw invalid(where, `${metric} is measured over all decisions: remove "layer" (layers apply to accuracy, coverage, error_rate and latency_p95_ms).`, "layer");
     if (typeof rule.layer !== "string" || rule.layer === "") throw invalid(where, `layer must name a layer such as "keyword"; got ${JSON.stringify(rule.layer)}.`, "layer");
   }
-  const windowMs = parseDuration(rule.window, `${where}: window`);
+  const windowMs = parseDuration(rule.window, `${where}: window`, "window");
   if (windowMs < MIN_WINDOW_MS) throw invalid(where, `window must be at least 1m; got ${JSON.stringify(rule.window)}.`, "window");
   let baselineMs: number | undefined;
-  if (metric === "expert_shift") baselineMs = parseDuration(rule.baseline ?? DEFAULT_BASELINE, `${where}: baseline`);
+  if (metric === "expert_shift") baselineMs = parseDuration(rule.baseline ?? DEFAULT_BASELINE, `${where}: baseline`, "baseline");
   else if (rule.baseline !== undefined) throw invalid(where, `baseline applies to expert_shift only (the window compared with); remove it from a ${metric} rule.`, "baseline");
   const hasBelow = rule.below !== undefined, hasAbove = rule.above !== undefined;
   if (hasBelow === hasAbove) throw invalid(where, `give exactly one of "below" (fire when the metric falls under it) or "above" (fire when it rises over it).`, hasBelow ? "above" : "below");

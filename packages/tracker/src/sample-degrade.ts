@@ -14,10 +14,12 @@ export type SampleDegradation =
   /** A share `value` of tasks are vague (the cascade clarifies most of them). */
   | { readonly effect: "vague"; readonly value: number; readonly from: Date }
   /** A share `value` of tasks are for `expert` (the expert mix shifts). */
-  | { readonly effect: "mix"; readonly expert: string; readonly value: number; readonly from: Date };
+  | { readonly effect: "mix"; readonly expert: string; readonly value: number; readonly from: Date }
+  /** Outcomes are reported for a share `value` of decisions (instead of `outcomeShare`). */
+  | { readonly effect: "outcomes"; readonly value: number; readonly from: Date };
 
 const UNITS: Readonly<Record<string, number>> = { m: 60_000, h: 3_600_000, d: 86_400_000 };
-const GRAMMAR = 'LAYER:ACCURACY, LAYER:errors=SHARE, LAYER:latency=FACTOR (e.g. latency=3 or latency=x3), tasks:vague=SHARE or tasks:EXPERT=SHARE, then @-24h (before --end) or @ISO-TIME; e.g. "keyword:0.6@-24h"';
+const GRAMMAR = 'LAYER:ACCURACY, LAYER:errors=SHARE, LAYER:latency=FACTOR (e.g. latency=3 or latency=x3), tasks:vague=SHARE, tasks:outcomes=SHARE or tasks:EXPERT=SHARE, then @-24h (before --end) or @ISO-TIME; e.g. "keyword:0.6@-24h"';
 
 function invalid(spec: string, why: string): MoeRouterError {
   return new MoeRouterError(ErrorCode.INVALID_CONFIG, `--degrade "${spec}": ${why}. Use ${GRAMMAR}.`);
@@ -32,7 +34,7 @@ function share(spec: string, text: string): number {
 /**
  * Reads a degradation spec: `keyword:0.6@-24h` (keyword's accuracy 0.6 from 24 hours before
  * `end`), `semantic:errors=0.05@-2h`, `rag:latency=x3@2026-11-20T10:00:00Z`, `tasks:vague=0.5@-6h`,
- * `tasks:security-master=0.6@-1d`.
+ * `tasks:outcomes=0.2@-12h`, `tasks:security-master=0.6@-1d`.
  * @throws MoeRouterError INVALID_CONFIG saying what is wrong and the grammar.
  */
 export function parseDegradation(spec: string, end: Date): SampleDegradation {
@@ -45,7 +47,8 @@ export function parseDegradation(spec: string, end: Date): SampleDegradation {
   const [key, value] = effect.includes("=") ? (effect.split("=", 2) as [string, string]) : ["accuracy", effect];
   if (target === "tasks") {
     if (key === "vague") return { effect: "vague", value: share(spec, value), from };
-    if (key === "accuracy") throw invalid(spec, "tasks takes vague=SHARE or EXPERT=SHARE");
+    if (key === "outcomes") return { effect: "outcomes", value: share(spec, value), from };
+    if (key === "accuracy") throw invalid(spec, "tasks takes vague=SHARE, outcomes=SHARE or EXPERT=SHARE");
     return { effect: "mix", expert: key, value: share(spec, value), from };
   }
   if (key === "accuracy") return { layer: target, effect: "accuracy", value: share(spec, value), from };
@@ -63,7 +66,7 @@ export function checkDegradations(value: unknown): readonly SampleDegradation[] 
   if (!Array.isArray(value)) throw new MoeRouterError(ErrorCode.INVALID_CONFIG, "degrade must be a list of degradations (see parseDegradation).");
   for (const item of value as SampleDegradation[]) {
     const ok = item && typeof item === "object" && item.from instanceof Date && Number.isFinite(item.from.getTime()) && typeof item.value === "number" &&
-      (item.effect === "vague" || (item.effect === "mix" && typeof item.expert === "string") || (["accuracy", "errors", "latency"].includes(item.effect) && typeof (item as { layer?: unknown }).layer === "string"));
+      (item.effect === "vague" || item.effect === "outcomes" || (item.effect === "mix" && typeof item.expert === "string") || (["accuracy", "errors", "latency"].includes(item.effect) && typeof (item as { layer?: unknown }).layer === "string"));
     if (!ok) throw new MoeRouterError(ErrorCode.INVALID_CONFIG, `Not a degradation: ${JSON.stringify(item)}. Build them with parseDegradation("keyword:0.6@-24h", end).`);
   }
   return value as SampleDegradation[];
@@ -75,6 +78,7 @@ export interface ActiveDegradations {
   errors(layer: string): number | undefined;
   latency(layer: string): number;
   readonly vague: number | undefined;
+  readonly outcomes: number | undefined;
   readonly mix: { readonly expert: string; readonly value: number } | undefined;
 }
 
@@ -93,6 +97,7 @@ export function activeAt(degradations: readonly SampleDegradation[], time: numbe
     errors: (layer) => find("errors", layer)?.value,
     latency: (layer) => find("latency", layer)?.value ?? 1,
     vague: find("vague")?.value,
+    outcomes: find("outcomes")?.value,
     mix: mix ? { expert: mix.expert, value: mix.value } : undefined,
   };
 }

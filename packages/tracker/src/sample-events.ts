@@ -109,7 +109,7 @@ export function* generateSampleRecords(options: SampleEventsOptions): Generator<
     });
     yield record;
     // Wrong routes get reported more often: people complain more than they praise.
-    if (random.chance(Math.min(1, outcomeShare * (correct ? 0.95 : 1.2)))) {
+    if (random.chance(Math.min(1, (degraded?.outcomes ?? outcomeShare) * (correct ? 0.95 : 1.2)))) {
       const outcome = outcomeFor(record.selected_master, task.truth, correct, random);
       const reported = time + ((outcome.completion_time_minutes ?? 30) + random.logNormal(45, 1.2)) * MINUTE;
       if (reported <= end) {
