@@ -29,6 +29,8 @@ export const ErrorCode = {
   NOT_FOUND: "MOE_NOT_FOUND",
   /** The cascade or layer was used after close(). */
   CLOSED: "MOE_CLOSED",
+  /** A notification (an alert webhook) could not be delivered after its retries. */
+  NOTIFY_FAILED: "MOE_NOTIFY_FAILED",
 } as const;
 
 /** One of the values of {@link ErrorCode}. */
