@@ -11,30 +11,24 @@ import type { TimeSeries, TimeSeriesOptions } from "./types.js";
 export interface TimeSeriesJsonlOptions extends TimeSeriesOptions {
   /** Use the columnar analysis cache beside the log (built or extended as needed). Default true. */
   readonly cache?: boolean;
-  /** How far (ms) timestamps may run out of order between lines. Default 1 hour. */
-  readonly orderSlackMs?: number;
 }
 
 /**
  * The time series of a JSONL log (and its rotated files): from the columnar analysis cache
- * when it can answer (parsing only lines appended since the last analysis), else by reading
- * the log newest line first and stopping at the range's start. Same result either way.
+ * when it can answer (parsing only lines appended since the last analysis), else through the
+ * store's reader (newest line first, out-of-range decisions skipped unparsed). Same result either way.
  * @param path the log file as configured (e.g. ".moe-router/events.jsonl").
  * @throws MoeRouterError STORE_FAILED when the log cannot be read; INVALID_CONFIG for bad options.
  */
 export async function timeSeriesJsonl(path: string, options: TimeSeriesJsonlOptions = {}): Promise<TimeSeries> {
-  const { cache, orderSlackMs, ...seriesOptions } = options;
+  const { cache, ...seriesOptions } = options;
   if (cache !== undefined && typeof cache !== "boolean") throw new MoeRouterError(ErrorCode.INVALID_CONFIG, `cache must be true or false; got ${String(cache)}.`);
-  if (orderSlackMs !== undefined && !(typeof orderSlackMs === "number" && orderSlackMs >= 0)) {
-    throw new MoeRouterError(ErrorCode.INVALID_CONFIG, `orderSlackMs must be a number of milliseconds >= 0; got ${String(orderSlackMs)}.`);
-  }
   const settings = seriesSettings(seriesOptions);
   const absolute = resolve(path);
-  const slack = orderSlackMs ?? 3_600_000;
   if (cache !== false) {
     try {
       const accumulator = new SeriesAccumulator(settings);
-      const walked = await walkCached(absolute, settings.since, slack, accumulator);
+      const walked = await walkCached(absolute, settings.since, accumulator);
       if (!("fallback" in walked)) return accumulator.result();
     } catch (error) {
       // Bad options and bucket limits are the caller's to see; a log the cache cannot read
@@ -42,7 +36,7 @@ export async function timeSeriesJsonl(path: string, options: TimeSeriesJsonlOpti
       if (isMoeRouterError(error)) throw error;
     }
   }
-  const store = jsonlStore({ path: absolute, orderSlackMs: slack });
+  const store = jsonlStore({ path: absolute });
   try {
     return await timeSeriesStore(store, { ...seriesOptions, now: settings.now });
   } finally {

@@ -16,8 +16,9 @@ function computes(store: object): store is TimeSeriesSource {
 
 /**
  * The time series of a store: computed by the store when it can (PostgreSQL, in SQL),
- * otherwise by streaming its windowed `read()` through the accumulator (JSONL: newest line
- * first, stopping at the range's start). This is what a service's live dashboard calls.
+ * otherwise by streaming its windowed `read()` through the accumulator (JSONL: out-of-range
+ * decisions are skipped unparsed; `timeSeriesJsonl` is faster on a big log, through the
+ * analysis cache). This is what a service's live dashboard calls.
  * @example
  * const series = await timeSeriesStore(store, { windowHours: 6, by: "minute" });
  * @throws MoeRouterError STORE_FAILED when reading fails; INVALID_CONFIG / UNKNOWN_OPTION for bad options.

@@ -106,10 +106,9 @@ export type CachedWalk =
  * returns a fallback reason when the cache cannot answer exactly (a windowed read over
  * decisions with non-canonical timestamps, an event-id hash collision). After a fallback the
  * sink may hold part of the events: discard it.
- * @param slackMs the reader's order slack (the window's stop point is since - slackMs).
  * @throws the file system's error when the log cannot be read.
  */
-export async function walkCached(path: string, sinceMs: number | undefined, slackMs: number, sink: EventSink): Promise<CachedWalk> {
+export async function walkCached(path: string, sinceMs: number | undefined, sink: EventSink): Promise<CachedWalk> {
   const logFiles = await new LogFiles(path).list();
   if (logFiles.length === 0) return { fallback: "no log file" };
   const usage: Tally = { files: 0, warm: 0, extended: 0, rebuilt: 0, parsedBytes: 0, writeFailures: 0 };
@@ -129,7 +128,7 @@ export async function walkCached(path: string, sinceMs: number | undefined, slac
   }
   if (sinceMs !== undefined && files.some((file) => file.table.oddTimes)) return { fallback: "non-canonical timestamps with a window" };
   try {
-    const counts = walkFiles(files, { sinceMs, stopBeforeMs: sinceMs === undefined ? undefined : sinceMs - slackMs }, sink);
+    const counts = walkFiles(files, { sinceMs }, sink);
     return { counts, bytes, usage };
   } catch (error) {
     if (error instanceof CacheFallback) return { fallback: error.message };
@@ -140,12 +139,11 @@ export async function walkCached(path: string, sinceMs: number | undefined, slac
 /**
  * Analyses a JSONL log (and its rotated files) from its columnar caches ({@link walkCached}).
  * Gives the report of `analyzeStore(jsonlStore({ path }))`, bit for bit, or a fallback reason.
- * @param slackMs the reader's order slack (the window's stop point is since - slackMs).
  * @throws the file system's error when the log cannot be read.
  */
-export async function analyzeCached(path: string, settings: CoreSettings, slackMs: number): Promise<CachedResult> {
+export async function analyzeCached(path: string, settings: CoreSettings): Promise<CachedResult> {
   const core = new AnalyzerCore(settings);
-  const walked = await walkCached(path, settings.since, slackMs, core);
+  const walked = await walkCached(path, settings.since, core);
   if ("fallback" in walked) return walked;
   return { report: core.result(), ...walked };
 }
