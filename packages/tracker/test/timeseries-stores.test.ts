@@ -22,6 +22,13 @@ function records(): LogRecord[] {
     total_latency_ms: 2,
   });
   all.push(odd("odd-1", 30, { code: "MOE_LAYER_FAILED", message: "x" }), odd("odd-2", 31, "boom"), odd("odd-3", 32, ""), odd("odd-4", 33, 0), odd("odd-5", 34, null));
+  // Fields the readers drop (a latency over a day, a negative one) and a decision they drop whole.
+  const slow = odd("odd-6", 35, null), negative = odd("odd-7", 36, null), broken = odd("odd-8", 37, null);
+  slow.total_latency_ms = 90_000_000;
+  slow.layer_attempts[0]!.latency_ms = 90_000_000;
+  negative.layer_attempts[0]!.latency_ms = -3;
+  (broken.layer_attempts as unknown[]).push({ success: true });
+  all.push(slow, negative, broken);
   // A second outcome for an early decision: the newest wins in every store.
   const first = all.find((r) => r.record_type === "decision")!;
   all.push({ schema_version: 1, record_type: "outcome", event_id: first.event_id, timestamp: END.toISOString(), outcome: { task_completed: false, was_correct_master: false, user_corrected_to: "cicd-master" } });
@@ -75,11 +82,15 @@ describe("time series over JSONL, its cache and the store reader", () => {
     expect(withoutClock(uncached)).toEqual(withoutClock(fromReader));
   });
 
-  it("counts the layer errors whatever the error field holds, as the analyzer does", async () => {
+  it("counts what the readers keep: any error but null, latencies within a day, no broken decision", async () => {
     const series = await timeSeriesStore(store, { by: "hour", windowHours: 1, now: END });
     const keyword = series.buckets.reduce((sum, b) => sum + b.layers.keyword!.errors, 0);
-    // {code}, "boom" are errors; "", 0 and null are not.
-    expect(keyword).toBe(2);
+    // {code}, "boom", "" and 0 are errors (the reader turns the unreadable ones into code "unknown"); null is not.
+    expect(keyword).toBe(4);
+    const odd = series.buckets.find((b) => b.start === "2026-11-20T11:00:00.000Z")!;
+    // Every decision has a total latency but odd-6 (over a day: dropped); odd-8 is no decision at all.
+    expect(odd.latencyMs.count).toBe(odd.decisions - 1);
+    expect(series.buckets.flatMap((b) => Object.keys(b.experts)).length).toBeGreaterThan(0);
   });
 });
 

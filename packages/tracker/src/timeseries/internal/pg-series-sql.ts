@@ -1,8 +1,9 @@
 /**
  * SQL of the time series on the PostgreSQL store: one statement aggregates per bucket in the
  * database (bucket = floor((epoch ms - origin) / width), latency order statistics by
- * row_number), so only a few rows per bucket travel to Node. Every rule mirrors the
- * streaming accumulator (bucket-state.ts): same verdicts, same live/shadow split, same
+ * row_number), so only a few rows per bucket travel to Node. Every rule mirrors what the
+ * store's reader keeps (read-record.ts, check-fields.ts) fed to the streaming accumulator
+ * (bucket-state.ts): same records left out, same verdicts, same live/shadow split, same
  * nearest ranks computed in float8 as JavaScript computes them.
  */
 
@@ -13,13 +14,11 @@ const RANK = `greatest(1::float8, ceil(${N} * 0.95::float8))`;
 const LOW = `greatest(1::float8, floor(${N} * 0.95::float8 - ${SPREAD}))`;
 const HIGH = `least(${N}, ceil(${N} * 0.95::float8 + ${SPREAD}))`;
 
-// A JavaScript-truthy `error` field, as the accumulator tests it.
-const ERRORED = `CASE jsonb_typeof(x.value->'error')
-      WHEN 'object' THEN true WHEN 'array' THEN true
-      WHEN 'string' THEN x.value->>'error' <> ''
-      WHEN 'number' THEN (x.value->>'error')::float8 <> 0
-      WHEN 'boolean' THEN x.value->'error' = 'true'::jsonb
-      ELSE false END`;
+// What the readers keep (internal/check-fields.ts): any error that is not null counts (one
+// that cannot be read becomes code "unknown"); a latency outside [0, 1 day] is dropped.
+const ERRORED = `(x.value ? 'error' AND x.value->'error' <> 'null'::jsonb)`;
+const MAX_LATENCY_MS = 86_400_000;
+const latency = (field: string) => `CASE WHEN jsonb_typeof(${field}) = 'number' AND (${field})::text::float8 BETWEEN 0 AND ${MAX_LATENCY_MS} THEN (${field})::text::float8 END`;
 
 /**
  * $1 since, $2 until (timestamptz or null), $3 origin and $4 width (epoch ms, float8),
@@ -36,7 +35,10 @@ export function seriesStatement(decisions: string, outcomes: string): string {
   WHERE ($1::timestamptz IS NULL OR d."timestamp" >= $1::timestamptz)
     AND ($2::timestamptz IS NULL OR d."timestamp" < $2::timestamptz)
     AND jsonb_typeof(d.record->'selected_master') = 'string'
+    AND jsonb_typeof(d.record->'routing_layer') = 'string'
     AND jsonb_typeof(d.record->'layer_attempts') = 'array'
+    -- The reader drops a decision with an attempt that is not an object with a layer name.
+    AND NOT EXISTS (SELECT 1 FROM jsonb_array_elements(d.record->'layer_attempts') bad WHERE jsonb_typeof(bad->'layer_name') IS DISTINCT FROM 'string')
 ), v AS (
   SELECT b, expert, routed_by, record, outcome,
     CASE
@@ -47,16 +49,15 @@ export function seriesStatement(decisions: string, outcomes: string): string {
       WHEN jsonb_typeof(outcome->'user_corrected_to') = 'string' AND outcome->>'user_corrected_to' = expert THEN 1
       ELSE 0
     END AS verdict,
-    CASE WHEN jsonb_typeof(record->'total_latency_ms') = 'number' THEN (record->>'total_latency_ms')::float8 END AS latency
+    ${latency("record->'total_latency_ms'")} AS latency
   FROM d
 ), a AS (
   SELECT v.b, v.verdict, x.value->>'layer_name' AS name, x.ordinality - 1 AS position,
     coalesce(x.value->'shadow' = 'true'::jsonb, false) AS shadow,
     coalesce(x.value->'success' = 'true'::jsonb, false) AS success,
     ${ERRORED} AS errored,
-    CASE WHEN jsonb_typeof(x.value->'latency_ms') = 'number' THEN (x.value->>'latency_ms')::float8 END AS latency
+    ${latency("x.value->'latency_ms'")} AS latency
   FROM v CROSS JOIN LATERAL jsonb_array_elements(v.record->'layer_attempts') WITH ORDINALITY AS x(value, ordinality)
-  WHERE jsonb_typeof(x.value->'layer_name') = 'string'
 ), lat AS (
   SELECT b, NULL::text AS name, latency AS value FROM v WHERE latency >= 0
   UNION ALL
