@@ -1,4 +1,4 @@
-import { isMoeRouterError } from "@moe-router/core";
+import { ErrorCode, isMoeRouterError } from "@moe-router/core";
 import { commands } from "./commands/index.js";
 import { processIO, type CliIO } from "./io.js";
 
@@ -22,7 +22,7 @@ export async function main(argv: readonly string[], io: CliIO = processIO()): Pr
   if (!name || name === "--help" || name === "-h" || name === "help") return help(io);
   const load = commands[name];
   if (!load) {
-    io.stderr(`error [MOE_UNKNOWN_COMMAND]: unknown command "${name}". Commands: ${Object.keys(commands).join(", ")}.\n`);
+    io.stderr(`error [${ErrorCode.UNKNOWN_COMMAND}]: unknown command "${name}". Commands: ${Object.keys(commands).join(", ")}.\n`);
     return EXIT_USAGE;
   }
   const command = await load();

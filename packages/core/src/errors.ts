@@ -29,6 +29,12 @@ export const ErrorCode = {
   NOT_FOUND: "MOE_NOT_FOUND",
   /** The cascade or layer was used after close(). */
   CLOSED: "MOE_CLOSED",
+  /** The CLI was given a command name it does not know (often a typo). */
+  UNKNOWN_COMMAND: "MOE_UNKNOWN_COMMAND",
+  /** A command-line argument has a wrong value (not a number, out of range, contradicting another). */
+  INVALID_ARGUMENT: "MOE_INVALID_ARGUMENT",
+  /** A layer or embedder module failed to start (createLayer threw or exceeded its start-up budget). */
+  LAYER_START_FAILED: "MOE_LAYER_START_FAILED",
   /** A notification (an alert webhook) could not be delivered after its retries. */
   NOTIFY_FAILED: "MOE_NOTIFY_FAILED",
 } as const;

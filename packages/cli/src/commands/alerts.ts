@@ -2,9 +2,8 @@ import { ErrorCode, MoeRouterError } from "@moe-router/core";
 import { evaluateAlerts, renderAlertsText, resolveAlertRules, type AlertSource } from "@moe-router/alerts";
 import { openStore, timeSeriesJsonl, type EventStore } from "@moe-router/tracker";
 import { parseCommandArgs } from "../args.js";
-import { loadRouterConfig } from "../config/load.js";
+import { loadRouterConfig, storeSpec } from "@moe-router/router";
 import type { Command } from "../io.js";
-import { storeSpec } from "../tracking.js";
 import { jsonlPath, logExists, useColor } from "./analyze.js";
 
 const usage = "moe-router alerts [--config FILE] [--store SPEC] [--at ISO-TIME] [--json]";

@@ -6,9 +6,9 @@ import {
   type BucketUnit, type DataIssues, type TimeSeries,
 } from "@moe-router/tracker";
 import { numberOption, parseCommandArgs } from "../args.js";
-import { loadRouterConfig } from "../config/load.js";
+import { loadRouterConfig } from "@moe-router/router";
 import type { CliIO, Command } from "../io.js";
-import { storeSpec } from "../tracking.js";
+import { storeSpec } from "@moe-router/router";
 
 const usage = "moe-router analyze [-w HOURS] [-l LAYER] [--by minute|hour|day|auto] [--json] [--workers N] [--no-cache] [--store SPEC] [--config FILE]";
 

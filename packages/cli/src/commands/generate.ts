@@ -1,10 +1,10 @@
 import { ErrorCode, MoeRouterError } from "@moe-router/core";
 import { generateSampleRecords, parseDegradation } from "@moe-router/tracker";
 import { numberOption, parseCommandArgs } from "../args.js";
-import { loadRouterConfig } from "../config/load.js";
-import type { Command } from "../io.js";
+import { loadRouterConfig } from "@moe-router/router";
+import { cliLogger, type Command } from "../io.js";
 import { progressBar } from "../progress.js";
-import { requireTracking } from "../tracking.js";
+import { requireTracking } from "@moe-router/router";
 
 const usage = "moe-router generate -n N [--seed S] [--days D] [--end ISO-DATE] [--outcome-share X] [--drift X] [--degrade LAYER:ACCURACY@-24h ...] [--store SPEC] [--config FILE]";
 
@@ -49,7 +49,7 @@ const generate: Command = {
     // Relative times (@-24h) count back from --end, so a degradation lands at a known time.
     const degrade = (values.degrade ?? []).map((spec) => parseDegradation(spec, end));
     const { config } = await loadRouterConfig(values.config, io.cwd);
-    const tracking = await requireTracking(config, io, values.store);
+    const tracking = await requireTracking(config, { cwd: io.cwd, logger: cliLogger(io) }, values.store);
     const store = tracking.tracker.store;
     const started = performance.now();
     const progress = progressBar("generate", count, io.stderr, io.isTTY);

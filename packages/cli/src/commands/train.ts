@@ -4,9 +4,9 @@ import { ErrorCode, MoeRouterError, type Embedder } from "@moe-router/core";
 import { defaultModelPath, resolveModelPath, saveHead, trainHead, type HeadKind, type TrainedHead, type TrainingExample } from "@moe-router/layer-neural";
 import { openStore } from "@moe-router/tracker";
 import { numberOption, parseCommandArgs } from "../args.js";
-import { loadRouterConfig } from "../config/load.js";
-import { importEmbedderModule } from "../config/modules.js";
-import type { RouterConfig } from "../config/types.js";
+import { loadRouterConfig } from "@moe-router/router";
+import { importEmbedderModule } from "@moe-router/router";
+import type { RouterConfig } from "@moe-router/router";
 import type { CliIO, Command } from "../io.js";
 import { progressBar } from "../progress.js";
 
@@ -147,7 +147,7 @@ const command: Command = {
     const epochs = numberOption(values.epochs, "--epochs", { min: 1, integer: true }) ?? 30;
     const seed = numberOption(values.seed, "--seed", { min: 0, integer: true });
 
-    const { config } = await loadRouterConfig(values.config, io.cwd);
+    const { config, configDir } = await loadRouterConfig(values.config, io.cwd);
     const dataDir = resolve(io.cwd, config.dataDir ?? ".moe-router");
     const labelled: LabelledText[] = [];
     const sources: string[] = [];
@@ -168,7 +168,7 @@ const command: Command = {
     }
 
     const embedderRef = config.embedder ?? { package: DEFAULT_EMBEDDER };
-    const embedder: Embedder = await (await importEmbedderModule(embedderRef.package, io.cwd)).createEmbedder(embedderRef.options ?? {}, { dataDir });
+    const embedder: Embedder = await (await importEmbedderModule(embedderRef.package, { configDir, cwd: io.cwd })).createEmbedder(embedderRef.options ?? {}, { dataDir });
     try {
       const vectors = await embedAll(embedder, labelled.map((e) => e.text), io);
       const examples: TrainingExample[] = labelled.map((e, i) => ({ vector: vectors[i]!, label: e.label, text: e.text }));
