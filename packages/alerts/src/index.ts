@@ -5,10 +5,10 @@
  * monitor that notifies a webhook when a rule starts and stops firing.
  */
 export { parseDuration } from "./duration.js";
-export { DEFAULT_BASELINE, DEFAULT_MIN_SAMPLES, METRICS, resolveAlertRules, validateAlertRules } from "./validate.js";
+export { DEFAULT_BASELINE, DEFAULT_MIN_SAMPLES, METRICS, resolveAlertRules, validateAlertRules, validateMonitorSettings } from "./validate.js";
 export { evaluateAlerts, judgeRule, type AlertSource, type EvaluateOptions } from "./evaluate.js";
 export { createAlertMonitor, type AlertMonitor, type AlertMonitorOptions } from "./monitor.js";
 export { renderAlertsText } from "./render.js";
 export type {
-  AlertEvaluation, AlertMetric, AlertNotification, AlertRule, AlertState, MonitoredRule, MonitorErrorListener, MonitorStats, ResolvedRule, WebhookOptions,
+  AlertEvaluation, AlertMetric, AlertNotification, AlertRule, AlertState, MonitoredRule, MonitorErrorListener, MonitorSettings, MonitorStats, ResolvedRule, WebhookOptions,
 } from "./types.js";

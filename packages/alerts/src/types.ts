@@ -123,3 +123,11 @@ export interface MonitorStats {
 
 /** Called on every failure of a monitor (evaluation or webhook); failures never throw. */
 export type MonitorErrorListener = (error: MoeRouterError) => void;
+
+/** The config's `alertMonitor` settings for a service that runs the monitor. */
+export interface MonitorSettings {
+  /** Time between evaluations. Default 60,000 ms. */
+  readonly intervalMs?: number;
+  /** Where transitions are POSTed. */
+  readonly webhook?: WebhookOptions;
+}

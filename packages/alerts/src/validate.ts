@@ -1,6 +1,7 @@
 import { ErrorCode, MoeRouterError } from "@moe-router/core";
 import { parseDuration } from "./duration.js";
-import type { AlertMetric, AlertRule, ResolvedRule } from "./types.js";
+import { checkWebhook } from "./internal/webhook.js";
+import type { AlertMetric, AlertRule, MonitorSettings, ResolvedRule } from "./types.js";
 
 /** Every metric, and what it accepts. */
 export const METRICS: Readonly<Record<AlertMetric, { readonly layer: boolean; readonly rate: boolean }>> = {
@@ -86,4 +87,34 @@ export function resolveAlertRules(value: unknown, file = "config"): ResolvedRule
  */
 export function validateAlertRules(value: unknown, file = "config"): AlertRule[] {
   return resolveAlertRules(value, file).map((resolved) => resolved.rule);
+}
+
+/**
+ * Checks the config's `alertMonitor` settings: `{ intervalMs?, webhook?: { url, headers?, attempts?, backoffMs?, timeoutMs? } }`.
+ * @throws MoeRouterError INVALID_CONFIG / UNKNOWN_OPTION naming the field, prefixed with `file`.
+ */
+export function validateMonitorSettings(value: unknown, file = "config"): MonitorSettings {
+  const where = `${file}: alertMonitor`;
+  if (value === null || typeof value !== "object" || Array.isArray(value)) throw invalid(where, "must be an object such as { intervalMs: 60000, webhook: { url: \"https://hooks.example.com/moe-router\" } }.", "alertMonitor");
+  const settings = value as Record<string, unknown>;
+  for (const key of Object.keys(settings)) {
+    if (key !== "intervalMs" && key !== "webhook") throw new MoeRouterError(ErrorCode.UNKNOWN_OPTION, `${where}: unknown key "${key}". Known keys: intervalMs, webhook.`, { data: { field: key } });
+  }
+  const interval = settings.intervalMs;
+  if (interval !== undefined && !(typeof interval === "number" && Number.isInteger(interval) && interval >= 1000)) throw invalid(where, `intervalMs must be a whole number of milliseconds >= 1000; got ${JSON.stringify(interval)}.`, "intervalMs");
+  if (settings.webhook !== undefined) {
+    const webhook = settings.webhook;
+    if (webhook === null || typeof webhook !== "object" || Array.isArray(webhook)) throw invalid(where, 'webhook must be { url: "https://..." }.', "webhook");
+    try {
+      checkWebhook(webhook as MonitorSettings["webhook"] & object);
+    } catch (error) {
+      const coded = error as MoeRouterError;
+      throw new MoeRouterError(coded.code, `${where}: ${coded.message}`, { data: { field: "webhook" }, cause: error });
+    }
+    const headers = (webhook as { headers?: unknown }).headers;
+    if (headers !== undefined && (headers === null || typeof headers !== "object" || Object.values(headers).some((h) => typeof h !== "string"))) {
+      throw invalid(where, "webhook.headers must map header names to strings.", "webhook");
+    }
+  }
+  return settings as MonitorSettings;
 }

@@ -1,4 +1,4 @@
-import type { AlertRule } from "@moe-router/alerts";
+import type { AlertRule, MonitorSettings } from "@moe-router/alerts";
 
 /** A package reference in a config file: which module, with which options. */
 export interface PackageRef {
@@ -46,4 +46,8 @@ export interface RouterConfig {
   readonly startupTimeoutMs?: number;
   /** Degradation alert rules (`moe-router alerts`, the service's monitor). */
   readonly alerts?: readonly AlertRule[];
+  /** How a service runs the alert monitor: evaluation interval, webhook. */
+  readonly alertMonitor?: MonitorSettings;
+  /** OpenTelemetry: the server adds `@moe-router/otel`'s observer when `enabled`. */
+  readonly otel?: { readonly enabled?: boolean; readonly recordDescription?: boolean };
 }
