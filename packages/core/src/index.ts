@@ -17,4 +17,5 @@ export { checkVerdict } from "./internal/verdict.js";
 export { cosine, dot, norm, normalise, softmax } from "./vectors.js";
 export { applyPlatt, expectedCalibrationError, fitPlatt, fitTemperature, type PlattScaler } from "./calibration.js";
 export { seededRandom } from "./random.js";
+export { stringifyJsonSafe, toJsonSafe } from "./json-safe.js";
 export { writeFileAtomic, type WriteFileAtomicOptions } from "./files.js";

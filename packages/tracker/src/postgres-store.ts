@@ -1,6 +1,7 @@
 import { ErrorCode, MoeRouterError, isMoeRouterError } from "@moe-router/core";
 import { flushOnExit } from "./internal/exit-hooks.js";
 import { pgStatements } from "./internal/pg-sql.js";
+import { serialise } from "./internal/serialise.js";
 import { pgTimeSeries } from "./timeseries/internal/pg-series.js";
 import { StoreState } from "./internal/store-state.js";
 import { checkKnownKeys, checkLimit, checkReadOptions } from "./internal/validate.js";
@@ -190,7 +191,7 @@ export async function postgresStore(options: PostgresStoreOptions): Promise<Even
         return;
       }
       try {
-        buffer.push(JSON.stringify(record));
+        buffer.push(serialise(record));
       } catch (error) {
         state.fail(new MoeRouterError(ErrorCode.STORE_FAILED, `A record could not be serialised (${(error as Error).message}); task metadata and layer details must be JSON-serialisable.`, { cause: error }), 1);
         return;

@@ -2,6 +2,7 @@ import { closeSync, mkdirSync, openSync, writeSync } from "node:fs";
 import { mkdir, open, type FileHandle } from "node:fs/promises";
 import { ErrorCode, MoeRouterError } from "@moe-router/core";
 import type { LogFiles } from "./log-files.js";
+import { serialise } from "./serialise.js";
 
 /** Settings of {@link JsonlWriter}. */
 export interface JsonlWriterOptions {
@@ -139,7 +140,7 @@ export class JsonlWriter {
     for (let i = 0; i < records.length; i++) {
       let line: string;
       try {
-        line = `${JSON.stringify(records[i])}\n`;
+        line = `${serialise(records[i])}\n`;
       } catch (error) {
         const failure = new MoeRouterError(
           ErrorCode.STORE_FAILED,
