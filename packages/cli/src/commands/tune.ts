@@ -1,7 +1,8 @@
 import { ErrorCode, MoeRouterError } from "@moe-router/core";
 import { openStore } from "@moe-router/tracker";
 import {
-  applyProposal, formatProposal, proposeThresholds, startExperiment, traceFromEvent, type BoundMethod, type RouteTrace, type ThresholdProposal,
+  applyProposal, formatProposal, parseObjective, proposeThresholds, startExperiment, targetForObjective, traceFromEvent, type BoundMethod, type RouteTrace,
+  type ThresholdProposal,
 } from "@moe-router/tuner";
 import { numberOption, parseCommandArgs } from "../args.js";
 import type { CliIO, Command } from "../io.js";
@@ -9,7 +10,7 @@ import { openSession } from "../session.js";
 import { parseConstraint } from "./eval.js";
 import { thresholdsFilePath } from "@moe-router/router";
 
-const usage = "moe-router tune [-d|--dry-run] [-a|--aggressive] [-m|--min-samples N] [-w|--window HOURS] [--target-precision P] [--constraint cascade|layer] [--confidence C] [--bound clopper-pearson|wilson] [--max-step S] [--experiment NAME --share S] [--store SPEC] [--config FILE] [--json]";
+const usage = "moe-router tune [-d|--dry-run] [-a|--aggressive] [-m|--min-samples N] [-w|--window HOURS] [--target-precision P] [--objective precision[:P|auto]|coverage:C|oos-recall:R] [--constraint cascade|layer] [--confidence C] [--bound clopper-pearson|wilson] [--max-step S] [--experiment NAME --share S] [--store SPEC] [--config FILE] [--json]";
 
 const DEFAULT_WINDOW_HOURS = 168;
 const DEFAULT_STORE = ".moe-router/events.jsonl";
@@ -46,6 +47,7 @@ const tune: Command = {
       "min-samples": { type: "string", short: "m" },
       window: { type: "string", short: "w" },
       "target-precision": { type: "string" },
+      objective: { type: "string" },
       constraint: { type: "string" },
       confidence: { type: "string" },
       bound: { type: "string" },
@@ -59,7 +61,9 @@ const tune: Command = {
     const minSamples = numberOption(values["min-samples"], "-m/--min-samples", { min: 1, integer: true });
     const hours = numberOption(values.window, "-w/--window", { min: 0 }) ?? DEFAULT_WINDOW_HOURS;
     if (hours <= 0) throw new MoeRouterError(ErrorCode.INVALID_CONFIG, `-w/--window must be a number of hours > 0; got "${values.window}".`);
-    const targetPrecision = numberOption(values["target-precision"], "--target-precision", { min: 0, max: 1 });
+    const givenTarget = numberOption(values["target-precision"], "--target-precision", { min: 0, max: 1 });
+    if (values.objective !== undefined && givenTarget !== undefined) throw new MoeRouterError(ErrorCode.INVALID_CONFIG, "Give --objective or --target-precision, not both (--objective precision:P is the same as --target-precision P).");
+    const objective = values.objective !== undefined ? parseObjective(values.objective) : undefined;
     const confidenceLevel = numberOption(values.confidence, "--confidence", { min: 0, max: 1 });
     const maxStep = numberOption(values["max-step"], "--max-step", { min: 0, max: 1 });
     const bound = values.bound as BoundMethod | undefined;
@@ -83,6 +87,13 @@ const tune: Command = {
     await session.close();
 
     const traces = await readTraces(values.store ?? config.tracking?.store ?? DEFAULT_STORE, hours, io);
+    // An objective other than a fixed precision is turned into the target precision that meets it on these traces.
+    const chosen = objective ? targetForObjective(objective, traces, {
+      layers, current, fallbackExpert: config.fallback?.expert ?? "coordinator-master",
+      ...(confidenceLevel !== undefined ? { confidenceLevel } : {}), ...(bound ? { bound } : {}), ...(minSamples !== undefined ? { minSamples } : {}),
+    }) : undefined;
+    const targetPrecision = chosen?.targetPrecision ?? givenTarget;
+    if (chosen && !values.json) io.stdout(`Objective ${values.objective}: target precision ${chosen.targetPrecision} (${chosen.reason}).\n`);
     const proposal = proposeThresholds(traces, {
       layers, current,
       ...(targetPrecision !== undefined ? { targetPrecision } : {}),
@@ -103,7 +114,7 @@ const tune: Command = {
     if (action === "experiment") written = await startExperiment(path, proposal, { name: values.experiment!, share: share! });
 
     if (values.json) {
-      io.stdout(`${JSON.stringify({ action, proposal, thresholds_file: path, ...(written ? { history_file: written.historyPath } : {}) }, null, 2)}\n`);
+      io.stdout(`${JSON.stringify({ action, ...(chosen ? { objective, chosen } : {}), proposal, thresholds_file: path, ...(written ? { history_file: written.historyPath } : {}) }, null, 2)}\n`);
     } else {
       io.stdout(`${formatProposal(proposal)}\n\n`);
       const messages: Record<typeof action, string> = {
