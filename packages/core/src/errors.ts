@@ -29,6 +29,12 @@ export const ErrorCode = {
   NOT_FOUND: "MOE_NOT_FOUND",
   /** The cascade or layer was used after close(). */
   CLOSED: "MOE_CLOSED",
+  /** The CLI was given a command name it does not know (often a typo). */
+  UNKNOWN_COMMAND: "MOE_UNKNOWN_COMMAND",
+  /** A command-line argument has a wrong value (not a number, out of range, contradicting another). */
+  INVALID_ARGUMENT: "MOE_INVALID_ARGUMENT",
+  /** A path names an existing file that is not the kind moe-router writes there; it was left untouched. */
+  FOREIGN_FILE: "MOE_FOREIGN_FILE",
 } as const;
 
 /** One of the values of {@link ErrorCode}. */

@@ -18,3 +18,5 @@ export { cosine, dot, norm, normalise, softmax } from "./vectors.js";
 export { applyPlatt, expectedCalibrationError, fitPlatt, fitTemperature, type PlattScaler } from "./calibration.js";
 export { seededRandom } from "./random.js";
 export { writeFileAtomic, type WriteFileAtomicOptions } from "./files.js";
+export { JSON_SAFE_MARKERS, safeJsonStringify, toJsonSafe, type JsonSafeOptions, type JsonValue } from "./json-safe.js";
+export { terminalSafe, terminalSafeDeep, terminalSafeJson, type TerminalSafeOptions } from "./terminal-text.js";

@@ -1,4 +1,4 @@
-import { ErrorCode, MoeRouterError, isMoeRouterError } from "@moe-router/core";
+import { ErrorCode, MoeRouterError, isMoeRouterError, safeJsonStringify } from "@moe-router/core";
 import { flushOnExit } from "./internal/exit-hooks.js";
 import { pgStatements } from "./internal/pg-sql.js";
 import { StoreState } from "./internal/store-state.js";
@@ -189,7 +189,7 @@ export async function postgresStore(options: PostgresStoreOptions): Promise<Even
         return;
       }
       try {
-        buffer.push(JSON.stringify(record));
+        buffer.push(safeJsonStringify(record));
       } catch (error) {
         state.fail(new MoeRouterError(ErrorCode.STORE_FAILED, `A record could not be serialised (${(error as Error).message}); task metadata and layer details must be JSON-serialisable.`, { cause: error }), 1);
         return;

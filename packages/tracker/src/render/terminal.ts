@@ -1,3 +1,4 @@
+import { terminalSafe, terminalSafeDeep } from "@moe-router/core";
 import type { AnalysisReport } from "../analysis/types.js";
 import { styles } from "./internal/ansi.js";
 import {
@@ -23,8 +24,11 @@ export const CLEAR_SCREEN = "\x1b[H\x1b[J";
 /**
  * The human report of `moe-router analyze`: summary, per-layer table, latency, calibration
  * (ECE and reliability bins), experts, corrections matrix, clarification and A/B tests.
+ * Every string that came from the log (layer, expert and experiment names, reasons) has its
+ * control characters shown as visible escapes, so a hostile log cannot drive the terminal.
  */
-export function renderAnalysisText(report: AnalysisReport, options: TerminalRenderOptions = {}): string {
+export function renderAnalysisText(unsafeReport: AnalysisReport, options: TerminalRenderOptions = {}): string {
+  const report = terminalSafeDeep(unsafeReport);
   const s = styles(options.color === true);
   const heading = (title: string) => `\n${s.bold(title)}`;
   return [
@@ -48,10 +52,15 @@ export function renderAnalysisText(report: AnalysisReport, options: TerminalRend
   ].join("\n");
 }
 
-/** One dashboard frame: the headline figures, layers with accuracy bars, latency and experts. */
-export function renderDashboard(report: AnalysisReport, options: DashboardRenderOptions = {}): string {
+/**
+ * One dashboard frame: the headline figures, layers with accuracy bars, latency and experts.
+ * Strings from the log and the status line are neutralised as in {@link renderAnalysisText}.
+ */
+export function renderDashboard(unsafeReport: AnalysisReport, options: DashboardRenderOptions = {}): string {
+  const report = terminalSafeDeep(unsafeReport);
   const s = styles(options.color === true);
-  const title = `${s.bold("moe-router dashboard")}  ${s.dim(`${report.generatedAt}${options.status ? ` · ${options.status}` : ""}`)}`;
+  const status = options.status ? terminalSafe(options.status) : "";
+  const title = `${s.bold("moe-router dashboard")}  ${s.dim(`${report.generatedAt}${status ? ` · ${status}` : ""}`)}`;
   const sections = [
     title,
     "",
