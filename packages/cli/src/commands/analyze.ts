@@ -3,9 +3,11 @@ import { basename, dirname, isAbsolute, resolve } from "node:path";
 import { ErrorCode, MoeRouterError } from "@moe-router/core";
 import { analyzeJsonlDetailed, analyzeStore, openStore, renderAnalysisText, type AnalysisReport, type AnalyzerOptions } from "@moe-router/tracker";
 import { numberOption, parseCommandArgs } from "../args.js";
+import { RANGES } from "../ranges.js";
 import { loadRouterConfig } from "../config/load.js";
 import type { CliIO, Command } from "../io.js";
 import { storeSpec } from "../tracking.js";
+import { printJson } from "../output.js";
 
 const usage = "moe-router analyze [-w HOURS] [-l LAYER] [--json] [--workers N] [--no-cache] [--store SPEC] [--config FILE]";
 
@@ -78,11 +80,9 @@ export function useColor(io: CliIO): boolean {
   return io.isTTY && !io.env.NO_COLOR;
 }
 
-/** Reads -w as hours > 0. */
+/** Reads -w as hours, more than 0 and at most about a century. */
 export function windowOption(value: string | undefined): number | undefined {
-  const hours = numberOption(value, "-w/--window", { min: 0 });
-  if (hours === 0) throw new MoeRouterError(ErrorCode.INVALID_CONFIG, "-w/--window must be more than 0 hours (e.g. -w 24 for the last day).");
-  return hours;
+  return numberOption(value, "-w/--window", RANGES.windowHours);
 }
 
 /**
@@ -108,9 +108,10 @@ const analyze: Command = {
       false,
     );
     const windowHours = windowOption(values.window);
-    const workers = numberOption(values.workers, "--workers", { min: 1, max: 64, integer: true });
+    const workers = numberOption(values.workers, "--workers", RANGES.workers);
     const { report } = await analyzeSource({ windowHours, layer: values.layer, store: values.store, config: values.config, workers, noCache: values["no-cache"] === true }, io);
-    io.stdout(values.json ? `${JSON.stringify(report, null, 2)}\n` : renderAnalysisText(report, { color: useColor(io) }));
+    if (values.json) printJson(io, report, true);
+    else io.stdout(renderAnalysisText(report, { color: useColor(io) }));
     return 0;
   },
 };

@@ -4,11 +4,13 @@ import { basename, join, resolve } from "node:path";
 import { ErrorCode, MoeRouterError } from "@moe-router/core";
 import { evaluate, formatEvaluation, loadEvaluationData, type EvaluationProgress, type PrecisionConstraint } from "@moe-router/tuner";
 import { numberOption, parseCommandArgs } from "../args.js";
+import { RANGES } from "../ranges.js";
 import { loadRouterConfig } from "../config/load.js";
 import type { RouterConfig } from "../config/types.js";
 import type { Command } from "../io.js";
 import { progressBar, type ProgressBar } from "../progress.js";
 import { buildRouter } from "../runtime.js";
+import { printJson, printText } from "../output.js";
 
 const usage = "moe-router eval --data FILE.jsonl [--label-field label] [--text-field text] [--split-field split] [--train-split train] [--val-split val] [--test-split test] [--oos-label LABEL] [--config FILE] [--target-precision P|auto] [--constraint cascade|layer] [--val-share 0.1] [--seed 42] [--no-tune] [--json]";
 
@@ -40,7 +42,7 @@ const FALLBACK_EXPERT = "coordinator-master";
 /** Reads --constraint (shared with `tune`). */
 export function parseConstraint(value: string | undefined): PrecisionConstraint | undefined {
   if (value === undefined || value === "cascade" || value === "layer") return value;
-  throw new MoeRouterError(ErrorCode.INVALID_CONFIG, `--constraint must be "cascade" (all accepted decisions together, the default) or "layer" (each layer's own); got "${value}".`);
+  throw new MoeRouterError(ErrorCode.INVALID_ARGUMENT, `--constraint must be "cascade" (all accepted decisions together, the default) or "layer" (each layer's own); got "${value}".`);
 }
 
 const command: Command = {
@@ -64,13 +66,11 @@ const command: Command = {
       "no-tune": { type: "boolean" },
       json: { type: "boolean" },
     }, usage, false);
-    if (!values.data) throw new MoeRouterError(ErrorCode.INVALID_CONFIG, `--data FILE.jsonl is required. Usage: ${usage}`);
+    if (!values.data) throw new MoeRouterError(ErrorCode.INVALID_ARGUMENT, `--data FILE.jsonl is required. Usage: ${usage}`);
     const target = values["target-precision"];
-    const targetPrecision = target === undefined || target === "auto" ? "auto" : numberOption(target, "--target-precision", { min: 0, max: 1 })!;
-    if (targetPrecision !== "auto" && (targetPrecision <= 0 || targetPrecision >= 1)) throw new MoeRouterError(ErrorCode.INVALID_CONFIG, `--target-precision must be "auto" or between 0 and 1 (exclusive); got "${target}".`);
-    const valShare = numberOption(values["val-share"], "--val-share", { min: 0, max: 1 });
-    if (valShare !== undefined && (valShare <= 0 || valShare >= 1)) throw new MoeRouterError(ErrorCode.INVALID_CONFIG, `--val-share must be between 0 and 1 (exclusive); got "${values["val-share"]}".`);
-    const seed = numberOption(values.seed, "--seed", { integer: true, min: 0 });
+    const targetPrecision = target === undefined || target === "auto" ? "auto" : numberOption(target, "--target-precision", { ...RANGES.openShare, example: '--target-precision 0.9, or "auto"' })!;
+    const valShare = numberOption(values["val-share"], "--val-share", { ...RANGES.openShare, example: "--val-share 0.1" });
+    const seed = numberOption(values.seed, "--seed", RANGES.seed);
     const constraint = parseConstraint(values.constraint);
 
     const dataPath = resolve(io.cwd, values.data);
@@ -122,8 +122,8 @@ const command: Command = {
         ...(seed !== undefined ? { seed } : {}),
         onProgress,
       });
-      if (values.json) io.stdout(`${JSON.stringify({ dataset: dataPath, config: values.config ? resolve(io.cwd, values.config) : "built-in eval config", ...report }, null, 2)}\n`);
-      else io.stdout(`${formatEvaluation(report, `Evaluation of ${basename(dataPath)}`)}\n`);
+      if (values.json) printJson(io, { dataset: dataPath, config: values.config ? resolve(io.cwd, values.config) : "built-in eval config", ...report }, true);
+      else printText(io, `${formatEvaluation(report, `Evaluation of ${basename(dataPath)}`)}\n`);
       return 0;
     } finally {
       await router.close();

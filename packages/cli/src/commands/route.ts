@@ -2,6 +2,7 @@ import { ErrorCode, MoeRouterError, type Decision } from "@moe-router/core";
 import { parseCommandArgs } from "../args.js";
 import type { Command } from "../io.js";
 import { openSession } from "../session.js";
+import { printJson } from "../output.js";
 
 const usage = 'moe-router route "<task description>" [--priority P] [--task-id ID] [--config FILE] [--no-track] [--pretty]';
 
@@ -52,7 +53,7 @@ const route: Command = {
     try {
       const metadata = { priority: values.priority ?? "medium" };
       const decision = await session.router.cascade.route({ description, metadata, ...(values["task-id"] ? { id: values["task-id"] } : {}) });
-      io.stdout(`${JSON.stringify(decisionOutput(decision), null, values.pretty ? 2 : undefined)}\n`);
+      printJson(io, decisionOutput(decision), values.pretty === true);
       return 0;
     } finally {
       await session.close();

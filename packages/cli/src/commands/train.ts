@@ -4,11 +4,13 @@ import { ErrorCode, MoeRouterError, type Embedder } from "@moe-router/core";
 import { defaultModelPath, resolveModelPath, saveHead, trainHead, type HeadKind, type TrainedHead, type TrainingExample } from "@moe-router/layer-neural";
 import { openStore } from "@moe-router/tracker";
 import { numberOption, parseCommandArgs } from "../args.js";
+import { RANGES } from "../ranges.js";
 import { loadRouterConfig } from "../config/load.js";
 import { importEmbedderModule } from "../config/modules.js";
 import type { RouterConfig } from "../config/types.js";
 import type { CliIO, Command } from "../io.js";
 import { progressBar } from "../progress.js";
+import { printJson, printText } from "../output.js";
 
 const usage =
   "moe-router train [--data FILE.jsonl] [--from-log] [--store SPEC] [--text-field text] [--label-field label] [--kind softmax|mlp] [--epochs N] [--class-weights balanced|none] [--seed N] [--out FILE] [--config FILE] [--json]";
@@ -138,14 +140,14 @@ const command: Command = {
     );
     const fromLog = values["from-log"] === true || values.store !== undefined;
     if (!values.data && !fromLog) {
-      throw new MoeRouterError(ErrorCode.INVALID_CONFIG, `Nothing to train on: give --data FILE.jsonl (rows { text, label }) and/or --from-log (corrected outcomes in the tracker's log). Usage: ${usage}`);
+      throw new MoeRouterError(ErrorCode.INVALID_ARGUMENT, `Nothing to train on: give --data FILE.jsonl (rows { text, label }) and/or --from-log (corrected outcomes in the tracker's log). Usage: ${usage}`);
     }
     const kind = values.kind ?? "softmax";
-    if (kind !== "softmax" && kind !== "mlp") throw new MoeRouterError(ErrorCode.INVALID_CONFIG, `--kind must be "softmax" or "mlp"; got "${kind}".`);
+    if (kind !== "softmax" && kind !== "mlp") throw new MoeRouterError(ErrorCode.INVALID_ARGUMENT, `--kind must be "softmax" or "mlp"; got "${kind}".`);
     const classWeights = values["class-weights"] ?? "none";
-    if (classWeights !== "balanced" && classWeights !== "none") throw new MoeRouterError(ErrorCode.INVALID_CONFIG, `--class-weights must be "balanced" or "none"; got "${classWeights}".`);
-    const epochs = numberOption(values.epochs, "--epochs", { min: 1, integer: true }) ?? 30;
-    const seed = numberOption(values.seed, "--seed", { min: 0, integer: true });
+    if (classWeights !== "balanced" && classWeights !== "none") throw new MoeRouterError(ErrorCode.INVALID_ARGUMENT, `--class-weights must be "balanced" or "none"; got "${classWeights}".`);
+    const epochs = numberOption(values.epochs, "--epochs", { min: 1, max: 100_000, integer: true, unit: "epochs", example: "--epochs 30" }) ?? 30;
+    const seed = numberOption(values.seed, "--seed", RANGES.seed);
 
     const { config } = await loadRouterConfig(values.config, io.cwd);
     const dataDir = resolve(io.cwd, config.dataDir ?? ".moe-router");
@@ -190,9 +192,9 @@ const command: Command = {
       await saveHead(head, out);
       if (values.json) {
         const { history: _history, ...metrics } = head.metrics!;
-        io.stdout(`${JSON.stringify({ out, labels: head.labels, embedder: embedder.id, temperature: head.temperature, sources, ...metrics })}\n`);
+        printJson(io, { out, labels: head.labels, embedder: embedder.id, temperature: head.temperature, sources, ...metrics });
       } else {
-        io.stdout(`${summaryLines(head, out, sources)}\n`);
+        printText(io, `${summaryLines(head, out, sources)}\n`);
       }
       return 0;
     } finally {
