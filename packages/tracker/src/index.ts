@@ -23,7 +23,7 @@ export { analyzeEvents, analyzeStore, type EventSource } from "./analysis/analyz
 export { analyzeJsonl, analyzeJsonlDetailed, type AnalyzeJsonlOptions, type JsonlAnalysis } from "./analysis/analyze-jsonl.js";
 export type { CacheUsage } from "./analysis/cache/analyze-cached.js";
 export type {
-  Accuracy, AnalysisReport, AnalyzerOptions, Calibration, ClarificationReport, CorrectionsReport, ExperimentReport,
+  Accuracy, AnalysisReport, AnalyzerOptions, Calibration, ClarificationReport, CorrectionsReport, DataIssues, ExperimentReport,
   LatencySummary, LayerReport, OverallReport, ProportionTest, ReliabilityBin, Share, VariantReport,
 } from "./analysis/types.js";
 export { CLEAR_SCREEN, renderAnalysisText, renderDashboard, type DashboardRenderOptions, type TerminalRenderOptions } from "./render/terminal.js";

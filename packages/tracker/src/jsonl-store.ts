@@ -3,7 +3,7 @@ import { ErrorCode, MoeRouterError, isMoeRouterError } from "@moe-router/core";
 import { flushOnExit } from "./internal/exit-hooks.js";
 import { JsonlWriter } from "./internal/jsonl-writer.js";
 import { LogFiles } from "./internal/log-files.js";
-import { ReverseJoin, STOP, type JoinCounters } from "./internal/reverse-join.js";
+import { ReverseJoin, type JoinCounters } from "./internal/reverse-join.js";
 import { reverseLineChunks } from "./internal/reverse-lines.js";
 import { StoreState } from "./internal/store-state.js";
 import { checkLimit, checkReadOptions, checkKnownKeys } from "./internal/validate.js";
@@ -61,7 +61,6 @@ export function jsonlStore(options: JsonlStoreOptions): EventStore {
   const files = new LogFiles(path);
   const monthly = options.rotate?.monthly === true;
   const chunkBytes = Math.max(64, Math.floor(options.readChunkBytes ?? 4 * 2 ** 20));
-  const slackMs = options.orderSlackMs ?? 3_600_000;
   const state = new StoreState();
   const writer = new JsonlWriter({
     files,
@@ -82,9 +81,8 @@ export function jsonlStore(options: JsonlStoreOptions): EventStore {
   async function* read(readOptions: ReadOptions = {}): AsyncGenerator<RoutingEvent> {
     checkReadOptions(readOptions);
     await writer.drain();
-    const sinceMs = readOptions.since?.getTime();
-    const counters: JoinCounters = { tornLines: 0, invalidRecords: 0 };
-    const join = new ReverseJoin({ sinceMs, untilMs: readOptions.until?.getTime(), stopBeforeMs: sinceMs === undefined ? undefined : sinceMs - slackMs }, counters);
+    const counters: JoinCounters = { tornLines: 0, invalidRecords: 0, invalidFields: 0, duplicates: 0 };
+    const join = new ReverseJoin({ sinceMs: readOptions.since?.getTime(), untilMs: readOptions.until?.getTime() }, counters);
     try {
       const logFiles = await files.list();
       for (let f = logFiles.length - 1; f >= 0; f--) {
@@ -93,17 +91,14 @@ export function jsonlStore(options: JsonlStoreOptions): EventStore {
           const lines = chunk.lines;
           for (let i = lines.length - 1; i >= 0; i--) {
             const result = join.line(lines[i]!);
-            if (result === undefined) continue;
-            if (result === STOP) return;
-            yield result;
+            if (result !== undefined) yield result;
           }
         }
       }
     } catch (error) {
       throw readFailure(error);
     } finally {
-      state.tornLines = counters.tornLines;
-      state.invalidRecords = counters.invalidRecords;
+      state.recordReadCounts(counters);
     }
   }
 
@@ -123,7 +118,7 @@ export function jsonlStore(options: JsonlStoreOptions): EventStore {
             if (!line.includes(escaped)) continue;
             let record;
             try {
-              record = normaliseRecord(JSON.parse(line));
+              record = normaliseRecord(JSON.parse(line), { invalidFields: 0 });
             } catch {
               continue;
             }

@@ -1,4 +1,5 @@
 import { ErrorCode, MoeRouterError } from "@moe-router/core";
+import { checkDecisionFields, checkOutcomeFields, type FieldIssues } from "./internal/check-fields.js";
 import type { LayerAttemptRecord, Outcome, OutcomeRecord, RoutingEvent } from "./records.js";
 
 /** A record as read: a decision (possibly with a prototype's inline outcome) or an outcome. */
@@ -28,29 +29,44 @@ function normaliseAttempt(raw: unknown): LayerAttemptRecord | undefined {
  * this package pass through as they are; prototype lines (no `record_type`, outcome
  * inline, `routing_method` instead of `routing_layer`) are normalised to the same shape
  * with `schema_version: 0`. Unknown fields are kept.
+ *
+ * Every field a reader uses is checked: a record whose structure is unusable (a layer
+ * attempt that is not an object with a `layer_name`, no `selected_master`) is not a record;
+ * a field out of range or of the wrong type (quality 5, negative or 1e308 minutes, a
+ * confidence of "high") is removed, the record kept, and counted in `issues.invalidFields`.
  */
-export function normaliseRecord(value: unknown): ReadRecord | undefined {
+export function normaliseRecord(value: unknown, issues?: FieldIssues): ReadRecord | undefined {
   if (!isObject(value) || typeof value.event_id !== "string" || typeof value.timestamp !== "string") return undefined;
   if (value.record_type === "outcome") {
-    return isObject(value.outcome) ? ({ ...value, outcome: normaliseOutcome(value.outcome) } as OutcomeRecord) : undefined;
+    if (!isObject(value.outcome)) return undefined;
+    const outcome = normaliseOutcome(value.outcome);
+    const removed = checkOutcomeFields(outcome);
+    if (removed > 0 && issues) issues.invalidFields += removed;
+    return { ...value, outcome } as OutcomeRecord;
   }
+  let event: Json;
   if (value.record_type === "decision") {
-    return typeof value.selected_master === "string" && Array.isArray(value.layer_attempts) ? (value as unknown as RoutingEvent) : undefined;
+    if (typeof value.selected_master !== "string") return undefined;
+    event = value;
+  } else {
+    if (value.record_type !== undefined || typeof value.selected_master !== "string") return undefined;
+    // A prototype line: one object per decision, outcome written into it later.
+    const attempts = Array.isArray(value.layer_attempts) ? value.layer_attempts.map(normaliseAttempt).filter((a) => a !== undefined) : [];
+    event = {
+      ...value,
+      schema_version: typeof value.schema_version === "number" ? value.schema_version : 0,
+      record_type: "decision",
+      task_description: typeof value.task_description === "string" ? value.task_description : "",
+      routing_layer: typeof value.routing_layer === "string" ? value.routing_layer : typeof value.routing_method === "string" ? value.routing_method : "unknown",
+      confidence: typeof value.confidence === "number" ? value.confidence : 0,
+      layer_attempts: attempts,
+    };
+    if (isObject(value.outcome)) event.outcome = normaliseOutcome(value.outcome);
+    else delete event.outcome;
   }
-  if (value.record_type !== undefined || typeof value.selected_master !== "string") return undefined;
-  // A prototype line: one object per decision, outcome written into it later.
-  const attempts = Array.isArray(value.layer_attempts) ? value.layer_attempts.map(normaliseAttempt).filter((a) => a !== undefined) : [];
-  const event: Json = {
-    ...value,
-    schema_version: typeof value.schema_version === "number" ? value.schema_version : 0,
-    record_type: "decision",
-    task_description: typeof value.task_description === "string" ? value.task_description : "",
-    routing_layer: typeof value.routing_layer === "string" ? value.routing_layer : typeof value.routing_method === "string" ? value.routing_method : "unknown",
-    confidence: typeof value.confidence === "number" ? value.confidence : 0,
-    layer_attempts: attempts,
-  };
-  if (isObject(value.outcome)) event.outcome = normaliseOutcome(value.outcome);
-  else delete event.outcome;
+  const removed = checkDecisionFields(event);
+  if (removed < 0) return undefined;
+  if (removed > 0 && issues) issues.invalidFields += removed;
   return event as unknown as RoutingEvent;
 }
 

@@ -27,8 +27,15 @@ export interface StoreStats {
   readonly pending: number;
   /** Lines that were not valid JSON (torn by a crash), skipped by the most recent read. */
   readonly tornLines: number;
-  /** Valid JSON lines that are not records of this format, skipped by the most recent read. */
+  /**
+   * Valid JSON lines that are not usable records (not this format, or a field a reader needs
+   * is malformed, e.g. a layer attempt that is not an object), skipped by the most recent read.
+   */
   readonly invalidRecords: number;
+  /** Fields out of range or of the wrong type (quality 5, negative minutes), removed from records kept, in the most recent read. */
+  readonly invalidFields: number;
+  /** Decisions read again under an event id already read (appended twice), skipped by the most recent read. */
+  readonly duplicates: number;
   /** The last store failure, if any. */
   readonly lastError?: { readonly code: string; readonly message: string };
 }
@@ -55,8 +62,10 @@ export interface EventStore {
    */
   flush(): Promise<void>;
   /**
-   * Decisions with their latest outcome merged, newest first (log order reversed), so a
-   * windowed read stops early and memory stays bounded by the joins still open.
+   * Decisions with their latest outcome merged, newest first (log order reversed). A windowed
+   * read is right whatever the order of timestamps in the log: it never stops at an old
+   * record. A decision stored twice under one event id is returned once. Malformed records
+   * are skipped and counted in `stats()`, never thrown.
    */
   read(options?: ReadOptions): AsyncIterable<RoutingEvent>;
   /** The `limit` most recent decisions (newest first), outcomes merged. */
@@ -91,8 +100,8 @@ export interface JsonlStoreOptions {
   /** Bytes read per step when reading the log backwards. Default 4 MiB. */
   readonly readChunkBytes?: number;
   /**
-   * Slack for out-of-order lines when a windowed read stops early at `since` (several
-   * processes append with small delays). Default 1 hour.
+   * Deprecated, ignored: a windowed read never stops early (timestamps need not be in order),
+   * it reads the whole log and skips out-of-window decisions without parsing them.
    */
   readonly orderSlackMs?: number;
 }

@@ -92,7 +92,7 @@ describe("analyzeJsonl", () => {
     const path = writeLog("rot.jsonl", [...sample.slice(100, 200), "{not json", '{"hello":"world"}', "", JSON.stringify(prototype)]);
     appendFileSync(path, '{"schema_version":1,"record_type":"decision","event_id":"torn');
     const { report, counts } = await analyzeJsonlDetailed(path, { now: NOW, workers: 1 });
-    expect(counts).toEqual({ tornLines: 2, invalidRecords: 1 });
+    expect(counts).toEqual({ tornLines: 2, invalidRecords: 1, invalidFields: 0, duplicates: 0 });
     const decisions = sample.slice(0, 200).filter((r) => r.record_type === "decision").length;
     expect(report.overall.decisions).toBe(decisions + 1);
     expect(report).toEqual(await viaStore(path));

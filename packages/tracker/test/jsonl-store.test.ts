@@ -161,17 +161,18 @@ describe("jsonl store: the file", () => {
     await store.close();
   });
 
-  it("stops a windowed read early instead of parsing old lines", async () => {
+  it("reads the whole log for a window: an old line never ends the read", async () => {
     const dir = freshDir();
     mkdirSync(dir);
     const path = join(dir, "events.jsonl");
     const old = decisionRecord(daysAgo(30));
     const recent = decisionRecord(daysAgo(1));
-    writeFileSync(path, `not json at all\n${JSON.stringify(old)}\n${JSON.stringify(recent)}\n`);
+    const older = decisionRecord(daysAgo(1.5));
+    writeFileSync(path, `not json at all\n${JSON.stringify(older)}\n${JSON.stringify(old)}\n${JSON.stringify(recent)}\n`);
     const store = jsonlStore({ path, orderSlackMs: 0 });
-    expect((await collect(store, { since: daysAgo(2) })).map((e) => e.event_id)).toEqual([recent.event_id]);
-    // The corrupt line sits before the stop point: it was never reached.
-    expect(store.stats().tornLines).toBe(0);
+    expect((await collect(store, { since: daysAgo(2) })).map((e) => e.event_id)).toEqual([recent.event_id, older.event_id]);
+    // The corrupt line at the start was reached and counted.
+    expect(store.stats().tornLines).toBe(1);
     await store.close();
   });
 });

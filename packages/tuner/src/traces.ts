@@ -16,10 +16,16 @@ export function truthFromEvent(event: RoutingEvent): TraceTruth {
   return {};
 }
 
-/** Reduces a tracked event (decision + outcome, prototype lines too) to a {@link RouteTrace}. */
+/**
+ * Reduces a tracked event (decision + outcome, prototype lines too) to a {@link RouteTrace}.
+ * The tracker's readers already skip malformed records; an event from elsewhere with attempts
+ * that are not objects with a `layer_name` has those attempts left out rather than throwing.
+ */
 export function traceFromEvent(event: RoutingEvent): RouteTrace {
   const attempts: Record<string, TraceAttempt> = {};
-  for (const record of event.layer_attempts ?? []) {
+  const records: unknown = event.layer_attempts;
+  for (const record of Array.isArray(records) ? (records as RoutingEvent["layer_attempts"]) : []) {
+    if (record === null || typeof record !== "object" || typeof record.layer_name !== "string") continue;
     const errored = record.error !== undefined || typeof record.confidence !== "number" || typeof record.selected_master !== "string";
     attempts[record.layer_name] = errored
       ? { errored: true, ...(typeof record.latency_ms === "number" ? { latencyMs: record.latency_ms } : {}) }

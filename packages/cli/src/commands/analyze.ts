@@ -1,7 +1,7 @@
 import { existsSync, readdirSync } from "node:fs";
 import { basename, dirname, isAbsolute, resolve } from "node:path";
 import { ErrorCode, MoeRouterError } from "@moe-router/core";
-import { analyzeJsonlDetailed, analyzeStore, openStore, renderAnalysisText, type AnalysisReport, type AnalyzerOptions } from "@moe-router/tracker";
+import { analyzeJsonlDetailed, analyzeStore, openStore, renderAnalysisText, type AnalysisReport, type AnalyzerOptions, type DataIssues } from "@moe-router/tracker";
 import { numberOption, parseCommandArgs } from "../args.js";
 import { RANGES } from "../ranges.js";
 import { loadRouterConfig } from "../config/load.js";
@@ -61,18 +61,29 @@ export async function analyzeSource(source: AnalysisSource, io: CliIO): Promise<
     if (!logExists(path)) {
       throw new MoeRouterError(ErrorCode.NOT_FOUND, `No event log at ${path}. Route some tasks first (moe-router route "..."), generate sample data (moe-router generate), or name the log with --store.`);
     }
-    const { report, counts } = await analyzeJsonlDetailed(path, { ...options, ...(source.workers !== undefined ? { workers: source.workers } : {}), ...(source.noCache ? { cache: false } : {}) });
-    if (counts.tornLines + counts.invalidRecords > 0) {
-      io.stderr(`warning: skipped ${counts.tornLines} unreadable line(s) (torn by a crash?) and ${counts.invalidRecords} non-routing record(s) in ${path}\n`);
-    }
+    const { report } = await analyzeJsonlDetailed(path, { ...options, ...(source.workers !== undefined ? { workers: source.workers } : {}), ...(source.noCache ? { cache: false } : {}) });
+    warnAboutData(report.dataIssues, path, io);
     return { report, spec };
   }
   const store = await openStore(spec, { cwd: io.cwd });
   try {
-    return { report: await analyzeStore(store, options), spec };
+    const report = await analyzeStore(store, options);
+    warnAboutData(report.dataIssues, store.description, io);
+    return { report, spec };
   } finally {
     await store.close();
   }
+}
+
+/** The stderr warning about skipped data, from the report's own counts (so `--json` says the same). */
+function warnAboutData(issues: DataIssues, where: string, io: CliIO): void {
+  const parts = [
+    issues.tornLines ? `${issues.tornLines} unreadable line(s) (torn by a crash?)` : "",
+    issues.invalidRecords ? `${issues.invalidRecords} malformed or non-routing record(s)` : "",
+    issues.duplicates ? `${issues.duplicates} duplicate decision(s) (counted once)` : "",
+    issues.invalidFields ? `${issues.invalidFields} out-of-range or mistyped field(s) (ignored)` : "",
+  ].filter(Boolean);
+  if (parts.length > 0) io.stderr(`warning: skipped ${parts.join(", ")} in ${where} (see "dataIssues" in --json)\n`);
 }
 
 /** True when colours should be used: a terminal, and NO_COLOR unset. */

@@ -7,25 +7,22 @@ import { analyzeStore } from "./analyze-store.js";
 import { analyzeCached, type CacheUsage } from "./cache/analyze-cached.js";
 import { coreSettings } from "./analyzer.js";
 import { AnalyzerCore } from "./internal/analyzer-core.js";
-import type { OrphanMatch, Part, ReadCounts } from "./internal/part-reader.js";
+import { noCounts, type OrphanMatch, type Part, type ReadCounts } from "./internal/part-reader.js";
 import { planParts } from "./internal/plan-parts.js";
 import { workerPool, type PartRunner } from "./internal/worker-pool.js";
-import type { AnalysisReport, AnalyzerOptions } from "./types.js";
+import type { AnalysisReport, AnalyzerOptions, DataIssues } from "./types.js";
 
 /** Options of {@link analyzeJsonl}: the analyzer's, plus how to read the log. */
 export interface AnalyzeJsonlOptions extends AnalyzerOptions {
   /**
-   * Threads that parse the log. Default: one per CPU (at most 4) for a whole log over 16 MiB,
-   * else 1 (then it is the store's own reader). A windowed analysis reads backwards from the newest line and stops at the window's
-   * start, on one thread.
+   * Threads that parse the log. Default: one per CPU (at most 4) for a log over 16 MiB,
+   * else 1 (then it is the store's own reader). A windowed analysis reads the whole log too:
+   * timestamps need not be in order, so no old line ends the read.
    */
   readonly workers?: number;
   /** Bytes read per step. Default 4 MiB. */
   readonly readChunkBytes?: number;
-  /**
-   * How far (ms) timestamps may run out of order between lines (several processes append).
-   * A windowed read stops at a decision older than the window by more than this. Default 1 hour.
-   */
+  /** Deprecated, ignored: windowed reads never stop early, whatever the order of timestamps. */
   readonly orderSlackMs?: number;
   /**
    * Use the columnar analysis cache (`.analysis-cache/` beside the log): built on the first
@@ -38,8 +35,8 @@ export interface AnalyzeJsonlOptions extends AnalyzerOptions {
 /** The report plus what the reader met besides records. */
 export interface JsonlAnalysis {
   readonly report: AnalysisReport;
-  /** Lines skipped: not JSON (torn by a crash, counted in `tornLines`) or not routing records (`invalidRecords`). */
-  readonly counts: { readonly tornLines: number; readonly invalidRecords: number };
+  /** What the reader skipped: the report's `dataIssues`. */
+  readonly counts: DataIssues;
   /** Threads used and bytes in the log. */
   readonly workers: number;
   readonly bytes: number;
@@ -73,6 +70,17 @@ async function joinLateOutcomes(core: AnalyzerCore, parts: readonly Part[], orph
     if (match.joined) core.applyOutcome(match.event, match.joined, -1);
     core.applyOutcome(match.event, late.get(id)!.outcome, 1);
   }
+}
+
+/** True when some event-id hash occurs in two parts (or collides: then the exact reader answers too). */
+function countedInTwoParts(keysByPart: readonly Float64Array[]): boolean {
+  if (keysByPart.length < 2) return false;
+  const seen = new Set<number>();
+  for (const keys of keysByPart) {
+    for (const key of keys) if (seen.has(key)) return true;
+    for (const key of keys) seen.add(key);
+  }
+  return false;
 }
 
 function readFailure(error: unknown, path: string): MoeRouterError {
@@ -122,41 +130,43 @@ export async function analyzeJsonlWith(path: string, options: AnalyzeJsonlOption
   let runner: PartRunner | undefined;
   if (cache !== false && !runnerFor) {
     try {
-      const cached = await analyzeCached(absolute, settings, orderSlackMs ?? 3_600_000);
-      if (!("fallback" in cached)) return { report: cached.report, counts: cached.counts, workers: 1, bytes: cached.bytes, cache: cached.usage };
+      const cached = await analyzeCached(absolute, settings);
+      if (!("fallback" in cached)) return { report: { ...cached.report, dataIssues: cached.counts }, counts: cached.counts, workers: 1, bytes: cached.bytes, cache: cached.usage };
     } catch {
       // The uncached reader below reports a log it cannot read with its own coded error.
     }
   }
   try {
-    const wanted = settings.since !== undefined ? 1 : workers;
+    const wanted = workers;
     let { parts, bytes } = await planParts(absolute, wanted ?? 1);
     // The main thread only waits while workers parse. On a busy machine (no idle core) extra
     // threads do not help: pass workers: 1 there.
     const threads = wanted ?? (bytes >= PARALLEL_MIN_BYTES ? Math.min(4, availableParallelism()) : 1);
     if (threads > 1 && parts.length === 1) ({ parts, bytes } = await planParts(absolute, threads));
-    if (parts.length === 1 && !runnerFor) {
-      // One thread: the store's own reader (same join, same window stop) is as fast as a part reader.
-      const store = jsonlStore({ path: absolute, readChunkBytes: chunkBytes, ...(orderSlackMs !== undefined ? { orderSlackMs } : {}) });
+    // One thread: the store's own reader (same join, same de-duplication) is as fast as a part reader.
+    const inStore = async (): Promise<JsonlAnalysis> => {
+      const store = jsonlStore({ path: absolute, readChunkBytes: chunkBytes });
       try {
         const report = await analyzeStore(store, { ...analyzerOptions, now: settings.now });
-        const { tornLines, invalidRecords } = store.stats();
-        return { report, counts: { tornLines, invalidRecords }, workers: 1, bytes };
+        return { report, counts: report.dataIssues, workers: 1, bytes };
       } finally {
         await store.close();
       }
-    }
+    };
+    if (parts.length === 1 && !runnerFor) return await inStore();
     runner = runnerFor ? runnerFor(parts.length) : workerPool(parts.length);
     const results = await Promise.all(parts.map((part) => runner!.read(part, settings, chunkBytes)));
+    // A decision appended twice with the copies in two parts would count twice: rare (a retried
+    // batch cut by a part boundary), so the exact sequential reader answers instead.
+    if (countedInTwoParts(results.map((result) => result.idKeys))) return await inStore();
     const core = new AnalyzerCore(settings);
-    const counts: ReadCounts = { tornLines: 0, invalidRecords: 0 };
+    const counts: ReadCounts = noCounts();
     for (const result of results) {
       core.merge(result.snapshot);
-      counts.tornLines += result.counts.tornLines;
-      counts.invalidRecords += result.counts.invalidRecords;
+      for (const key of Object.keys(counts) as (keyof ReadCounts)[]) counts[key] += result.counts[key];
     }
     if (parts.length > 1) await joinLateOutcomes(core, parts, results.map((r) => r.orphans), runner, chunkBytes);
-    return { report: core.result(), counts, workers: parts.length, bytes };
+    return { report: { ...core.result(), dataIssues: { ...counts } }, counts, workers: parts.length, bytes };
   } catch (error) {
     throw readFailure(error, absolute);
   } finally {

@@ -1,11 +1,24 @@
 import { ErrorCode, MoeRouterError, isMoeRouterError } from "@moe-router/core";
 import type { RoutingEvent } from "../records.js";
 import { createAnalyzer } from "./analyzer.js";
-import type { AnalysisReport, AnalyzerOptions } from "./types.js";
+import type { AnalysisReport, AnalyzerOptions, DataIssues } from "./types.js";
 
 /** The part of a store the analysis needs: a time-ranged stream of merged events. */
 export interface EventSource {
   read(range?: { since?: Date; until?: Date }): AsyncIterable<RoutingEvent> | Iterable<RoutingEvent>;
+  /** A store's counters: what its read skipped goes into the report's `dataIssues`. */
+  stats?(): Partial<DataIssues>;
+}
+
+/** The report with the store's read counts as its data issues. */
+function withIssues(report: AnalysisReport, store: EventSource): AnalysisReport {
+  if (typeof store.stats !== "function") return report;
+  const stats = store.stats();
+  const count = (value: unknown): number => (typeof value === "number" ? value : 0);
+  return {
+    ...report,
+    dataIssues: { tornLines: count(stats.tornLines), invalidRecords: count(stats.invalidRecords), invalidFields: count(stats.invalidFields), duplicates: count(stats.duplicates) },
+  };
 }
 
 /**
@@ -23,7 +36,7 @@ export async function analyzeStore(store: EventSource, options: AnalyzerOptions 
     if (isMoeRouterError(error)) throw error;
     throw new MoeRouterError(ErrorCode.STORE_FAILED, `Reading the event store failed: ${(error as Error).message}. Check that the store path or URL is right and readable.`, { cause: error });
   }
-  return analyzer.result();
+  return withIssues(analyzer.result(), store);
 }
 
 /** Like {@link analyzeStore} for any (async) iterable of events, e.g. a test's array. */

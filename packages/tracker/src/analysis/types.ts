@@ -172,13 +172,30 @@ export interface ExperimentReport {
   readonly alpha: number;
 }
 
+/**
+ * What the reader skipped or repaired. `moe-router analyze` warns on stderr from these very
+ * numbers, so its JSON and its warning always agree.
+ */
+export interface DataIssues {
+  /** Lines that were not JSON (torn by a crash): skipped. */
+  readonly tornLines: number;
+  /** JSON lines that are not usable routing records (another format, or malformed fields a reader needs): skipped. */
+  readonly invalidRecords: number;
+  /** Fields out of range or of the wrong type (quality 5, negative or 1e308 minutes): left out, their records kept. */
+  readonly invalidFields: number;
+  /** Decisions stored twice under one event id (a retried write): counted once. */
+  readonly duplicates: number;
+}
+
 /** The whole analysis; plain JSON (print it with JSON.stringify). */
 export interface AnalysisReport {
   readonly generatedAt: string;
   readonly window: { readonly hours: number | null; readonly since: string | null; readonly until: string };
   readonly layerFilter: string | null;
-  /** Events read but left out (outside the window or the layer filter, or unreadable). */
+  /** Decisions read but left out by the window or the layer filter (unreadable lines are in `dataIssues`). */
   readonly skipped: number;
+  /** Lines and fields the reader skipped (see {@link DataIssues}). */
+  readonly dataIssues: DataIssues;
   readonly firstEventAt: string | null;
   readonly lastEventAt: string | null;
   readonly overall: OverallReport;

@@ -1,21 +1,20 @@
 import type { Outcome, RoutingEvent } from "../records.js";
 import { normaliseRecord } from "../read-record.js";
 
-/** Returned by {@link ReverseJoin.line} when the reader may stop: every later line is older than the window. */
-export const STOP = Symbol("stop");
-
 /** Lines skipped while joining. */
 export interface JoinCounters {
   tornLines: number;
   invalidRecords: number;
+  /** Fields removed from records as out of range or of the wrong type (the records kept). */
+  invalidFields: number;
+  /** Decisions met again under an event id already read (a batch appended twice): skipped. */
+  duplicates: number;
 }
 
 /** The time window of a read, prepared for cheap comparisons. */
 export interface JoinWindow {
   readonly sinceMs?: number;
   readonly untilMs?: number;
-  /** Stop reading at a decision older than this (since minus the order slack). */
-  readonly stopBeforeMs?: number;
 }
 
 // Canonical toISOString() form: compares like a number when the lengths match.
@@ -30,13 +29,17 @@ function timeOf(timestamp: string): number {
  * appended after their decision, so an outcome is seen first and waits in `pending`
  * until its decision turns up: memory holds only the joins still open, never the file.
  * Decisions outside the window are recognised from the first ~100 characters and are
- * not parsed at all.
+ * not parsed at all, but the whole log is always read: timestamps need not be in order
+ * (backfill, clock skew, merged logs), so no old line ends a read. A decision whose event id
+ * was read already (appended twice after a failed write was retried) is skipped and
+ * counted: the newest copy counts, once, as in the PostgreSQL store.
  */
 export class ReverseJoin {
   private readonly pending = new Map<string, { outcome: Outcome; timestamp: string }>();
   private readonly sinceIso: string | undefined;
   private readonly untilIso: string | undefined;
-  private readonly stopIso: string | undefined;
+  /** Event ids of the decisions read so far (for de-duplication). */
+  private readonly seen = new Set<string>();
 
   constructor(
     private readonly window: JoinWindow,
@@ -45,7 +48,6 @@ export class ReverseJoin {
     const iso = (ms: number | undefined) => (ms === undefined || !Number.isFinite(ms) ? undefined : new Date(ms).toISOString());
     this.sinceIso = iso(window.sinceMs);
     this.untilIso = iso(window.untilMs);
-    this.stopIso = iso(window.stopBeforeMs);
   }
 
   /** Outcomes still waiting for their decision (the open joins). */
@@ -53,16 +55,14 @@ export class ReverseJoin {
     return this.pending.size;
   }
 
-  /** Feeds one line; returns a merged event to emit, nothing, or {@link STOP}. */
-  line(text: string): RoutingEvent | undefined | typeof STOP {
+  /** Feeds one line; returns a merged event to emit, or nothing. */
+  line(text: string): RoutingEvent | undefined {
     if (text.length === 0) return undefined;
     const typeAt = text.indexOf('"record_type":"');
     if (typeAt > 0 && typeAt < 40) {
       const kind = text.charCodeAt(typeAt + 15);
       if (kind === 100 /* d */ && (this.window.sinceMs !== undefined || this.window.untilMs !== undefined)) {
-        const verdict = this.peekWindow(text, typeAt);
-        if (verdict === STOP) return STOP;
-        if (verdict === "skip") return undefined;
+        if (this.peekWindow(text, typeAt) === "skip") return undefined;
       }
     }
     let value: unknown;
@@ -72,7 +72,7 @@ export class ReverseJoin {
       this.counters.tornLines++;
       return undefined;
     }
-    const record = normaliseRecord(value);
+    const record = normaliseRecord(value, this.counters);
     if (record === undefined) {
       this.counters.invalidRecords++;
       return undefined;
@@ -82,13 +82,12 @@ export class ReverseJoin {
       if (!this.pending.has(record.event_id)) this.pending.set(record.event_id, { outcome: record.outcome, timestamp: record.timestamp });
       return undefined;
     }
+    if (this.isDuplicate(record.event_id)) return undefined;
     const joined = this.pending.get(record.event_id);
     if (joined !== undefined) this.pending.delete(record.event_id);
     if (this.window.sinceMs !== undefined || this.window.untilMs !== undefined) {
       const time = timeOf(record.timestamp);
-      if (this.window.sinceMs !== undefined && !(time >= this.window.sinceMs)) {
-        return this.window.stopBeforeMs !== undefined && time < this.window.stopBeforeMs ? STOP : undefined;
-      }
+      if (this.window.sinceMs !== undefined && !(time >= this.window.sinceMs)) return undefined;
       if (this.window.untilMs !== undefined && !(time < this.window.untilMs)) return undefined;
     }
     if (joined !== undefined) {
@@ -98,12 +97,22 @@ export class ReverseJoin {
     return record;
   }
 
+  /** True (and counted) when a decision with this id was read already; else remembers it. */
+  private isDuplicate(eventId: string): boolean {
+    if (this.seen.has(eventId)) {
+      this.counters.duplicates++;
+      return true;
+    }
+    this.seen.add(eventId);
+    return false;
+  }
+
   /**
    * Window check on the raw text of a decision written by this package (event_id and
    * timestamp follow record_type). Returns "parse" when the line is in the window or does
    * not have the expected layout (the full parse then decides).
    */
-  private peekWindow(text: string, typeAt: number): "parse" | "skip" | typeof STOP {
+  private peekWindow(text: string, typeAt: number): "parse" | "skip" {
     const idAt = text.indexOf('"event_id":"', typeAt);
     if (idAt === -1 || idAt > typeAt + 40) return "parse";
     const idEnd = text.indexOf('"', idAt + 12);
@@ -118,14 +127,10 @@ export class ReverseJoin {
     const time = canonical ? 0 : timeOf(timestamp);
     const before = (iso: string | undefined, ms: number | undefined): boolean =>
       iso !== undefined && ms !== undefined && (canonical ? timestamp < iso : !(time >= ms));
-    if (before(this.sinceIso, this.window.sinceMs)) {
-      this.pending.delete(id);
-      return before(this.stopIso, this.window.stopBeforeMs) ? STOP : "skip";
-    }
-    if (this.untilIso !== undefined && !before(this.untilIso, this.window.untilMs)) {
-      this.pending.delete(id);
-      return "skip";
-    }
-    return "parse";
+    const outside = before(this.sinceIso, this.window.sinceMs) || (this.untilIso !== undefined && !before(this.untilIso, this.window.untilMs));
+    if (!outside) return "parse";
+    // Out of the window: not emitted, but it still takes its outcome and its event id.
+    if (!this.isDuplicate(id)) this.pending.delete(id);
+    return "skip";
   }
 }

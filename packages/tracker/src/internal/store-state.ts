@@ -9,6 +9,8 @@ export class StoreState {
   dropped = 0;
   tornLines = 0;
   invalidRecords = 0;
+  invalidFields = 0;
+  duplicates = 0;
   closed = false;
   private lastError: { code: string; message: string } | undefined;
   private readonly listeners = new Set<StoreErrorListener>();
@@ -26,6 +28,14 @@ export class StoreState {
     }
   }
 
+  /** Keeps what the most recent read skipped. */
+  recordReadCounts(counts: { tornLines: number; invalidRecords: number; invalidFields: number; duplicates: number }): void {
+    this.tornLines = counts.tornLines;
+    this.invalidRecords = counts.invalidRecords;
+    this.invalidFields = counts.invalidFields;
+    this.duplicates = counts.duplicates;
+  }
+
   subscribe(listener: StoreErrorListener): () => void {
     this.listeners.add(listener);
     return () => this.listeners.delete(listener);
@@ -40,6 +50,8 @@ export class StoreState {
       pending,
       tornLines: this.tornLines,
       invalidRecords: this.invalidRecords,
+      invalidFields: this.invalidFields,
+      duplicates: this.duplicates,
       ...(this.lastError ? { lastError: this.lastError } : {}),
     };
   }

@@ -100,10 +100,9 @@ async function prepareFile(path: string, usage: Tally): Promise<Prepared | undef
  * date first. Gives the report of `analyzeStore(jsonlStore({ path }))`, bit for bit, or a
  * fallback reason when the cache cannot answer exactly (a windowed analysis over decisions
  * with non-canonical timestamps, an event-id hash collision).
- * @param slackMs the reader's order slack (the window's stop point is since - slackMs).
  * @throws the file system's error when the log cannot be read.
  */
-export async function analyzeCached(path: string, settings: CoreSettings, slackMs: number): Promise<CachedResult> {
+export async function analyzeCached(path: string, settings: CoreSettings): Promise<CachedResult> {
   const logFiles = await new LogFiles(path).list();
   if (logFiles.length === 0) return { fallback: "no log file" };
   const usage: Tally = { files: 0, warm: 0, extended: 0, rebuilt: 0, parsedBytes: 0, writeFailures: 0 };
@@ -124,7 +123,7 @@ export async function analyzeCached(path: string, settings: CoreSettings, slackM
   if (settings.since !== undefined && files.some((file) => file.table.oddTimes)) return { fallback: "non-canonical timestamps with a window" };
   const core = new AnalyzerCore(settings);
   try {
-    const counts = walkFiles(files, { sinceMs: settings.since, stopBeforeMs: settings.since === undefined ? undefined : settings.since - slackMs }, core);
+    const counts = walkFiles(files, { sinceMs: settings.since }, core);
     return { report: core.result(), counts, bytes, usage };
   } catch (error) {
     if (error instanceof CacheFallback) return { fallback: error.message };

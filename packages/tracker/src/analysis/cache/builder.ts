@@ -5,7 +5,7 @@ import { parseIsoTime } from "../internal/iso-time.js";
 import { Column, column, Dictionary, NONE, type ColumnArray } from "./columns.js";
 import { hashId, type IdHash } from "./hash.js";
 import {
-  ATTEMPT_SHADOW, ATTEMPT_SUCCESS, BAD_INVALID, BAD_TORN, KIND_EXOTIC, KIND_INLINE, OUTCOME_COMPLETED, OUTCOME_CORRECT, OUTCOME_INCORRECT,
+  ATTEMPT_SHADOW, ATTEMPT_SUCCESS, BAD_FIELD, BAD_INVALID, BAD_TORN, KIND_EXOTIC, KIND_INLINE, OUTCOME_COMPLETED, OUTCOME_CORRECT, OUTCOME_INCORRECT,
   SCHEMA, TABLE_OF, VARIANT_CANDIDATE, VARIANT_CONTROL, VARIANT_OTHER, type ColumnName, type RowCounts, type Segment,
 } from "./segment.js";
 
@@ -30,6 +30,7 @@ export class SegmentBuilder {
   private readonly rows: RowCounts = { decisions: 0, attempts: 0, outcomes: 0, inline: 0, bad: 0 };
   private readonly exotic: string[] = [];
   private readonly hash: IdHash = { key: 0, check: 0 };
+  private readonly issues = { invalidFields: 0 };
   /** Set when a decision's timestamp is not canonical (see FileTable.oddTimes). */
   oddTimes = false;
 
@@ -62,8 +63,10 @@ export class SegmentBuilder {
     } catch {
       return this.bad(BAD_TORN);
     }
-    const record = normaliseRecord(value);
+    this.issues.invalidFields = 0;
+    const record = normaliseRecord(value, this.issues);
     if (record === undefined) return this.bad(BAD_INVALID);
+    for (let i = 0; i < this.issues.invalidFields; i++) this.bad(BAD_FIELD);
     if (record.record_type === "outcome") {
       hashId(record.event_id, this.hash);
       this.push("o_key", this.hash.key);

@@ -40,7 +40,7 @@ export const SCHEMA = {
   i_minutes: "f64",
   i_quality: "f64",
   b_after: "u32", // decisions of the file before this skipped line
-  b_kind: "u8", // BAD_TORN or BAD_INVALID
+  b_kind: "u8", // BAD_TORN, BAD_INVALID or BAD_FIELD (one row per field removed from a record kept)
 } as const satisfies Record<string, ColumnType>;
 
 /** A column name of {@link SCHEMA}. */
@@ -58,7 +58,7 @@ export const ATTEMPT_SUCCESS = 1, ATTEMPT_SHADOW = 2;
 /** `o_flags` / `i_flags` bits. */
 export const OUTCOME_COMPLETED = 1, OUTCOME_CORRECT = 2, OUTCOME_INCORRECT = 4;
 /** `b_kind` values. */
-export const BAD_TORN = 1, BAD_INVALID = 2;
+export const BAD_TORN = 1, BAD_INVALID = 2, BAD_FIELD = 3;
 
 /** Rows per table. */
 export interface RowCounts {

@@ -3,7 +3,7 @@ import type { LayerAttemptRecord, Outcome, RoutingEvent } from "../../records.js
 import type { AnalyzerCore } from "../internal/analyzer-core.js";
 import { NONE } from "./columns.js";
 import {
-  ATTEMPT_SHADOW, ATTEMPT_SUCCESS, BAD_TORN, KIND_EXOTIC, KIND_INLINE, OUTCOME_COMPLETED, OUTCOME_CORRECT, OUTCOME_INCORRECT,
+  ATTEMPT_SHADOW, ATTEMPT_SUCCESS, BAD_FIELD, BAD_TORN, KIND_EXOTIC, KIND_INLINE, OUTCOME_COMPLETED, OUTCOME_CORRECT, OUTCOME_INCORRECT,
   VARIANT_CANDIDATE, VARIANT_CONTROL, type FileTable, type Segment,
 } from "./segment.js";
 
@@ -13,8 +13,6 @@ export class CacheFallback extends Error {}
 /** The window of a walk, as the store's reader applies it. */
 export interface WalkWindow {
   readonly sinceMs: number | undefined;
-  /** Stop at a decision older than this (since minus the order slack). */
-  readonly stopBeforeMs: number | undefined;
 }
 
 /** One file to walk: its cached table, and whether its last line is torn (beyond the cached range). */
@@ -27,6 +25,8 @@ export interface WalkFile {
 export interface WalkCounts {
   tornLines: number;
   invalidRecords: number;
+  invalidFields: number;
+  duplicates: number;
 }
 
 interface Pending {
@@ -119,15 +119,16 @@ function decisionOf(segment: Segment, row: number, attemptStart: number, dict: r
  * Feeds the cached files to the analyzer exactly as `jsonlStore.read({ since })` would feed
  * them: newest line first across all files, each outcome waiting for its decision (the newest
  * outcome of an id wins; every decision, in the window or not, takes the outcome waiting for
- * its id), decisions outside the window not passed on, and the walk ending at the first
- * decision older than the window by more than the order slack. Skipped lines are counted
- * only where the store's reader would have reached them.
+ * its id), decisions outside the window not passed on, a decision whose id was met already
+ * (appended twice) skipped and counted. The whole log is walked: no old line ends it.
  * @throws CacheFallback on an id-hash collision.
  */
 export function walkFiles(files: readonly WalkFile[], window: WalkWindow, core: AnalyzerCore): WalkCounts {
-  const counts: WalkCounts = { tornLines: 0, invalidRecords: 0 };
+  const counts: WalkCounts = { tornLines: 0, invalidRecords: 0, invalidFields: 0, duplicates: 0 };
   const pending = new Map<number, Pending>();
-  const { sinceMs, stopBeforeMs } = window;
+  // Decisions met so far, key -> check, to skip a second copy of one.
+  const seen = new Map<number, number>();
+  const { sinceMs } = window;
   const addOutcome = (segment: Segment, row: number, dict: readonly string[]): void => {
     const key = segment.columns.o_key[row]!, check = segment.columns.o_check[row]!;
     const waiting = pending.get(key);
@@ -148,7 +149,6 @@ export function walkFiles(files: readonly WalkFile[], window: WalkWindow, core: 
       let attemptEnd = segment.rows.attempts;
       let inline = segment.rows.inline - 1;
       let exotic = segment.exotic.length - 1;
-      let stoppedAt = -1;
       for (let row = segment.rows.decisions - 1; row >= 0; row--) {
         const global = base + row;
         while (o >= 0 && c.o_after[o]! > global) addOutcome(segment, o--, dict);
@@ -158,6 +158,13 @@ export function walkFiles(files: readonly WalkFile[], window: WalkWindow, core: 
         const inlineRow = kind & KIND_INLINE ? inline-- : -1;
         const exoticText = kind & KIND_EXOTIC ? segment.exotic[exotic--]! : undefined;
         const key = c.d_key[row]!;
+        const known = seen.get(key);
+        if (known !== undefined) {
+          if (known !== c.d_check[row]!) throw new CacheFallback("event-id hash collision");
+          counts.duplicates++;
+          continue;
+        }
+        seen.set(key, c.d_check[row]!);
         const joined = pending.get(key);
         if (joined !== undefined) {
           if (joined.check !== c.d_check[row]!) throw new CacheFallback("event-id hash collision");
@@ -165,13 +172,7 @@ export function walkFiles(files: readonly WalkFile[], window: WalkWindow, core: 
         }
         if (sinceMs !== undefined) {
           const time = c.d_time[row]!;
-          if (!(time >= sinceMs)) {
-            if (stopBeforeMs !== undefined && time < stopBeforeMs) {
-              stoppedAt = global;
-              break;
-            }
-            continue;
-          }
+          if (!(time >= sinceMs)) continue;
         }
         const event = exoticText !== undefined ? (normaliseRecord(JSON.parse(exoticText)) as RoutingEvent) : decisionOf(segment, row, attemptStart, dict);
         if (joined !== undefined) event.outcome = outcomeOf(joined.segment, "o", joined.row, joined.dict);
@@ -179,11 +180,11 @@ export function walkFiles(files: readonly WalkFile[], window: WalkWindow, core: 
         core.add(event);
       }
       for (let b = 0; b < segment.rows.bad; b++) {
-        if (stoppedAt >= 0 && !(c.b_after[b]! > stoppedAt)) continue;
-        if (c.b_kind[b] === BAD_TORN) counts.tornLines++;
+        const kind = c.b_kind[b];
+        if (kind === BAD_TORN) counts.tornLines++;
+        else if (kind === BAD_FIELD) counts.invalidFields++;
         else counts.invalidRecords++;
       }
-      if (stoppedAt >= 0) return counts;
       while (o >= 0) addOutcome(segment, o--, dict);
     }
   }

@@ -224,6 +224,7 @@ export class AnalyzerCore {
       },
       layerFilter: settings.layer ?? null,
       skipped: t.skipped,
+      dataIssues: { tornLines: 0, invalidRecords: 0, invalidFields: 0, duplicates: 0 },
       firstEventAt: Number.isFinite(t.first) ? new Date(t.first).toISOString() : null,
       lastEventAt: Number.isFinite(t.last) ? new Date(t.last).toISOString() : null,
       overall: {

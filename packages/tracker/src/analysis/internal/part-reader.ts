@@ -1,4 +1,5 @@
 import { normaliseRecord, type ReadRecord } from "../../read-record.js";
+import { hashId, type IdHash } from "../cache/hash.js";
 import type { Outcome, RoutingEvent } from "../../records.js";
 import { AnalyzerCore, type CoreSettings, type CoreSnapshot } from "./analyzer-core.js";
 import { reverseByteChunks } from "./reverse-byte-chunks.js";
@@ -22,7 +23,14 @@ export interface ReadCounts {
   tornLines: number;
   /** JSON lines that are not routing records: skipped. */
   invalidRecords: number;
+  /** Fields removed from records as out of range or of the wrong type. */
+  invalidFields: number;
+  /** Decisions read again under an event id already read in the same part: skipped. */
+  duplicates: number;
 }
+
+/** Zeroed read counts. */
+export const noCounts = (): ReadCounts => ({ tornLines: 0, invalidRecords: 0, invalidFields: 0, duplicates: 0 });
 
 /** What reading a part gives back (plain data: it may cross a thread boundary). */
 export interface PartResult {
@@ -30,6 +38,8 @@ export interface PartResult {
   /** Outcomes whose decision is not in this part: it may be in an older part. */
   readonly orphans: [string, Outcome][];
   readonly counts: ReadCounts;
+  /** 53-bit hashes of the event ids of the decisions counted, to find one counted in two parts. */
+  readonly idKeys: Float64Array;
 }
 
 /** A decision that a newer part's outcome belongs to, with the outcome this part had joined. */
@@ -74,7 +84,7 @@ function parseLine(buffer: Buffer, start: number, end: number, counts: ReadCount
     if (buffer.toString("latin1", start, end).trim() !== "") counts.tornLines++;
     return undefined;
   }
-  const record = normaliseRecord(value);
+  const record = normaliseRecord(value, counts);
   if (record === undefined) counts.invalidRecords++;
   return record;
 }
@@ -86,8 +96,11 @@ function parseLine(buffer: Buffer, start: number, end: number, counts: ReadCount
  */
 export async function readPart(part: Part, settings: CoreSettings, chunkBytes: number): Promise<PartResult> {
   const core = new AnalyzerCore(settings);
-  const counts: ReadCounts = { tornLines: 0, invalidRecords: 0 };
+  const counts = noCounts();
   const pending = new Map<string, Outcome>();
+  const seen = new Set<string>();
+  const keys: number[] = [];
+  const hash: IdHash = { key: 0, check: 0 };
   await eachLine(part, chunkBytes, counts, (buffer, start, end) => {
     const record = parseLine(buffer, start, end, counts);
     if (record === undefined) return true;
@@ -96,6 +109,13 @@ export async function readPart(part: Part, settings: CoreSettings, chunkBytes: n
       if (!pending.has(record.event_id)) pending.set(record.event_id, record.outcome);
       return true;
     }
+    // The newest copy of a decision appended twice counts, once (as in the store's reader).
+    if (seen.has(record.event_id)) {
+      counts.duplicates++;
+      return true;
+    }
+    seen.add(record.event_id);
+    keys.push(hashId(record.event_id, hash).key);
     const joined = pending.get(record.event_id);
     if (joined !== undefined) {
       pending.delete(record.event_id);
@@ -104,7 +124,7 @@ export async function readPart(part: Part, settings: CoreSettings, chunkBytes: n
     core.add(record);
     return true;
   });
-  return { snapshot: core.snapshot(), orphans: [...pending], counts };
+  return { snapshot: core.snapshot(), orphans: [...pending], counts, idKeys: Float64Array.from(keys) };
 }
 
 /** The event id of a line as the tracker writes it (near the start), without parsing it. */
@@ -127,7 +147,7 @@ export async function findOrphanDecisions(part: Part, wanted: readonly string[],
   const open = new Set(wanted);
   const joinedHere = new Map<string, Outcome>();
   const matches: OrphanMatch[] = [];
-  const counts: ReadCounts = { tornLines: 0, invalidRecords: 0 };
+  const counts = noCounts();
   await eachLine(part, chunkBytes, counts, (buffer, start, end) => {
     const peeked = peekEventId(buffer, start, end);
     if (peeked !== undefined && !open.has(peeked)) return true;
