@@ -27,8 +27,11 @@ export const CLEAR_SCREEN = "\x1b[H\x1b[J";
  * Every string that came from the log (layer, expert and experiment names, reasons) has its
  * control characters shown as visible escapes, so a hostile log cannot drive the terminal.
  */
-export function renderAnalysisText(unsafeReport: AnalysisReport, options: TerminalRenderOptions = {}): string {
-  const report = terminalSafeDeep(unsafeReport);
+export function renderAnalysisText(report: AnalysisReport, options: TerminalRenderOptions = {}): string {
+  return analysisText(terminalSafeDeep(report), options);
+}
+
+function analysisText(report: AnalysisReport, options: TerminalRenderOptions): string {
   const s = styles(options.color === true);
   const heading = (title: string) => `\n${s.bold(title)}`;
   return [
@@ -56,8 +59,11 @@ export function renderAnalysisText(unsafeReport: AnalysisReport, options: Termin
  * One dashboard frame: the headline figures, layers with accuracy bars, latency and experts.
  * Strings from the log and the status line are neutralised as in {@link renderAnalysisText}.
  */
-export function renderDashboard(unsafeReport: AnalysisReport, options: DashboardRenderOptions = {}): string {
-  const report = terminalSafeDeep(unsafeReport);
+export function renderDashboard(report: AnalysisReport, options: DashboardRenderOptions = {}): string {
+  return dashboardFrame(terminalSafeDeep(report), options);
+}
+
+function dashboardFrame(report: AnalysisReport, options: DashboardRenderOptions): string {
   const s = styles(options.color === true);
   const status = options.status ? terminalSafe(options.status) : "";
   const title = `${s.bold("moe-router dashboard")}  ${s.dim(`${report.generatedAt}${status ? ` · ${status}` : ""}`)}`;
