@@ -118,13 +118,48 @@ export interface ApiDiff {
   readonly changed: string[];
 }
 
-/** Compares two rendered reports. Removed or changed exports are breaking. */
+/** Top-level members of a `const X: { a: 1; b: 2 }` signature, or undefined when it has another shape. */
+function constMembers(signature: string): { head: string; members: string[] } | undefined {
+  const match = /^(const [^:]+: )\{ (.*) \}$/.exec(signature);
+  if (!match) return undefined;
+  const members: string[] = [];
+  let depth = 0;
+  let start = 0;
+  const body = match[2]!;
+  for (let i = 0; i < body.length; i++) {
+    const c = body[i];
+    if (c === "{" || c === "(" || c === "[" || c === "<") depth++;
+    else if (c === "}" || c === ")" || c === "]" || c === ">") depth--;
+    else if (c === ";" && depth === 0) {
+      members.push(body.slice(start, i).trim());
+      start = i + 1;
+    }
+  }
+  if (body.slice(start).trim()) members.push(body.slice(start).trim());
+  return { head: match[1]!, members };
+}
+
+/**
+ * True when a const object only gained members (e.g. a new error code in `ErrorCode`): code
+ * reading the old members still compiles, so it is an addition, not a breaking change.
+ */
+function onlyAddsConstMembers(key: string, before: string, after: string): boolean {
+  if (!key.endsWith(":const")) return false;
+  const a = constMembers(before);
+  const b = constMembers(after);
+  if (!a || !b || a.head !== b.head) return false;
+  const kept = new Set(b.members);
+  return a.members.every((member) => kept.has(member)) && b.members.length > a.members.length;
+}
+
+/** Compares two rendered reports. Removed or changed exports are breaking; members added to a const object are not. */
 export function diffReports(before: string, after: string): ApiDiff {
   const a = parseReport(before);
   const b = parseReport(after);
-  const added = [...b.keys()].filter((k) => !a.has(k));
+  const grown = [...a.keys()].filter((k) => b.has(k) && a.get(k) !== b.get(k) && onlyAddsConstMembers(k, a.get(k)!, b.get(k)!));
+  const added = [...b.keys()].filter((k) => !a.has(k)).concat(grown);
   const removed = [...a.keys()].filter((k) => !b.has(k));
-  const changed = [...a.keys()].filter((k) => b.has(k) && a.get(k) !== b.get(k));
+  const changed = [...a.keys()].filter((k) => b.has(k) && a.get(k) !== b.get(k) && !grown.includes(k));
   return { added, removed, changed };
 }
 

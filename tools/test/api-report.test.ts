@@ -57,6 +57,16 @@ describe("API report", () => {
     expect(diff.changed).toEqual([".:route:function"]);
   });
 
+  it("treats members added to a const object (a new error code) as an addition, a removed or changed member as breaking", () => {
+    const v1 = report('export const Codes = { A: "MOE_A", B: "MOE_B" } as const;');
+    const grown = report('export const Codes = { A: "MOE_A", B: "MOE_B", C: "MOE_C" } as const;');
+    expect(diffReports(v1, grown)).toEqual({ added: [".:Codes:const"], removed: [], changed: [] });
+    const renamed = report('export const Codes = { A: "MOE_A", B: "MOE_BB", C: "MOE_C" } as const;');
+    expect(diffReports(v1, renamed).changed).toEqual([".:Codes:const"]);
+    const shrunk = report('export const Codes = { A: "MOE_A" } as const;');
+    expect(diffReports(v1, shrunk).changed).toEqual([".:Codes:const"]);
+  });
+
   it("checked-in reports of this repository are up to date", () => {
     expect(updateReports({ check: true })).toEqual([]);
   });

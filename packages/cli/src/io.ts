@@ -1,3 +1,5 @@
+import type { RouterLogger } from "@moe-router/router";
+
 /** Where a command writes; injectable so tests can capture output. */
 export interface CliIO {
   readonly stdout: (text: string) => void;
@@ -25,4 +27,9 @@ export interface Command {
   readonly summary: string;
   readonly usage: string;
   run(argv: readonly string[], io: CliIO): Promise<number>;
+}
+
+/** The CLI's stderr as the router's logger: each line as given, `info` only with --verbose. */
+export function cliLogger(io: CliIO, verbose = false): RouterLogger {
+  return { warn: (line) => io.stderr(`${line}\n`), ...(verbose ? { info: (line: string) => io.stderr(`${line}\n`) } : {}) };
 }

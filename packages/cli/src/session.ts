@@ -1,11 +1,7 @@
 import type { CascadeObserver } from "@moe-router/core";
-import { loadRouterConfig } from "./config/load.js";
-import type { RouterConfig } from "./config/types.js";
-import type { CliIO } from "./io.js";
-import { buildRouter, type Router } from "./runtime.js";
-import { loadSessionThresholds } from "./thresholds.js";
-import { openTracking } from "./tracking.js";
+import { openRouter, type RouterConfig, type Router } from "@moe-router/router";
 import type { Tracker } from "@moe-router/tracker";
+import { cliLogger, type CliIO } from "./io.js";
 
 /** Options shared by commands that route. */
 export interface SessionOptions {
@@ -14,7 +10,13 @@ export interface SessionOptions {
   readonly adjustConfig?: (config: RouterConfig) => RouterConfig;
   /** Skip tracking even when the config enables it. */
   readonly noTrack?: boolean;
+  /** A store spec that overrides the config's (`--store`). */
+  readonly store?: string;
+  /** The command needs the store: failing to open it is an error, not a warning. */
+  readonly requireStore?: boolean;
   readonly observers?: readonly CascadeObserver[];
+  /** Print the modules loaded and the thresholds the tuned file overrides on stderr. */
+  readonly verbose?: boolean;
 }
 
 /** A router plus its tracking, opened from the CLI's config. */
@@ -28,37 +30,24 @@ export interface Session {
   close(): Promise<void>;
 }
 
-/**
- * Opens a session: config (file or embedded default) -> thresholds file -> tracker -> router.
- * Tracking and tuned thresholds are wired in by their own modules (see tracking.ts, thresholds.ts).
- */
+/** Opens a session through @moe-router/router's openRouter: config -> thresholds file -> tracker -> router. */
 export async function openSession(options: SessionOptions, io: CliIO): Promise<Session> {
-  const { config: original, source } = await loadRouterConfig(options.configFile, io.cwd);
-  const loaded = options.adjustConfig ? options.adjustConfig(original) : original;
-  // Tuned thresholds (and a running A/B experiment) from `moe-router tune`; a corrupt file keeps the config's.
-  const tuned = await loadSessionThresholds(loaded, io);
-  const config = tuned.config;
-  const observers: CascadeObserver[] = [...(options.observers ?? [])];
-  const tracking = options.noTrack ? undefined : await openTracking(config, io);
-  if (tracking) observers.push(tracking.tracker);
-  let router: Router;
-  try {
-    router = await buildRouter(config, { cwd: io.cwd, observers, ...(tuned.thresholds ? { thresholds: tuned.thresholds } : {}) });
-  } catch (error) {
-    await tracking?.close();
-    throw error;
-  }
+  const router = await openRouter({
+    ...(options.configFile !== undefined ? { config: options.configFile } : {}),
+    cwd: io.cwd,
+    ...(options.adjustConfig ? { adjustConfig: options.adjustConfig } : {}),
+    ...(options.noTrack ? { noTrack: true } : {}),
+    ...(options.store !== undefined ? { store: options.store } : {}),
+    ...(options.requireStore ? { requireStore: true } : {}),
+    ...(options.observers ? { observers: options.observers } : {}),
+    logger: cliLogger(io, options.verbose === true),
+    verbose: options.verbose === true,
+  });
   return {
     router,
-    config,
-    configSource: source,
-    tracker: tracking?.tracker,
-    async close() {
-      try {
-        await router.close();
-      } finally {
-        await tracking?.close();
-      }
-    },
+    config: router.config,
+    configSource: router.configSource,
+    tracker: router.tracker,
+    close: () => router.close(),
   };
 }

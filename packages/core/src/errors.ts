@@ -33,6 +33,8 @@ export const ErrorCode = {
   UNKNOWN_COMMAND: "MOE_UNKNOWN_COMMAND",
   /** A command-line argument has a wrong value (not a number, out of range, contradicting another). */
   INVALID_ARGUMENT: "MOE_INVALID_ARGUMENT",
+  /** A layer or embedder module failed to start (createLayer threw or exceeded its start-up budget). */
+  LAYER_START_FAILED: "MOE_LAYER_START_FAILED",
   /** A path names an existing file that is not the kind moe-router writes there; it was left untouched. */
   FOREIGN_FILE: "MOE_FOREIGN_FILE",
 } as const;

@@ -3,10 +3,10 @@ import { basename, dirname, isAbsolute, resolve } from "node:path";
 import { ErrorCode, MoeRouterError } from "@moe-router/core";
 import { analyzeJsonlDetailed, analyzeStore, openStore, renderAnalysisText, type AnalysisReport, type AnalyzerOptions, type DataIssues } from "@moe-router/tracker";
 import { numberOption, parseCommandArgs } from "../args.js";
-import { RANGES } from "../ranges.js";
-import { loadRouterConfig } from "../config/load.js";
+import { loadRouterConfig } from "@moe-router/router";
 import type { CliIO, Command } from "../io.js";
-import { storeSpec } from "../tracking.js";
+import { storeSpec } from "@moe-router/router";
+import { RANGES } from "../ranges.js";
 import { printJson } from "../output.js";
 
 const usage = "moe-router analyze [-w HOURS] [-l LAYER] [--json] [--workers N] [--no-cache] [--store SPEC] [--config FILE]";

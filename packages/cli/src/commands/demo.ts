@@ -5,7 +5,7 @@ import { analyzeStore, createTracker, jsonlStore, renderAnalysisText, type Track
 import { parseCommandArgs } from "../args.js";
 import { DEMO_TASKS } from "../demo-tasks.js";
 import type { CliIO, Command } from "../io.js";
-import type { Router } from "../runtime.js";
+import type { Router } from "@moe-router/router";
 import { openSession } from "../session.js";
 
 /**

@@ -4,12 +4,12 @@ import { basename, join, resolve } from "node:path";
 import { ErrorCode, MoeRouterError } from "@moe-router/core";
 import { evaluate, formatEvaluation, loadEvaluationData, type EvaluationProgress, type PrecisionConstraint } from "@moe-router/tuner";
 import { numberOption, parseCommandArgs } from "../args.js";
-import { RANGES } from "../ranges.js";
-import { loadRouterConfig } from "../config/load.js";
-import type { RouterConfig } from "../config/types.js";
+import { loadRouterConfig } from "@moe-router/router";
+import type { RouterConfig } from "@moe-router/router";
 import type { Command } from "../io.js";
 import { progressBar, type ProgressBar } from "../progress.js";
-import { buildRouter } from "../runtime.js";
+import { buildRouter } from "@moe-router/router";
+import { RANGES } from "../ranges.js";
 import { printJson, printText } from "../output.js";
 
 const usage = "moe-router eval --data FILE.jsonl [--label-field label] [--text-field text] [--split-field split] [--train-split train] [--val-split val] [--test-split test] [--oos-label LABEL] [--config FILE] [--target-precision P|auto] [--constraint cascade|layer] [--val-share 0.1] [--seed 42] [--no-tune] [--json]";
@@ -83,7 +83,8 @@ const command: Command = {
       ...(values["test-split"] ? { testSplit: values["test-split"] } : {}),
     });
     const oosLabel = values["oos-label"];
-    const base = values.config ? (await loadRouterConfig(values.config, io.cwd)).config : EVAL_CONFIG;
+    const loaded = values.config ? await loadRouterConfig(values.config, io.cwd) : undefined;
+    const base = loaded?.config ?? EVAL_CONFIG;
     const fallbackExpert = base.fallback?.expert ?? FALLBACK_EXPERT;
     const labels = [...new Set(data.train.map((row) => row.label).filter((label) => label !== oosLabel))].sort();
     // Layers learn into a throwaway data directory, so an evaluation never touches the live one.
@@ -107,7 +108,7 @@ const command: Command = {
       if (progress.done < progress.total) bar?.update(progress.done, progress.layer ?? "");
       else bar?.finish();
     };
-    const router = await buildRouter(config, { cwd: io.cwd });
+    const router = await buildRouter(config, { cwd: io.cwd, ...(loaded ? { configDir: loaded.configDir } : {}) });
     try {
       const thresholds = router.cascade.getThresholds();
       const report = await evaluate({

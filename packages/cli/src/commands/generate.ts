@@ -1,11 +1,11 @@
 import { ErrorCode, MoeRouterError } from "@moe-router/core";
 import { generateSampleRecords } from "@moe-router/tracker";
 import { argumentError, numberOption, parseCommandArgs } from "../args.js";
-import { RANGES } from "../ranges.js";
-import { loadRouterConfig } from "../config/load.js";
-import type { Command } from "../io.js";
+import { loadRouterConfig } from "@moe-router/router";
+import { cliLogger, type Command } from "../io.js";
 import { progressBar } from "../progress.js";
-import { requireTracking } from "../tracking.js";
+import { requireTracking } from "@moe-router/router";
+import { RANGES } from "../ranges.js";
 import { printJson } from "../output.js";
 
 const usage = "moe-router generate -n N [--seed S] [--days D] [--end ISO-DATE] [--outcome-share X] [--store SPEC] [--config FILE]";
@@ -58,7 +58,7 @@ const generate: Command = {
     const outcomeShare = numberOption(values["outcome-share"], "--outcome-share", RANGES.share);
     const end = endOption(values.end, days);
     const { config } = await loadRouterConfig(values.config, io.cwd);
-    const tracking = await requireTracking(config, io, values.store);
+    const tracking = await requireTracking(config, { cwd: io.cwd, logger: cliLogger(io) }, values.store);
     const store = tracking.tracker.store;
     const started = performance.now();
     const progress = progressBar("generate", count, io.stderr, io.isTTY);

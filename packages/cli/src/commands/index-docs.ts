@@ -3,9 +3,9 @@ import { isAbsolute, resolve } from "node:path";
 import { ErrorCode, MoeRouterError, type Embedder } from "@moe-router/core";
 import { indexDirectory, openStore, parseOwners, type IndexReport, type RagModuleOptions } from "@moe-router/layer-rag";
 import { numberOption, parseCommandArgs } from "../args.js";
-import { loadRouterConfig } from "../config/load.js";
-import { importEmbedderModule } from "../config/modules.js";
-import type { RouterConfig } from "../config/types.js";
+import { loadRouterConfig } from "@moe-router/router";
+import { importEmbedderModule } from "@moe-router/router";
+import type { RouterConfig } from "@moe-router/router";
 import type { Command } from "../io.js";
 import { progressBar, type ProgressBar } from "../progress.js";
 import { printJson, printText } from "../output.js";
@@ -71,11 +71,11 @@ const command: Command = {
     const ownersPath = resolve(io.cwd, values.owners);
     const owners = parseOwners(await readOwners(ownersPath), ownersPath);
 
-    const { config } = await loadRouterConfig(values.config, io.cwd);
+    const { config, configDir } = await loadRouterConfig(values.config, io.cwd);
     const dataDir = resolve(io.cwd, config.dataDir ?? ".moe-router");
     const options = ragOptions(config);
     const embedderRef = config.embedder ?? { package: DEFAULT_EMBEDDER };
-    const embedder: Embedder = await (await importEmbedderModule(embedderRef.package, io.cwd)).createEmbedder(embedderRef.options ?? {}, { dataDir });
+    const embedder: Embedder = await (await importEmbedderModule(embedderRef.package, { configDir, cwd: io.cwd })).createEmbedder(embedderRef.options ?? {}, { dataDir });
     const spec = values.store !== undefined ? storeFromFlag(values.store, io.cwd) : options.store;
     try {
       const store = await openStore(spec, {

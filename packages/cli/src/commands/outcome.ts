@@ -1,10 +1,10 @@
 import { ErrorCode, MoeRouterError } from "@moe-router/core";
 import type { OutcomeInput } from "@moe-router/tracker";
 import { argumentError, numberOption, parseCommandArgs } from "../args.js";
+import { loadRouterConfig } from "@moe-router/router";
+import { cliLogger, type Command } from "../io.js";
+import { requireTracking } from "@moe-router/router";
 import { RANGES } from "../ranges.js";
-import { loadRouterConfig } from "../config/load.js";
-import type { Command } from "../io.js";
-import { requireTracking } from "../tracking.js";
 import { printJson } from "../output.js";
 
 const usage = "moe-router outcome <event-id> --completed|--failed [--correct | --corrected-to EXPERT] [--minutes N] [--quality Q] [--config FILE] [--store SPEC] [--pretty]";
@@ -52,7 +52,7 @@ const outcome: Command = {
       ...(quality !== undefined ? { quality } : {}),
     };
     const { config } = await loadRouterConfig(values.config, io.cwd);
-    const tracking = await requireTracking(config, io, values.store);
+    const tracking = await requireTracking(config, { cwd: io.cwd, logger: cliLogger(io) }, values.store);
     try {
       const { record, event } = await tracking.tracker.recordOutcome(positionals[0]!, input);
       const output = {

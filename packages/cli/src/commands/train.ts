@@ -4,10 +4,10 @@ import { ErrorCode, MoeRouterError, type Embedder } from "@moe-router/core";
 import { defaultModelPath, resolveModelPath, saveHead, trainHead, type HeadKind, type TrainedHead, type TrainingExample } from "@moe-router/layer-neural";
 import { openStore } from "@moe-router/tracker";
 import { numberOption, parseCommandArgs } from "../args.js";
+import { loadRouterConfig } from "@moe-router/router";
+import { importEmbedderModule } from "@moe-router/router";
+import type { RouterConfig } from "@moe-router/router";
 import { RANGES } from "../ranges.js";
-import { loadRouterConfig } from "../config/load.js";
-import { importEmbedderModule } from "../config/modules.js";
-import type { RouterConfig } from "../config/types.js";
 import type { CliIO, Command } from "../io.js";
 import { progressBar } from "../progress.js";
 import { printJson, printText } from "../output.js";
@@ -149,7 +149,7 @@ const command: Command = {
     const epochs = numberOption(values.epochs, "--epochs", { min: 1, max: 100_000, integer: true, unit: "epochs", example: "--epochs 30" }) ?? 30;
     const seed = numberOption(values.seed, "--seed", RANGES.seed);
 
-    const { config } = await loadRouterConfig(values.config, io.cwd);
+    const { config, configDir } = await loadRouterConfig(values.config, io.cwd);
     const dataDir = resolve(io.cwd, config.dataDir ?? ".moe-router");
     const labelled: LabelledText[] = [];
     const sources: string[] = [];
@@ -170,7 +170,7 @@ const command: Command = {
     }
 
     const embedderRef = config.embedder ?? { package: DEFAULT_EMBEDDER };
-    const embedder: Embedder = await (await importEmbedderModule(embedderRef.package, io.cwd)).createEmbedder(embedderRef.options ?? {}, { dataDir });
+    const embedder: Embedder = await (await importEmbedderModule(embedderRef.package, { configDir, cwd: io.cwd })).createEmbedder(embedderRef.options ?? {}, { dataDir });
     try {
       const vectors = await embedAll(embedder, labelled.map((e) => e.text), io);
       const examples: TrainingExample[] = labelled.map((e, i) => ({ vector: vectors[i]!, label: e.label, text: e.text }));

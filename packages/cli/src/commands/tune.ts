@@ -9,7 +9,7 @@ import type { CliIO, Command } from "../io.js";
 import { openSession } from "../session.js";
 import { windowOption } from "./analyze.js";
 import { parseConstraint } from "./eval.js";
-import { thresholdsFilePath } from "../thresholds.js";
+import { thresholdsFilePath } from "@moe-router/router";
 import { printJson, printText } from "../output.js";
 
 const usage = "moe-router tune [-d|--dry-run] [-a|--aggressive] [-m|--min-samples N] [-w|--window HOURS] [--target-precision P] [--constraint cascade|layer] [--confidence C] [--bound clopper-pearson|wilson] [--max-step S] [--experiment NAME --share S] [--store SPEC] [--config FILE] [--json]";

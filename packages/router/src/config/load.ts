@@ -1,11 +1,11 @@
 import { readFile } from "node:fs/promises";
-import { extname, resolve } from "node:path";
+import { dirname, extname, resolve } from "node:path";
 import { ErrorCode, MoeRouterError, isUnitInterval } from "@moe-router/core";
 import { parse as parseYaml } from "yaml";
 import { DEFAULT_CONFIG } from "./default.js";
 import type { RouterConfig } from "./types.js";
 
-const TOP_KEYS = new Set(["experts", "fallback", "embedder", "layers", "tracking", "thresholdsFile", "dataDir", "shadowShare", "experiment", "maxDescriptionLength", "layerTimeoutMs"]);
+const TOP_KEYS = new Set(["experts", "fallback", "embedder", "layers", "tracking", "thresholdsFile", "dataDir", "shadowShare", "experiment", "maxDescriptionLength", "layerTimeoutMs", "startupTimeoutMs"]);
 const LAYER_KEYS = new Set(["package", "options", "threshold", "timeoutMs", "enabled"]);
 
 function invalid(file: string, message: string): MoeRouterError {
@@ -54,12 +54,24 @@ export function parseConfigText(text: string, file: string): unknown {
   }
 }
 
+/** A config as loaded, with where it came from. */
+export interface LoadedConfig {
+  readonly config: RouterConfig;
+  /** Directory relative data paths (stores, data dir, thresholds file) resolve against: the working directory. */
+  readonly baseDir: string;
+  /** Directory local module paths resolve against: the config file's (the working directory for the default). */
+  readonly configDir: string;
+  /** The config file's absolute path, or "embedded default". */
+  readonly source: string;
+}
+
 /**
  * Loads a config file, or the embedded default when `file` is undefined.
- * Relative paths inside the config (stores, data dir, thresholds file) resolve against `cwd`.
+ * Relative paths inside the config (stores, data dir, thresholds file) resolve against `cwd`;
+ * local module paths (`package: ./my-layer.js`) against the config file's directory.
  */
-export async function loadRouterConfig(file: string | undefined, cwd: string): Promise<{ config: RouterConfig; baseDir: string; source: string }> {
-  if (file === undefined) return { config: DEFAULT_CONFIG, baseDir: cwd, source: "embedded default" };
+export async function loadRouterConfig(file: string | undefined, cwd: string): Promise<LoadedConfig> {
+  if (file === undefined) return { config: DEFAULT_CONFIG, baseDir: cwd, configDir: cwd, source: "embedded default" };
   const path = resolve(cwd, file);
   let text: string;
   try {
@@ -68,5 +80,5 @@ export async function loadRouterConfig(file: string | undefined, cwd: string): P
     throw new MoeRouterError(ErrorCode.NOT_FOUND, `Cannot read config file ${path}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}. Check the --config path.`, { cause: error });
   }
   const config = validateRouterConfig(parseConfigText(text, path), path);
-  return { config, baseDir: cwd, source: path };
+  return { config, baseDir: cwd, configDir: dirname(path), source: path };
 }

@@ -1,18 +1,28 @@
 import { isMoeRouterError, MoeRouterError, ErrorCode } from "@moe-router/core";
 import { createTracker, openStore, type Tracker } from "@moe-router/tracker";
 import type { RouterConfig } from "./config/types.js";
-import type { CliIO } from "./io.js";
+import { silentLogger, type RouterLogger } from "./logger.js";
 
 /** Where events go when the config names no store. */
 export const DEFAULT_STORE = ".moe-router/events.jsonl";
+
+/** The store forms a `tracking.store` / `--store` spec may take (for messages). */
+export const STORE_FORMS = '"jsonl:<path>[?rotate=monthly&maxBytes=100MB]", a path ending in .jsonl, or "postgres://user@host:5432/db[?tablePrefix=moe_router]"';
 
 /** An opened tracker plus the warnings it owes the user. */
 export interface Tracking {
   readonly tracker: Tracker;
   /** The store spec in use, as given. */
   readonly spec: string;
-  /** Flushes and closes the store; a failure prints a warning, never throws. */
+  /** Flushes and closes the store; a failure is logged as a warning, never thrown. */
   close(): Promise<void>;
+}
+
+/** Where {@link openTracking} resolves paths and reports problems. */
+export interface TrackingContext {
+  /** Directory relative store paths resolve against. */
+  readonly cwd: string;
+  readonly logger?: RouterLogger;
 }
 
 /** Options of {@link openTracking}. */
@@ -20,13 +30,14 @@ export interface OpenTrackingOptions {
   /** A store spec that overrides the config's (`--store`). */
   readonly store?: string;
   /**
-   * The command cannot work without the store (outcome, generate): opening failures throw.
-   * Otherwise (route) they print a warning and tracking is off for this run.
+   * The caller cannot work without the store (outcome, generate, learn): opening failures throw.
+   * Otherwise (route) a store that cannot be reached is logged and tracking is off for this run.
+   * A spec that is not a store spec at all (typo) always throws MOE_INVALID_CONFIG.
    */
   readonly required?: boolean;
 }
 
-/** The store spec a command uses: --store, then config.tracking.store, then the default. */
+/** The store spec in use: the override (--store), then config.tracking.store, then the default. */
 export function storeSpec(config: RouterConfig, override?: string): string {
   return override ?? config.tracking?.store ?? DEFAULT_STORE;
 }
@@ -36,29 +47,32 @@ function describe(error: unknown): string {
 }
 
 /**
- * Opens the tracker for a CLI run from `config.tracking` (default .moe-router/events.jsonl
- * under the working directory). Store failures print one warning on stderr and are
- * counted; they never fail `route`. Returns undefined when tracking is disabled.
+ * Opens the tracker from `config.tracking` (default .moe-router/events.jsonl under `cwd`).
+ * A spec that names no known kind of store is a config error (thrown). A store that fails to
+ * open logs one warning and tracking is off for this run (unless `required`). Later store
+ * failures are logged once and counted; they never fail routing. Undefined when tracking is off.
  */
-export async function openTracking(config: RouterConfig, io: CliIO, options: OpenTrackingOptions = {}): Promise<Tracking | undefined> {
+export async function openTracking(config: RouterConfig, context: TrackingContext, options: OpenTrackingOptions = {}): Promise<Tracking | undefined> {
   if (options.store === undefined && config.tracking?.enabled === false && !options.required) return undefined;
+  const logger = context.logger ?? silentLogger;
   const spec = storeSpec(config, options.store);
   let warned = false;
   const warn = (message: string) => {
     if (warned) return;
     warned = true;
-    io.stderr(`warning ${message}\n`);
+    logger.warn(`warning ${message}`);
   };
   let tracker: Tracker;
   try {
-    const store = await openStore(spec, { cwd: io.cwd });
+    const store = await openStore(spec, { cwd: context.cwd });
     tracker = createTracker({
       store,
       ...(config.experts ? { experts: config.experts } : {}),
       onError: (error) => warn(`[${error.code}]: tracking: ${error.message}`),
     });
   } catch (error) {
-    if (options.required) throw error;
+    // A typo in the spec must not silently switch tracking off for every later run.
+    if (options.required || isMoeRouterError(error, ErrorCode.INVALID_CONFIG)) throw error;
     warn(`${describe(error)} Tracking is off for this run; routing goes on.`);
     return undefined;
   }
@@ -78,9 +92,9 @@ export async function openTracking(config: RouterConfig, io: CliIO, options: Ope
   };
 }
 
-/** Opens the store of a command that needs it, with a message that says which store failed. */
-export async function requireTracking(config: RouterConfig, io: CliIO, store?: string): Promise<Tracking> {
-  const tracking = await openTracking(config, io, { ...(store !== undefined ? { store } : {}), required: true });
+/** Opens the store of a caller that needs it, with a message that says which store failed. */
+export async function requireTracking(config: RouterConfig, context: TrackingContext, store?: string): Promise<Tracking> {
+  const tracking = await openTracking(config, context, { ...(store !== undefined ? { store } : {}), required: true });
   if (!tracking) throw new MoeRouterError(ErrorCode.INVALID_CONFIG, "Tracking is disabled in the config; pass --store SPEC to name the event store.");
   return tracking;
 }

@@ -21,7 +21,11 @@ export interface TrackingConfig {
   readonly enabled?: boolean;
 }
 
-/** The whole config file (JSON or YAML). */
+/**
+ * The whole config file (JSON or YAML). A config is code: every `package` it names is
+ * imported and run with the process's rights (local paths resolve against the config file's
+ * directory). Load configs only from people you would let run code on the host.
+ */
 export interface RouterConfig {
   readonly experts?: readonly string[];
   readonly fallback?: { readonly expert?: string; readonly ambiguityMargin?: number };
@@ -36,4 +40,6 @@ export interface RouterConfig {
   readonly experiment?: { readonly name: string; readonly share: number; readonly candidateThresholds: Record<string, number> };
   readonly maxDescriptionLength?: number;
   readonly layerTimeoutMs?: number;
+  /** Time budget for each layer or embedder factory to start, in ms. Default 30000. */
+  readonly startupTimeoutMs?: number;
 }
