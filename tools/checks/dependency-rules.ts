@@ -21,6 +21,8 @@ export function allowedInternalImports(folder: string, all: readonly string[]): 
   if (folder === "tuner") return new Set(["core", "tracker"]);
   // The router assembles a cascade from a config: layers are imported by name at run time.
   if (folder === "router") return new Set(["core", "tracker", "tuner"]);
+  // The HTTP service wraps a running router; it knows no layer.
+  if (folder === "server") return new Set(["core", "tracker", "router"]);
   // Model embedders reuse the model-free package's batching and caching (no runtime deps there).
   if (folder.startsWith("embeddings-")) return new Set(["core", "embeddings"]);
   if (folder === "cli") return new Set(all.filter((f) => f !== "cli"));

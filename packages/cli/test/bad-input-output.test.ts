@@ -58,7 +58,7 @@ describe("bad input: layer details that JSON cannot hold (issue 10: route exited
     expect(run.code).toBe(0);
     const out = JSON.parse(run.stdout);
     expect(out).toMatchObject({ master: "cicd-master", layer: "weird" });
-    expect(out.attempts[0].details).toEqual({ big: "10", list: ["1"], self: "[Circular]", boom: "[Unreadable]: getter" });
+    expect(out.attempts[0].details).toEqual({ big: "10", list: ["1"], self: "[Circular]", boom: "[Unreadable: getter]" });
     const record = JSON.parse(readFileSync(join(cwd, ".moe-router/events.jsonl"), "utf8"));
     expect(record).toMatchObject({ event_id: out.event_id, layer_attempts: [{ metadata: { big: "10", self: "[Circular]" } }] });
   });

@@ -17,6 +17,6 @@ export { checkVerdict } from "./internal/verdict.js";
 export { cosine, dot, norm, normalise, softmax } from "./vectors.js";
 export { applyPlatt, expectedCalibrationError, fitPlatt, fitTemperature, type PlattScaler } from "./calibration.js";
 export { seededRandom } from "./random.js";
+export { stringifyJsonSafe, toJsonSafe } from "./json-safe.js";
 export { writeFileAtomic, type WriteFileAtomicOptions } from "./files.js";
-export { JSON_SAFE_MARKERS, safeJsonStringify, toJsonSafe, type JsonSafeOptions, type JsonValue } from "./json-safe.js";
 export { terminalSafe, terminalSafeDeep, terminalSafeJson, type TerminalSafeOptions } from "./terminal-text.js";

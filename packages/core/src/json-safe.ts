@@ -1,39 +1,23 @@
 /**
- * JSON serialisation that cannot throw, for values a host does not control: layer `details`,
- * task metadata, anything a plug-in hands back. `JSON.stringify` throws on a BigInt, a
- * circular reference, a getter or `toJSON` that throws, a revoked proxy, and overflows the
- * stack on very deep values; a router must still log and print its decision when a layer's
- * details are like that.
+ * JSON for values that layers hand back as `details` and callers as task metadata: usually
+ * plain, but a layer may return a circular structure, a BigInt or an object whose getter
+ * throws. The fast path is plain JSON.stringify; only when it throws is the value copied
+ * through {@link toJsonSafe}.
  */
 
-/** A JSON value. */
-export type JsonValue = null | boolean | number | string | JsonValue[] | { [key: string]: JsonValue };
+const MAX_DEPTH = 32;
 
-/** Options of {@link toJsonSafe} and {@link safeJsonStringify}. */
-export interface JsonSafeOptions {
-  /** Nesting depth kept; deeper values become `"[Too deep]"`. Default 64. */
-  readonly maxDepth?: number;
+/**
+ * A JSON-serialisable copy of `value`: a circular reference becomes "[Circular]", a BigInt
+ * its decimal string, a getter that throws "[Unreadable: <message>]", a non-finite number
+ * null; functions and symbols are left out (as JSON.stringify does), nesting stops at 32.
+ */
+export function toJsonSafe(value: unknown): unknown {
+  return copy(value, [], 0);
 }
 
-/** Placeholders written in place of what JSON cannot hold. */
-export const JSON_SAFE_MARKERS = {
-  circular: "[Circular]",
-  tooDeep: "[Too deep]",
-  unreadable: "[Unreadable]",
-} as const;
-
-function unreadable(error: unknown): string {
-  let message: string;
-  try {
-    message = error instanceof Error ? error.message : String(error);
-  } catch {
-    message = "";
-  }
-  return message ? `${JSON_SAFE_MARKERS.unreadable}: ${message.slice(0, 200)}` : JSON_SAFE_MARKERS.unreadable;
-}
-
-/** undefined: leave the key out (in an object) or write null (in an array), as JSON.stringify does. */
-function convert(value: unknown, depth: number, seen: Set<object>, maxDepth: number): JsonValue | undefined {
+function copy(value: unknown, ancestors: unknown[], depth: number): unknown {
+  if (value === null) return null;
   switch (typeof value) {
     case "string":
     case "boolean":
@@ -41,90 +25,56 @@ function convert(value: unknown, depth: number, seen: Set<object>, maxDepth: num
     case "number":
       return Number.isFinite(value) ? value : null;
     case "bigint":
-      // As a decimal string: exact, and readable by any JSON reader (a number could lose digits).
       return value.toString();
     case "undefined":
     case "function":
     case "symbol":
       return undefined;
   }
-  if (value === null) return null;
-  const object = value as object;
-  if (seen.has(object)) return JSON_SAFE_MARKERS.circular;
-  if (depth >= maxDepth) return JSON_SAFE_MARKERS.tooDeep;
-  seen.add(object);
+  if (ancestors.includes(value)) return "[Circular]";
+  if (depth >= MAX_DEPTH) return "[Too deep]";
+  const object = value as Record<string, unknown> & { toJSON?: () => unknown };
   try {
-    const toJSON = (object as { toJSON?: unknown }).toJSON;
-    if (typeof toJSON === "function") {
-      const replaced: unknown = toJSON.call(object, "");
-      // A toJSON returning itself (or another object) is walked like any value.
-      return replaced === object ? {} : convert(replaced, depth, seen, maxDepth);
+    if (typeof object.toJSON === "function") return copy(object.toJSON(), ancestors, depth + 1);
+  } catch (error) {
+    return unreadable(error);
+  }
+  ancestors.push(value);
+  try {
+    if (Array.isArray(value)) return value.map((item) => copy(item, ancestors, depth + 1) ?? null);
+    const result: Record<string, unknown> = {};
+    let keys: string[];
+    try {
+      keys = Object.keys(object);
+    } catch (error) {
+      return unreadable(error);
     }
-    if (Array.isArray(object)) {
-      const out: JsonValue[] = [];
-      for (let i = 0; i < object.length; i++) {
-        let item: JsonValue | undefined;
-        try {
-          item = convert(object[i], depth + 1, seen, maxDepth);
-        } catch (error) {
-          item = unreadable(error);
-        }
-        out.push(item === undefined ? null : item);
-      }
-      return out;
-    }
-    const out: { [key: string]: JsonValue } = {};
-    for (const key of Object.keys(object)) {
-      let item: JsonValue | undefined;
+    for (const key of keys) {
+      let item: unknown;
       try {
-        item = convert((object as Record<string, unknown>)[key], depth + 1, seen, maxDepth);
+        item = object[key];
       } catch (error) {
-        item = unreadable(error);
+        result[key] = unreadable(error);
+        continue;
       }
-      if (item !== undefined) out[key] = item;
+      const safe = copy(item, ancestors, depth + 1);
+      if (safe !== undefined) result[key] = safe;
     }
-    return out;
-  } catch (error) {
-    // toJSON threw, or Object.keys on a revoked proxy.
-    return unreadable(error);
+    return result;
   } finally {
-    seen.delete(object);
+    ancestors.pop();
   }
 }
 
-/**
- * A JSON-safe deep copy of `value` that never throws. JSON.stringify's rules apply (functions,
- * symbols and undefined are left out of objects and become null in arrays, non-finite numbers
- * become null, `toJSON` is honoured) and what JSON cannot hold becomes a marker string:
- * a BigInt its decimal digits, a circular reference `"[Circular]"`, a throwing getter or
- * `toJSON` `"[Unreadable]: message"`, nesting beyond `maxDepth` `"[Too deep]"`.
- * A value reached twice without a cycle (a shared sub-object) is copied twice.
- *
- * @example
- * const details: Record<string, unknown> = { n: 1n };
- * details.self = details;
- * toJsonSafe(details); // { n: "1", self: "[Circular]" }
- */
-export function toJsonSafe(value: unknown, options: JsonSafeOptions = {}): JsonValue {
-  const maxDepth = options.maxDepth ?? 64;
-  try {
-    return convert(value, 0, new Set(), maxDepth) ?? null;
-  } catch (error) {
-    return unreadable(error);
-  }
+function unreadable(error: unknown): string {
+  return `[Unreadable: ${error instanceof Error ? error.message : String(error)}]`;
 }
 
-/**
- * `JSON.stringify` that never throws: the plain call first (no copy for well-behaved values),
- * then {@link toJsonSafe} when it throws. A top-level value JSON cannot represent (undefined,
- * a function) gives `"null"`, so the result is always a JSON text.
- */
-export function safeJsonStringify(value: unknown, space?: number, options: JsonSafeOptions = {}): string {
+/** JSON.stringify that never throws: falls back to {@link toJsonSafe} for awkward values. */
+export function stringifyJsonSafe(value: unknown): string {
   try {
-    const text = JSON.stringify(value, null, space);
-    if (typeof text === "string") return text;
+    return JSON.stringify(value);
   } catch {
-    // Falls through to the safe copy.
+    return JSON.stringify(toJsonSafe(value)) ?? "null";
   }
-  return JSON.stringify(toJsonSafe(value, options), null, space) ?? "null";
 }

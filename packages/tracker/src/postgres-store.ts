@@ -1,6 +1,7 @@
-import { ErrorCode, MoeRouterError, isMoeRouterError, safeJsonStringify } from "@moe-router/core";
+import { ErrorCode, MoeRouterError, isMoeRouterError } from "@moe-router/core";
 import { flushOnExit } from "./internal/exit-hooks.js";
 import { pgStatements } from "./internal/pg-sql.js";
+import { serialise } from "./internal/serialise.js";
 import { StoreState } from "./internal/store-state.js";
 import { checkKnownKeys, checkLimit, checkReadOptions } from "./internal/validate.js";
 import type { LogRecord, OutcomeRecord, RoutingEvent } from "./records.js";
@@ -189,7 +190,7 @@ export async function postgresStore(options: PostgresStoreOptions): Promise<Even
         return;
       }
       try {
-        buffer.push(safeJsonStringify(record));
+        buffer.push(serialise(record));
       } catch (error) {
         state.fail(new MoeRouterError(ErrorCode.STORE_FAILED, `A record could not be serialised (${(error as Error).message}); task metadata and layer details must be JSON-serialisable.`, { cause: error }), 1);
         return;

@@ -70,7 +70,7 @@ describe("bad input: layer details JSON cannot hold", () => {
     await tracker.close();
     expect(errors).toEqual([]);
     const record = JSON.parse(readFileSync(path, "utf8"));
-    expect(record.layer_attempts[0].metadata).toEqual({ big: "7", self: "[Circular]", boom: "[Unreadable]: getter" });
+    expect(record.layer_attempts[0].metadata).toEqual({ big: "7", self: "[Circular]", boom: "[Unreadable: getter]" });
     expect(record.task_metadata).toEqual({ n: "1" });
     expect(tracker.stats().store.failed).toBe(0);
   });

@@ -16,4 +16,5 @@ export const commands: Readonly<Record<string, () => Promise<Command>>> = {
   tune: async () => (await import("./tune.js")).default,
   index: async () => (await import("./index-docs.js")).default,
   train: async () => (await import("./train.js")).default,
+  serve: async () => (await import("./serve.js")).default,
 };

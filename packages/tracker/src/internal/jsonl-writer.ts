@@ -1,7 +1,8 @@
 import { closeSync, mkdirSync, openSync, writeSync } from "node:fs";
 import { mkdir, open, type FileHandle } from "node:fs/promises";
-import { ErrorCode, MoeRouterError, safeJsonStringify } from "@moe-router/core";
+import { ErrorCode, MoeRouterError } from "@moe-router/core";
 import type { LogFiles } from "./log-files.js";
+import { serialise } from "./serialise.js";
 
 /** Settings of {@link JsonlWriter}. */
 export interface JsonlWriterOptions {
@@ -128,11 +129,7 @@ export class JsonlWriter {
     }
   }
 
-  /**
-   * Takes the buffer, serialising each record to a line. Values JSON cannot hold (a BigInt, a
-   * cycle, a throwing getter in layer details) are written as markers by core's safeJsonStringify;
-   * a record that still cannot be serialised is counted as failed.
-   */
+  /** Takes the buffer, serialising each record to a line; a record that cannot be serialised is counted as failed. */
   private take(): { lines: string[]; months: string[] } {
     const { records, months: recordMonths } = this;
     this.records = [];
@@ -143,7 +140,7 @@ export class JsonlWriter {
     for (let i = 0; i < records.length; i++) {
       let line: string;
       try {
-        line = `${safeJsonStringify(records[i])}\n`;
+        line = `${serialise(records[i])}\n`;
       } catch (error) {
         const failure = new MoeRouterError(
           ErrorCode.STORE_FAILED,
