@@ -33,6 +33,9 @@ const NUMERIC_OPTIONS: ReadonlyArray<readonly [readonly string[], string, string
   [["index", "repo", "--owners", "OWNERS"], "--chunk-lines", "40"],
   [["train", "--data", "missing.jsonl"], "--epochs", "30"],
   [["train", "--data", "missing.jsonl"], "--seed", "1"],
+  [["serve", "--host", "not a host"], "--port", "8080"],
+  [["serve", "--host", "not a host"], "--body-limit", "65536"],
+  [["serve", "--host", "not a host"], "--thresholds-interval", "1000"],
 ];
 
 const NOT_NUMBERS = ["", " ", "0x1", "NaN", "Infinity", "1,5", "ten", "1e400"];

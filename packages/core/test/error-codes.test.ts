@@ -23,9 +23,14 @@ const files = readdirSync(packagesDir)
 
 const registered = new Set<string>(Object.values(ErrorCode));
 
-/** `MOE_*` tokens used as error codes: environment variable names (env.MOE_X, env["MOE_X"], $MOE_X) are not codes. */
+/** Environment variables (read as env.MOE_X, env["MOE_X"] or written $MOE_X anywhere): not error codes, in prose either. */
+const environmentVariables = new Set(
+  files.flatMap((file) => [...readFileSync(file, "utf8").matchAll(/(?:env\.|env\[["']|\$\{?)(MOE_[A-Z0-9_]+)/g)].map((m) => m[1]!)),
+);
+
+/** `MOE_*` tokens that name error codes. */
 function codeLiterals(text: string): string[] {
-  return [...text.matchAll(/(env\.|env\[["']|\$\{?)?\b(MOE_[A-Z0-9_]+)\b/g)].filter((m) => m[1] === undefined).map((m) => m[2]!);
+  return [...text.matchAll(/\b(MOE_[A-Z0-9_]+)\b/g)].map((m) => m[1]!).filter((name) => !environmentVariables.has(name));
 }
 
 describe("error codes", () => {
