@@ -30,6 +30,8 @@ const NUMERIC_OPTIONS: ReadonlyArray<readonly [readonly string[], string, string
   [["eval", "--data", "missing.jsonl"], "--target-precision", "0.9"],
   [["eval", "--data", "missing.jsonl"], "--val-share", "0.1"],
   [["eval", "--data", "missing.jsonl"], "--seed", "42"],
+  [["eval", "--data", "missing.jsonl"], "--fusion-threshold", "0.7"],
+  [["eval", "--data", "missing.jsonl"], "--hold-out-intents", "5"],
   [["index", "repo", "--owners", "OWNERS"], "--chunk-lines", "40"],
   [["train", "--data", "missing.jsonl"], "--epochs", "30"],
   [["train", "--data", "missing.jsonl"], "--seed", "1"],

@@ -79,6 +79,7 @@ export function createCascade(options: CascadeOptions): Cascade {
   const margin = options.fallback?.ambiguityMargin ?? 0.1;
   const experts = options.experts ? new Set(options.experts) : undefined;
   const expertList = options.experts ? [...options.experts] : undefined;
+  const outOfScope = options.outOfScopeExperts?.length ? new Set(options.outOfScopeExperts) : undefined;
   const maxLength = options.maxDescriptionLength ?? 10_000;
   const hub = new ObserverHub(options.observers ?? []);
   const generateEventId = options.generateEventId ?? randomUUID;
@@ -231,7 +232,9 @@ export function createCascade(options: CascadeOptions): Cascade {
   }
 
   function finish(state: RouteState): Decision {
-    const decided = state.decided;
+    // A confident "no expert" verdict is a clarification, not a route.
+    const outOfScopeBy = state.decided && outOfScope?.has(state.decided.expert!) ? state.decided : undefined;
+    const decided = outOfScopeBy ? undefined : state.decided;
     // Built field by field (no object spreads): this runs once per route on the hot path.
     const decision: Mutable<Decision> = {
       eventId: state.eventId,
@@ -248,7 +251,7 @@ export function createCascade(options: CascadeOptions): Cascade {
       if (decided.probabilities) decision.probabilities = decided.probabilities;
     } else {
       clarifications++;
-      decision.clarification = clarify(state.attempts, margin);
+      decision.clarification = outOfScopeBy ? { reason: "out_of_scope", candidates: [outOfScopeBy.expert!] } : clarify(state.attempts, margin);
     }
     if (state.variant && experiment) decision.experiment = { name: experiment.name, variant: state.variant };
     if (state.shadow) decision.shadow = true;

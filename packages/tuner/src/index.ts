@@ -21,5 +21,10 @@ export {
 export { applyProposal, startExperiment, type ApplyOptions, type ApplyResult, type ExperimentOptions } from "./apply.js";
 export { loadEvaluationData, parseEvaluationData, type EvalRow, type EvaluationData, type LoadDatasetOptions, type LoadedDataset } from "./dataset.js";
 export { cascadeEvaluation, riskCoverageCurve, standaloneSamples, type CascadeEvaluation, type LayerOutcomeMetrics, type RiskCoveragePoint } from "./metrics.js";
-export { evaluate, type EvaluateOptions, type EvaluationProgress, type EvaluationReport, type ValidationSource } from "./evaluate.js";
+export { evaluate, type EvaluateOptions, type EvaluationProgress, type EvaluationReport } from "./evaluate.js";
+export { evaluationSplit, type EvaluationSplit, type EvaluationSplitOptions, type ValidationSource } from "./split.js";
 export { formatEvaluation, formatProposal } from "./format.js";
+export { holdOutIntents, type HeldOutData, type HoldOutOptions } from "./hold-out.js";
+export {
+  chooseOperatingPoint, coverageSummary, parseObjective, targetForObjective, type ChosenPoint, type CoverageSummary, type Objective, type ObjectiveTargetOptions,
+} from "./operating-point.js";

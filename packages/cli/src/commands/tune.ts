@@ -1,7 +1,8 @@
 import { ErrorCode, MoeRouterError } from "@moe-router/core";
 import { openStore } from "@moe-router/tracker";
 import {
-  applyProposal, formatProposal, proposeThresholds, startExperiment, traceFromEvent, type BoundMethod, type RouteTrace, type ThresholdProposal,
+  applyProposal, formatProposal, parseObjective, proposeThresholds, startExperiment, targetForObjective, traceFromEvent, type BoundMethod, type RouteTrace,
+  type ThresholdProposal,
 } from "@moe-router/tuner";
 import { argumentError, numberOption, parseCommandArgs } from "../args.js";
 import { RANGES } from "../ranges.js";
@@ -12,7 +13,7 @@ import { parseConstraint } from "./eval.js";
 import { thresholdsFilePath } from "@moe-router/router";
 import { printJson, printText } from "../output.js";
 
-const usage = "moe-router tune [-d|--dry-run] [-a|--aggressive] [-m|--min-samples N] [-w|--window HOURS] [--target-precision P] [--constraint cascade|layer] [--confidence C] [--bound clopper-pearson|wilson] [--max-step S] [--experiment NAME --share S] [--store SPEC] [--config FILE] [--json]";
+const usage = "moe-router tune [-d|--dry-run] [-a|--aggressive] [-m|--min-samples N] [-w|--window HOURS] [--target-precision P] [--objective precision[:P|auto]|coverage:C|oos-recall:R] [--constraint cascade|layer] [--confidence C] [--bound clopper-pearson|wilson] [--max-step S] [--experiment NAME --share S] [--store SPEC] [--config FILE] [--json]";
 
 const DEFAULT_WINDOW_HOURS = 168;
 const DEFAULT_STORE = ".moe-router/events.jsonl";
@@ -49,6 +50,7 @@ const tune: Command = {
       "min-samples": { type: "string", short: "m" },
       window: { type: "string", short: "w" },
       "target-precision": { type: "string" },
+      objective: { type: "string" },
       constraint: { type: "string" },
       confidence: { type: "string" },
       bound: { type: "string" },
@@ -61,7 +63,9 @@ const tune: Command = {
     }, usage, false);
     const minSamples = numberOption(values["min-samples"], "-m/--min-samples", { min: 1, max: 1_000_000_000, integer: true, unit: "samples", example: "-m 30" });
     const hours = windowOption(values.window) ?? DEFAULT_WINDOW_HOURS;
-    const targetPrecision = numberOption(values["target-precision"], "--target-precision", { ...RANGES.openShare, example: "--target-precision 0.9" });
+    const givenTarget = numberOption(values["target-precision"], "--target-precision", { ...RANGES.openShare, example: "--target-precision 0.9" });
+    if (values.objective !== undefined && givenTarget !== undefined) throw argumentError("Give --objective or --target-precision, not both (--objective precision:P is the same as --target-precision P).");
+    const objective = values.objective !== undefined ? parseObjective(values.objective) : undefined;
     const confidenceLevel = numberOption(values.confidence, "--confidence", { ...RANGES.openShare, example: "--confidence 0.95" });
     const maxStep = numberOption(values["max-step"], "--max-step", { min: 0, max: 1, unit: "threshold points", example: "--max-step 0.05" });
     const bound = values.bound as BoundMethod | undefined;
@@ -85,6 +89,13 @@ const tune: Command = {
     await session.close();
 
     const traces = await readTraces(values.store ?? config.tracking?.store ?? DEFAULT_STORE, hours, io);
+    // An objective other than a fixed precision is turned into the target precision that meets it on these traces.
+    const chosen = objective ? targetForObjective(objective, traces, {
+      layers, current, fallbackExpert: config.fallback?.expert ?? "coordinator-master",
+      ...(confidenceLevel !== undefined ? { confidenceLevel } : {}), ...(bound ? { bound } : {}), ...(minSamples !== undefined ? { minSamples } : {}),
+    }) : undefined;
+    const targetPrecision = chosen?.targetPrecision ?? givenTarget;
+    if (chosen && !values.json) io.stdout(`Objective ${values.objective}: target precision ${chosen.targetPrecision} (${chosen.reason}).\n`);
     const proposal = proposeThresholds(traces, {
       layers, current,
       ...(targetPrecision !== undefined ? { targetPrecision } : {}),
@@ -105,7 +116,7 @@ const tune: Command = {
     if (action === "experiment") written = await startExperiment(path, proposal, { name: values.experiment!, share: share! });
 
     if (values.json) {
-      printJson(io, { action, proposal, thresholds_file: path, ...(written ? { history_file: written.historyPath } : {}) }, true);
+      printJson(io, { action, ...(chosen ? { objective, chosen } : {}), proposal, thresholds_file: path, ...(written ? { history_file: written.historyPath } : {}) }, true);
     } else {
       printText(io, `${formatProposal(proposal)}\n\n`);
       const messages: Record<typeof action, string> = {
