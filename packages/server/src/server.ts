@@ -158,11 +158,6 @@ export async function createServer(options: ServerOptions): Promise<MoeRouterSer
     }
     done();
   });
-  // While stopping, answers close their connection, so keep-alive clients do not hold the stop up.
-  app.addHook("onSend", (_request, reply, payload, done) => {
-    if (state.closing) reply.header("connection", "close");
-    done(null, payload);
-  });
   app.setErrorHandler((error, request, reply) => {
     const { status, code, message } = toErrorReply(error);
     if (status >= 500) request.log.error({ err: error, code }, message);
@@ -200,8 +195,15 @@ export async function createServer(options: ServerOptions): Promise<MoeRouterSer
     close() {
       closed ??= (async () => {
         state.closing = true;
-        // fastify.close() stops listening and resolves once requests in flight have answered.
-        await app.close();
+        // fastify.close() stops listening and resolves once every connection has ended. A
+        // keep-alive connection turns idle once its answer is out: close those as they appear,
+        // so keep-alive clients do not hold the stop up (no per-request hook on the hot path).
+        const sweep = setInterval(() => app.server.closeIdleConnections?.(), 50);
+        try {
+          await app.close();
+        } finally {
+          clearInterval(sweep);
+        }
         await learning.close();
         await withTimeout(router.flush(), ackTimeoutMs, "the final flush did not finish").catch((error: unknown) =>
           app.log.error({ err: error, code: ErrorCode.STORE_FAILED }, "final flush failed: records routed since the last acknowledgement may be lost"),
