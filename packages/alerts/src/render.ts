@@ -1,8 +1,5 @@
+import { terminalSafe as safe } from "@moe-router/core";
 import type { AlertEvaluation } from "./types.js";
-
-// eslint-disable-next-line no-control-regex
-const CONTROL = /[\u0000-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g;
-const safe = (text: string) => text.replace(CONTROL, "?");
 
 function formatValue(evaluation: AlertEvaluation, value: number | null): string {
   if (value === null) return "-";

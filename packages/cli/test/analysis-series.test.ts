@@ -40,7 +40,7 @@ describe("moe-router analyze --by", () => {
   it("says which units exist", async () => {
     const run = await runCli(["analyze", "--by", "week"], cwd);
     expect(run.code).toBe(2);
-    expect(run.stderr).toContain('error [MOE_INVALID_CONFIG]: --by must be one of minute, hour, day, auto; got "week"');
+    expect(run.stderr).toContain('error [MOE_INVALID_ARGUMENT]: --by must be one of minute, hour, day, auto; got "week"');
   });
 
   it("refuses a range needing too many minute buckets, saying what to use", async () => {

@@ -25,7 +25,7 @@ const alerts: Command = {
     let now = Date.now();
     if (values.at !== undefined) {
       now = Date.parse(values.at);
-      if (!Number.isFinite(now)) throw new MoeRouterError(ErrorCode.INVALID_CONFIG, `--at must be a time such as 2026-11-20T12:00:00Z; got "${values.at}".`);
+      if (!Number.isFinite(now)) throw new MoeRouterError(ErrorCode.INVALID_ARGUMENT, `--at must be a time such as 2026-11-20T12:00:00Z; got "${values.at}".`);
     }
     const spec = storeSpec(config, values.store);
     const path = jsonlPath(spec, io.cwd);

@@ -9,6 +9,8 @@ import { numberOption, parseCommandArgs } from "../args.js";
 import { loadRouterConfig } from "@moe-router/router";
 import type { CliIO, Command } from "../io.js";
 import { storeSpec } from "@moe-router/router";
+import { RANGES } from "../ranges.js";
+import { printJson } from "../output.js";
 
 const usage = "moe-router analyze [-w HOURS] [-l LAYER] [--by minute|hour|day|auto] [--json] [--workers N] [--no-cache] [--store SPEC] [--config FILE]";
 
@@ -81,7 +83,7 @@ const UNITS = ["minute", "hour", "day", "auto"] as const;
 /** Reads --by: a bucket unit. */
 export function byOption(value: string | undefined): BucketUnit | "auto" | undefined {
   if (value === undefined) return undefined;
-  if (!(UNITS as readonly string[]).includes(value)) throw new MoeRouterError(ErrorCode.INVALID_CONFIG, `--by must be one of ${UNITS.join(", ")}; got "${value}" (e.g. --by hour).`);
+  if (!(UNITS as readonly string[]).includes(value)) throw new MoeRouterError(ErrorCode.INVALID_ARGUMENT, `--by must be one of ${UNITS.join(", ")}; got "${value}" (e.g. --by hour).`);
   return value as BucketUnit | "auto";
 }
 
@@ -129,11 +131,9 @@ export function useColor(io: CliIO): boolean {
   return io.isTTY && !io.env.NO_COLOR;
 }
 
-/** Reads -w as hours > 0. */
+/** Reads -w as hours, more than 0 and at most about a century. */
 export function windowOption(value: string | undefined): number | undefined {
-  const hours = numberOption(value, "-w/--window", { min: 0 });
-  if (hours === 0) throw new MoeRouterError(ErrorCode.INVALID_CONFIG, "-w/--window must be more than 0 hours (e.g. -w 24 for the last day).");
-  return hours;
+  return numberOption(value, "-w/--window", RANGES.windowHours);
 }
 
 /**
@@ -160,7 +160,7 @@ const analyze: Command = {
       false,
     );
     const windowHours = windowOption(values.window);
-    const workers = numberOption(values.workers, "--workers", { min: 1, max: 64, integer: true });
+    const workers = numberOption(values.workers, "--workers", RANGES.workers);
     const by = byOption(values.by);
     if (by !== undefined) {
       const series = await seriesSource({ windowHours, layer: values.layer, store: values.store, config: values.config, noCache: values["no-cache"] === true }, by, io);
@@ -168,7 +168,8 @@ const analyze: Command = {
       return 0;
     }
     const { report } = await analyzeSource({ windowHours, layer: values.layer, store: values.store, config: values.config, workers, noCache: values["no-cache"] === true }, io);
-    io.stdout(values.json ? `${JSON.stringify(report, null, 2)}\n` : renderAnalysisText(report, { color: useColor(io) }));
+    if (values.json) printJson(io, report, true);
+    else io.stdout(renderAnalysisText(report, { color: useColor(io) }));
     return 0;
   },
 };

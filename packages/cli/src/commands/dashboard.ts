@@ -85,9 +85,9 @@ const dashboard: Command = {
       usage,
       false,
     );
-    const intervalSeconds = numberOption(values.interval, "--interval", { min: 0.1 }) ?? 2;
+    const intervalSeconds = numberOption(values.interval, "--interval", { min: 0.1, max: 3600, unit: "seconds", example: "--interval 5" }) ?? 2;
     if (values.interval !== undefined && !values.live) {
-      throw new MoeRouterError(ErrorCode.INVALID_CONFIG, "--interval only applies with --live (e.g. moe-router dashboard --live --interval 5).");
+      throw new MoeRouterError(ErrorCode.INVALID_ARGUMENT, "--interval only applies with --live (e.g. moe-router dashboard --live --interval 5).");
     }
     // A dashboard watches the recent past: the last 24 hours unless -w says otherwise.
     const windowHours = windowOption(values.window) ?? 24;

@@ -73,12 +73,12 @@ const serve: Command = {
       usage,
       false,
     );
-    const port = numberOption(values.port, "--port", { min: 0, max: 65535, integer: true });
-    const bodyLimit = numberOption(values["body-limit"], "--body-limit", { min: 1, integer: true });
-    const intervalMs = numberOption(values["thresholds-interval"], "--thresholds-interval", { min: 50, integer: true }) ?? 1000;
+    const port = numberOption(values.port, "--port", { min: 0, max: 65535, integer: true, example: "--port 8080" });
+    const bodyLimit = numberOption(values["body-limit"], "--body-limit", { min: 1, max: 1_073_741_824, integer: true, unit: "bytes", example: "--body-limit 65536" });
+    const intervalMs = numberOption(values["thresholds-interval"], "--thresholds-interval", { min: 50, max: 86_400_000, integer: true, unit: "milliseconds", example: "--thresholds-interval 1000" }) ?? 1000;
     const levels = ["fatal", "error", "warn", "info", "debug", "trace", "silent"];
     const logLevel = values["log-level"] ?? "info";
-    if (!levels.includes(logLevel)) throw new MoeRouterError(ErrorCode.INVALID_CONFIG, `--log-level must be one of ${levels.join(", ")}; got "${logLevel}".`);
+    if (!levels.includes(logLevel)) throw new MoeRouterError(ErrorCode.INVALID_ARGUMENT, `--log-level must be one of ${levels.join(", ")}; got "${logLevel}".`);
     const token = await readToken(values["token-file"], io);
     // Checked before the layers start, so a refused bind costs nothing.
     const { startServer, isLoopback } = await import("@moe-router/server");

@@ -1,9 +1,10 @@
+import { terminalSafe, terminalSafeDeep } from "@moe-router/core";
 import type { AnalysisReport } from "../analysis/types.js";
 import type { TimeSeries } from "../timeseries/types.js";
 import { styles } from "./internal/ansi.js";
 import { count, milliseconds, percent } from "./internal/format.js";
 import { table } from "./internal/table.js";
-import { terminalSafe, trendsSection } from "./internal/trends-terminal.js";
+import { trendsSection } from "./internal/trends-terminal.js";
 import {
   calibrationSection, clarificationSection, correctionsSection, experimentsSection, expertsSection,
   latencySection, layersSection, summarySection,
@@ -29,8 +30,14 @@ export const CLEAR_SCREEN = "\x1b[H\x1b[J";
 /**
  * The human report of `moe-router analyze`: summary, per-layer table, latency, calibration
  * (ECE and reliability bins), experts, corrections matrix, clarification and A/B tests.
+ * Every string that came from the log (layer, expert and experiment names, reasons) has its
+ * control characters shown as visible escapes, so a hostile log cannot drive the terminal.
  */
 export function renderAnalysisText(report: AnalysisReport, options: TerminalRenderOptions = {}): string {
+  return analysisText(terminalSafeDeep(report), options);
+}
+
+function analysisText(report: AnalysisReport, options: TerminalRenderOptions): string {
   const s = styles(options.color === true);
   const heading = (title: string) => `\n${s.bold(title)}`;
   return [
@@ -54,10 +61,18 @@ export function renderAnalysisText(report: AnalysisReport, options: TerminalRend
   ].join("\n");
 }
 
-/** One dashboard frame: the headline figures, layers with accuracy bars, latency and experts. */
+/**
+ * One dashboard frame: the headline figures, layers with accuracy bars, latency and experts.
+ * Strings from the log and the status line are neutralised as in {@link renderAnalysisText}.
+ */
 export function renderDashboard(report: AnalysisReport, options: DashboardRenderOptions = {}): string {
+  return dashboardFrame(terminalSafeDeep(report), options);
+}
+
+function dashboardFrame(report: AnalysisReport, options: DashboardRenderOptions): string {
   const s = styles(options.color === true);
-  const title = `${s.bold("moe-router dashboard")}  ${s.dim(`${report.generatedAt}${options.status ? ` · ${options.status}` : ""}`)}`;
+  const status = options.status ? terminalSafe(options.status) : "";
+  const title = `${s.bold("moe-router dashboard")}  ${s.dim(`${report.generatedAt}${status ? ` · ${status}` : ""}`)}`;
   const sections = [
     title,
     "",

@@ -1,3 +1,4 @@
+import { terminalSafe } from "@moe-router/core";
 import type { TimeSeries } from "../../timeseries/types.js";
 import type { Styles } from "./ansi.js";
 import { count, milliseconds, percent } from "./format.js";
@@ -8,13 +9,6 @@ const LABEL = 16;
 /** Sparkline columns: label 16 + 1 + 40 + 1 + value 8 + 1 + range ≤ 13 stays within 80 columns. */
 export const SPARK_WIDTH = 40;
 
-// eslint-disable-next-line no-control-regex
-const CONTROL = /[\u0000-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g;
-
-/** Recorded text (layer and expert names) made safe for a terminal: control and bidi characters become "?". */
-export function terminalSafe(text: string): string {
-  return text.replace(CONTROL, "?");
-}
 
 /** One sparkline: each value scaled between the line's min and max; a gap where there is no data. */
 export function sparkline(values: readonly (number | null)[]): string {
