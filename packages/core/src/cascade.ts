@@ -3,6 +3,7 @@ import { performance } from "node:perf_hooks";
 import { validateCascadeOptions, isUnitInterval, type CascadeOptions } from "./config.js";
 import { ErrorCode, MoeRouterError, toAttemptError } from "./errors.js";
 import { assignVariant, sampled, type Variant } from "./experiment.js";
+import { hasVisibleText } from "./internal/blank.js";
 import { clarify } from "./internal/clarify.js";
 import { ObserverHub } from "./internal/observers.js";
 import { checkVerdict } from "./internal/verdict.js";
@@ -109,8 +110,13 @@ export function createCascade(options: CascadeOptions): Cascade {
       throw new MoeRouterError(ErrorCode.INVALID_TASK, 'route() needs a task object such as { description: "Fix login bug" }.');
     }
     const description = task.description;
-    if (typeof description !== "string" || description.trim().length === 0) {
-      throw new MoeRouterError(ErrorCode.INVALID_TASK, "The task description is empty; give a short sentence saying what needs doing.");
+    if (typeof description !== "string" || !hasVisibleText(description)) {
+      throw new MoeRouterError(
+        ErrorCode.INVALID_TASK,
+        typeof description === "string" && description.length > 0
+          ? "The task description shows nothing (only spaces, control or zero-width characters); give a short sentence saying what needs doing."
+          : "The task description is empty; give a short sentence saying what needs doing.",
+      );
     }
     if (description.length > maxLength) {
       throw new MoeRouterError(

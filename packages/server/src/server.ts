@@ -34,6 +34,7 @@ const OPTION_KEYS = new Set([
   "learnDelayMs",
   "ackTimeoutMs",
   "plugins",
+  "alerts",
 ]);
 
 function positiveInteger(value: number | undefined, name: string, fallback: number): number {
@@ -60,6 +61,9 @@ function checkOptions(options: ServerOptions): void {
   const router = options.router;
   if (!router || typeof router.route !== "function" || typeof router.flush !== "function" || typeof router.recordOutcome !== "function") {
     throw new MoeRouterError(ErrorCode.INVALID_CONFIG, 'createServer: "router" must be a running router, e.g. await openRouter({ config: "moe-router.yaml" }).');
+  }
+  if (options.alerts !== undefined && typeof options.alerts?.rules !== "function") {
+    throw new MoeRouterError(ErrorCode.INVALID_CONFIG, 'createServer: "alerts" must be an alert monitor (createAlertMonitor() of @moe-router/alerts), with rules().');
   }
   if (options.token !== undefined && (typeof options.token !== "string" || options.token.trim().length < 16)) {
     throw new MoeRouterError(ErrorCode.INVALID_CONFIG, "The service token must be a string of at least 16 characters (e.g. `openssl rand -hex 32`).");
@@ -100,6 +104,7 @@ export async function createServer(options: ServerOptions): Promise<MoeRouterSer
   const metrics = new ServiceMetrics({
     accuracyWindow: positiveInteger(options.accuracyWindow, "accuracyWindow", 1000),
     storeStats: () => router.stats?.().tracker?.store,
+    ...(options.alerts ? { alertStates: () => options.alerts!.rules() } : {}),
   });
   const decisionListeners = new Set<(decision: Decision) => void>();
   const outcomeListeners = new Set<(outcome: RecordedOutcome) => void>();
@@ -123,6 +128,7 @@ export async function createServer(options: ServerOptions): Promise<MoeRouterSer
       () => new MoeRouterError(ErrorCode.STORE_FAILED, `The event store did not acknowledge the record within ${ackTimeoutMs} ms; it is not known to be durable. Check the store (GET /readyz).`),
     ),
     closing: false,
+    ...(options.alerts ? { alerts: options.alerts } : {}),
     openapi: buildOpenApi(ENDPOINTS, { version: VERSION, auth: options.token !== undefined }),
     emitDecision(decision) {
       for (const listener of decisionListeners) {
@@ -157,11 +163,6 @@ export async function createServer(options: ServerOptions): Promise<MoeRouterSer
       return;
     }
     done();
-  });
-  // While stopping, answers close their connection, so keep-alive clients do not hold the stop up.
-  app.addHook("onSend", (_request, reply, payload, done) => {
-    if (state.closing) reply.header("connection", "close");
-    done(null, payload);
   });
   app.setErrorHandler((error, request, reply) => {
     const { status, code, message } = toErrorReply(error);
@@ -200,8 +201,15 @@ export async function createServer(options: ServerOptions): Promise<MoeRouterSer
     close() {
       closed ??= (async () => {
         state.closing = true;
-        // fastify.close() stops listening and resolves once requests in flight have answered.
-        await app.close();
+        // fastify.close() stops listening and resolves once every connection has ended. A
+        // keep-alive connection turns idle once its answer is out: close those as they appear,
+        // so keep-alive clients do not hold the stop up (no per-request hook on the hot path).
+        const sweep = setInterval(() => app.server.closeIdleConnections?.(), 50);
+        try {
+          await app.close();
+        } finally {
+          clearInterval(sweep);
+        }
         await learning.close();
         await withTimeout(router.flush(), ackTimeoutMs, "the final flush did not finish").catch((error: unknown) =>
           app.log.error({ err: error, code: ErrorCode.STORE_FAILED }, "final flush failed: records routed since the last acknowledgement may be lost"),

@@ -4,6 +4,7 @@ import { pgStatements } from "./internal/pg-sql.js";
 import { storableJson } from "./internal/pg-text.js";
 import { serialise } from "./internal/serialise.js";
 import { PgWriter } from "./internal/pg-writer.js";
+import { pgTimeSeries } from "./timeseries/internal/pg-series.js";
 import { StoreState } from "./internal/store-state.js";
 import { checkKnownKeys, checkLimit, checkReadOptions } from "./internal/validate.js";
 import type { Waiter } from "./internal/write-piece.js";
@@ -296,6 +297,10 @@ export async function postgresStore(options: PostgresStoreOptions): Promise<Even
       }
       const row = rows[0];
       return row ? merge(row.record as string, row.outcome as string | null, { invalidFields: 0 }) : undefined;
+    },
+    async timeSeries(seriesOptions) {
+      await writer.settle(statementTimeoutMs);
+      return pgTimeSeries(pool, prefix, description, seriesOptions);
     },
     onError: (listener) => state.subscribe(listener),
     stats: () => state.snapshot(writer.pending),

@@ -4,6 +4,7 @@
  */
 import type { MoeRouterError } from "@moe-router/core";
 import type { LogRecord, OutcomeRecord, RoutingEvent } from "./records.js";
+import type { TimeSeries, TimeSeriesOptions } from "./timeseries/types.js";
 
 /** Time window of a read: `since <= timestamp < until` (decision timestamps). */
 export interface ReadOptions {
@@ -85,6 +86,11 @@ export interface EventStore {
   recentEvents(limit: number): Promise<RoutingEvent[]>;
   /** One decision by event id with its outcome merged, or undefined when it is not stored. */
   get(eventId: string): Promise<RoutingEvent | undefined>;
+  /**
+   * Present when the store computes time series itself (PostgreSQL: in SQL, not by streaming
+   * rows to Node). Call `timeSeriesStore(store)`, which falls back to `read()` without it.
+   */
+  timeSeries?(options?: TimeSeriesOptions): Promise<TimeSeries>;
   /** Subscribes to store failures; returns the unsubscribe function. */
   onError(listener: StoreErrorListener): () => void;
   stats(): StoreStats;

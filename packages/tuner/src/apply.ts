@@ -3,6 +3,7 @@ import {
   THRESHOLDS_FILE_VERSION, appendThresholdsHistory, historyPathFor, readThresholdsFile, writeThresholdsFile,
   type ThresholdsFile, type ThresholdsFileExperiment,
 } from "./thresholds-file.js";
+import { checkOwnFiles } from "./internal/ownership.js";
 import type { ThresholdProposal } from "./types.js";
 
 /** Options of {@link applyProposal} and {@link startExperiment}. */
@@ -33,8 +34,13 @@ function summary(proposal: ThresholdProposal): string {
   return `tune: target precision ${proposal.options.targetPrecision} at ${proposal.options.confidenceLevel} confidence; ${moved.length ? moved.join(", ") : "no change"}`;
 }
 
-/** Reads the existing file; a corrupt one is reported and treated as absent, since we are about to replace it. */
-async function existing(path: string): Promise<{ file: ThresholdsFile | undefined; corrupt?: MoeRouterError }> {
+/**
+ * Reads the existing file; a corrupt one is reported and treated as absent, since we are about
+ * to replace it. A file that is not ours at all (no recognisable thresholds content), or a
+ * history path holding something else, is refused with MOE_FOREIGN_FILE before anything is written.
+ */
+async function existing(path: string, historyPath: string): Promise<{ file: ThresholdsFile | undefined; corrupt?: MoeRouterError }> {
+  await checkOwnFiles(path, historyPath);
   try {
     return { file: await readThresholdsFile(path) };
   } catch (error) {
@@ -50,13 +56,13 @@ async function existing(path: string): Promise<{ file: ThresholdsFile | undefine
  */
 export async function applyProposal(thresholdsPath: string, proposal: ThresholdProposal, options: ApplyOptions = {}): Promise<ApplyResult> {
   const now = (options.now ?? (() => new Date()))().toISOString();
-  const previous = await existing(thresholdsPath);
+  const historyPath = options.historyPath ?? historyPathFor(thresholdsPath);
+  const previous = await existing(thresholdsPath, historyPath);
   const file: ThresholdsFile = {
     version: THRESHOLDS_FILE_VERSION,
     updated_at: now,
     thresholds: { ...previous.file?.thresholds, ...proposal.after },
   };
-  const historyPath = options.historyPath ?? historyPathFor(thresholdsPath);
   await writeThresholdsFile(thresholdsPath, file);
   const ended = previous.file?.experiment ? `; ended experiment "${previous.file.experiment.name}"` : "";
   await appendThresholdsHistory(historyPath, {
@@ -95,7 +101,8 @@ export async function startExperiment(thresholdsPath: string, proposal: Threshol
     throw new MoeRouterError(ErrorCode.INSUFFICIENT_DATA, `Nothing to test: the proposal keeps every threshold (${proposal.layers.map((l) => `${l.layer}: ${l.reason}`).join("; ")}). Collect more outcomes, or lower --target-precision.`);
   }
   const now = (options.now ?? (() => new Date()))().toISOString();
-  const previous = await existing(thresholdsPath);
+  const historyPath = options.historyPath ?? historyPathFor(thresholdsPath);
+  const previous = await existing(thresholdsPath, historyPath);
   const experiment: ThresholdsFileExperiment = { name: options.name, share: options.share, candidate_thresholds: candidate, started_at: now };
   const file: ThresholdsFile = {
     version: THRESHOLDS_FILE_VERSION,
@@ -103,7 +110,6 @@ export async function startExperiment(thresholdsPath: string, proposal: Threshol
     thresholds: { ...previous.file?.thresholds, ...proposal.before },
     experiment,
   };
-  const historyPath = options.historyPath ?? historyPathFor(thresholdsPath);
   await writeThresholdsFile(thresholdsPath, file);
   await appendThresholdsHistory(historyPath, {
     time: now,
