@@ -13,14 +13,16 @@ export interface RuleViolation {
 
 /**
  * Which of our packages each package's shipped code (src/) may import.
- * Layers and embedders: core only. Nothing imports a sibling layer. The router assembles a
- * cascade from a config (core, tracker, tuner); the CLI wires everything.
+ * Layers and embedders: core only. Nothing imports a sibling layer. Alerts read the tracker's
+ * time series. The router assembles a cascade from a config (core, tracker, tuner) and validates
+ * its alert rules (alerts); the CLI wires everything.
  */
 export function allowedInternalImports(folder: string, all: readonly string[]): ReadonlySet<string> {
   if (folder === "core") return new Set();
   if (folder === "tuner") return new Set(["core", "tracker"]);
+  if (folder === "alerts") return new Set(["core", "tracker"]);
   // The router assembles a cascade from a config: layers are imported by name at run time.
-  if (folder === "router") return new Set(["core", "tracker", "tuner"]);
+  if (folder === "router") return new Set(["core", "tracker", "tuner", "alerts"]);
   // The HTTP service wraps a running router; it knows no layer.
   if (folder === "server") return new Set(["core", "tracker", "router"]);
   // Model embedders reuse the model-free package's batching and caching (no runtime deps there).

@@ -12,6 +12,8 @@ export type { SeriesPoint } from "./dashboard/series.js";
 export { sharedCorrectionsPlugin, SHARED_CORRECTIONS_FILE, type SharedCorrectionsOptions, type SharedCorrectionsPlugin } from "./fleet/plugin.js";
 export { CorrectionSync, type CorrectionBatch, type CorrectionSource, type CorrectionSyncOptions, type CorrectionSyncStats } from "./fleet/correction-sync.js";
 export type {
+  AlertRuleState,
+  AlertStatusSource,
   LogDestination,
   RouterHandle,
   RouterLearnReport,

@@ -5,6 +5,7 @@ import Fastify, { LogController, type FastifyInstance, type FastifyReply, type F
 import { ENDPOINTS, PUBLIC_PATHS } from "./internal/api.js";
 import { bearerChecker } from "./internal/auth.js";
 import { dashboardPlugin, isDashboardPath } from "./dashboard/plugin.js";
+import { firingAlerts, type AlertMonitorView } from "./dashboard/alerts.js";
 import { sharedCorrectionsPlugin } from "./fleet/plugin.js";
 import { toErrorReply } from "./internal/errors.js";
 import { registerHandlers, type ServiceState } from "./internal/handlers.js";
@@ -38,6 +39,7 @@ const OPTION_KEYS = new Set([
   "plugins",
   "dashboard",
   "sharedCorrections",
+  "alerts",
 ]);
 
 function positiveInteger(value: number | undefined, name: string, fallback: number): number {
@@ -64,6 +66,9 @@ function checkOptions(options: ServerOptions): void {
   const router = options.router;
   if (!router || typeof router.route !== "function" || typeof router.flush !== "function" || typeof router.recordOutcome !== "function") {
     throw new MoeRouterError(ErrorCode.INVALID_CONFIG, 'createServer: "router" must be a running router, e.g. await openRouter({ config: "moe-router.yaml" }).');
+  }
+  if (options.alerts !== undefined && typeof options.alerts?.rules !== "function") {
+    throw new MoeRouterError(ErrorCode.INVALID_CONFIG, 'createServer: "alerts" must be an alert monitor (createAlertMonitor() of @moe-router/alerts), with rules().');
   }
   if (options.token !== undefined && (typeof options.token !== "string" || options.token.trim().length < 16)) {
     throw new MoeRouterError(ErrorCode.INVALID_CONFIG, "The service token must be a string of at least 16 characters (e.g. `openssl rand -hex 32`).");
@@ -104,6 +109,7 @@ export async function createServer(options: ServerOptions): Promise<MoeRouterSer
   const metrics = new ServiceMetrics({
     accuracyWindow: positiveInteger(options.accuracyWindow, "accuracyWindow", 1000),
     storeStats: () => router.stats?.().tracker?.store,
+    ...(options.alerts ? { alertStates: () => options.alerts!.rules() } : {}),
   });
   const decisionListeners = new Set<(decision: Decision) => void>();
   const outcomeListeners = new Set<(outcome: RecordedOutcome) => void>();
@@ -127,6 +133,7 @@ export async function createServer(options: ServerOptions): Promise<MoeRouterSer
       () => new MoeRouterError(ErrorCode.STORE_FAILED, `The event store did not acknowledge the record within ${ackTimeoutMs} ms; it is not known to be durable. Check the store (GET /readyz).`),
     ),
     closing: false,
+    ...(options.alerts ? { alerts: options.alerts } : {}),
     openapi: buildOpenApi(ENDPOINTS, { version: VERSION, auth: options.token !== undefined }),
     emitDecision(decision) {
       for (const listener of decisionListeners) {
@@ -193,7 +200,10 @@ export async function createServer(options: ServerOptions): Promise<MoeRouterSer
     },
   };
   const plugins = [
-    ...(options.dashboard === false ? [] : [dashboardPlugin(options.dashboard)]),
+    // The dashboard shows the alert monitor's firing rules unless told otherwise.
+    ...(options.dashboard === false
+      ? []
+      : [dashboardPlugin(options.alerts && !options.dashboard?.alerts ? { ...options.dashboard, alerts: firingAlerts(options.alerts as unknown as AlertMonitorView) } : options.dashboard)]),
     ...(options.sharedCorrections === false ? [] : [sharedCorrectionsPlugin(options.sharedCorrections)]),
     ...(options.plugins ?? []),
   ];

@@ -1,6 +1,7 @@
 import { ErrorCode, MoeRouterError, isMoeRouterError, isUnitInterval } from "@moe-router/core";
 import { THRESHOLDS_FILE_VERSION, type ThresholdsFile, type ThresholdsFileExperiment } from "./thresholds-file.js";
 import { fileThresholdsStore, type ThresholdsStore } from "./thresholds-store.js";
+import { checkOwnFiles } from "./internal/ownership.js";
 import type { ThresholdProposal } from "./types.js";
 
 /** Options of {@link applyProposal} and {@link startExperiment}. */
@@ -33,8 +34,14 @@ function summary(proposal: ThresholdProposal): string {
   return `tune: target precision ${proposal.options.targetPrecision} at ${proposal.options.confidenceLevel} confidence; ${moved.length ? moved.join(", ") : "no change"}`;
 }
 
-/** Reads the existing document; a corrupt one is reported and treated as absent, since we are about to replace it. */
+/**
+ * Reads the existing document; a corrupt one is reported and treated as absent, since we are
+ * about to replace it. For a file store, a file that is not ours at all (no recognisable
+ * thresholds content), or a history path holding something else, is refused with
+ * MOE_FOREIGN_FILE before anything is written.
+ */
 async function existing(store: ThresholdsStore): Promise<{ file: ThresholdsFile | undefined; corrupt?: MoeRouterError }> {
+  if (store.kind === "file") await checkOwnFiles(store.description, store.historyDescription);
   try {
     return { file: await store.read() };
   } catch (error) {

@@ -1,3 +1,5 @@
+import type { AlertRule, MonitorSettings } from "@moe-router/alerts";
+
 /** A package reference in a config file: which module, with which options. */
 export interface PackageRef {
   /** npm package name (e.g. "@moe-router/layer-keyword") or a path to a module. */
@@ -49,4 +51,10 @@ export interface RouterConfig {
   readonly layerTimeoutMs?: number;
   /** Time budget for each layer or embedder factory to start, in ms. Default 30000. */
   readonly startupTimeoutMs?: number;
+  /** Degradation alert rules (`moe-router alerts`, the service's monitor). */
+  readonly alerts?: readonly AlertRule[];
+  /** How a service runs the alert monitor: evaluation interval, webhook. */
+  readonly alertMonitor?: MonitorSettings;
+  /** OpenTelemetry: the server adds `@moe-router/otel`'s observer when `enabled`. */
+  readonly otel?: { readonly enabled?: boolean; readonly recordDescription?: boolean };
 }
