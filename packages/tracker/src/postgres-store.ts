@@ -306,16 +306,16 @@ export async function postgresStore(options: PostgresStoreOptions): Promise<Even
       if (!Number.isSafeInteger(cursor) || cursor < 0) throw invalid(`correctionsAfter() needs a cursor >= 0 (0, or the cursor of the last correction read); got ${String(cursor)}.`);
       checkLimit(limit);
       if (limit === 0) return { corrections: [], cursor };
-      await startWrite();
+      await writer.settle(statementTimeoutMs);
       let rows: Record<string, unknown>[];
       try {
-        ({ rows } = await pool.query(sql.correctionsAfter, [cursor, limit]));
+        ({ rows } = await query(sql.correctionsAfter, [cursor, limit]));
       } catch (error) {
         throw storeFailure("Reading corrections from", error);
       }
       const corrections: StoredCorrection[] = [];
       for (const row of rows) {
-        const event = merge(row.record as string, row.outcome as string);
+        const event = merge(row.record as string, row.outcome as string, { invalidFields: 0 });
         if (event !== undefined) corrections.push({ cursor: Number(row.seq), event });
       }
       const last = rows[rows.length - 1];
