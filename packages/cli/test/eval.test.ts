@@ -81,12 +81,12 @@ describe("moe-router eval options and errors", () => {
   });
 
   it.each([
-    [[], /--data FILE\.jsonl is required/, "MOE_INVALID_CONFIG"],
+    [[], /--data FILE\.jsonl is required/, "MOE_INVALID_ARGUMENT"],
     [["--data", "missing.jsonl"], /Cannot read dataset .*missing\.jsonl: ENOENT\. Check the --data path/, "MOE_NOT_FOUND"],
     [["--data", mini, "--label-field", "intent"], /has no "intent" field .*--label-field/, "MOE_INVALID_CONFIG"],
     [["--data", mini, "--test-split", "holdout"], /no "holdout" rows .*--test-split/, "MOE_INSUFFICIENT_DATA"],
-    [["--data", mini, "--target-precision", "1.5"], /--target-precision/, "MOE_INVALID_CONFIG"],
-    [["--data", mini, "--constraint", "both"], /--constraint must be "cascade"/, "MOE_INVALID_CONFIG"],
+    [["--data", mini, "--target-precision", "1.5"], /--target-precision/, "MOE_INVALID_ARGUMENT"],
+    [["--data", mini, "--constraint", "both"], /--constraint must be "cascade"/, "MOE_INVALID_ARGUMENT"],
     [["--data", mini, "--objective", "recall:0.5"], /--objective must be/, "MOE_INVALID_CONFIG"],
     [["--data", mini, "--objective", "coverage:0.8", "--target-precision", "0.9"], /not both/, "MOE_INVALID_CONFIG"],
     [["--data", mini, "--fusion", "first"], /--fusion must be/, "MOE_INVALID_CONFIG"],

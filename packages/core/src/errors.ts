@@ -45,6 +45,10 @@ export const ErrorCode = {
   NOT_READY: "MOE_NOT_READY",
   /** The service failed in a way no input explains (a bug); its log has the details. */
   INTERNAL: "MOE_INTERNAL",
+  /** A path names an existing file that is not the kind moe-router writes there; it was left untouched. */
+  FOREIGN_FILE: "MOE_FOREIGN_FILE",
+  /** A notification (an alert webhook) could not be delivered after its retries. */
+  NOTIFY_FAILED: "MOE_NOTIFY_FAILED",
 } as const;
 
 /** One of the values of {@link ErrorCode}. */

@@ -20,3 +20,4 @@ export { seededRandom } from "./random.js";
 export { stringifyJsonSafe, toJsonSafe } from "./json-safe.js";
 export { writeFileAtomic, type WriteFileAtomicOptions } from "./files.js";
 export { fitTfidf, tfidfFromState, type SparseVector, type TfidfFeaturizer, type TfidfOptions, type TfidfState } from "./tfidf.js";
+export { terminalSafe, terminalSafeDeep, terminalSafeJson, type TerminalSafeOptions } from "./terminal-text.js";

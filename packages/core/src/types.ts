@@ -171,5 +171,11 @@ export interface CascadeObserver {
   onRouteStart?(event: RouteStartEvent): void;
   onLayerStart?(event: LayerStartEvent): void;
   onLayerVerdict?(event: LayerVerdictEvent): void;
+  /**
+   * The routing decision. Return nothing normally; return a promise to apply backpressure
+   * (e.g. a store whose buffer is over its high-water mark): async `route()` resolves only
+   * once it settles (a rejection is ignored). `routeSync()` cannot wait and never does.
+   * (The declared `void` accepts a promise-returning implementation.)
+   */
   onDecision?(decision: Decision): void;
 }

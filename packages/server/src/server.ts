@@ -4,6 +4,9 @@ import type { RecordedOutcome } from "@moe-router/tracker";
 import Fastify, { LogController, type FastifyInstance, type FastifyReply, type FastifyRequest } from "fastify";
 import { ENDPOINTS, PUBLIC_PATHS } from "./internal/api.js";
 import { bearerChecker } from "./internal/auth.js";
+import { dashboardPlugin, isDashboardPath } from "./dashboard/plugin.js";
+import { firingAlerts, type AlertMonitorView } from "./dashboard/alerts.js";
+import { sharedCorrectionsPlugin } from "./fleet/plugin.js";
 import { toErrorReply } from "./internal/errors.js";
 import { registerHandlers, type ServiceState } from "./internal/handlers.js";
 import { buildOpenApi } from "./internal/openapi.js";
@@ -34,6 +37,9 @@ const OPTION_KEYS = new Set([
   "learnDelayMs",
   "ackTimeoutMs",
   "plugins",
+  "dashboard",
+  "sharedCorrections",
+  "alerts",
 ]);
 
 function positiveInteger(value: number | undefined, name: string, fallback: number): number {
@@ -60,6 +66,9 @@ function checkOptions(options: ServerOptions): void {
   const router = options.router;
   if (!router || typeof router.route !== "function" || typeof router.flush !== "function" || typeof router.recordOutcome !== "function") {
     throw new MoeRouterError(ErrorCode.INVALID_CONFIG, 'createServer: "router" must be a running router, e.g. await openRouter({ config: "moe-router.yaml" }).');
+  }
+  if (options.alerts !== undefined && typeof options.alerts?.rules !== "function") {
+    throw new MoeRouterError(ErrorCode.INVALID_CONFIG, 'createServer: "alerts" must be an alert monitor (createAlertMonitor() of @moe-router/alerts), with rules().');
   }
   if (options.token !== undefined && (typeof options.token !== "string" || options.token.trim().length < 16)) {
     throw new MoeRouterError(ErrorCode.INVALID_CONFIG, "The service token must be a string of at least 16 characters (e.g. `openssl rand -hex 32`).");
@@ -100,6 +109,7 @@ export async function createServer(options: ServerOptions): Promise<MoeRouterSer
   const metrics = new ServiceMetrics({
     accuracyWindow: positiveInteger(options.accuracyWindow, "accuracyWindow", 1000),
     storeStats: () => router.stats?.().tracker?.store,
+    ...(options.alerts ? { alertStates: () => options.alerts!.rules() } : {}),
   });
   const decisionListeners = new Set<(decision: Decision) => void>();
   const outcomeListeners = new Set<(outcome: RecordedOutcome) => void>();
@@ -123,6 +133,7 @@ export async function createServer(options: ServerOptions): Promise<MoeRouterSer
       () => new MoeRouterError(ErrorCode.STORE_FAILED, `The event store did not acknowledge the record within ${ackTimeoutMs} ms; it is not known to be durable. Check the store (GET /readyz).`),
     ),
     closing: false,
+    ...(options.alerts ? { alerts: options.alerts } : {}),
     openapi: buildOpenApi(ENDPOINTS, { version: VERSION, auth: options.token !== undefined }),
     emitDecision(decision) {
       for (const listener of decisionListeners) {
@@ -151,17 +162,14 @@ export async function createServer(options: ServerOptions): Promise<MoeRouterSer
       done(new MoeRouterError(ErrorCode.NOT_READY, "The service is stopping; retry on another instance or after it restarts."));
       return;
     }
-    if (authorised && !PUBLIC_PATHS.has(path) && !authorised(request.headers.authorization)) {
-      reply.header("www-authenticate", 'Bearer realm="moe-router"');
+    const dashboard = isDashboardPath(path);
+    if (authorised && !PUBLIC_PATHS.has(path) && !authorised(request.headers.authorization, { basic: dashboard })) {
+      // A browser opening the dashboard prompts for Basic credentials (password: the token).
+      reply.header("www-authenticate", dashboard ? 'Basic realm="moe-router dashboard", charset="UTF-8"' : 'Bearer realm="moe-router"');
       done(new MoeRouterError(ErrorCode.UNAUTHORIZED, "This service needs `Authorization: Bearer <token>` with the token it was started with (--token-file or MOE_ROUTER_TOKEN)."));
       return;
     }
     done();
-  });
-  // While stopping, answers close their connection, so keep-alive clients do not hold the stop up.
-  app.addHook("onSend", (_request, reply, payload, done) => {
-    if (state.closing) reply.header("connection", "close");
-    done(null, payload);
   });
   app.setErrorHandler((error, request, reply) => {
     const { status, code, message } = toErrorReply(error);
@@ -191,7 +199,15 @@ export async function createServer(options: ServerOptions): Promise<MoeRouterSer
       return () => void outcomeListeners.delete(listener);
     },
   };
-  for (const plugin of options.plugins ?? []) await plugin.register(app, context);
+  const plugins = [
+    // The dashboard shows the alert monitor's firing rules unless told otherwise.
+    ...(options.dashboard === false
+      ? []
+      : [dashboardPlugin(options.alerts && !options.dashboard?.alerts ? { ...options.dashboard, alerts: firingAlerts(options.alerts as unknown as AlertMonitorView) } : options.dashboard)]),
+    ...(options.sharedCorrections === false ? [] : [sharedCorrectionsPlugin(options.sharedCorrections)]),
+    ...(options.plugins ?? []),
+  ];
+  for (const plugin of plugins) await plugin.register(app, context);
   await app.ready();
 
   let closed: Promise<void> | undefined;
@@ -200,8 +216,15 @@ export async function createServer(options: ServerOptions): Promise<MoeRouterSer
     close() {
       closed ??= (async () => {
         state.closing = true;
-        // fastify.close() stops listening and resolves once requests in flight have answered.
-        await app.close();
+        // fastify.close() stops listening and resolves once every connection has ended. A
+        // keep-alive connection turns idle once its answer is out: close those as they appear,
+        // so keep-alive clients do not hold the stop up (no per-request hook on the hot path).
+        const sweep = setInterval(() => app.server.closeIdleConnections?.(), 50);
+        try {
+          await app.close();
+        } finally {
+          clearInterval(sweep);
+        }
         await learning.close();
         await withTimeout(router.flush(), ackTimeoutMs, "the final flush did not finish").catch((error: unknown) =>
           app.log.error({ err: error, code: ErrorCode.STORE_FAILED }, "final flush failed: records routed since the last acknowledgement may be lost"),

@@ -4,6 +4,8 @@
 import type { Decision, RoutingTask } from "@moe-router/core";
 import type { OutcomeInput, RecordedOutcome, RoutingEvent, StoreStats } from "@moe-router/tracker";
 import type { FastifyInstance } from "fastify";
+import type { DashboardOptions } from "./dashboard/plugin.js";
+import type { SharedCorrectionsOptions } from "./fleet/plugin.js";
 
 /** Whether the router can serve, and why not (`openRouter().ready()`). */
 export interface RouterReadiness {
@@ -61,6 +63,24 @@ export interface RouterHandle {
   close(): Promise<void>;
 }
 
+/** One alert rule's state as a monitor keeps it (`createAlertMonitor().rules()` of `@moe-router/alerts`). */
+export interface AlertRuleState {
+  readonly firing: boolean;
+  /** ISO time the rule started firing; null when it is not firing. */
+  readonly since: string | null;
+  /** The latest evaluation (state, value, bound, limit, samples, window), null before the first. */
+  readonly last: unknown;
+}
+
+/**
+ * What the server needs from an alert monitor: the rules' states, for the
+ * `moe_router_alert_firing{rule}` gauge and `GET /v1/alerts`. `createAlertMonitor()` returns a
+ * superset; the caller starts and closes it.
+ */
+export interface AlertStatusSource {
+  rules(): ReadonlyMap<string, AlertRuleState>;
+}
+
 /** Where the server writes its log: a pino destination (anything with `write(line)`). */
 export interface LogDestination {
   write(line: string): void;
@@ -94,10 +114,28 @@ export interface ServerOptions {
   /** Longest wait for the store to acknowledge a route's record before answering 503, in ms. Default 10,000. */
   readonly ackTimeoutMs?: number;
   /**
+   * An alert monitor (`createAlertMonitor` of `@moe-router/alerts`, started by the caller):
+   * `/metrics` gets `moe_router_alert_firing{rule}` (1 firing, 0 not) and `GET /v1/alerts`
+   * lists every rule's state. Without it `GET /v1/alerts` answers `{ "monitored": false, "alerts": [] }`.
+   */
+  readonly alerts?: AlertStatusSource;
+  /**
    * Extra fastify plugins registered after the built-in routes (e.g. a dashboard at
    * `GET /dashboard`); they get the same auth, error format and limits.
    */
   readonly plugins?: readonly ServerPlugin[];
+  /**
+   * The live web dashboard at `GET /dashboard` (on by default): its options, or false to
+   * leave it out. With a token, a browser signs in with HTTP Basic (any user name, the token
+   * as the password).
+   */
+  readonly dashboard?: false | DashboardOptions;
+  /**
+   * Many instances on one PostgreSQL store: poll it for corrections the other instances
+   * recorded and pass them to this router's learnable layers (on by default; does nothing on a
+   * store that is not shared, such as a JSONL file). Options, or false to turn it off.
+   */
+  readonly sharedCorrections?: false | SharedCorrectionsOptions;
 }
 
 /** A route or group of routes added to the service (see {@link ServerOptions.plugins}). */

@@ -63,6 +63,17 @@ describe("a failing layer or store", () => {
     expect(metrics).toMatch(/moe_router_layer_errors_total\{layer="thrower",code="MOE_LAYER_FAILED"\} 1/);
   });
 
+  it("a layer that never answers is cut off at its time budget; the request does not hang", async () => {
+    const hanging: Layer = { name: "hanging", capabilities: { async: true }, route: () => new Promise(() => {}) };
+    const router = testRouter({ layers: [{ layer: hanging, threshold: 0.5, timeoutMs: 100 }, { layer: keywordLayer(), threshold: 0.85 }] });
+    service = await createServer({ router, logLevel: "silent" });
+    const started = Date.now();
+    const response = await service.app.inject({ method: "POST", url: "/v1/route", payload: { description: "Deploy API to production" } });
+    expect(response.statusCode).toBe(200);
+    expect(response.json()).toMatchObject({ master: "cicd-master", layer: "keyword" });
+    expect(Date.now() - started).toBeLessThan(3000);
+  });
+
   it("a store that fails its flush gives 503 MOE_STORE_FAILED with the unrecorded decision, and the process goes on", async () => {
     service = await createServer({ router: testRouter({ store: brokenStore("fail") }), logLevel: "silent" });
     const response = await service.app.inject({ method: "POST", url: "/v1/route", payload: { description: "Deploy API to production" } });

@@ -18,7 +18,11 @@ export {
   readThresholdsHistory, writeThresholdsFile, type LoadedThresholds, type ThresholdsFile, type ThresholdsFileExperiment,
   type ThresholdsHistoryEntry,
 } from "./thresholds-file.js";
-export { applyProposal, startExperiment, type ApplyOptions, type ApplyResult, type ExperimentOptions } from "./apply.js";
+export {
+  fileThresholdsStore, openThresholdsStore, type FileThresholdsStoreOptions, type OpenThresholdsStoreOptions, type ThresholdsStore,
+} from "./thresholds-store.js";
+export { postgresThresholdsStore, type PostgresThresholdsStoreOptions, type ThresholdsPool } from "./postgres-thresholds.js";
+export { applyProposal, applyProposalToStore, startExperiment, startExperimentInStore, type ApplyOptions, type ApplyResult, type ExperimentOptions } from "./apply.js";
 export { loadEvaluationData, parseEvaluationData, type EvalRow, type EvaluationData, type LoadDatasetOptions, type LoadedDataset } from "./dataset.js";
 export { cascadeEvaluation, riskCoverageCurve, standaloneSamples, type CascadeEvaluation, type LayerOutcomeMetrics, type RiskCoveragePoint } from "./metrics.js";
 export { evaluate, type EvaluateOptions, type EvaluationProgress, type EvaluationReport } from "./evaluate.js";

@@ -11,6 +11,8 @@ import type { RouterConfig } from "@moe-router/router";
 import type { Command } from "../io.js";
 import { progressBar, type ProgressBar } from "../progress.js";
 import { buildRouter } from "@moe-router/router";
+import { RANGES } from "../ranges.js";
+import { printJson, printText } from "../output.js";
 
 const usage = "moe-router eval --data FILE.jsonl [--label-field label] [--text-field text] [--split-field split] [--train-split train] [--val-split val] [--test-split test] [--oos-label LABEL] [--hold-out-intents N] [--oos-class] [--config FILE] [--target-precision P|auto] [--objective precision[:P|auto]|coverage:C|oos-recall:R] [--fusion off|last|alone] [--fusion-threshold 0.6] [--constraint cascade|layer] [--val-share 0.1] [--seed 42] [--no-tune] [--json]";
 
@@ -59,7 +61,7 @@ function withFusion(layers: readonly Layer[], thresholds: Readonly<Record<string
 /** Reads --constraint (shared with `tune`). */
 export function parseConstraint(value: string | undefined): PrecisionConstraint | undefined {
   if (value === undefined || value === "cascade" || value === "layer") return value;
-  throw new MoeRouterError(ErrorCode.INVALID_CONFIG, `--constraint must be "cascade" (all accepted decisions together, the default) or "layer" (each layer's own); got "${value}".`);
+  throw new MoeRouterError(ErrorCode.INVALID_ARGUMENT, `--constraint must be "cascade" (all accepted decisions together, the default) or "layer" (each layer's own); got "${value}".`);
 }
 
 const command: Command = {
@@ -88,19 +90,17 @@ const command: Command = {
       "no-tune": { type: "boolean" },
       json: { type: "boolean" },
     }, usage, false);
-    if (!values.data) throw new MoeRouterError(ErrorCode.INVALID_CONFIG, `--data FILE.jsonl is required. Usage: ${usage}`);
+    if (!values.data) throw new MoeRouterError(ErrorCode.INVALID_ARGUMENT, `--data FILE.jsonl is required. Usage: ${usage}`);
     const target = values["target-precision"];
-    const targetPrecision = target === undefined || target === "auto" ? "auto" : numberOption(target, "--target-precision", { min: 0, max: 1 })!;
-    if (targetPrecision !== "auto" && (targetPrecision <= 0 || targetPrecision >= 1)) throw new MoeRouterError(ErrorCode.INVALID_CONFIG, `--target-precision must be "auto" or between 0 and 1 (exclusive); got "${target}".`);
-    const valShare = numberOption(values["val-share"], "--val-share", { min: 0, max: 1 });
-    if (valShare !== undefined && (valShare <= 0 || valShare >= 1)) throw new MoeRouterError(ErrorCode.INVALID_CONFIG, `--val-share must be between 0 and 1 (exclusive); got "${values["val-share"]}".`);
-    const seed = numberOption(values.seed, "--seed", { integer: true, min: 0 });
+    const targetPrecision = target === undefined || target === "auto" ? "auto" : numberOption(target, "--target-precision", { ...RANGES.openShare, example: '--target-precision 0.9, or "auto"' })!;
+    const valShare = numberOption(values["val-share"], "--val-share", { ...RANGES.openShare, example: "--val-share 0.1" });
+    const seed = numberOption(values.seed, "--seed", RANGES.seed);
     const constraint = parseConstraint(values.constraint);
     if (values.objective !== undefined && target !== undefined) throw new MoeRouterError(ErrorCode.INVALID_CONFIG, "Give --objective or --target-precision, not both (--objective precision:P is the same as --target-precision P).");
     const objective: Objective | undefined = values.objective !== undefined ? parseObjective(values.objective) : undefined;
     const fusion = parseFusion(values.fusion);
-    const fusionThreshold = numberOption(values["fusion-threshold"], "--fusion-threshold", { min: 0, max: 1 }) ?? DEFAULT_FUSION_THRESHOLD;
-    const holdOut = numberOption(values["hold-out-intents"], "--hold-out-intents", { integer: true, min: 1 });
+    const fusionThreshold = numberOption(values["fusion-threshold"], "--fusion-threshold", { ...RANGES.share, noun: "a threshold", example: "--fusion-threshold 0.7" }) ?? DEFAULT_FUSION_THRESHOLD;
+    const holdOut = numberOption(values["hold-out-intents"], "--hold-out-intents", { integer: true, min: 1, max: 10_000, unit: "intents", example: "--hold-out-intents 5" });
 
     const dataPath = resolve(io.cwd, values.data);
     let data = await loadEvaluationData(dataPath, {
@@ -162,8 +162,8 @@ const command: Command = {
         onProgress,
       });
       const setup = { fusion, ...(fusion !== "off" ? { fusionThreshold } : {}), ...(heldOut ? { heldOutIntents: heldOut } : {}), outOfScopeClass: values["oos-class"] === true };
-      if (values.json) io.stdout(`${JSON.stringify({ dataset: dataPath, config: values.config ? resolve(io.cwd, values.config) : "built-in eval config", setup, ...report }, null, 2)}\n`);
-      else io.stdout(`${formatEvaluation(report, `Evaluation of ${basename(dataPath)}`)}\n`);
+      if (values.json) printJson(io, { dataset: dataPath, config: values.config ? resolve(io.cwd, values.config) : "built-in eval config", setup, ...report }, true);
+      else printText(io, `${formatEvaluation(report, `Evaluation of ${basename(dataPath)}`)}\n`);
       return 0;
     } finally {
       await router.close();

@@ -1,9 +1,10 @@
 import { readFile } from "node:fs/promises";
 import { resolve } from "node:path";
 import { ErrorCode, MoeRouterError } from "@moe-router/core";
-import { openRouter, type RouterLogger } from "@moe-router/router";
+import { loadRouterConfig, openRouter, type RouterLogger } from "@moe-router/router";
 import { numberOption, parseCommandArgs } from "../args.js";
 import type { CliIO, Command } from "../io.js";
+import { serviceAlertMonitor, serviceObservers } from "../monitoring.js";
 
 const usage =
   "moe-router serve [--host 127.0.0.1] [--port 8700] [--config FILE] [--token-file FILE] [--store SPEC] [--log-level info] [--log-requests] [--body-limit BYTES] [--thresholds-interval MS]";
@@ -72,12 +73,12 @@ const serve: Command = {
       usage,
       false,
     );
-    const port = numberOption(values.port, "--port", { min: 0, max: 65535, integer: true });
-    const bodyLimit = numberOption(values["body-limit"], "--body-limit", { min: 1, integer: true });
-    const intervalMs = numberOption(values["thresholds-interval"], "--thresholds-interval", { min: 50, integer: true }) ?? 1000;
+    const port = numberOption(values.port, "--port", { min: 0, max: 65535, integer: true, example: "--port 8080" });
+    const bodyLimit = numberOption(values["body-limit"], "--body-limit", { min: 1, max: 1_073_741_824, integer: true, unit: "bytes", example: "--body-limit 65536" });
+    const intervalMs = numberOption(values["thresholds-interval"], "--thresholds-interval", { min: 50, max: 86_400_000, integer: true, unit: "milliseconds", example: "--thresholds-interval 1000" }) ?? 1000;
     const levels = ["fatal", "error", "warn", "info", "debug", "trace", "silent"];
     const logLevel = values["log-level"] ?? "info";
-    if (!levels.includes(logLevel)) throw new MoeRouterError(ErrorCode.INVALID_CONFIG, `--log-level must be one of ${levels.join(", ")}; got "${logLevel}".`);
+    if (!levels.includes(logLevel)) throw new MoeRouterError(ErrorCode.INVALID_ARGUMENT, `--log-level must be one of ${levels.join(", ")}; got "${logLevel}".`);
     const token = await readToken(values["token-file"], io);
     // Checked before the layers start, so a refused bind costs nothing.
     const { startServer, isLoopback } = await import("@moe-router/server");
@@ -86,17 +87,29 @@ const serve: Command = {
       throw new MoeRouterError(ErrorCode.INVALID_CONFIG, `Refusing to listen on ${host} without a token. Pass --token-file FILE or set MOE_ROUTER_TOKEN, or bind 127.0.0.1.`);
     }
     const logger = forwardingLogger(io);
+    // Read first for what is decided at start: the OpenTelemetry observer (config `otel`).
+    const { config } = await loadRouterConfig(values.config, io.cwd);
+    const observers = serviceObservers(config);
     const router = await openRouter({
       ...(values.config !== undefined ? { config: values.config } : {}),
       cwd: io.cwd,
       ...(values.store !== undefined ? { store: values.store } : {}),
       logger,
       watchThresholds: { intervalMs },
+      ...(observers.length ? { observers } : {}),
     });
+    let monitor;
+    try {
+      monitor = serviceAlertMonitor(router, io.cwd, { warn: (fields, message) => logger.warn(`${message} ${JSON.stringify(fields)}`), info: (fields, message) => logger.info?.(`${message} ${JSON.stringify(fields)}`) });
+    } catch (error) {
+      await router.close();
+      throw error;
+    }
     let server;
     try {
       server = await startServer({
         router,
+        ...(monitor ? { alerts: monitor } : {}),
         host,
         ...(port !== undefined ? { port } : {}),
         ...(token !== undefined ? { token } : {}),
@@ -107,10 +120,16 @@ const serve: Command = {
         closeRouter: true,
       });
     } catch (error) {
+      await monitor?.close();
       await router.close();
       throw error;
     }
     logger.attach(server.app.log);
+    if (monitor) {
+      monitor.start();
+      server.app.server.once("close", () => void monitor.close());
+      server.app.log.info({ rules: router.config.alerts?.length ?? 0 }, "alerts: monitoring");
+    }
     server.app.log.info({ url: server.url, config: router.configSource, store: router.storeSpec ?? "off", auth: token !== undefined }, "moe-router serve: listening");
     io.stderr(`moe-router serve: listening on ${server.url} (config: ${router.configSource}; store: ${router.storeSpec ?? "tracking off"}; auth: ${token !== undefined ? "bearer token" : "none, loopback only"})\n`);
     // Runs until a signal stops it (startServer's handler exits the process).

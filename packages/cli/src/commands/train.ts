@@ -7,8 +7,10 @@ import { numberOption, parseCommandArgs } from "../args.js";
 import { loadRouterConfig } from "@moe-router/router";
 import { importEmbedderModule } from "@moe-router/router";
 import type { RouterConfig } from "@moe-router/router";
+import { RANGES } from "../ranges.js";
 import type { CliIO, Command } from "../io.js";
 import { progressBar } from "../progress.js";
+import { printJson, printText } from "../output.js";
 import { describeFit, fitLayers, namedEntries, type LayerFitResult, type NamedEntry } from "./train-layers.js";
 
 const usage =
@@ -163,14 +165,14 @@ const command: Command = {
     );
     const fromLog = values["from-log"] === true || values.store !== undefined;
     if (!values.data && !fromLog) {
-      throw new MoeRouterError(ErrorCode.INVALID_CONFIG, `Nothing to train on: give --data FILE.jsonl (rows { text, label }) and/or --from-log (corrected outcomes in the tracker's log). Usage: ${usage}`);
+      throw new MoeRouterError(ErrorCode.INVALID_ARGUMENT, `Nothing to train on: give --data FILE.jsonl (rows { text, label }) and/or --from-log (corrected outcomes in the tracker's log). Usage: ${usage}`);
     }
     const kind = values.kind ?? "softmax";
-    if (kind !== "softmax" && kind !== "mlp") throw new MoeRouterError(ErrorCode.INVALID_CONFIG, `--kind must be "softmax" or "mlp"; got "${kind}".`);
+    if (kind !== "softmax" && kind !== "mlp") throw new MoeRouterError(ErrorCode.INVALID_ARGUMENT, `--kind must be "softmax" or "mlp"; got "${kind}".`);
     const classWeights = values["class-weights"] ?? "none";
-    if (classWeights !== "balanced" && classWeights !== "none") throw new MoeRouterError(ErrorCode.INVALID_CONFIG, `--class-weights must be "balanced" or "none"; got "${classWeights}".`);
-    const epochs = numberOption(values.epochs, "--epochs", { min: 1, integer: true }) ?? 30;
-    const seed = numberOption(values.seed, "--seed", { min: 0, integer: true });
+    if (classWeights !== "balanced" && classWeights !== "none") throw new MoeRouterError(ErrorCode.INVALID_ARGUMENT, `--class-weights must be "balanced" or "none"; got "${classWeights}".`);
+    const epochs = numberOption(values.epochs, "--epochs", { min: 1, max: 100_000, integer: true, unit: "epochs", example: "--epochs 30" }) ?? 30;
+    const seed = numberOption(values.seed, "--seed", RANGES.seed);
 
     const { config, configDir } = await loadRouterConfig(values.config, io.cwd);
     const targets = chooseLayers(config, values.layer);
@@ -223,9 +225,9 @@ const command: Command = {
       await saveHead(head, out);
       if (values.json) {
         const { history: _history, ...metrics } = head.metrics!;
-        io.stdout(`${JSON.stringify({ out, labels: head.labels, embedder: embedder.id, temperature: head.temperature, sources, ...metrics, layers: fitted })}\n`);
+        printJson(io, { out, labels: head.labels, embedder: embedder.id, temperature: head.temperature, sources, ...metrics, layers: fitted });
       } else {
-        io.stdout(`${[...fitted.map(describeFit), summaryLines(head, out, sources)].join("\n")}\n`);
+        printText(io, `${[...fitted.map(describeFit), summaryLines(head, out, sources)].join("\n")}\n`);
       }
       return 0;
     } finally {

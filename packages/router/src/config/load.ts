@@ -1,15 +1,25 @@
 import { readFile } from "node:fs/promises";
 import { dirname, extname, resolve } from "node:path";
 import { ErrorCode, MoeRouterError, isUnitInterval } from "@moe-router/core";
+import { validateAlertRules, validateMonitorSettings } from "@moe-router/alerts";
 import { parse as parseYaml } from "yaml";
 import { DEFAULT_CONFIG } from "./default.js";
 import type { RouterConfig } from "./types.js";
 
-const TOP_KEYS = new Set(["experts", "fallback", "embedder", "layers", "tracking", "thresholdsFile", "dataDir", "shadowShare", "experiment", "maxDescriptionLength", "layerTimeoutMs", "startupTimeoutMs"]);
+const TOP_KEYS = new Set(["experts", "fallback", "embedder", "layers", "tracking", "thresholdsFile", "thresholdsStore", "dataDir", "shadowShare", "experiment", "maxDescriptionLength", "layerTimeoutMs", "startupTimeoutMs", "alerts", "alertMonitor", "otel"]);
 const LAYER_KEYS = new Set(["package", "options", "threshold", "timeoutMs", "enabled"]);
 
 function invalid(file: string, message: string): MoeRouterError {
   return new MoeRouterError(ErrorCode.INVALID_CONFIG, `${file}: ${message}`);
+}
+
+/** Checks `otel: { enabled?, recordDescription? }` (the server adds @moe-router/otel's observer when enabled). */
+function validateOtel(value: unknown, file: string): void {
+  if (!value || typeof value !== "object" || Array.isArray(value)) throw invalid(file, '"otel" must be an object such as { enabled: true }.');
+  for (const [key, flag] of Object.entries(value)) {
+    if (key !== "enabled" && key !== "recordDescription") throw new MoeRouterError(ErrorCode.UNKNOWN_OPTION, `${file}: unknown key "${key}" in otel. Known keys: enabled, recordDescription.`);
+    if (typeof flag !== "boolean") throw invalid(file, `otel.${key} must be true or false; got ${JSON.stringify(flag)}.`);
+  }
 }
 
 /** Checks the shape of a parsed config; throws coded errors naming the field to fix. */
@@ -34,6 +44,15 @@ export function validateRouterConfig(value: unknown, file = "config"): RouterCon
     const e = config.embedder as Record<string, unknown>;
     if (!e || typeof e.package !== "string") throw invalid(file, '"embedder" must be { package, options? }, e.g. { "package": "@moe-router/embeddings" }.');
   }
+  if (config.thresholdsStore !== undefined) {
+    if (typeof config.thresholdsStore !== "string" || config.thresholdsStore.trim() === "") {
+      throw invalid(file, '"thresholdsStore" must be a "postgres://user@host/db[?tablePrefix=moe_router]" URL or a file path.');
+    }
+    if (config.thresholdsFile !== undefined) throw invalid(file, 'set "thresholdsStore" (shared by many instances) or "thresholdsFile" (one host), not both.');
+  }
+  if (config.alerts !== undefined) validateAlertRules(config.alerts, file);
+  if (config.alertMonitor !== undefined) validateMonitorSettings(config.alertMonitor, file);
+  if (config.otel !== undefined) validateOtel(config.otel, file);
   if (config.shadowShare !== undefined && !isUnitInterval(config.shadowShare)) throw invalid(file, `"shadowShare" must be in [0,1]; got ${JSON.stringify(config.shadowShare)}.`);
   return config as unknown as RouterConfig;
 }

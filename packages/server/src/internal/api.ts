@@ -83,6 +83,14 @@ export const ENDPOINTS: readonly Endpoint[] = [
     responses: { 200: { description: "Thresholds and their sources.", schema: schemas.configSchema }, 401: unauthorized },
   },
   {
+    operationId: "getAlerts",
+    method: "GET",
+    path: "/v1/alerts",
+    summary: "The alert rules' states (firing, since when, the latest evaluation), from the service's alert monitor.",
+    auth: true,
+    responses: { 200: { description: "Every rule's state; `firing` lists the names of the rules firing now.", schema: schemas.alertsSchema }, 401: unauthorized },
+  },
+  {
     operationId: "healthz",
     method: "GET",
     path: "/healthz",

@@ -1,7 +1,7 @@
 import { ErrorCode, MoeRouterError, stringifyJsonSafe as stringifySafe, type Decision, type RoutingTask } from "@moe-router/core";
 import type { OutcomeInput, RecordedOutcome } from "@moe-router/tracker";
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
-import type { RouterHandle } from "../types.js";
+import type { AlertStatusSource, RouterHandle } from "../types.js";
 import { ENDPOINTS, type Endpoint } from "./api.js";
 import type { GroupCommit } from "./group-commit.js";
 import type { LearningQueue } from "./learning.js";
@@ -14,6 +14,7 @@ export interface ServiceState {
   readonly learning: LearningQueue;
   readonly commit: GroupCommit;
   readonly openapi: Record<string, unknown>;
+  readonly alerts?: AlertStatusSource;
   closing: boolean;
   emitDecision(decision: Decision): void;
   emitOutcome(outcome: RecordedOutcome): void;
@@ -117,6 +118,12 @@ function handlers(state: ServiceState): Record<string, Handler> {
     },
     async getConfig(_request, reply) {
       return sendJson(reply, 200, stringifySafe(router.thresholds?.() ?? {}));
+    },
+    async getAlerts(_request, reply) {
+      const source = state.alerts;
+      if (!source) return sendJson(reply, 200, '{"monitored":false,"alerts":[]}');
+      const alerts = [...source.rules()].map(([rule, { firing, since, last }]) => ({ rule, firing, since, last }));
+      return sendJson(reply, 200, stringifySafe({ monitored: true, firing: alerts.filter((a) => a.firing).map((a) => a.rule), alerts }));
     },
     async healthz(_request, reply) {
       return sendJson(reply, 200, '{"status":"ok"}');

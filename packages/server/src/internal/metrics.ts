@@ -12,6 +12,8 @@ export interface ServiceMetricsOptions {
   readonly accuracyWindow: number;
   /** The store's counters, read at each scrape. */
   readonly storeStats: () => StoreStats | undefined;
+  /** The alert monitor's rule states, read at each scrape (`moe_router_alert_firing`). */
+  readonly alertStates?: () => ReadonlyMap<string, { readonly firing: boolean }>;
 }
 
 type Child = { inc(value?: number): void };
@@ -78,6 +80,18 @@ export class ServiceMetrics {
     storeCounter("written", "Records the event store wrote durably.");
     storeCounter("failed", "Records lost because a store write failed.");
     storeCounter("dropped", "Records the store refused (closed, or its buffer full).");
+    const alertStates = options.alertStates;
+    if (alertStates) {
+      new Gauge({
+        name: "moe_router_alert_firing",
+        help: "1 while the alert rule fires, 0 otherwise (the service's alert monitor).",
+        labelNames: ["rule"],
+        registers,
+        collect() {
+          for (const [rule, state] of alertStates()) this.set({ rule }, state.firing ? 1 : 0);
+        },
+      });
+    }
     new Gauge({
       name: "moe_router_store_records_pending",
       help: "Records buffered, not yet written.",

@@ -155,3 +155,25 @@ export const configSchema = {
   type: "object",
   description: "Thresholds in force, each with where it came from (config, thresholds file, experiment).",
 } as const;
+
+export const alertsSchema = {
+  type: "object",
+  required: ["monitored", "alerts"],
+  properties: {
+    monitored: { type: "boolean", description: "False when the service runs no alert monitor (no `alerts` in the config, or tracking off)." },
+    firing: { type: "array", items: { type: "string" } },
+    alerts: {
+      type: "array",
+      items: {
+        type: "object",
+        required: ["rule", "firing", "since", "last"],
+        properties: {
+          rule: { type: "string" },
+          firing: { type: "boolean" },
+          since: { type: ["string", "null"], description: "ISO time the rule started firing." },
+          last: { type: ["object", "null"], description: "The latest evaluation: state, value, bound, limit, direction, samples, window." },
+        },
+      },
+    },
+  },
+} as const;

@@ -32,7 +32,7 @@ export function memoryLayer(): Layer & { learned: LabelledExample[] } {
 }
 
 export interface TestRouterOptions {
-  readonly layers?: readonly { layer: Layer; threshold: number }[];
+  readonly layers?: readonly { layer: Layer; threshold: number; timeoutMs?: number }[];
   readonly store?: EventStore;
   readonly dir?: string;
 }
