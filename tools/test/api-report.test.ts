@@ -67,6 +67,16 @@ describe("API report", () => {
     expect(diffReports(v1, shrunk).changed).toEqual([".:Codes:const"]);
   });
 
+  it("treats optional members added to an interface (a new option) as an addition, a required or changed one as breaking", () => {
+    const v1 = report("export interface Options { readonly k?: number; readonly onWarning?: (warning: string) => void }");
+    const grown = report("export interface Options { readonly k?: number; readonly onWarning?: (warning: string) => void; readonly prior?: number }");
+    expect(diffReports(v1, grown)).toEqual({ added: [".:Options:interface"], removed: [], changed: [] });
+    const required = report("export interface Options { readonly k?: number; readonly onWarning?: (warning: string) => void; readonly prior: number }");
+    expect(diffReports(v1, required).changed).toEqual([".:Options:interface"]);
+    const retyped = report("export interface Options { readonly k?: string; readonly onWarning?: (warning: string) => void; readonly prior?: number }");
+    expect(diffReports(v1, retyped).changed).toEqual([".:Options:interface"]);
+  });
+
   it("checked-in reports of this repository are up to date", () => {
     expect(updateReports({ check: true })).toEqual([]);
   });

@@ -61,3 +61,14 @@ describe("dependency rules", () => {
     expect(checkDependencyRules()).toEqual([]);
   });
 });
+
+describe("which of our packages each may import", () => {
+  it("lets alerts read the tracker and the router validate alert rules, and nothing more", async () => {
+    const { allowedInternalImports } = await import("../checks/dependency-rules.js");
+    const all = ["core", "tracker", "tuner", "alerts", "router", "layer-keyword", "otel", "cli"];
+    expect([...allowedInternalImports("alerts", all)].sort()).toEqual(["core", "tracker"]);
+    expect([...allowedInternalImports("router", all)].sort()).toEqual(["alerts", "core", "tracker", "tuner"]);
+    expect([...allowedInternalImports("otel", all)]).toEqual(["core"]);
+    expect(allowedInternalImports("layer-keyword", all).has("tracker")).toBe(false);
+  });
+});

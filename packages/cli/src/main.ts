@@ -1,6 +1,7 @@
-import { ErrorCode, isMoeRouterError } from "@moe-router/core";
+import { ErrorCode, isMoeRouterError, terminalSafe } from "@moe-router/core";
 import { commands } from "./commands/index.js";
 import { processIO, type CliIO } from "./io.js";
+import { PROGRESS_REDRAW } from "./progress.js";
 
 /** Exit code for a user error (bad input, bad config). */
 export const EXIT_USAGE = 2;
@@ -16,8 +17,22 @@ async function help(io: CliIO): Promise<number> {
   return 0;
 }
 
+/**
+ * The IO with stderr neutralised: warnings and error messages quote names, paths and data
+ * (an event id, an expert, a store error), so every control character but line feeds and tabs
+ * is shown as a visible escape. The progress bar's own redraw prefix is the one escape kept.
+ */
+function safeStderr(io: CliIO): CliIO {
+  const write = (text: string) => {
+    if (text.startsWith(PROGRESS_REDRAW)) io.stderr(PROGRESS_REDRAW + terminalSafe(text.slice(PROGRESS_REDRAW.length), { keepNewlines: true }));
+    else io.stderr(terminalSafe(text, { keepNewlines: true }));
+  };
+  return { stdout: io.stdout, stderr: write, cwd: io.cwd, env: io.env, isTTY: io.isTTY };
+}
+
 /** Runs the CLI; returns the exit code. Coded errors print `error [CODE]: message` and exit 2. */
 export async function main(argv: readonly string[], io: CliIO = processIO()): Promise<number> {
+  io = safeStderr(io);
   const [name, ...rest] = argv;
   if (!name || name === "--help" || name === "-h" || name === "help") return help(io);
   const load = commands[name];

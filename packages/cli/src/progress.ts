@@ -1,3 +1,6 @@
+/** Carriage return + erase line: how the bar redraws in place on a terminal. */
+export const PROGRESS_REDRAW = "\r\x1b[2K";
+
 /** A progress bar on stderr that redraws in place on a terminal and prints milestones otherwise. */
 export interface ProgressBar {
   update(done: number, note?: string): void;
@@ -18,7 +21,7 @@ export function progressBar(label: string, total: number, write: (text: string) 
     const filled = Math.round(ratio * width);
     const seconds = ((Date.now() - started) / 1000).toFixed(1);
     const line = `${label} [${"#".repeat(filled)}${"-".repeat(width - filled)}] ${String(percent).padStart(3)}% ${done}/${total} ${seconds}s${note ? ` ${note}` : ""}`;
-    write(isTTY ? `\r\x1b[2K${line}` : `${line}\n`);
+    write(isTTY ? `${PROGRESS_REDRAW}${line}` : `${line}\n`);
   };
   return {
     update: render,

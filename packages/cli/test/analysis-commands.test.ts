@@ -54,7 +54,7 @@ describe("moe-router analyze", () => {
     expect(missing.stderr).toMatch(/error \[MOE_NOT_FOUND\]: No event log at .*events\.jsonl\. Route some tasks first/);
     const bad = await runCli(["analyze", "-w", "0"], cwd);
     expect(bad.code).toBe(2);
-    expect(bad.stderr).toContain("-w/--window must be more than 0 hours");
+    expect(bad.stderr).toContain("error [MOE_INVALID_ARGUMENT]: -w/--window must be a number of hours greater than 0");
     const unknown = await runCli(["analyze", "--windw", "3"], cwd);
     expect(unknown.stderr).toContain("MOE_UNKNOWN_OPTION");
   });

@@ -65,11 +65,11 @@ describe("moe-router index", () => {
   });
 
   it.each([
-    [["index", "repo"], /MOE_INVALID_CONFIG.*--owners FILE is required/],
-    [["index", "--owners", "CODEOWNERS"], /MOE_INVALID_CONFIG.*exactly one directory/],
+    [["index", "repo"], /MOE_INVALID_ARGUMENT.*--owners FILE is required/],
+    [["index", "--owners", "CODEOWNERS"], /MOE_INVALID_ARGUMENT.*exactly one directory/],
     [["index", "repo", "--owners", "missing.txt"], /MOE_NOT_FOUND.*owners file/],
     [["index", "nowhere", "--owners", "CODEOWNERS"], /MOE_NOT_FOUND.*Cannot read directory/],
-    [["index", "repo", "--owners", "CODEOWNERS", "--chunk-lines", "0"], /MOE_INVALID_CONFIG.*--chunk-lines/],
+    [["index", "repo", "--owners", "CODEOWNERS", "--chunk-lines", "0"], /MOE_INVALID_ARGUMENT.*--chunk-lines/],
     [["index", "repo", "--owners", "CODEOWNERS", "--store", "redis://x"], /MOE_INVALID_CONFIG.*Unknown RAG store/],
     [["index", "repo", "--owners", "CODEOWNERS", "--store", "postgres://nobody@127.0.0.1:1/none"], /MOE_STORE_FAILED/],
   ])("exits 2 with a coded error for %j", async (argv, message) => {

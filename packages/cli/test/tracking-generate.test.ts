@@ -35,7 +35,7 @@ describe("moe-router generate", () => {
 
   it.each([
     [[], /-n N/],
-    [["-n", "0"], /-n must be an integer >= 1/],
+    [["-n", "0"], /-n\/--count must be a whole number of events from 1 to 100000000/],
     [["-n", "5", "--end", "someday"], /--end must be a date/],
     [["-n", "5", "--outcome-share", "3"], /--outcome-share/],
   ])("rejects %j", async (flags, message) => {

@@ -52,11 +52,11 @@ describe("moe-router outcome", () => {
   });
 
   it.each([
-    [["--completed", "--failed"], "MOE_INVALID_CONFIG", /not both/],
-    [[], "MOE_INVALID_CONFIG", /--completed or --failed/],
-    [["--completed", "--correct", "--corrected-to", "security-master"], "MOE_INVALID_CONFIG", /not both/],
-    [["--completed", "--quality", "1.5"], "MOE_INVALID_CONFIG", /--quality must be a number/],
-    [["--completed", "--minutes", "soon"], "MOE_INVALID_CONFIG", /--minutes/],
+    [["--completed", "--failed"], "MOE_INVALID_ARGUMENT", /not both/],
+    [[], "MOE_INVALID_ARGUMENT", /--completed or --failed/],
+    [["--completed", "--correct", "--corrected-to", "security-master"], "MOE_INVALID_ARGUMENT", /not both/],
+    [["--completed", "--quality", "1.5"], "MOE_INVALID_ARGUMENT", /--quality must be a quality score from 0 to 1/],
+    [["--completed", "--minutes", "soon"], "MOE_INVALID_ARGUMENT", /--minutes/],
     [["--completed", "--corrected-to", "chef-master"], "MOE_INVALID_CONFIG", /Known experts/],
     [["--completed", "--corrected-to", "cicd-master"], "MOE_INVALID_CONFIG", /another expert/],
     [["--completed", "--qualty", "1"], "MOE_UNKNOWN_OPTION", /qualty/],

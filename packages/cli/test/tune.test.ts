@@ -106,7 +106,7 @@ describe("moe-router tune", () => {
     writeKeywordLog(cwd, { count: 50 });
     expect((await runCli(["tune", "-d", "--experiment", "x", "--share", "0.1"], cwd)).stderr).toMatch(/--dry-run writes nothing/);
     expect((await runCli(["tune", "--experiment", "x"], cwd)).stderr).toMatch(/--experiment NAME and --share S go together/);
-    expect((await runCli(["tune", "--target-precision", "2"], cwd)).stderr).toMatch(/--target-precision must be a number/);
+    expect((await runCli(["tune", "--target-precision", "2"], cwd)).stderr).toMatch(/--target-precision must be a share greater than 0 and less than 1/);
     expect((await runCli(["tune", "-m", "0"], cwd)).stderr).toMatch(/-m\/--min-samples/);
     expect(existsSync(thresholdsPath(cwd))).toBe(false);
   });

@@ -3,6 +3,7 @@ import { performance } from "node:perf_hooks";
 import { validateCascadeOptions, isUnitInterval, type CascadeOptions } from "./config.js";
 import { ErrorCode, MoeRouterError, toAttemptError } from "./errors.js";
 import { assignVariant, sampled, type Variant } from "./experiment.js";
+import { hasVisibleText } from "./internal/blank.js";
 import { clarify } from "./internal/clarify.js";
 import { ObserverHub } from "./internal/observers.js";
 import { checkVerdict } from "./internal/verdict.js";
@@ -20,11 +21,18 @@ export interface CascadeStats {
 
 /** A built cascade. */
 export interface Cascade {
-  /** Routes a task through the layers. Resolves; never rejects for a failing layer. */
+  /**
+   * Routes a task through the layers. Resolves; never rejects for a failing layer. When an
+   * observer applies backpressure (the tracker's store is over its high-water mark), it
+   * resolves once the observer's promise settles, so an awaited routing loop waits for the
+   * store instead of outrunning it.
+   */
   route(task: RoutingTask): Promise<Decision>;
   /**
    * Routes without any promise when every layer is synchronous (the hot path for
    * keyword-only cascades). Throws MOE_ASYNC_LAYER_IN_SYNC_ROUTE if a layer is async.
+   * It never waits for observers: under sustained load a store buffers up to its hard limit
+   * (in bytes) and then drops and counts records; use `route()` for backpressure.
    */
   routeSync(task: RoutingTask): Decision;
   /** Sends labelled examples to every layer that can learn; returns errors by layer. */
@@ -50,12 +58,19 @@ interface RouteState {
   readonly shadow: boolean;
   readonly attempts: LayerAttempt[];
   decided: LayerAttempt | undefined;
+  /** Backpressure from an observer (a store over its high-water mark): route() waits on it. */
+  wait: PromiseLike<void> | undefined;
 }
 
 const DEFAULT_FALLBACK = "coordinator-master";
 
 /** Writable view of a readonly contract type, for building results field by field. */
 type Mutable<T> = { -readonly [K in keyof T]: T[K] };
+
+/** The decision once an observer's backpressure promise settles (a rejection never fails routing). */
+function afterWait(wait: PromiseLike<void>, decision: Decision): Promise<Decision> {
+  return Promise.resolve(wait).then(() => decision, () => decision);
+}
 
 function isThenable(value: unknown): value is PromiseLike<unknown> {
   return value !== null && typeof value === "object" && typeof (value as PromiseLike<unknown>).then === "function";
@@ -78,6 +93,7 @@ export function createCascade(options: CascadeOptions): Cascade {
   const margin = options.fallback?.ambiguityMargin ?? 0.1;
   const experts = options.experts ? new Set(options.experts) : undefined;
   const expertList = options.experts ? [...options.experts] : undefined;
+  const outOfScope = options.outOfScopeExperts?.length ? new Set(options.outOfScopeExperts) : undefined;
   const maxLength = options.maxDescriptionLength ?? 10_000;
   const hub = new ObserverHub(options.observers ?? []);
   const generateEventId = options.generateEventId ?? randomUUID;
@@ -94,8 +110,13 @@ export function createCascade(options: CascadeOptions): Cascade {
       throw new MoeRouterError(ErrorCode.INVALID_TASK, 'route() needs a task object such as { description: "Fix login bug" }.');
     }
     const description = task.description;
-    if (typeof description !== "string" || description.trim().length === 0) {
-      throw new MoeRouterError(ErrorCode.INVALID_TASK, "The task description is empty; give a short sentence saying what needs doing.");
+    if (typeof description !== "string" || !hasVisibleText(description)) {
+      throw new MoeRouterError(
+        ErrorCode.INVALID_TASK,
+        typeof description === "string" && description.length > 0
+          ? "The task description shows nothing (only spaces, control or zero-width characters); give a short sentence saying what needs doing."
+          : "The task description is empty; give a short sentence saying what needs doing.",
+      );
     }
     if (description.length > maxLength) {
       throw new MoeRouterError(
@@ -123,6 +144,7 @@ export function createCascade(options: CascadeOptions): Cascade {
       shadow: shadowShare > 0 && sampled(key, "shadow", shadowShare),
       attempts: [],
       decided: undefined,
+      wait: undefined,
     };
     if (hub.wantsRouteStart) hub.onRouteStart({ eventId, task, timestamp: state.timestamp });
     return state;
@@ -225,7 +247,9 @@ export function createCascade(options: CascadeOptions): Cascade {
   }
 
   function finish(state: RouteState): Decision {
-    const decided = state.decided;
+    // A confident "no expert" verdict is a clarification, not a route.
+    const outOfScopeBy = state.decided && outOfScope?.has(state.decided.expert!) ? state.decided : undefined;
+    const decided = outOfScopeBy ? undefined : state.decided;
     // Built field by field (no object spreads): this runs once per route on the hot path.
     const decision: Mutable<Decision> = {
       eventId: state.eventId,
@@ -242,12 +266,12 @@ export function createCascade(options: CascadeOptions): Cascade {
       if (decided.probabilities) decision.probabilities = decided.probabilities;
     } else {
       clarifications++;
-      decision.clarification = clarify(state.attempts, margin);
+      decision.clarification = outOfScopeBy ? { reason: "out_of_scope", candidates: [outOfScopeBy.expert!] } : clarify(state.attempts, margin);
     }
     if (state.variant && experiment) decision.experiment = { name: experiment.name, variant: state.variant };
     if (state.shadow) decision.shadow = true;
     decision.latencyMs = performance.now() - state.started;
-    hub.onDecision(decision);
+    state.wait = hub.onDecision(decision);
     return decision;
   }
 
@@ -255,8 +279,10 @@ export function createCascade(options: CascadeOptions): Cascade {
     layerNames: layers.map((l) => l.name),
     route(task) {
       try {
-        const result = run(begin(task), 0, true);
-        return isThenable(result) ? result : Promise.resolve(result);
+        const state = begin(task);
+        const result = run(state, 0, true);
+        if (isThenable(result)) return Promise.resolve(result).then((decision) => (state.wait ? afterWait(state.wait, decision) : decision));
+        return state.wait ? afterWait(state.wait, result) : Promise.resolve(result);
       } catch (error) {
         return Promise.reject(error);
       }

@@ -27,6 +27,13 @@ export interface CascadeOptions {
   readonly observers?: readonly CascadeObserver[];
   /** Declared experts: a verdict naming another expert is malformed. */
   readonly experts?: readonly string[];
+  /**
+   * Labels that mean "no expert" (e.g. an "oos" class a layer was trained on from examples of
+   * tasks no expert takes): an accepted verdict naming one ends the route in the clarification
+   * fallback with reason "out_of_scope" instead of routing. With `experts` declared, list
+   * them there too (they are valid verdicts).
+   */
+  readonly outOfScopeExperts?: readonly string[];
   /** A/B experiment on thresholds. */
   readonly experiment?: ExperimentConfig;
   /**
@@ -43,7 +50,7 @@ export interface CascadeOptions {
 }
 
 const KNOWN_OPTIONS = new Set([
-  "layers", "fallback", "observers", "experts", "experiment", "shadowShare",
+  "layers", "fallback", "observers", "experts", "outOfScopeExperts", "experiment", "shadowShare",
   "maxDescriptionLength", "layerTimeoutMs", "generateEventId",
 ]);
 const KNOWN_LAYER_OPTIONS = new Set(["layer", "threshold", "timeoutMs"]);
@@ -110,6 +117,9 @@ export function validateCascadeOptions(options: CascadeOptions): void {
     if (options.fallback.ambiguityMargin !== undefined && !isUnitInterval(options.fallback.ambiguityMargin)) {
       throw invalid(`fallback.ambiguityMargin must be a number in [0,1]; got ${String(options.fallback.ambiguityMargin)}.`);
     }
+  }
+  if (options.outOfScopeExperts !== undefined && (!Array.isArray(options.outOfScopeExperts) || options.outOfScopeExperts.some((e) => typeof e !== "string" || !e))) {
+    throw invalid('Option "outOfScopeExperts" must be an array of non-empty labels, e.g. ["oos"].');
   }
   if (options.experts !== undefined && (!Array.isArray(options.experts) || options.experts.some((e) => typeof e !== "string" || !e))) {
     throw invalid('Option "experts" must be an array of non-empty expert names.');

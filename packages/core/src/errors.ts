@@ -35,6 +35,20 @@ export const ErrorCode = {
   INVALID_ARGUMENT: "MOE_INVALID_ARGUMENT",
   /** A layer or embedder module failed to start (createLayer threw or exceeded its start-up budget). */
   LAYER_START_FAILED: "MOE_LAYER_START_FAILED",
+  /** An HTTP request is malformed: body not JSON, a field of the wrong type, an unknown field. */
+  INVALID_REQUEST: "MOE_INVALID_REQUEST",
+  /** An HTTP request lacks the bearer token the service requires, or sends another one. */
+  UNAUTHORIZED: "MOE_UNAUTHORIZED",
+  /** An HTTP request body is larger than the service accepts. */
+  PAYLOAD_TOO_LARGE: "MOE_PAYLOAD_TOO_LARGE",
+  /** The service cannot serve now: starting, stopping, or its store is unreachable. */
+  NOT_READY: "MOE_NOT_READY",
+  /** The service failed in a way no input explains (a bug); its log has the details. */
+  INTERNAL: "MOE_INTERNAL",
+  /** A path names an existing file that is not the kind moe-router writes there; it was left untouched. */
+  FOREIGN_FILE: "MOE_FOREIGN_FILE",
+  /** A notification (an alert webhook) could not be delivered after its retries. */
+  NOTIFY_FAILED: "MOE_NOTIFY_FAILED",
 } as const;
 
 /** One of the values of {@link ErrorCode}. */

@@ -17,4 +17,7 @@ export { checkVerdict } from "./internal/verdict.js";
 export { cosine, dot, norm, normalise, softmax } from "./vectors.js";
 export { applyPlatt, expectedCalibrationError, fitPlatt, fitTemperature, type PlattScaler } from "./calibration.js";
 export { seededRandom } from "./random.js";
+export { stringifyJsonSafe, toJsonSafe } from "./json-safe.js";
 export { writeFileAtomic, type WriteFileAtomicOptions } from "./files.js";
+export { fitTfidf, tfidfFromState, type SparseVector, type TfidfFeaturizer, type TfidfOptions, type TfidfState } from "./tfidf.js";
+export { terminalSafe, terminalSafeDeep, terminalSafeJson, type TerminalSafeOptions } from "./terminal-text.js";

@@ -115,7 +115,8 @@ export interface LayerAttempt {
 
 /** Why the clarification fallback answered, and whom to ask about. */
 export interface Clarification {
-  readonly reason: "low_confidence_cascade" | "ambiguous" | "all_layers_failed" | "no_layers";
+  /** "out_of_scope": a layer confidently named an out-of-scope label (`outOfScopeExperts`). */
+  readonly reason: "low_confidence_cascade" | "ambiguous" | "all_layers_failed" | "no_layers" | "out_of_scope";
   /** The two best candidates, when they are within the ambiguity margin. */
   readonly candidates?: readonly string[];
   /** A question a platform can show the user. */
@@ -170,5 +171,11 @@ export interface CascadeObserver {
   onRouteStart?(event: RouteStartEvent): void;
   onLayerStart?(event: LayerStartEvent): void;
   onLayerVerdict?(event: LayerVerdictEvent): void;
+  /**
+   * The routing decision. Return nothing normally; return a promise to apply backpressure
+   * (e.g. a store whose buffer is over its high-water mark): async `route()` resolves only
+   * once it settles (a rejection is ignored). `routeSync()` cannot wait and never does.
+   * (The declared `void` accepts a promise-returning implementation.)
+   */
   onDecision?(decision: Decision): void;
 }

@@ -142,3 +142,9 @@ export interface EmbedderConfig extends HashedEmbedderOptions {
   /** Texts to fit IDF on at start (ignored when `stateFile` or `idf` is given). */
   readonly idfCorpus?: readonly string[];
 }
+
+/** Options of {@link combinedEmbedder}. */
+export interface CombinedEmbedderOptions {
+  /** Relative weight of each part's cosine (one positive number per embedder). Default: equal. */
+  readonly weights?: readonly number[];
+}

@@ -3,7 +3,7 @@
  * small MLP) trained in TypeScript, calibrated by temperature scaling, saved with its
  * embedder id, and optionally run from ONNX through onnxruntime-node.
  */
-export { neuralLayer } from "./layer.js";
+export { neuralLayer, type NeuralLayer } from "./layer.js";
 export { createLayer, defaultModelPath, resolveModelPath, type NeuralLayerConfig } from "./module.js";
 export { trainHead } from "./train.js";
 export {
@@ -12,6 +12,6 @@ export {
 } from "./persist.js";
 export { ONNX_METADATA, exportOnnx, onnxHead } from "./onnx.js";
 export type {
-  CalibrationMetrics, DenseLayer, EpochMetrics, HeadKind, HeadPrediction, NeuralLayerOptions, OnnxHead,
+  CalibrationMetrics, DenseLayer, EpochMetrics, FeatureKind, HeadFeatures, HeadInput, HeadKind, HeadPrediction, NeuralFitOptions, NeuralFitReport, NeuralLayerOptions, OnnxHead,
   OnnxHeadOptions, ReplayExample, TrainOptions, TrainedHead, TrainingExample, TrainingMetrics,
 } from "./types.js";

@@ -1,12 +1,24 @@
 import { ErrorCode, MoeRouterError, softmax, type LabelledExample, type Layer, type LayerContext, type RoutingTask, type Verdict } from "@moe-router/core";
-import type { NeuralLayerOptions, OnnxHead, TrainedHead } from "./types.js";
+import type { FeatureKind, HeadInput, NeuralFitOptions, NeuralFitReport, NeuralLayerOptions, OnnxHead, TrainedHead } from "./types.js";
+import { inputBuilder, type InputBuilder } from "./internal/features.js";
 import { Learner } from "./internal/learner.js";
 import { checkKind, checkKnownKeys, numberIn } from "./internal/options.js";
 import { buildVerdict, untrainedVerdict } from "./internal/verdict.js";
 import { onnxHead } from "./onnx.js";
 import { loadHeadSync, saveHead } from "./persist.js";
 
-const LAYER_KEYS = ["embedder", "model", "onnx", "name", "fallbackExpert", "kind", "learnEpochs", "learnBufferSize", "savePath"];
+const LAYER_KEYS = ["embedder", "model", "onnx", "name", "fallbackExpert", "kind", "features", "tfidf", "fitEpochs", "fitStopOn", "learnEpochs", "learnBufferSize", "savePath"];
+const FEATURE_KINDS: readonly FeatureKind[] = ["embedding", "tfidf", "tfidf+embedding"];
+
+/** The neural layer: a core Layer with `fit()` (train a fresh, calibrated head on a training set). */
+export interface NeuralLayer extends Layer {
+  /**
+   * Trains a fresh head on `examples` (TF-IDF features fitted on their texts when `features`
+   * asks for them), early-stopping and fitting the temperature on `options.validation`
+   * (or on 10% of each class carved off), replaces the current head and saves it.
+   */
+  fit?(examples: readonly LabelledExample[], options?: NeuralFitOptions): Promise<NeuralFitReport>;
+}
 
 function isThenable<T>(value: unknown): value is PromiseLike<T> {
   return value !== null && typeof value === "object" && typeof (value as PromiseLike<T>).then === "function";
@@ -14,6 +26,17 @@ function isThenable<T>(value: unknown): value is PromiseLike<T> {
 
 /** Refuses a head whose vectors are not this embedder's. */
 function checkHeadFits(head: TrainedHead | OnnxHead, embedder: NeuralLayerOptions["embedder"], where: string): void {
+  const features = head.kind === "onnx" ? undefined : head.features;
+  if (features) {
+    const expected = features.tfidf.dimension + (features.kind === "tfidf+embedding" ? embedder.dimension : 0);
+    if (features.kind === "tfidf+embedding" && head.embedderId !== undefined && head.embedderId !== embedder.id) {
+      throw new MoeRouterError(ErrorCode.INVALID_CONFIG, `${where} was trained with embedder "${head.embedderId}" but the layer uses "${embedder.id}". Configure the same embedder, or retrain with \`moe-router train\`.`);
+    }
+    if (head.dimension !== expected) {
+      throw new MoeRouterError(ErrorCode.INVALID_CONFIG, `${where} takes inputs of length ${head.dimension} but its ${features.kind} features give ${expected}${features.kind === "tfidf+embedding" ? ` with embedder "${embedder.id}"` : ""}. Retrain the head (\`moe-router train\`).`);
+    }
+    return;
+  }
   if (head.embedderId !== undefined && head.embedderId !== embedder.id) {
     throw new MoeRouterError(ErrorCode.INVALID_CONFIG, `${where} was trained with embedder "${head.embedderId}" but the layer uses "${embedder.id}". Configure the same embedder, or retrain with \`moe-router train\`.`);
   }
@@ -36,7 +59,7 @@ function checkHeadFits(head: TrainedHead | OnnxHead, embedder: NeuralLayerOption
  * @example
  * const layer = neuralLayer({ embedder: hashedEmbedder(), model: ".moe-router/neural/model.json" });
  */
-export function neuralLayer(options: NeuralLayerOptions): Layer {
+export function neuralLayer(options: NeuralLayerOptions): NeuralLayer {
   if (!options || typeof options !== "object") throw new MoeRouterError(ErrorCode.INVALID_CONFIG, "neuralLayer needs options: neuralLayer({ embedder, model? }).");
   checkKnownKeys(options, LAYER_KEYS, "neuralLayer options");
   const { embedder } = options;
@@ -50,6 +73,15 @@ export function neuralLayer(options: NeuralLayerOptions): Layer {
   if (typeof name !== "string" || !name) throw new MoeRouterError(ErrorCode.INVALID_CONFIG, '"name" must be a non-empty string.');
   const fallbackExpert = options.fallbackExpert ?? "coordinator-master";
   const kind = checkKind(options.kind);
+  if (options.features !== undefined && !FEATURE_KINDS.includes(options.features)) {
+    throw new MoeRouterError(ErrorCode.INVALID_CONFIG, `"features" must be one of ${FEATURE_KINDS.map((f) => `"${f}"`).join(", ")}; got ${JSON.stringify(options.features)}.`);
+  }
+  if (options.features !== undefined && options.features !== "embedding" && options.onnx !== undefined) {
+    throw new MoeRouterError(ErrorCode.INVALID_CONFIG, 'An ONNX head reads embeddings only; drop "features" or the "onnx" option.');
+  }
+  const fitEpochs = numberIn(options.fitEpochs, "fitEpochs", 100, { min: 1, max: 10_000, integer: true });
+  const fitStopOn = options.fitStopOn ?? "accuracy";
+  if (fitStopOn !== "loss" && fitStopOn !== "accuracy") throw new MoeRouterError(ErrorCode.INVALID_CONFIG, `"fitStopOn" must be "loss" or "accuracy"; got ${JSON.stringify(options.fitStopOn)}.`);
   const learnEpochs = numberIn(options.learnEpochs, "learnEpochs", 30, { min: 1, max: 10_000, integer: true });
   const memory = numberIn(options.learnBufferSize, "learnBufferSize", 5_000, { min: 1, integer: true });
 
@@ -74,14 +106,24 @@ export function neuralLayer(options: NeuralLayerOptions): Layer {
     return onnx;
   };
 
-  const learner = onnxOptions ? undefined : new Learner(embedder, { kind, epochs: learnEpochs, memory });
+  const learner = onnxOptions ? undefined : new Learner(embedder, {
+    kind, epochs: learnEpochs, memory, fitEpochs, fitStopOn,
+    ...(options.features !== undefined ? { features: options.features } : {}),
+    ...(options.tfidf !== undefined ? { tfidf: options.tfidf } : {}),
+  });
+  // The input builder of the current head, rebuilt when the head changes.
+  let built: { head: TrainedHead; builder: InputBuilder } | undefined;
+  const builderFor = (current: TrainedHead): InputBuilder => {
+    if (built?.head !== current) built = { head: current, builder: inputBuilder(current.features?.kind ?? "embedding", current.features?.tfidf, embedder) };
+    return built.builder;
+  };
   let learning: Promise<void> = Promise.resolve();
   let closed = false;
 
-  const verdictFor = (vector: Float32Array, context: LayerContext): Verdict | Promise<Verdict> => {
+  const verdictFor = (vector: Float32Array | HeadInput, context: LayerContext): Verdict | Promise<Verdict> => {
     if (onnxOptions) {
       return loadOnnx().then(async (loaded) => {
-        const probabilities = softmax(await loaded.predictLogits(vector), loaded.temperature);
+        const probabilities = softmax(await loaded.predictLogits(vector as Float32Array), loaded.temperature);
         return buildVerdict(loaded.labels, probabilities, { kind: "onnx", version: onnxOptions.path, temperature: loaded.temperature }, context, fallbackExpert);
       });
     }
@@ -89,21 +131,21 @@ export function neuralLayer(options: NeuralLayerOptions): Layer {
     return buildVerdict(current.labels, current.predictProbabilities(vector), current, context, fallbackExpert);
   };
 
-  const layer: Layer = {
+  const layer: NeuralLayer = {
     name,
     capabilities: {
       learn: learner !== undefined,
       deterministic: true,
-      // Sync embedders keep route() promise-free; an async embedder or ONNX Runtime cannot.
-      async: onnxOptions !== undefined || embedder.embed.constructor.name === "AsyncFunction",
+      // Sync embedders (and TF-IDF features alone) keep route() promise-free; an async embedder or ONNX Runtime cannot.
+      async: onnxOptions !== undefined || (embedder.embed.constructor.name === "AsyncFunction" && (head?.features?.kind ?? options.features ?? "embedding") !== "tfidf"),
       persistence: savePath !== undefined,
     },
     route(task: RoutingTask, context: LayerContext) {
       if (closed) throw new MoeRouterError(ErrorCode.CLOSED, `Layer "${name}" was closed; create a new one to route.`);
       // No head: answer at once, without paying for an embedding.
       if (!head && !onnxOptions) return untrainedVerdict(fallbackExpert);
-      const vectors = embedder.embed([task.description]);
-      return isThenable<Float32Array[]>(vectors)
+      const vectors = onnxOptions ? embedder.embed([task.description]) : builderFor(head!).inputs([task.description]);
+      return isThenable<HeadInput[]>(vectors)
         ? Promise.resolve(vectors).then((v) => verdictFor(v[0]!, context))
         : verdictFor(vectors[0]!, context);
     },
@@ -126,6 +168,17 @@ export function neuralLayer(options: NeuralLayerOptions): Layer {
         }
       });
       learning = run.catch(() => undefined);
+      return run;
+    };
+    layer.fit = (examples: readonly LabelledExample[], fitOptions: NeuralFitOptions = {}) => {
+      if (closed) return Promise.reject(new MoeRouterError(ErrorCode.CLOSED, `Layer "${name}" was closed; create a new one to fit.`));
+      const run = learning.then(async () => {
+        const { head: next, report } = await learner.fit(examples, fitOptions.validation, head);
+        head = next;
+        if (savePath) await saveHead(next, savePath);
+        return report;
+      });
+      learning = run.then(() => undefined, () => undefined);
       return run;
     };
   }

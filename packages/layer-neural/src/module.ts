@@ -1,7 +1,8 @@
 import { existsSync } from "node:fs";
 import { isAbsolute, join, resolve } from "node:path";
 import { ErrorCode, MoeRouterError, type Layer, type LayerEnvironment } from "@moe-router/core";
-import type { HeadKind, NeuralLayerOptions } from "./types.js";
+import type { TfidfOptions } from "@moe-router/core";
+import type { FeatureKind, HeadKind, NeuralLayerOptions } from "./types.js";
 import { neuralLayer } from "./layer.js";
 import { checkKnownKeys } from "./internal/options.js";
 
@@ -14,11 +15,17 @@ export interface NeuralLayerConfig {
   readonly name?: string;
   readonly fallbackExpert?: string;
   readonly kind?: HeadKind;
+  /** Input features of a head trained from scratch: "embedding" (default), "tfidf" or "tfidf+embedding". */
+  readonly features?: FeatureKind;
+  /** TF-IDF settings (n-gram ranges, minDf, maxFeatures). */
+  readonly tfidf?: TfidfOptions;
+  readonly fitEpochs?: number;
+  readonly fitStopOn?: "loss" | "accuracy";
   readonly learnEpochs?: number;
   readonly learnBufferSize?: number;
 }
 
-const CONFIG_KEYS = ["modelPath", "onnx", "name", "fallbackExpert", "kind", "learnEpochs", "learnBufferSize"];
+const CONFIG_KEYS = ["modelPath", "onnx", "name", "fallbackExpert", "kind", "features", "tfidf", "fitEpochs", "fitStopOn", "learnEpochs", "learnBufferSize"];
 
 /** Where the layer keeps its model in a data directory, and where `moe-router train` writes it. */
 export function defaultModelPath(dataDir: string): string {

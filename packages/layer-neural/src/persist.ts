@@ -1,8 +1,8 @@
 import { mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
 import { readFile } from "node:fs/promises";
 import { dirname } from "node:path";
-import { ErrorCode, MoeRouterError, writeFileAtomic } from "@moe-router/core";
-import type { DenseLayer, HeadKind, ReplayExample, TrainedHead, TrainingMetrics } from "./types.js";
+import { ErrorCode, MoeRouterError, tfidfFromState, writeFileAtomic, type TfidfState } from "@moe-router/core";
+import type { DenseLayer, HeadFeatures, HeadKind, ReplayExample, TrainedHead, TrainingMetrics } from "./types.js";
 import { decodeFloat32, encodeFloat32 } from "./internal/codec.js";
 import { createTrainedHead } from "./internal/head.js";
 
@@ -25,6 +25,8 @@ export interface ModelFileHeader {
   /** [outputs, inputs] of each layer, first to last. */
   readonly shapes: readonly (readonly [number, number])[];
   readonly weightsEncoding: "float32-le-base64";
+  /** TF-IDF input features (vocabulary and idf), when the head reads them; absent: the embedding alone. */
+  readonly features?: { readonly kind: HeadFeatures["kind"]; readonly tfidf: TfidfState };
   readonly metrics?: TrainingMetrics;
   readonly replay?: readonly ReplayExample[];
 }
@@ -52,6 +54,7 @@ export function serialiseHead(head: TrainedHead): string {
     version: head.version,
     shapes: head.layers.map((layer) => [layer.outputs, layer.inputs] as const),
     weightsEncoding: "float32-le-base64",
+    ...(head.features ? { features: { kind: head.features.kind, tfidf: head.features.tfidf.toState() } } : {}),
     ...(head.metrics ? { metrics: head.metrics } : {}),
     ...(head.replay.length ? { replay: head.replay } : {}),
   };
@@ -107,6 +110,16 @@ export function parseHead(text: string, options: LoadHeadOptions = {}): TrainedH
     return { inputs, outputs, weights: layerWeights, bias };
   });
   if (file.dimension !== layers[0]!.inputs) throw corrupt(`"dimension" ${JSON.stringify(file.dimension)} does not match the first layer's ${layers[0]!.inputs} inputs`);
+  let features: HeadFeatures | undefined;
+  if (file.features !== undefined) {
+    const raw = file.features as { kind?: unknown; tfidf?: TfidfState };
+    if (raw?.kind !== "tfidf" && raw?.kind !== "tfidf+embedding") throw corrupt(`unknown features kind ${JSON.stringify(raw?.kind)}`);
+    try {
+      features = { kind: raw.kind, tfidf: tfidfFromState(raw.tfidf!) };
+    } catch (error) {
+      throw corrupt((error as Error).message, error);
+    }
+  }
   const replay = Array.isArray(file.replay)
     ? (file.replay as ReplayExample[]).filter((r) => r && typeof r.text === "string" && typeof r.label === "string")
     : [];
@@ -117,6 +130,7 @@ export function parseHead(text: string, options: LoadHeadOptions = {}): TrainedH
       layers,
       temperature,
       embedderId,
+      features,
       version: typeof file.version === "string" ? file.version : `${file.kind}-unknown`,
       metrics: file.metrics as TrainingMetrics | undefined,
       replay,

@@ -1,7 +1,7 @@
 import { ErrorCode, MoeRouterError, expectedCalibrationError, fitTemperature, softmax } from "@moe-router/core";
 import type { CalibrationMetrics, DenseLayer, HeadKind, TrainOptions, TrainedHead, TrainingExample, TrainingMetrics } from "./types.js";
-import { copyLayer, crossEntropy, toSparse } from "./internal/dense.js";
-import { evaluateOn, fit, type FitData } from "./internal/fit.js";
+import { copyLayer, crossEntropy, inputLength, toSparse, transposeLayer, untransposeLayer } from "./internal/dense.js";
+import { evaluateOn, fit, wideSparse, type FitData } from "./internal/fit.js";
 import { createTrainedHead, newVersion } from "./internal/head.js";
 import { Network, initialLayers } from "./internal/network.js";
 import { checkTrainOptions } from "./internal/options.js";
@@ -32,17 +32,25 @@ const TEMPERATURE_RANGE: [number, number] = [0.05, 20];
 export function trainHead(examples: readonly TrainingExample[], options: TrainOptions = {}): TrainedHead {
   const started = performance.now();
   const settings = checkTrainOptions(options);
+  if (options.stopOn !== undefined && options.stopOn !== "loss" && options.stopOn !== "accuracy") {
+    throw new MoeRouterError(ErrorCode.INVALID_CONFIG, `"stopOn" must be "loss" or "accuracy"; got ${JSON.stringify(options.stopOn)}.`);
+  }
   const warm = options.warmStart;
   if (!Array.isArray(examples) || examples.length === 0) {
     throw new MoeRouterError(ErrorCode.INSUFFICIENT_DATA, "trainHead needs labelled examples ({ vector, label }); got none. Provide a dataset (moe-router train --data FILE) or corrected outcomes.");
   }
-  const dimension = warm?.dimension ?? examples[0]!.vector.length;
-  examples.forEach((example, index) => {
-    if (typeof example.label !== "string" || !example.label) throw new MoeRouterError(ErrorCode.INVALID_CONFIG, `Training example ${index} has no label; every example needs a non-empty "label".`);
-    if (!example.vector || example.vector.length !== dimension) {
-      throw new MoeRouterError(ErrorCode.INVALID_CONFIG, `Training example ${index} has a vector of length ${example.vector?.length}, expected ${dimension}${warm ? " (the warm-start head's dimension)" : ""}. Embed every text with the same embedder.`);
+  const dimension = warm?.dimension ?? inputLength(examples[0]!.vector);
+  const given = options.validation ?? [];
+  if (!Array.isArray(given)) throw new MoeRouterError(ErrorCode.INVALID_CONFIG, '"validation" must be an array of { vector, label } examples.');
+  const checkExample = (example: TrainingExample, index: number, where: string) => {
+    if (typeof example.label !== "string" || !example.label) throw new MoeRouterError(ErrorCode.INVALID_CONFIG, `${where} ${index} has no label; every example needs a non-empty "label".`);
+    const length = example.vector ? inputLength(example.vector) : undefined;
+    if (length !== dimension) {
+      throw new MoeRouterError(ErrorCode.INVALID_CONFIG, `${where} ${index} has a vector of length ${length}, expected ${dimension}${warm ? " (the warm-start head's dimension)" : ""}. Embed every text with the same embedder.`);
     }
-  });
+  };
+  examples.forEach((example, index) => checkExample(example, index, "Training example"));
+  given.forEach((example, index) => checkExample(example, index, "Validation example"));
   const labels = [...(warm?.labels ?? [])];
   const known = new Set(labels);
   for (const label of [...new Set(examples.map((e) => e.label))].sort()) if (!known.has(label)) labels.push(label);
@@ -52,13 +60,22 @@ export function trainHead(examples: readonly TrainingExample[], options: TrainOp
   const kind: HeadKind = warm?.kind ?? settings.kind;
   const random = createRandom(settings.seed);
   const layers = warm ? expandOutputs(warm.layers, labels.length) : initialLayers(dimension, labels.length, kind === "mlp" ? settings.hidden : undefined, random);
-  const network = new Network(layers);
 
   const labelIndex = new Map(labels.map((label, i) => [label, i]));
-  const classOf = examples.map((e) => labelIndex.get(e.label)!);
-  let { train, validation } = settings.validationShare > 0
-    ? stratifiedSplit(classOf, labels.length, settings.validationShare, random)
-    : { train: examples.map((_, i) => i), validation: [] as number[] };
+  // Validation rows of a label the training rows lack tell nothing about the head: left out.
+  const held = given.filter((e) => labelIndex.has(e.label));
+  const all = [...examples, ...held];
+  const classOf = all.map((e) => labelIndex.get(e.label)!);
+  let train: number[];
+  let validation: number[];
+  if (held.length > 0) {
+    train = examples.map((_, i) => i);
+    validation = held.map((_, i) => examples.length + i);
+  } else {
+    ({ train, validation } = settings.validationShare > 0
+      ? stratifiedSplit(classOf, labels.length, settings.validationShare, random)
+      : { train: examples.map((_, i) => i), validation: [] as number[] });
+  }
   if (validation.length < MIN_VALIDATION_EXAMPLES) {
     train = examples.map((_, i) => i);
     validation = [];
@@ -67,24 +84,28 @@ export function trainHead(examples: readonly TrainingExample[], options: TrainOp
   for (const index of train) counts[classOf[index]!]!++;
   const classWeights = classWeightsFor(options.classWeights, labels, counts);
   const data: FitData = {
-    inputs: examples.map((e) => toSparse(e.vector)),
+    inputs: all.map((e) => toSparse(e.vector)),
     labels: classOf,
-    weights: Float64Array.from(examples, (e, i) => classWeights[classOf[i]!]! * (e.weight ?? 1)),
+    weights: Float64Array.from(all, (e, i) => classWeights[classOf[i]!]! * (e.weight ?? 1)),
   };
 
+  // Wide sparse inputs train with the first layer stored column by column (contiguous per input entry).
+  const columnMajor = wideSparse(data, train, dimension, settings.batchSize);
+  const network = new Network(columnMajor ? [transposeLayer(layers[0]!), ...layers.slice(1)] : layers, columnMajor);
   const result = fit(network, data, train, validation, {
     epochs: settings.epochs,
     batchSize: settings.batchSize,
     learningRate: settings.learningRate ?? (kind === "mlp" ? 0.003 : 0.01),
     l2: settings.l2,
     patience: settings.patience,
+    ...(options.stopOn !== undefined ? { stopOn: options.stopOn } : {}),
     random,
     ...(options.onProgress ? { onEpoch: (metrics) => options.onProgress!(metrics.epoch, metrics) } : {}),
   });
 
   const calibration = validation.length > 0 ? calibrate(network, data, validation) : undefined;
   const temperature = calibration?.temperature ?? warm?.temperature ?? 1;
-  const held = validation.length > 0 ? evaluateOn(network, data, validation) : undefined;
+  const heldOut = validation.length > 0 ? evaluateOn(network, data, validation) : undefined;
   const metrics: TrainingMetrics = {
     kind,
     trainExamples: train.length,
@@ -93,19 +114,20 @@ export function trainHead(examples: readonly TrainingExample[], options: TrainOp
     bestEpoch: result.bestEpoch,
     stoppedEarly: result.stoppedEarly,
     trainAccuracy: evaluateOn(network, data, train).accuracy,
-    ...(held ? { validationAccuracy: held.accuracy } : {}),
+    ...(heldOut ? { validationAccuracy: heldOut.accuracy } : {}),
     ...(calibration ? { calibration } : {}),
     durationMs: performance.now() - started,
     history: result.history,
   };
-  const withText = train.filter((i) => typeof examples[i]!.text === "string" && examples[i]!.text!.length > 0);
-  const replay = replaySample(classOf, withText, labels.length, settings.replaySize, random).map((i) => ({ text: examples[i]!.text!, label: examples[i]!.label }));
+  const withText = train.filter((i) => typeof all[i]!.text === "string" && all[i]!.text!.length > 0);
+  const replay = replaySample(classOf, withText, labels.length, settings.replaySize, random).map((i) => ({ text: all[i]!.text!, label: all[i]!.label }));
   return createTrainedHead({
     kind,
     labels,
-    layers: network.layers,
+    layers: columnMajor ? [untransposeLayer(network.layers[0]!), ...network.layers.slice(1)] : network.layers,
     temperature,
     embedderId: options.embedderId ?? warm?.embedderId,
+    features: options.features ?? warm?.features,
     version: newVersion(kind),
     metrics,
     replay,

@@ -1,15 +1,32 @@
 /**
  * Public option and result types of @moe-router/layer-neural.
  */
-import type { Embedder } from "@moe-router/core";
+import type { Embedder, LabelledExample, SparseVector, TfidfFeaturizer, TfidfOptions } from "@moe-router/core";
 
 /** Architecture of a classifier head. */
 export type HeadKind = "softmax" | "mlp";
 
+/**
+ * What a head reads: "embedding" (the embedder's vector, the default), "tfidf" (a sparse
+ * TF-IDF vector of word and character n-grams fitted on the training texts and saved with
+ * the head; no embedder call), or "tfidf+embedding" (both side by side).
+ */
+export type FeatureKind = "embedding" | "tfidf" | "tfidf+embedding";
+
+/** The input features a head was trained on, saved with it. */
+export interface HeadFeatures {
+  readonly kind: Exclude<FeatureKind, "embedding">;
+  /** The fitted TF-IDF featuriser (its features come first in the input vector). */
+  readonly tfidf: TfidfFeaturizer;
+}
+
+/** A head's input: a dense vector, or a sparse one (e.g. TF-IDF features). */
+export type HeadInput = ArrayLike<number> | SparseVector;
+
 /** One labelled training vector. */
 export interface TrainingExample {
-  /** The embedding of the text (length = the embedder's dimension). */
-  readonly vector: ArrayLike<number>;
+  /** The features of the text (length = the head's input dimension), dense or sparse. */
+  readonly vector: HeadInput;
   /** The class (expert or intent) it belongs to. */
   readonly label: string;
   /** Relative weight of this example (default 1); multiplies the class weight. */
@@ -97,6 +114,13 @@ export interface TrainOptions {
   readonly validationShare?: number;
   /** Stop after this many epochs without a lower validation loss. Default 3. */
   readonly patience?: number;
+  /**
+   * What early stopping keeps: "loss" (the epoch with the lowest validation loss, default) or
+   * "accuracy" (the best validation accuracy, ties broken by lower loss; the temperature fit
+   * afterwards restores calibration, and the loss minimum often comes later than the accuracy
+   * peak on TF-IDF features).
+   */
+  readonly stopOn?: "loss" | "accuracy";
   /** Seed of initialisation, split and shuffling: same data + seed = same head. Default 42. */
   readonly seed?: number;
   /** Id of the embedder that produced the vectors; saved with the head and checked on load. */
@@ -105,6 +129,13 @@ export interface TrainOptions {
   readonly replaySize?: number;
   /** Continue from this head's weights (labels are kept, new ones appended). */
   readonly warmStart?: TrainedHead;
+  /**
+   * Held-out examples for early stopping and the temperature fit, used instead of carving
+   * `validationShare` off the training examples (e.g. a dataset's validation split).
+   */
+  readonly validation?: readonly TrainingExample[];
+  /** Input features the vectors were made with; saved with the head (default: the embedding). */
+  readonly features?: HeadFeatures;
   /** Called after every epoch (e.g. to draw a progress bar). */
   readonly onProgress?: (epoch: number, metrics: EpochMetrics) => void;
 }
@@ -152,6 +183,8 @@ export interface TrainedHead {
   readonly temperature: number;
   /** Id of the embedder the head was trained with, when known. */
   readonly embedderId?: string;
+  /** TF-IDF input features, when the head reads them (absent: the embedding alone). */
+  readonly features?: HeadFeatures;
   /** Identifies this set of weights: `<kind>-<date>`, renewed by fine-tuning. */
   readonly version: string;
   readonly layers: readonly DenseLayer[];
@@ -160,11 +193,11 @@ export interface TrainedHead {
   /** Labelled texts kept for replay when fine-tuning. */
   readonly replay: readonly ReplayExample[];
   /** Raw scores, one per label. */
-  predictLogits(vector: ArrayLike<number>): Float32Array;
+  predictLogits(vector: HeadInput): Float32Array;
   /** softmax(logits / temperature), one per label. */
-  predictProbabilities(vector: ArrayLike<number>): Float64Array;
+  predictProbabilities(vector: HeadInput): Float64Array;
   /** Best label, its probability, the runner-up and the margin between them. */
-  predict(vector: ArrayLike<number>): HeadPrediction;
+  predict(vector: HeadInput): HeadPrediction;
 }
 
 /** Options of the ONNX head (`onnxHead` or the layer's `onnx` option). */
@@ -204,12 +237,41 @@ export interface NeuralLayerOptions {
   readonly name?: string;
   /** Expert answered, with confidence 0, while there is no model. Default "coordinator-master". */
   readonly fallbackExpert?: string;
-  /** Architecture of a head first trained by `learn()` (no model yet). Default "softmax". */
+  /** Architecture of a head first trained by `learn()` or `fit()` (no model yet). Default "softmax". */
   readonly kind?: HeadKind;
+  /** Input features of a head first trained by `learn()` or `fit()`. Default "embedding". A loaded head keeps its own. */
+  readonly features?: FeatureKind;
+  /** TF-IDF settings when `features` uses TF-IDF. Defaults: word 1-2-grams, char 2-5-grams, minDf 2, sublinear tf. */
+  readonly tfidf?: TfidfOptions;
+  /** Most epochs of `fit()` (early stopping on the validation rows usually ends sooner). Default 100. */
+  readonly fitEpochs?: number;
+  /** Early-stopping criterion of `fit()` (see `TrainOptions.stopOn`). Default "accuracy". */
+  readonly fitStopOn?: "loss" | "accuracy";
   /** Epochs of fine-tuning per `learn()` call. Default 30. */
   readonly learnEpochs?: number;
   /** Most learned examples kept for later fine-tuning (oldest dropped first). Default 5,000. */
   readonly learnBufferSize?: number;
   /** Where `learn()` saves the updated head. Default: the `model` path, when `model` is a path. */
   readonly savePath?: string;
+}
+
+/** Options of the layer's `fit()`. */
+export interface NeuralFitOptions {
+  /** Held-out examples for early stopping and the temperature fit. Default: 10% of each class carved off. */
+  readonly validation?: readonly LabelledExample[];
+}
+
+/** What the layer's `fit()` measured. */
+export interface NeuralFitReport {
+  readonly features: FeatureKind;
+  /** Input dimension of the head (TF-IDF terms + embedding length). */
+  readonly dimension: number;
+  /** Accuracy of the kept weights on the validation examples (absent without them). */
+  readonly accuracy?: number;
+  readonly temperature: number;
+  readonly eceBefore?: number;
+  readonly eceAfter?: number;
+  readonly epochsRun: number;
+  readonly bestEpoch: number;
+  readonly durationMs: number;
 }

@@ -28,6 +28,18 @@ describe("early stopping", () => {
     expect(head.layers[1]!.bias).toEqual(cut.layers[1]!.bias);
   });
 
+  it("stopOn accuracy keeps the epoch with the best validation accuracy (ties: lower loss)", () => {
+    const head = trainHead(data, { kind: "mlp", hidden: 64, epochs: 200, patience: 3, validationShare: 0.3, stopOn: "accuracy" });
+    const m = head.metrics!;
+    const accuracies = m.history.map((h) => h.validationAccuracy!);
+    const best = Math.max(...accuracies);
+    expect(accuracies[m.bestEpoch - 1]).toBe(best);
+    const tied = m.history.filter((h) => h.validationAccuracy === best).map((h) => h.validationLoss!);
+    expect(m.history[m.bestEpoch - 1]!.validationLoss!).toBeLessThanOrEqual(Math.min(...tied) + 1e-4);
+    expect(m.validationAccuracy).toBeCloseTo(best, 12);
+    expect(() => trainHead(data, { stopOn: "f1" as never })).toThrow(expect.objectContaining({ code: "MOE_INVALID_CONFIG" }));
+  });
+
   it("runs every epoch without a validation split", () => {
     const head = trainHead(data, { epochs: 7, validationShare: 0 });
     expect(head.metrics!.epochsRun).toBe(7);

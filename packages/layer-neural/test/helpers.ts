@@ -3,13 +3,13 @@ import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { hashedEmbedder } from "@moe-router/embeddings";
 import { createRandom, gaussian } from "../src/internal/random.js";
-import type { TrainingExample } from "../src/index.js";
+import type { HeadInput, TrainingExample } from "../src/index.js";
 
 /** Points around one centre per label, with per-coordinate noise `spread`. */
-export function clusters(options: { labels: string[]; perLabel: number[] | number; dimension: number; spread: number; seed: number }): TrainingExample[] {
+export function clusters(options: { labels: string[]; perLabel: number[] | number; dimension: number; spread: number; seed: number }): (TrainingExample & { vector: Float32Array })[] {
   const random = createRandom(options.seed);
   const centres = options.labels.map(() => Float32Array.from({ length: options.dimension }, () => gaussian(random)));
-  const out: TrainingExample[] = [];
+  const out: (TrainingExample & { vector: Float32Array })[] = [];
   options.labels.forEach((label, c) => {
     const count = Array.isArray(options.perLabel) ? options.perLabel[c]! : options.perLabel;
     for (let i = 0; i < count; i++) {
@@ -20,7 +20,7 @@ export function clusters(options: { labels: string[]; perLabel: number[] | numbe
 }
 
 /** Share of examples whose predicted label is right. */
-export function accuracy(predict: (v: ArrayLike<number>) => string, examples: readonly TrainingExample[]): number {
+export function accuracy(predict: (v: HeadInput) => string, examples: readonly TrainingExample[]): number {
   return examples.filter((e) => predict(e.vector) === e.label).length / examples.length;
 }
 
@@ -39,7 +39,7 @@ export function testEmbedder() {
 }
 
 /** Training examples from mini-dataset rows of one split. */
-export function embedRows(rows: readonly Row[], embedder = testEmbedder()): TrainingExample[] {
+export function embedRows(rows: readonly Row[], embedder = testEmbedder()): (TrainingExample & { vector: Float32Array })[] {
   const vectors = embedder.embed(rows.map((r) => r.text));
   return rows.map((r, i) => ({ vector: vectors[i]!, label: r.label, text: r.text }));
 }

@@ -7,6 +7,7 @@ import {
   ErrorCode, MoeRouterError, applyPlatt, expectedCalibrationError, fitPlatt,
   type LabelledExample, type LayerContext, type PlattScaler, type RoutingTask, type Verdict,
 } from "@moe-router/core";
+import { readCalibrationFile, writeCalibrationFile } from "./internal/calibration-file.js";
 import { checkChoice, checkKnownKeys, checkNumber } from "./internal/options.js";
 import { confidenceFeature, vote } from "./internal/vote.js";
 import { embeddedStore, type EmbeddedStore } from "./stores/embedded.js";
@@ -14,7 +15,7 @@ import type { CalibrationReport, Neighbour, RagLayer, RagLayerOptions, VectorIte
 
 const OPTION_NAMES = [
   "embedder", "store", "k", "weighting", "temperature", "minSimilarity", "confidenceFeature",
-  "calibration", "name", "defaultExpert", "experts", "snippetLength",
+  "calibration", "calibrationFile", "name", "defaultExpert", "experts", "snippetLength", "onWarning",
 ] as const;
 const WHERE = "ragLayer()";
 /** Texts embedded per call when learning or calibrating. */
@@ -47,6 +48,10 @@ function checkOptions(options: RagLayerOptions): void {
   if (calibration !== undefined && !(calibration && Number.isFinite(calibration.a) && Number.isFinite(calibration.b))) {
     throw new MoeRouterError(ErrorCode.INVALID_CONFIG, `${WHERE}: "calibration" must be { a, b } with finite numbers, as returned by layer.calibrate().`);
   }
+  if (options.calibrationFile !== undefined && options.calibrationFile !== false && (typeof options.calibrationFile !== "string" || !options.calibrationFile)) {
+    throw new MoeRouterError(ErrorCode.INVALID_CONFIG, `${WHERE}: "calibrationFile" must be a file path (or false).`, { data: { option: "calibrationFile" } });
+  }
+  if (options.onWarning !== undefined && typeof options.onWarning !== "function") throw new TypeError(`${WHERE}: "onWarning" must be a function.`);
   if (options.store && options.store.dimension !== embedder.dimension) {
     throw new MoeRouterError(
       ErrorCode.INVALID_CONFIG,
@@ -76,7 +81,24 @@ export function ragLayer(options: RagLayerOptions): RagLayer {
   const defaultExpert = options.defaultExpert ?? "coordinator-master";
   const snippetLength = options.snippetLength ?? 160;
   const allowed = options.experts?.length ? new Set(options.experts) : undefined;
+  const warn = options.onWarning ?? ((warning: MoeRouterError) => process.emitWarning(warning));
   let scaler: PlattScaler | undefined = options.calibration;
+  let calibrationSource: "configured" | "fitted" | "none" = scaler ? "configured" : "none";
+  let calibrationSamples = 0;
+  const calibrationFile = options.calibrationFile || undefined;
+  if (scaler === undefined && calibrationFile !== undefined) {
+    try {
+      const saved = readCalibrationFile(calibrationFile);
+      // A scaler of another feature maps a different number: leave it for a refit.
+      if (saved && saved.feature === feature) {
+        scaler = saved.scaler;
+        calibrationSource = "fitted";
+        calibrationSamples = saved.examples;
+      }
+    } catch (error) {
+      warn(error as MoeRouterError);
+    }
+  }
   const persistent = store.kind !== "embedded" || (store as EmbeddedStore).path !== undefined;
 
   async function embedMany(texts: readonly string[]): Promise<Float32Array[]> {
@@ -125,7 +147,10 @@ export function ragLayer(options: RagLayerOptions): RagLayer {
         expert: result.ranked[0]![0],
         confidence: confidenceOf(raw),
         probabilities,
-        details: { neighbours: describe(neighbours), feature: { name: feature, value: raw }, calibrated: scaler !== undefined },
+        details: {
+          neighbours: describe(neighbours), feature: { name: feature, value: raw }, calibrated: scaler !== undefined,
+          calibration_source: calibrationSource, calibration_samples: calibrationSamples,
+        },
       };
     },
 
@@ -163,10 +188,20 @@ export function ragLayer(options: RagLayerOptions): RagLayer {
       const fitted = fitPlatt(raws, correct);
       const eceBefore = expectedCalibrationError(raws.map((r) => Math.min(1, Math.max(0, r))), correct);
       scaler = fitted;
+      calibrationSource = "fitted";
+      calibrationSamples = usable.length;
+      const accuracy = correct.filter(Boolean).length / usable.length;
+      if (calibrationFile !== undefined) {
+        try {
+          await writeCalibrationFile(calibrationFile, { scaler: fitted, feature, examples: usable.length, accuracy });
+        } catch (error) {
+          throw new MoeRouterError(ErrorCode.STORE_FAILED, `The calibration was fitted but could not be saved to ${calibrationFile}: ${(error as Error).message}. Check the directory and its permissions; until then the layer uses it only in this process.`, { cause: error });
+        }
+      }
       return {
         scaler: fitted,
         examples: usable.length,
-        accuracy: correct.filter(Boolean).length / usable.length,
+        accuracy,
         eceBefore,
         eceAfter: expectedCalibrationError(raws.map((r) => confidenceOf(r)), correct),
       };

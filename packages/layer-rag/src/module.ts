@@ -2,6 +2,7 @@
  * `createLayer(options, environment)`: the LayerModule entry a config file names, e.g.
  * `{ "package": "@moe-router/layer-rag", "threshold": 0.85, "options": { "k": 8 } }`.
  */
+import { resolve } from "node:path";
 import { ErrorCode, MoeRouterError, type LayerEnvironment } from "@moe-router/core";
 import { ragLayer } from "./layer.js";
 import { checkKnownKeys } from "./internal/options.js";
@@ -21,7 +22,7 @@ export interface RagModuleOptions extends Omit<RagLayerOptions, "embedder" | "st
 
 const OPTION_NAMES = [
   "store", "table", "index", "k", "weighting", "temperature", "minSimilarity", "confidenceFeature",
-  "calibration", "name", "defaultExpert", "experts", "snippetLength",
+  "calibration", "calibrationFile", "name", "defaultExpert", "experts", "snippetLength", "onWarning",
 ] as const;
 
 /**
@@ -33,7 +34,10 @@ export async function createLayer(options: unknown, environment: LayerEnvironmen
   if (options !== undefined && (options === null || typeof options !== "object" || Array.isArray(options))) {
     throw new MoeRouterError(ErrorCode.INVALID_CONFIG, `${where} must be an object, e.g. { "k": 8 }.`);
   }
-  const { store: spec, table, index, ...layerOptions } = (options ?? {}) as RagModuleOptions;
+  const { store: spec, table, index, calibrationFile, ...layerOptions } = (options ?? {}) as RagModuleOptions;
+  if (calibrationFile !== undefined && calibrationFile !== false && (typeof calibrationFile !== "string" || !calibrationFile)) {
+    throw new MoeRouterError(ErrorCode.INVALID_CONFIG, `${where}: "calibrationFile" must be a path (relative to the data directory) or false.`, { data: { option: "calibrationFile" } });
+  }
   checkKnownKeys(options ?? {}, OPTION_NAMES, where);
   const embedder = environment.embedder;
   if (!embedder) {
@@ -47,8 +51,11 @@ export async function createLayer(options: unknown, environment: LayerEnvironmen
     ...(table !== undefined ? { table } : {}), ...(index !== undefined ? { index } : {}),
   });
   try {
+    const name = layerOptions.name ?? "rag";
+    const calibrationPath = calibrationFile === false ? undefined : resolve(environment.dataDir, calibrationFile ?? `rag-${name.replace(/[^\w.-]+/g, "_")}.calibration.json`);
     return ragLayer({
       ...layerOptions, embedder, store,
+      ...(calibrationPath ? { calibrationFile: calibrationPath } : {}),
       ...(layerOptions.experts === undefined && environment.experts ? { experts: environment.experts } : {}),
     });
   } catch (error) {

@@ -2,7 +2,7 @@
  * Public types of @moe-router/layer-rag: the vector store contract, the layer's options,
  * and the document indexer's options and report.
  */
-import type { Embedder, LabelledExample, Layer, LayerContext, PlattScaler, RoutingTask, Verdict } from "@moe-router/core";
+import type { Embedder, LabelledExample, Layer, LayerContext, MoeRouterError, PlattScaler, RoutingTask, Verdict } from "@moe-router/core";
 
 /** Where a stored item came from: a past task (with its right expert) or a document chunk. */
 export type ItemSource = "task" | "document";
@@ -97,6 +97,16 @@ export interface RagLayerOptions {
   readonly confidenceFeature?: ConfidenceFeature;
   /** A fitted Platt scaler (from `calibrate()`); without one the raw feature is the confidence. */
   readonly calibration?: PlattScaler;
+  /**
+   * JSON file the scaler is kept in: read at creation (unless `calibration` is given; a file
+   * fitted for another `confidenceFeature` is ignored) and written atomically by every
+   * `calibrate()`, so a calibration survives restarts. Absent or `false`: nothing is read or
+   * written. In a config (`createLayer`) it is relative to the data directory and defaults to
+   * `rag-<name>.calibration.json`.
+   */
+  readonly calibrationFile?: string | false;
+  /** Receives non-fatal problems (an unreadable calibration file: MOE_CORRUPT_FILE). Default `process.emitWarning`. */
+  readonly onWarning?: (warning: MoeRouterError) => void;
   /** Layer name. Default "rag". */
   readonly name?: string;
   /** Expert reported (with confidence 0) when no neighbour qualifies. Default "coordinator-master". */
@@ -130,8 +140,8 @@ export interface RagLayer extends Layer {
   close(): Promise<void>;
   /**
    * Fits Platt scaling of the confidence feature on held-out labelled examples (not in the
-   * store) and uses it from now on. Throws MOE_INSUFFICIENT_DATA when the layer gets all
-   * (or none) of them right.
+   * store) and uses it from now on (and saves it to `calibrationFile`, when set). Throws
+   * MOE_INSUFFICIENT_DATA when the layer gets all (or none) of them right.
    */
   calibrate(validation: readonly LabelledExample[]): Promise<CalibrationReport>;
   /** The Platt scaler in force, if any (persist it as the `calibration` option). */

@@ -44,3 +44,33 @@ describe("calibrate()", () => {
     expect(layer.calibration).toBeUndefined();
   });
 });
+
+describe("calibrationFile", () => {
+  it("saves the fitted scaler and a new layer on the same file starts calibrated", async () => {
+    const { mkdtempSync, readFileSync, writeFileSync } = await import("node:fs");
+    const { tmpdir } = await import("node:os");
+    const { join } = await import("node:path");
+    const file = join(mkdtempSync(join(tmpdir(), "moe-rag-cal-")), "nested", "rag.calibration.json");
+    const { train, test } = miniDataset("hwu64");
+    const embedder = hashedEmbedder();
+    const layer = ragLayer({ embedder, calibrationFile: file });
+    await layer.learn(train);
+    const before = await layer.route({ description: test[1]!.text }, { eventId: "f" });
+    expect(before.details).toMatchObject({ calibrated: false, calibration_source: "none", calibration_samples: 0 });
+    const report = await layer.calibrate(test.filter((_, i) => i % 2 === 0));
+    expect(JSON.parse(readFileSync(file, "utf8"))).toMatchObject({ format: "moe-router/rag-calibration", version: 1, a: report.scaler.a, b: report.scaler.b, examples: report.examples });
+
+    const restarted = ragLayer({ embedder, store: layer.store, calibrationFile: file });
+    expect(restarted.calibration).toEqual(report.scaler);
+    const verdict = await restarted.route({ description: test[1]!.text }, { eventId: "f" });
+    expect(verdict.details).toMatchObject({ calibrated: true, calibration_source: "fitted", calibration_samples: report.examples });
+    // Configured parameters win over the file; a file fitted for another feature is ignored.
+    expect(ragLayer({ embedder, calibration: { a: 1, b: 0 }, calibrationFile: file }).calibration).toEqual({ a: 1, b: 0 });
+    expect(ragLayer({ embedder, confidenceFeature: "margin", calibrationFile: file }).calibration).toBeUndefined();
+    // A corrupt file is a warning, not a crash: the layer runs uncalibrated.
+    writeFileSync(file, "{ nope");
+    const warnings: unknown[] = [];
+    expect(ragLayer({ embedder, calibrationFile: file, onWarning: (w) => warnings.push(w) }).calibration).toBeUndefined();
+    expect(warnings).toEqual([expect.objectContaining({ code: "MOE_CORRUPT_FILE" })]);
+  });
+});

@@ -59,3 +59,19 @@ describe("the RAG layer on pgvector", () => {
     return layer;
   });
 });
+
+describe("two RAG layers on one pgvector table (two router instances on one database)", () => {
+  it("route with what either learned, and learning the same correction on both keeps one item", async () => {
+    const embedder = hashedEmbedder();
+    const open = () => ragLayer({ embedder, store: pgvectorStore({ client: database, dimension: embedder.dimension, embedderId: embedder.id, table: "shared_items" }) });
+    const [a, b] = [open(), open()];
+    await a.learn(SEED_TASKS);
+    const correction = { text: "Reconcile the quarterly vendor invoices against the purchase orders", expert: "inventory-master", source: "outcome" as const };
+    await a.learn([correction]);
+    const verdict = await b.route({ description: correction.text }, { eventId: "e1" });
+    expect(verdict.expert).toBe("inventory-master");
+    // The other instance picks the same correction up from the shared outcomes and learns it too.
+    await b.learn([correction]);
+    expect(await b.store.count()).toBe(SEED_TASKS.length + 1);
+  });
+});

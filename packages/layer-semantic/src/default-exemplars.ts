@@ -34,6 +34,7 @@ export const DEFAULT_EXPERT_EXEMPLARS: Readonly<Record<string, ExpertExemplars>>
       "Respond to the security incident: an API token was exposed in the logs",
       "Configure the web application firewall rules for the public API",
       "Hash stored passwords with bcrypt instead of MD5",
+      "Attackers bypass authentication with a forged session cookie, close the hole",
     ],
   },
   "cicd-master": {
@@ -60,6 +61,8 @@ export const DEFAULT_EXPERT_EXEMPLARS: Readonly<Record<string, ExpertExemplars>>
       "Build and ship the hotfix to production tonight",
       "Parallelise the test jobs so the pipeline finishes in under ten minutes",
       "Promote the release candidate from staging to production",
+      "Revert yesterday's deployment of the payments API, it returns errors",
+      "Roll back the database migration that broke the staging environment",
     ],
   },
   "inventory-master": {
@@ -112,6 +115,10 @@ export const DEFAULT_EXPERT_EXEMPLARS: Readonly<Record<string, ExpertExemplars>>
       "Improve the response time of the recommendations API",
       "Implement a retry with backoff for calls to the payment provider",
       "Build the new onboarding wizard in React",
+      "Fix the authentication bug that shows a blank page after login",
+      "Fix the bug in the login system where the redirect after sign-in loops forever",
+      "Debug the login form: it rejects valid email addresses",
+      "The login system throws an error for names with an apostrophe, fix the bug",
     ],
   },
 });

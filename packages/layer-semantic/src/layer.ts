@@ -1,5 +1,6 @@
+import { createHash } from "node:crypto";
 import { ErrorCode, MoeRouterError, softmax, type LabelledExample, type LayerCapabilities, type LayerContext, type RoutingTask, type Verdict } from "@moe-router/core";
-import { confidenceOf, DEFAULT_FEATURE, evaluateCalibration, fitCalibration, PRIOR_CALIBRATION, rank, type CalibrationSample } from "./internal/calibration.js";
+import { confidenceOf, DEFAULT_FEATURE, DEFAULT_PRIOR_WEIGHT, evaluateCalibration, fitCalibration, PRIOR_CALIBRATION, rank, type CalibrationSample } from "./internal/calibration.js";
 import { checkExamples, stratifiedSplit } from "./internal/examples.js";
 import { ExemplarStore, type Seed } from "./internal/exemplar-store.js";
 import { validateOptions } from "./internal/options.js";
@@ -56,17 +57,59 @@ export function semanticLayer(options: SemanticLayerOptions): SemanticLayer {
   const configuredCalibration = options.calibration === undefined || options.calibration === "exemplars" ? undefined : options.calibration;
   let calibration: SemanticCalibration = configuredCalibration ?? PRIOR_CALIBRATION;
   let calibrationSource: SemanticLayerStats["calibrationSource"] = configuredCalibration ? "configured" : "prior";
+  let calibrationSamples = 0;
   let calibratedAtSize = 0;
+  const priorWeight = options.calibrationPriorWeight ?? DEFAULT_PRIOR_WEIGHT;
   let phase: "idle" | "loading" | "ready" | "closed" = "idle";
   let loading: Promise<void> | undefined;
+
+  /** Version of the calibration method, part of what a persisted calibration is valid for. */
+  const CALIBRATION_METHOD = "monotone-shrunk-v1";
+  let calibrationRestored = false;
+
+  function settingsFingerprint(): string {
+    return createHash("sha256").update(JSON.stringify([CALIBRATION_METHOD, store.vectorsId, scoring, k])).digest("hex").slice(0, 32);
+  }
+
+  function rowsFingerprint(): string {
+    const selfSettings = [options.calibrationKind ?? "platt", options.calibrationSample ?? 400, seed, priorWeight];
+    return createHash("sha256").update(JSON.stringify(selfSettings)).update(store.rowsFingerprint()).digest("hex").slice(0, 32);
+  }
+
+  /** Hands the calibration in force to the store, which writes it with the vectors. */
+  function persistCalibration(): void {
+    if (configuredCalibration || options.persistPath === undefined) return;
+    if (calibrationSource === "configured") return;
+    const source = calibrationSource;
+    const state = { source, samples: calibrationSamples, atSize: calibratedAtSize, parameters: calibration };
+    store.setCalibration(() => ({ settings: settingsFingerprint(), rows: rowsFingerprint(), ...state }));
+  }
+
+  /**
+   * The calibration saved with the vectors, when it still holds: a fit on held-out data as long
+   * as the embedder and scoring are unchanged; a leave-one-out fit (or the prior) only for the
+   * very same rows and settings. Saves re-running leave-one-out on every start.
+   */
+  function restoreCalibration(): boolean {
+    const saved = store.savedCalibration;
+    if (!saved || saved.settings !== settingsFingerprint()) return false;
+    if (saved.source !== "fitted" && saved.rows !== rowsFingerprint()) return false;
+    calibration = saved.parameters;
+    calibrationSource = saved.source;
+    calibrationSamples = saved.samples;
+    calibratedAtSize = saved.atSize;
+    return true;
+  }
 
   /** Self-calibration, unless the config pinned parameters (kept as given). */
   function recalibrateFromExemplars(): void {
     if (configuredCalibration) return;
-    const fitted = selfCalibrate(index, scoring, k, options.calibrationKind ?? "platt", options.calibrationSample ?? 400, seed);
-    calibration = fitted ?? PRIOR_CALIBRATION;
+    const fitted = selfCalibrate(index, scoring, k, options.calibrationKind ?? "platt", options.calibrationSample ?? 400, seed, priorWeight);
+    calibration = fitted?.calibration ?? PRIOR_CALIBRATION;
     calibrationSource = fitted ? "exemplars" : "prior";
+    calibrationSamples = fitted?.samples ?? 0;
     calibratedAtSize = index.size;
+    persistCalibration();
   }
 
   /**
@@ -95,7 +138,9 @@ export function semanticLayer(options: SemanticLayerOptions): SemanticLayer {
     try {
       result = chain(first ? store.load(seeds) : store.reembed(), () => {
         // Fitted parameters describe the old vectors; the exemplars are the data left to refit on.
-        recalibrateFromExemplars();
+        calibrationRestored = first && !configuredCalibration && restoreCalibration();
+        if (calibrationRestored) persistCalibration();
+        else recalibrateFromExemplars();
         if (phase === "loading") phase = "ready";
       });
     } catch (error) {
@@ -146,6 +191,8 @@ export function semanticLayer(options: SemanticLayerOptions): SemanticLayer {
       cluster: expert,
       score: ranking.top,
       scoring,
+      calibration_source: calibrationSource,
+      calibration_samples: calibrationSamples,
       ...(ranking.runnerUp >= 0 ? { runner_up: names[ranking.runnerUp] } : {}),
     };
     const floor = expertThresholds[expert];
@@ -179,10 +226,14 @@ export function semanticLayer(options: SemanticLayerOptions): SemanticLayer {
       samples.push({ scores: result.scores, truth: id === undefined ? -1 : result.experts.indexOf(id) });
     });
     const before = evaluateCalibration(samples, calibration);
-    const fitted = fitCalibration(samples, calibrateOptions.kind ?? "platt", calibrateOptions.feature ?? DEFAULT_FEATURE);
+    const fitted = fitCalibration(samples, calibrateOptions.kind ?? "platt", calibrateOptions.feature ?? DEFAULT_FEATURE, calibrateOptions.priorWeight ?? priorWeight);
     const after = evaluateCalibration(samples, fitted);
     calibration = fitted;
     calibrationSource = "fitted";
+    calibrationSamples = samples.length;
+    calibratedAtSize = index.size;
+    persistCalibration();
+    await store.flush();
     return { calibration, examples: samples.length, unknownExpert, accuracy: after.accuracy, eceRaw: after.eceRaw, eceBefore: before.ece, eceAfter: after.ece };
   }
 
@@ -219,7 +270,7 @@ export function semanticLayer(options: SemanticLayerOptions): SemanticLayer {
         : stratifiedSplit(examples, share, fitOptions.seed ?? seed);
       await ensureReady();
       await store.learn(train); // not layer.learn(): no self-calibration that the fit replaces anyway
-      return calibrateOn(validation, { kind: fitOptions.kind ?? "platt", feature: fitOptions.feature ?? DEFAULT_FEATURE });
+      return calibrateOn(validation, { kind: fitOptions.kind ?? "platt", feature: fitOptions.feature ?? DEFAULT_FEATURE, ...(fitOptions.priorWeight !== undefined ? { priorWeight: fitOptions.priorWeight } : {}) });
     },
     calibrate(validation: readonly LabelledExample[], calibrateOptions: CalibrateOptions = {}): Promise<CalibrationReport> {
       return calibrateOn(validation, calibrateOptions);
@@ -232,7 +283,7 @@ export function semanticLayer(options: SemanticLayerOptions): SemanticLayer {
     getExpertThresholds: () => ({ ...expertThresholds }),
     stats(): SemanticLayerStats {
       const experts = index.experts.filter((_, id) => index.counts[id]! > 0);
-      return { exemplars: index.size, experts, embedded: store.embedded, loadedFromCache: store.loadedFromCache, calibrationSource };
+      return { exemplars: index.size, experts, embedded: store.embedded, loadedFromCache: store.loadedFromCache, calibrationSource, calibrationSamples, calibrationRestored };
     },
     async close(): Promise<void> {
       if (phase === "closed") return;

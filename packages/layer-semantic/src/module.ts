@@ -8,7 +8,7 @@ import type { ExpertExemplars, SemanticLayer, SemanticLayerConfig } from "./type
 
 const KNOWN_CONFIG = [
   "experts", "exemplarsFile", "exemplarsSplit", "name", "scoring", "k", "calibration", "calibrationKind",
-  "calibrationSample", "fallbackExpert", "seed", "persist",
+  "calibrationSample", "calibrationPriorWeight", "fallbackExpert", "seed", "persist",
 ];
 
 /**

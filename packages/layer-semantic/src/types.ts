@@ -88,6 +88,12 @@ export interface SemanticLayerOptions {
   /** Most leave-one-out queries used by "exemplars" calibration (cost grows with it). Default 400. */
   readonly calibrationSample?: number;
   /**
+   * How many labelled examples the conservative prior counts as when calibration is fitted
+   * (leave-one-out or `fit()` / `calibrate()`): n predictions weigh n / (n + weight) against
+   * it, so a fit on a few exemplars stays near the prior. Default 20; 0 fits on the data alone.
+   */
+  readonly calibrationPriorWeight?: number;
+  /**
    * File for exemplar vectors (and learned examples), keyed by embedder id and text hash, so a
    * restart embeds only new or changed exemplars. Absent: nothing is persisted.
    */
@@ -115,6 +121,8 @@ export interface FitOptions {
   readonly feature?: CalibrationFeature;
   /** Seed of the carve. Default: the layer's seed. */
   readonly seed?: number;
+  /** Pseudo-examples of the prior in the fit. Default: the layer's `calibrationPriorWeight` (20). */
+  readonly priorWeight?: number;
 }
 
 /** Options of {@link SemanticLayer.calibrate}. */
@@ -123,6 +131,8 @@ export interface CalibrateOptions {
   readonly kind?: "platt" | "temperature";
   /** Platt feature. Default "margin+top". */
   readonly feature?: CalibrationFeature;
+  /** Pseudo-examples of the prior in the fit. Default: the layer's `calibrationPriorWeight` (20). */
+  readonly priorWeight?: number;
 }
 
 /** What a calibration fit found, measured on the examples it was fitted on. */
@@ -159,6 +169,14 @@ export interface SemanticLayerStats {
    * (`prior`: too few or too easily separated exemplars; conservative by design).
    */
   readonly calibrationSource: "configured" | "fitted" | "exemplars" | "prior";
+  /**
+   * Labelled predictions the calibration in force was fitted on (0 for `prior` and
+   * `configured`). Always set by this layer (optional only so that hosts that build stats
+   * objects of their own keep compiling).
+   */
+  readonly calibrationSamples?: number;
+  /** True when the calibration came from the vector file (no refit at start-up). Always set by this layer. */
+  readonly calibrationRestored?: boolean;
 }
 
 /** The semantic layer: a {@link Layer} plus fitting, calibration and readiness. */
@@ -193,6 +211,8 @@ export interface SemanticLayerConfig
   readonly exemplarsFile?: string;
   /** Rows of `exemplarsFile` with a `split` field are used only when it equals this. Default "train". */
   readonly exemplarsSplit?: string;
+  /** As {@link SemanticLayerOptions.calibrationPriorWeight}. */
+  readonly calibrationPriorWeight?: number;
   /** Persist vectors under the environment's data directory (as `semantic-<name>.vectors`). Default true. */
   readonly persist?: boolean;
 }

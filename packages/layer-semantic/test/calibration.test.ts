@@ -7,13 +7,19 @@ import { miniExamples } from "./support/datasets.js";
 const context = { eventId: "test" };
 
 describe("calibration", () => {
-  it("gives confidences in [0,1] that rise with the margin over the runner-up", async () => {
+  it("gives confidences in [0,1] that rise with the margin over the runner-up and the score", async () => {
     const layer = semanticLayer({ embedder: fakeEmbedder(), experts: TOY_EXPERTS });
     const texts = ["deploy the api to production", "deploy the api", "deploy", "deploy the audit of keys", "hello there", "catalog", "production inventory audit pipeline"];
     const verdicts = await Promise.all(texts.map((description) => layer.route({ description }, context)));
     for (const verdict of verdicts) expect(verdict.confidence).toBeGreaterThanOrEqual(0), expect(verdict.confidence).toBeLessThanOrEqual(1);
-    const byMargin = [...verdicts].sort((a, b) => (a.details!.margin as number) - (b.details!.margin as number));
-    for (let i = 1; i < byMargin.length; i++) expect(byMargin[i]!.confidence).toBeGreaterThanOrEqual(byMargin[i - 1]!.confidence);
+    // Monotone in margin and top score together: a verdict ahead on both is at least as confident.
+    for (const a of verdicts) {
+      for (const b of verdicts) {
+        if ((a.details!.margin as number) >= (b.details!.margin as number) && (a.details!.score as number) >= (b.details!.score as number)) {
+          expect(a.confidence).toBeGreaterThanOrEqual(b.confidence);
+        }
+      }
+    }
   });
 
   it("fit() carves a stratified validation split, calibrates on it and reports ECE before/after", async () => {
@@ -83,7 +89,7 @@ describe("calibration", () => {
     await layer.ready();
     const fitted = layer.getCalibration();
     expect(fitted.kind).toBe("platt");
-    expect(fitted).not.toMatchObject({ a: 10, b: -0.7 }); // not the prior
+    expect(fitted).not.toMatchObject({ a: 25, b: -1.2 }); // not the prior
     expect(layer.stats().calibrationSource).toBe("exemplars");
   });
 

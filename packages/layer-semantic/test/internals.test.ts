@@ -5,7 +5,7 @@ import { describe, expect, it } from "vitest";
 import { fitCalibration, rank } from "../src/internal/calibration.js";
 import { stratifiedSplit } from "../src/internal/examples.js";
 import { ExemplarIndex } from "../src/internal/exemplar-index.js";
-import { fitLogistic2, sigmoid } from "../src/internal/logistic.js";
+import { fitMonotoneLogistic, sigmoid } from "../src/internal/logistic.js";
 import { seededRandom } from "../src/internal/random.js";
 import { scoreExperts } from "../src/internal/scoring.js";
 import { readVectorFile, writeVectorFile } from "../src/internal/vector-file.js";
@@ -19,39 +19,55 @@ describe("ranking", () => {
   });
 });
 
-describe("two-feature logistic fit", () => {
-  it("recovers known weights", () => {
+describe("monotone logistic fit", () => {
+  const observations = (rows: { x: number; y: number; correct: boolean }[]) => rows.map((r) => ({ features: [r.x, r.y], target: r.correct ? 1 : 0, weight: 1 }));
+
+  it("recovers known non-negative weights", () => {
     const random = seededRandom(5);
-    const x: number[] = [], y: number[] = [], correct: boolean[] = [];
-    for (let i = 0; i < 5000; i++) {
-      x.push(random() * 0.4);
-      y.push(random());
-      correct.push(random() < sigmoid(12 * x[i]! + 3 * y[i]! - 3));
-    }
-    const fit = fitLogistic2(x, y, correct);
-    expect(fit.a).toBeGreaterThan(9);
-    expect(fit.a).toBeLessThan(15);
-    expect(fit.c).toBeGreaterThan(2);
-    expect(fit.c).toBeLessThan(4);
-    expect(fit.b).toBeGreaterThan(-3.6);
-    expect(fit.b).toBeLessThan(-2.4);
+    const rows = Array.from({ length: 5000 }, () => {
+      const x = random() * 0.4;
+      const y = random();
+      return { x, y, correct: random() < sigmoid(12 * x + 3 * y - 3) };
+    });
+    const [a, c, b] = fitMonotoneLogistic(observations(rows), 2);
+    expect(a).toBeGreaterThan(9);
+    expect(a).toBeLessThan(15);
+    expect(c).toBeGreaterThan(2);
+    expect(c).toBeLessThan(4);
+    expect(b).toBeGreaterThan(-3.6);
+    expect(b).toBeLessThan(-2.4);
   });
 
-  it("falls back to the margin alone when the top score would lower confidence", () => {
-    // Right answers come with low top scores here: a fit would learn c < 0.
+  it("pins a slope the data would make negative at 0 and fits the others", () => {
+    const random = seededRandom(9);
+    const rows = Array.from({ length: 4000 }, () => {
+      const x = random() * 0.4;
+      const y = random();
+      return { x, y, correct: random() < sigmoid(10 * x - 4 * y) };
+    });
+    const [a, c] = fitMonotoneLogistic(observations(rows), 2);
+    expect(c).toBe(0);
+    expect(a).toBeGreaterThan(5);
+  });
+
+  it("keeps confidence monotone when the top score would lower it (no fallback needed)", () => {
+    // Right answers come with low top scores here: an unconstrained fit would learn c < 0.
     const samples = Array.from({ length: 200 }, (_, i) => {
       const right = i % 3 !== 0;
       const top = right ? 0.3 + (i % 7) * 0.01 : 0.8 + (i % 5) * 0.01;
       const margin = right ? 0.05 + (i % 11) * 0.01 : 0.02 + (i % 4) * 0.01;
       return { scores: Float64Array.from([top, top - margin]), truth: right ? 0 : 1 };
     });
-    const calibration = fitCalibration(samples, "platt", "margin+top");
-    expect(calibration).toMatchObject({ kind: "platt", feature: "margin" });
+    const calibration = fitCalibration(samples, "platt", "margin+top", 0);
+    expect(calibration).toMatchObject({ kind: "platt", feature: "margin+top", c: 0 });
+    expect((calibration as { a: number }).a).toBeGreaterThan(0);
   });
 
-  it("uses temperature scaling when every prediction was right", () => {
+  it("uses temperature scaling when every prediction was right and no prior is asked for", () => {
     const samples = [0, 1, 2, 3].map((i) => ({ scores: Float64Array.from([0.9 - i * 0.01, 0.1]), truth: 0 }));
-    expect(fitCalibration(samples, "platt", "margin").kind).toBe("temperature");
+    expect(fitCalibration(samples, "platt", "margin", 0).kind).toBe("temperature");
+    // With the prior (the default), Platt is fitted: the prior's pseudo-examples are not all right.
+    expect(fitCalibration(samples, "platt", "margin").kind).toBe("platt");
   });
 });
 

@@ -129,3 +129,72 @@ describe("persistence", () => {
     expect(new Set(warnings.map((w) => w.code))).toEqual(new Set(["MOE_STORE_FAILED"]));
   });
 });
+
+describe("persisted calibration", () => {
+  const experts = {
+    "cicd-master": { exemplars: ["deploy the api to production", "roll back the release", "fix the failing build", "publish the docker image", "rerun the nightly pipeline", "speed up the ci cache"] },
+    "security-master": { exemplars: ["rotate the leaked keys", "patch the openssl cve", "audit the login attempts", "enable mfa for admins", "review the firewall rules", "revoke the stolen token"] },
+  };
+
+  it("a restart reuses the leave-one-out calibration saved with the vectors instead of refitting", async () => {
+    const layer = semanticLayer({ embedder: fakeEmbedder(), experts, persistPath });
+    await layer.ready();
+    expect(layer.stats()).toMatchObject({ calibrationSource: "exemplars", calibrationSamples: 12, calibrationRestored: false });
+    const calibration = layer.getCalibration();
+    await layer.close();
+
+    const restarted = semanticLayer({ embedder: fakeEmbedder(), experts, persistPath });
+    await restarted.ready();
+    expect(restarted.stats()).toMatchObject({ calibrationSource: "exemplars", calibrationSamples: 12, calibrationRestored: true });
+    expect(restarted.getCalibration()).toEqual(calibration);
+  });
+
+  it("refits when the exemplars or the settings changed, and keeps a fit on held-out data across restarts", async () => {
+    await semanticLayer({ embedder: fakeEmbedder(), experts, persistPath }).ready().then(() => undefined);
+    const changed = { ...experts, "cicd-master": { exemplars: [...experts["cicd-master"].exemplars, "cut a release branch"] } };
+    const edited = semanticLayer({ embedder: fakeEmbedder(), experts: changed, persistPath });
+    await edited.ready();
+    expect(edited.stats()).toMatchObject({ calibrationRestored: false, calibrationSamples: 13 });
+    await edited.close();
+    const otherK = semanticLayer({ embedder: fakeEmbedder(), experts: changed, persistPath, k: 2 });
+    await otherK.ready();
+    expect(otherK.stats().calibrationRestored).toBe(false);
+    await otherK.close();
+
+    const fitted = semanticLayer({ embedder: fakeEmbedder(), experts: changed, persistPath, k: 2 });
+    const report = await fitted.calibrate([
+      { text: "deploy the web app", expert: "cicd-master" }, { text: "rotate the api keys", expert: "security-master" },
+      { text: "the build is failing again", expert: "cicd-master" }, { text: "audit the admin accounts", expert: "security-master" },
+    ]);
+    await fitted.close();
+    // Learning changes the rows; a fit on held-out data still holds (as it does without a restart).
+    const again = semanticLayer({ embedder: fakeEmbedder(), experts: changed, persistPath, k: 2 });
+    await again.learn([{ text: "renew the tls certificate", expert: "security-master" }]);
+    await again.close();
+    const last = semanticLayer({ embedder: fakeEmbedder(), experts: changed, persistPath, k: 2 });
+    await last.ready();
+    expect(last.stats()).toMatchObject({ calibrationSource: "fitted", calibrationSamples: 4, calibrationRestored: true });
+    expect(last.getCalibration()).toEqual(report.calibration);
+  });
+
+  it("reads vector files written without a calibration (earlier builds) and adds one", async () => {
+    const { readVectorFile, writeVectorFile } = await import("../src/internal/vector-file.js");
+    const layer = semanticLayer({ embedder: fakeEmbedder(), experts, persistPath });
+    await layer.ready();
+    await layer.close();
+    const contents = readVectorFile(persistPath)!;
+    expect(contents.calibration?.source).toBe("exemplars");
+    const keys = [...contents.vectors.keys()];
+    const data = new Float32Array(keys.length * contents.dimension);
+    keys.forEach((key, i) => data.set(contents.vectors.get(key)!, i * contents.dimension));
+    await writeVectorFile(persistPath, { embedderId: contents.embedderId, dimension: contents.dimension, keys, data, learned: contents.learned });
+    expect(readVectorFile(persistPath)!.calibration).toBeUndefined();
+    const embedder = fakeEmbedder();
+    const restarted = semanticLayer({ embedder, experts, persistPath });
+    await restarted.ready();
+    expect(embedder.calls).toBe(0);
+    expect(restarted.stats()).toMatchObject({ calibrationSource: "exemplars", calibrationRestored: false });
+    await restarted.close();
+    expect(readVectorFile(persistPath)!.calibration?.source).toBe("exemplars");
+  });
+});

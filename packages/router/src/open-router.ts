@@ -7,7 +7,8 @@ import type { RouterConfig } from "./config/types.js";
 import { learnFromOutcomes, type LearnOptions, type LearnReport } from "./learn.js";
 import { silentLogger, type RouterLogger } from "./logger.js";
 import { decisionOutput } from "./output.js";
-import { fileThresholdsSource, readThresholdsSafely, thresholdsFilePath, thresholdsInForce, withTunedExperiment, type ThresholdSource, type ThresholdsReport, type ThresholdsSource } from "./thresholds.js";
+import { configThresholdsSource, thresholdsStoreSpec, type ClosableThresholdsSource } from "./thresholds-store-source.js";
+import { readThresholdsSafely, thresholdsInForce, withTunedExperiment, type ThresholdSource, type ThresholdsReport, type ThresholdsSource } from "./thresholds.js";
 import { openTracking, storeSpec, type Tracking } from "./tracking.js";
 
 /** Options of {@link openRouter}. */
@@ -197,8 +198,19 @@ export async function openRouter(options: OpenRouterOptions = {}): Promise<Route
   };
 
   const first = await loadBase();
-  const thresholdsSource = (base: RouterConfig) => options.thresholdsSource ?? fileThresholdsSource(thresholdsFilePath(base, cwd));
-  let source = thresholdsSource(first.base);
+  // A config's source is reused while it names the same place, so a reload does not open
+  // another connection to a shared thresholds table.
+  let sourceSpec: string | undefined;
+  const thresholdsSource = (base: RouterConfig): ThresholdsSource => {
+    if (options.thresholdsSource) return options.thresholdsSource;
+    const spec = thresholdsStoreSpec(base, cwd);
+    return spec === sourceSpec ? source : configThresholdsSource(base, cwd);
+  };
+  let source: ThresholdsSource = thresholdsSource(first.base);
+  sourceSpec = options.thresholdsSource ? undefined : thresholdsStoreSpec(first.base, cwd);
+  const closeSource = async (closing: ThresholdsSource) => {
+    if (closing !== options.thresholdsSource) await (closing as Partial<ClosableThresholdsSource>).close?.();
+  };
   const tuned = (await readThresholdsSafely(source, logger)).file;
   const config = withTunedExperiment(first.base, tuned);
 
@@ -227,6 +239,7 @@ export async function openRouter(options: OpenRouterOptions = {}): Promise<Route
   try {
     gen = await build(first.loaded, first.base, tuned);
   } catch (error) {
+    await closeSource(source).catch(() => undefined);
     await tracking?.close();
     throw error;
   }
@@ -395,9 +408,20 @@ export async function openRouter(options: OpenRouterOptions = {}): Promise<Route
       try {
         const { loaded, base } = await loadBase();
         const nextSource = thresholdsSource(base);
-        const file = (await readThresholdsSafely(nextSource, logger)).file;
-        next = await build(loaded, base, file);
-        source = nextSource;
+        let file: ThresholdsFile | undefined;
+        try {
+          file = (await readThresholdsSafely(nextSource, logger)).file;
+          next = await build(loaded, base, file);
+        } catch (error) {
+          if (nextSource !== source) await closeSource(nextSource);
+          throw error;
+        }
+        if (nextSource !== source) {
+          const previous = source;
+          source = nextSource;
+          sourceSpec = options.thresholdsSource ? undefined : thresholdsStoreSpec(base, cwd);
+          await closeSource(previous);
+        }
       } catch (error) {
         reloadsFailed++;
         throw error;
@@ -479,6 +503,7 @@ export async function openRouter(options: OpenRouterOptions = {}): Promise<Route
         try {
           await gen.built.close();
         } finally {
+          await closeSource(source).catch(() => undefined);
           await tracking?.close();
         }
       })();

@@ -1,4 +1,4 @@
-import type { Decision } from "@moe-router/core";
+import { toJsonSafe, type Decision } from "@moe-router/core";
 import type { ThresholdSource } from "./thresholds.js";
 
 /** Options of {@link decisionOutput}. */
@@ -16,7 +16,8 @@ export interface DecisionOutputOptions {
 /**
  * The JSON a routing decision is printed as, by `moe-router route` and by the HTTP service's
  * `POST /v1/route` (the prototype's route-task.sh fields first: master, layer, confidence,
- * event_id; then task_id, clarification, ab_test, attempts, latency_ms).
+ * event_id; then task_id, clarification, ab_test, attempts, latency_ms). Layer details are
+ * copied JSON-safe (core's toJsonSafe), so `JSON.stringify` of the result never throws.
  */
 export function decisionOutput(decision: Decision, options: DecisionOutputOptions = {}): Record<string, unknown> {
   const sources = options.thresholdSources;
@@ -39,7 +40,8 @@ export function decisionOutput(decision: Decision, options: DecisionOutputOption
         accepted: a.accepted,
         latency_ms: Number(a.latencyMs.toFixed(3)),
         ...(a.error ? { error: a.error } : {}),
-        ...(a.details ? { details: a.details } : {}),
+        // A JSON-safe copy: any serialiser (CLI, HTTP service) can print a layer's odd details (BigInt, cycles, throwing getters).
+        ...(a.details ? { details: toJsonSafe(a.details) } : {}),
         ...(a.shadow ? { shadow: true } : {}),
       };
     }),

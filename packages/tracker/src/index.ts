@@ -13,9 +13,10 @@ export { jsonlStore } from "./jsonl-store.js";
 export { postgresStore } from "./postgres-store.js";
 export { openStore, type OpenStoreOptions } from "./open-store.js";
 export { generateSampleRecords, type SampleEventsOptions } from "./sample-events.js";
+export { parseDegradation, type SampleDegradation } from "./sample-degrade.js";
 export type {
   EventStore, JsonlStoreOptions, OutcomeInput, PostgresStoreOptions, QueryablePool, ReadOptions, RecordedOutcome, RotationOptions,
-  StoreErrorListener, StoreStats, TrackerOptions, TrackerStats,
+  CorrectionsPage, StoreErrorListener, StoreStats, StoredCorrection, TrackerOptions, TrackerStats,
 } from "./types.js";
 // Analysis, dashboard and report (analysis half of the tracker).
 export { createAnalyzer, type Analyzer } from "./analysis/analyzer.js";
@@ -26,5 +27,10 @@ export type {
   Accuracy, AnalysisReport, AnalyzerOptions, Calibration, ClarificationReport, CorrectionsReport, DataIssues, ExperimentReport,
   LatencySummary, LayerReport, OverallReport, ProportionTest, ReliabilityBin, Share, VariantReport,
 } from "./analysis/types.js";
-export { CLEAR_SCREEN, renderAnalysisText, renderDashboard, type DashboardRenderOptions, type TerminalRenderOptions } from "./render/terminal.js";
+// Time series: routing health per time bucket (JSONL, its cache, or PostgreSQL in SQL).
+export { createTimeSeriesAccumulator, type TimeSeriesAccumulator } from "./timeseries/accumulator.js";
+export { timeSeriesEvents, timeSeriesStore, type TimeSeriesSource } from "./timeseries/series-store.js";
+export { timeSeriesJsonl, type TimeSeriesJsonlOptions } from "./timeseries/series-jsonl.js";
+export type { BucketUnit, LatencyQuantile, LayerBucket, TimeBucket, TimeSeries, TimeSeriesOptions } from "./timeseries/types.js";
+export { CLEAR_SCREEN, renderAnalysisText, renderDashboard, renderTimeSeriesText, type DashboardRenderOptions, type TerminalRenderOptions } from "./render/terminal.js";
 export { renderHtmlReport, type HtmlReportOptions } from "./render/html.js";

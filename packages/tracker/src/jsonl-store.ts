@@ -2,6 +2,7 @@ import { resolve } from "node:path";
 import { ErrorCode, MoeRouterError, isMoeRouterError } from "@moe-router/core";
 import { flushOnExit } from "./internal/exit-hooks.js";
 import { JsonlWriter } from "./internal/jsonl-writer.js";
+import type { Waiter } from "./internal/write-piece.js";
 import { LogFiles } from "./internal/log-files.js";
 import { ReverseJoin, type JoinCounters } from "./internal/reverse-join.js";
 import { reverseLineChunks } from "./internal/reverse-lines.js";
@@ -11,7 +12,7 @@ import type { LogRecord, Outcome, RoutingEvent } from "./records.js";
 import { normaliseRecord } from "./read-record.js";
 import type { EventStore, JsonlStoreOptions, ReadOptions } from "./types.js";
 
-const OPTION_KEYS = ["path", "rotate", "fsync", "maxBufferedBytes", "readChunkBytes", "orderSlackMs"];
+const OPTION_KEYS = ["path", "rotate", "fsync", "maxBufferedBytes", "highWaterBytes", "readChunkBytes", "orderSlackMs"];
 const ROTATE_KEYS = ["monthly", "maxBytes"];
 const MONTH = /^\d{4}-\d{2}$/;
 
@@ -35,6 +36,7 @@ function validate(options: JsonlStoreOptions): void {
     positive(options.rotate.maxBytes, "rotate.maxBytes");
   }
   positive(options.maxBufferedBytes, "maxBufferedBytes");
+  positive(options.highWaterBytes, "highWaterBytes");
   positive(options.readChunkBytes, "readChunkBytes");
   if (options.orderSlackMs !== undefined && !(typeof options.orderSlackMs === "number" && options.orderSlackMs >= 0)) {
     throw invalid(`jsonlStore: orderSlackMs must be a number of milliseconds >= 0; got ${String(options.orderSlackMs)}.`);
@@ -62,14 +64,25 @@ export function jsonlStore(options: JsonlStoreOptions): EventStore {
   const monthly = options.rotate?.monthly === true;
   const chunkBytes = Math.max(64, Math.floor(options.readChunkBytes ?? 4 * 2 ** 20));
   const state = new StoreState();
+  const maxBufferedBytes = options.maxBufferedBytes ?? 64 * 2 ** 20;
+  const bufferFull = () =>
+    new MoeRouterError(ErrorCode.STORE_FAILED, `The write buffer of ${path} is full (${maxBufferedBytes} bytes of serialised records: the disk is slower than routing, or writes fail); records are dropped until it drains. Raise maxBufferedBytes, or await cascade.route() so routing waits for the disk.`);
   const writer = new JsonlWriter({
     files,
     monthly,
     maxBytes: options.rotate?.maxBytes,
     fsync: options.fsync === true,
-    maxBufferedBytes: options.maxBufferedBytes ?? 64 * 2 ** 20,
+    maxBufferedBytes,
+    highWaterBytes: Math.min(options.highWaterBytes ?? 8 * 2 ** 20, maxBufferedBytes),
     onWritten: (count) => void (state.written += count),
     onFailed: (error, count) => state.fail(error, count),
+    onDropped: (count) => {
+      // Admitted on an estimate, dropped on its exact size: it counts as dropped, not appended.
+      state.appended -= count;
+      const error = bufferFull();
+      state.fail(error, count, "dropped");
+      return error;
+    },
   });
   const unregister = flushOnExit(writer);
 
@@ -138,20 +151,40 @@ export function jsonlStore(options: JsonlStoreOptions): EventStore {
     return undefined;
   }
 
+  /** Buffers a record; returns the error when it was refused (counted already). */
+  function add(record: LogRecord, waiter?: Waiter): MoeRouterError | undefined {
+    if (state.closed) {
+      const error = new MoeRouterError(ErrorCode.CLOSED, `The event log ${path} was closed; open a new store to record more.`);
+      state.fail(error, 1, "dropped");
+      return error;
+    }
+    const stamp = typeof record?.timestamp === "string" ? record.timestamp.slice(0, 7) : "";
+    const result = writer.append(record, monthly ? (MONTH.test(stamp) ? stamp : currentMonth()) : "", waiter);
+    if (result === "full") {
+      const error = bufferFull();
+      state.fail(error, 1, "dropped");
+      return error;
+    }
+    if (result === "failed") return new MoeRouterError(ErrorCode.STORE_FAILED, "The record could not be serialised (task metadata and layer details must be JSON-serialisable); it was not stored.");
+    state.appended++;
+    return undefined;
+  }
+
   return {
     description: path,
     append(record: LogRecord) {
-      if (state.closed) {
-        state.fail(new MoeRouterError(ErrorCode.CLOSED, `The event log ${path} was closed; open a new store to record more.`), 1, "dropped");
-        return;
-      }
-      const stamp = typeof record.timestamp === "string" ? record.timestamp.slice(0, 7) : "";
-      if (!writer.append(record, monthly ? (MONTH.test(stamp) ? stamp : currentMonth()) : "")) {
-        state.fail(new MoeRouterError(ErrorCode.STORE_FAILED, `The write buffer of ${path} is full (the disk is slower than routing, or writes fail); records are dropped until it drains.`), 1, "dropped");
-        return;
-      }
-      state.appended++;
+      void add(record);
     },
+    async appendDurable(record: LogRecord) {
+      // Wait for room rather than refuse an outcome while the buffer drains.
+      await writer.whenWritable();
+      let waiter: Waiter | undefined;
+      const durable = new Promise<void>((resolve, reject) => (waiter = { resolve, reject }));
+      const refused = add(record, waiter);
+      if (refused) throw refused;
+      await durable;
+    },
+    whenWritable: () => writer.whenWritable(),
     flush: () => writer.flush(),
     read,
     async recentEvents(limit: number) {

@@ -1,23 +1,29 @@
 import { ErrorCode, MoeRouterError, isMoeRouterError } from "@moe-router/core";
 import { flushOnExit } from "./internal/exit-hooks.js";
 import { pgStatements } from "./internal/pg-sql.js";
+import { storableJson } from "./internal/pg-text.js";
+import { serialise } from "./internal/serialise.js";
+import { PgWriter } from "./internal/pg-writer.js";
+import { pgTimeSeries } from "./timeseries/internal/pg-series.js";
 import { StoreState } from "./internal/store-state.js";
 import { checkKnownKeys, checkLimit, checkReadOptions } from "./internal/validate.js";
+import type { Waiter } from "./internal/write-piece.js";
 import type { LogRecord, OutcomeRecord, RoutingEvent } from "./records.js";
 import { normaliseRecord } from "./read-record.js";
-import type { EventStore, PostgresStoreOptions, QueryablePool, ReadOptions } from "./types.js";
+import type { EventStore, PostgresStoreOptions, QueryablePool, ReadOptions, StoredCorrection } from "./types.js";
 
-const OPTION_KEYS = ["connectionString", "pool", "tablePrefix", "maxBufferedRecords", "pageSize"];
+const OPTION_KEYS = [
+  "connectionString", "pool", "tablePrefix", "maxBufferedRecords", "maxBufferedBytes", "highWaterBytes", "pageSize",
+  "connectTimeoutMs", "statementTimeoutMs", "retryDelayMs", "maxRetryDelayMs", "closeTimeoutMs", "flushTimeoutMs",
+];
 const IDENTIFIER = /^[a-z_][a-z0-9_]{0,40}$/;
-// Records per INSERT statement: one JSON parameter of a few MB at most.
-const MAX_BATCH = 5_000;
 
 function invalid(message: string): MoeRouterError {
   return new MoeRouterError(ErrorCode.INVALID_CONFIG, message);
 }
 
 /** Imports `pg` on first use: it is an optional peer dependency. */
-async function createPool(connectionString: string): Promise<QueryablePool> {
+async function createPool(connectionString: string, connectTimeoutMs: number, statementTimeoutMs: number): Promise<QueryablePool> {
   let module: Record<string, unknown>;
   try {
     module = (await import("pg")) as Record<string, unknown>;
@@ -25,7 +31,12 @@ async function createPool(connectionString: string): Promise<QueryablePool> {
     throw new MoeRouterError(ErrorCode.NOT_FOUND, 'The PostgreSQL store needs the "pg" package, an optional peer dependency of @moe-router/tracker: npm install pg', { cause: error });
   }
   const Pool = ((module.default as Record<string, unknown> | undefined)?.Pool ?? module.Pool) as new (config: object) => QueryablePool & { on(event: string, listener: (error: Error) => void): void };
-  const pool = new Pool({ connectionString, max: 4 });
+  // Timeouts on both sides: a server that accepts TCP and never answers (stopped, or behind a
+  // black-holing firewall) must not hold routing or close() forever.
+  const pool = new Pool({
+    connectionString, max: 4, connectionTimeoutMillis: connectTimeoutMs, query_timeout: statementTimeoutMs, statement_timeout: statementTimeoutMs,
+    keepAlive: true, idleTimeoutMillis: 10_000, allowExitOnIdle: true,
+  });
   // An idle client losing its connection must not crash the host process.
   pool.on("error", () => undefined);
   return pool;
@@ -42,11 +53,23 @@ function redact(connectionString: string): string {
   }
 }
 
-function merge(recordText: string, outcomeText: string | null): RoutingEvent | undefined {
-  const record = normaliseRecord(JSON.parse(recordText));
+/** Rejects when `promise` does not settle within `ms` (the pool's own timeouts cover owned pools; this covers any). */
+function within<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`${what} did not answer within ${ms} ms`)), ms);
+    timer.unref?.();
+    promise.then(
+      (value) => (clearTimeout(timer), resolve(value)),
+      (error: unknown) => (clearTimeout(timer), reject(error)),
+    );
+  });
+}
+
+function merge(recordText: string, outcomeText: string | null, issues: { invalidFields: number }): RoutingEvent | undefined {
+  const record = normaliseRecord(JSON.parse(recordText), issues);
   if (record === undefined || record.record_type !== "decision") return undefined;
   if (outcomeText) {
-    const outcome = normaliseRecord(JSON.parse(outcomeText)) as OutcomeRecord | undefined;
+    const outcome = normaliseRecord(JSON.parse(outcomeText), issues) as OutcomeRecord | undefined;
     if (outcome?.record_type === "outcome") {
       record.outcome = outcome.outcome;
       record.outcome_timestamp = outcome.timestamp;
@@ -55,11 +78,29 @@ function merge(recordText: string, outcomeText: string | null): RoutingEvent | u
   return record;
 }
 
+function positiveOption(options: Record<string, unknown>, key: string, fallback: number, integer = true): number {
+  const value = options[key];
+  if (value === undefined) return fallback;
+  if (!(typeof value === "number" && Number.isFinite(value) && value > 0 && (!integer || Number.isInteger(value)))) {
+    throw invalid(`postgresStore: ${key} must be a positive ${integer ? "integer" : "number"}; got ${String(value)}.`);
+  }
+  return value;
+}
+
 /**
  * A store on a PostgreSQL server, for several machines sharing one log. Decisions go to
  * `<prefix>_decisions` (jsonb record plus indexed event_id, timestamp, routing_layer),
  * outcomes to `<prefix>_outcomes`; tables are created if absent. Same interface and same
- * test suite as {@link jsonlStore}. Connects (and checks the server) before resolving.
+ * test suite as {@link jsonlStore}. Connects (and checks the server) before resolving,
+ * within `connectTimeoutMs`.
+ *
+ * Writes survive an outage: a failed batch stays buffered and is retried with exponential
+ * backoff (`retryDelayMs` doubling up to `maxRetryDelayMs`) while the buffer has room
+ * (`maxBufferedBytes`, exact UTF-8 bytes); past that, appends are dropped and counted. A
+ * record the server refuses for its content fails alone, never its batch; U+0000 and lone
+ * surrogates, which jsonb cannot hold, are stored as the literal text `\u0000` / `\udXXX`.
+ * `close()` retries for at most `closeTimeoutMs`; what is still unwritten then is lost and
+ * counted (`stats().failed`), and close() rejects with STORE_FAILED saying how many.
  *
  * @example
  * const store = await postgresStore({ connectionString: "postgres://moe@127.0.0.1:5432/moe" });
@@ -70,6 +111,17 @@ export async function postgresStore(options: PostgresStoreOptions): Promise<Even
   checkKnownKeys(options, OPTION_KEYS, "postgresStore options");
   const prefix = options.tablePrefix ?? "moe_router";
   if (typeof prefix !== "string" || !IDENTIFIER.test(prefix)) throw invalid(`postgresStore: tablePrefix must be a lower-case SQL identifier such as "moe_router"; got ${JSON.stringify(prefix)}.`);
+  const raw = options as unknown as Record<string, unknown>;
+  const maxBufferedRecords = positiveOption(raw, "maxBufferedRecords", 1_000_000);
+  const maxBufferedBytes = positiveOption(raw, "maxBufferedBytes", 64 * 2 ** 20);
+  const highWaterBytes = Math.min(positiveOption(raw, "highWaterBytes", 8 * 2 ** 20), maxBufferedBytes);
+  const pageSize = positiveOption(raw, "pageSize", 2_000);
+  const connectTimeoutMs = positiveOption(raw, "connectTimeoutMs", 5_000);
+  const statementTimeoutMs = positiveOption(raw, "statementTimeoutMs", 15_000);
+  const retryDelayMs = positiveOption(raw, "retryDelayMs", 100);
+  const maxRetryDelayMs = Math.max(retryDelayMs, positiveOption(raw, "maxRetryDelayMs", 5_000));
+  const closeTimeoutMs = positiveOption(raw, "closeTimeoutMs", 10_000);
+  const flushTimeoutMs = positiveOption(raw, "flushTimeoutMs", 30_000);
   const ownPool = !("pool" in options && options.pool);
   let description: string;
   let pool: QueryablePool;
@@ -81,129 +133,148 @@ export async function postgresStore(options: PostgresStoreOptions): Promise<Even
     const url = (options as { connectionString?: unknown }).connectionString;
     if (typeof url !== "string" || !/^postgres(ql)?:\/\//.test(url)) throw invalid('postgresStore: connectionString must be a URL such as "postgres://user@127.0.0.1:5432/db".');
     description = `${redact(url)} (${prefix}_*)`;
-    pool = await createPool(url);
+    pool = await createPool(url, connectTimeoutMs, statementTimeoutMs);
   }
-  for (const key of ["maxBufferedRecords", "pageSize"] as const) {
-    const value = options[key];
-    if (value !== undefined && !(Number.isInteger(value) && value > 0)) throw invalid(`postgresStore: ${key} must be a positive integer; got ${String(value)}.`);
-  }
-  const maxBuffered = options.maxBufferedRecords ?? 100_000;
-  const pageSize = options.pageSize ?? 2_000;
   const sql = pgStatements(prefix);
   const storeFailure = (action: string, error: unknown): MoeRouterError =>
     isMoeRouterError(error)
       ? error
       : new MoeRouterError(ErrorCode.STORE_FAILED, `${action} ${description} failed: ${(error as Error).message}. Check that the server is running and the URL, user and database are right.`, { cause: error });
+  // The connection wait plus the statement: the longest a healthy query may take.
+  const query = (text: string, values?: unknown[]) => within(pool.query(text, values), connectTimeoutMs + statementTimeoutMs, "The PostgreSQL server");
+  const endPool = async () => {
+    if (ownPool) await within(Promise.resolve(pool.end?.()), 2_000, "Closing the pool").catch(() => undefined);
+  };
 
   try {
-    await pool.query(sql.createTables);
+    await query(sql.createTables);
   } catch (error) {
-    if (ownPool) await pool.end?.().catch(() => undefined);
+    await endPool();
     throw storeFailure("Connecting to", error);
   }
 
   const state = new StoreState();
-  let buffer: string[] = [];
-  let scheduled = false;
-  let tail: Promise<void> = Promise.resolve();
-  let failedSinceFlush = 0;
-  let lastFailure: MoeRouterError | undefined;
+  let retrying = false;
+  const writer = new PgWriter({
+    insert: async (texts) => void (await query(sql.insertBatch, [`[${texts.join(",")}]`])),
+    maxBufferedBytes, maxBufferedRecords, highWaterBytes, retryDelayMs, maxRetryDelayMs,
+    describe: storeFailure,
+    onWritten: (count) => {
+      state.written += count;
+      retrying = false;
+    },
+    onFailed: (error, count) => state.fail(error, count),
+    onRetry: (error) => {
+      // Told once per outage: nothing is lost yet, the records stay buffered.
+      if (retrying) return;
+      retrying = true;
+      state.fail(new MoeRouterError(ErrorCode.STORE_FAILED, `${error.message} Retrying with backoff; ${writer.pending} record(s) are buffered meanwhile.`, { cause: error }), 0);
+    },
+  });
 
-  async function writeBatch(batch: string[]): Promise<void> {
-    for (let from = 0; from < batch.length; from += MAX_BATCH) {
-      const piece = batch.slice(from, from + MAX_BATCH);
-      try {
-        await pool.query(sql.insertBatch, [`[${piece.join(",")}]`]);
-        state.written += piece.length;
-      } catch (error) {
-        const failure = storeFailure(`Writing ${piece.length} record(s) to`, error);
-        failedSinceFlush += piece.length;
-        lastFailure = failure;
-        state.fail(failure, piece.length);
-      }
+  function add(record: LogRecord, waiter?: Waiter): MoeRouterError | undefined {
+    if (state.closed) {
+      const error = new MoeRouterError(ErrorCode.CLOSED, `The store ${description} was closed; open a new store to record more.`);
+      state.fail(error, 1, "dropped");
+      return error;
     }
+    // Checked here so one bad record cannot make a whole batch's INSERT fail.
+    const kind = record?.record_type;
+    if ((kind !== "decision" && kind !== "outcome") || typeof record.event_id !== "string" || !Number.isFinite(Date.parse(record.timestamp))) {
+      const error = new MoeRouterError(ErrorCode.STORE_FAILED, "A record needs record_type decision|outcome, an event_id and an ISO-8601 timestamp; it was not stored.");
+      state.fail(error, 1);
+      return error;
+    }
+    let text: string;
+    try {
+      text = storableJson(serialise(record));
+    } catch (error) {
+      const failure = new MoeRouterError(ErrorCode.STORE_FAILED, `A record could not be serialised (${(error as Error).message}); task metadata and layer details must be JSON-serialisable.`, { cause: error });
+      state.fail(failure, 1);
+      return failure;
+    }
+    if (!writer.append(text, waiter)) {
+      const error = new MoeRouterError(ErrorCode.STORE_FAILED, `The write buffer for ${description} is full (${maxBufferedBytes} bytes: the server is slower than routing, or unreachable); records are dropped until it drains. Raise maxBufferedBytes, or await cascade.route() so routing waits for the server.`);
+      state.fail(error, 1, "dropped");
+      return error;
+    }
+    state.appended++;
+    return undefined;
   }
 
-  function startWrite(): Promise<void> {
-    if (buffer.length > 0) {
-      const batch = buffer;
-      buffer = [];
-      tail = tail.then(() => writeBatch(batch));
+  /** Waits (at most `timeoutMs`) for what was appended so far; rejects when some of it was lost or is still unwritten. */
+  async function settle(timeoutMs: number): Promise<void> {
+    const unsettled = await writer.settle(timeoutMs);
+    if (writer.failedSinceFlush > 0) {
+      const count = writer.failedSinceFlush;
+      writer.failedSinceFlush = 0;
+      throw new MoeRouterError(ErrorCode.STORE_FAILED, `${count} record(s) could not be written: ${writer.lastFailure?.message ?? "unknown error"}`, { cause: writer.lastFailure, data: { count } });
     }
-    return tail;
-  }
-
-  async function flush(): Promise<void> {
-    await startWrite();
-    if (failedSinceFlush > 0) {
-      const count = failedSinceFlush;
-      failedSinceFlush = 0;
-      throw new MoeRouterError(ErrorCode.STORE_FAILED, `${count} record(s) could not be written: ${lastFailure?.message ?? "unknown error"}`, { cause: lastFailure, data: { count } });
+    if (unsettled > 0) {
+      throw new MoeRouterError(ErrorCode.STORE_FAILED, `${unsettled} record(s) are not written to ${description} yet (the server did not take them within ${timeoutMs} ms); they stay buffered and are retried.`, { cause: writer.lastFailure, data: { count: unsettled } });
     }
   }
 
   // Process exit cannot wait for the network: only the asynchronous beforeExit flush applies.
-  const unregister = flushOnExit({ flush: () => startWrite(), flushSync: () => undefined, get pending() { return buffer.length; } });
+  // It keeps the process alive while it retries, for closeTimeoutMs at most, as close() does.
+  const exitFlush = async () => {
+    writer.giveUpAfter(Date.now() + closeTimeoutMs);
+    const keepAlive = setInterval(() => undefined, 1_000);
+    try {
+      await writer.settle(closeTimeoutMs + 1_000);
+    } finally {
+      clearInterval(keepAlive);
+    }
+  };
+  const unregister = flushOnExit({ flush: exitFlush, flushSync: () => undefined, get buffered() { return writer.pending; } });
 
   async function* read(readOptions: ReadOptions = {}, size = pageSize): AsyncGenerator<RoutingEvent> {
     checkReadOptions(readOptions);
-    await startWrite();
-    let invalidRecords = 0;
+    await writer.settle(statementTimeoutMs);
+    const counts = { tornLines: 0, invalidRecords: 0, invalidFields: 0, duplicates: 0 };
     let before: string | null = null;
     try {
       for (;;) {
         let rows: Record<string, unknown>[];
         try {
-          ({ rows } = await pool.query(sql.readPage, [readOptions.since ?? null, readOptions.until ?? null, before, size]));
+          ({ rows } = await query(sql.readPage, [readOptions.since ?? null, readOptions.until ?? null, before, size]));
         } catch (error) {
           throw storeFailure("Reading from", error);
         }
         for (const row of rows) {
-          const event = merge(row.record as string, row.outcome as string | null);
-          if (event === undefined) invalidRecords++;
+          const event = merge(row.record as string, row.outcome as string | null, counts);
+          if (event === undefined) counts.invalidRecords++;
           else yield event;
         }
         if (rows.length < size) return;
         before = rows[rows.length - 1]!.seq as string;
       }
     } finally {
-      state.invalidRecords = invalidRecords;
+      state.recordReadCounts(counts);
     }
   }
 
   return {
     description,
     append(record: LogRecord) {
-      if (state.closed) {
-        state.fail(new MoeRouterError(ErrorCode.CLOSED, `The store ${description} was closed; open a new store to record more.`), 1, "dropped");
-        return;
-      }
-      if (buffer.length >= maxBuffered) {
-        state.fail(new MoeRouterError(ErrorCode.STORE_FAILED, `The write buffer for ${description} is full (the server is slower than routing, or unreachable); records are dropped until it drains.`), 1, "dropped");
-        return;
-      }
-      // Checked here so one bad record cannot make a whole batch's INSERT fail.
-      const kind = record?.record_type;
-      if ((kind !== "decision" && kind !== "outcome") || typeof record.event_id !== "string" || !Number.isFinite(Date.parse(record.timestamp))) {
-        state.fail(new MoeRouterError(ErrorCode.STORE_FAILED, "A record needs record_type decision|outcome, an event_id and an ISO-8601 timestamp; it was not stored."), 1);
-        return;
-      }
+      void add(record);
+    },
+    async appendDurable(record: LogRecord) {
+      await writer.whenWritable(flushTimeoutMs);
+      let waiter: Waiter | undefined;
+      const durable = new Promise<void>((resolve, reject) => (waiter = { resolve, reject }));
+      const refused = add(record, waiter);
+      if (refused) throw refused;
+      const timer = setTimeout(() => waiter!.reject(new MoeRouterError(ErrorCode.STORE_FAILED, `The record was not written to ${description} within ${flushTimeoutMs} ms; it stays buffered and is retried, but is not acknowledged.`)), flushTimeoutMs);
+      timer.unref?.();
       try {
-        buffer.push(JSON.stringify(record));
-      } catch (error) {
-        state.fail(new MoeRouterError(ErrorCode.STORE_FAILED, `A record could not be serialised (${(error as Error).message}); task metadata and layer details must be JSON-serialisable.`, { cause: error }), 1);
-        return;
-      }
-      state.appended++;
-      if (!scheduled) {
-        scheduled = true;
-        setImmediate(() => {
-          scheduled = false;
-          void startWrite();
-        });
+        await durable;
+      } finally {
+        clearTimeout(timer);
       }
     },
-    flush,
+    whenWritable: () => writer.whenWritable(statementTimeoutMs),
+    flush: () => settle(flushTimeoutMs),
     read: (readOptions?: ReadOptions) => read(readOptions),
     async recentEvents(limit: number) {
       checkLimit(limit);
@@ -217,26 +288,50 @@ export async function postgresStore(options: PostgresStoreOptions): Promise<Even
     },
     async get(eventId: string) {
       if (typeof eventId !== "string" || eventId === "") throw invalid("get() needs an event id (the event_id printed by `moe-router route`).");
-      await startWrite();
+      await writer.settle(statementTimeoutMs);
       let rows: Record<string, unknown>[];
       try {
-        ({ rows } = await pool.query(sql.getOne, [eventId]));
+        ({ rows } = await query(sql.getOne, [eventId]));
       } catch (error) {
         throw storeFailure("Reading from", error);
       }
       const row = rows[0];
-      return row ? merge(row.record as string, row.outcome as string | null) : undefined;
+      return row ? merge(row.record as string, row.outcome as string | null, { invalidFields: 0 }) : undefined;
+    },
+    async timeSeries(seriesOptions) {
+      await writer.settle(statementTimeoutMs);
+      return pgTimeSeries(pool, prefix, description, seriesOptions);
+    },
+    async correctionsAfter(cursor: number, limit: number) {
+      if (!Number.isSafeInteger(cursor) || cursor < 0) throw invalid(`correctionsAfter() needs a cursor >= 0 (0, or the cursor of the last correction read); got ${String(cursor)}.`);
+      checkLimit(limit);
+      if (limit === 0) return { corrections: [], cursor };
+      await writer.settle(statementTimeoutMs);
+      let rows: Record<string, unknown>[];
+      try {
+        ({ rows } = await query(sql.correctionsAfter, [cursor, limit]));
+      } catch (error) {
+        throw storeFailure("Reading corrections from", error);
+      }
+      const corrections: StoredCorrection[] = [];
+      for (const row of rows) {
+        const event = merge(row.record as string, row.outcome as string, { invalidFields: 0 });
+        if (event !== undefined) corrections.push({ cursor: Number(row.seq), event });
+      }
+      const last = rows[rows.length - 1];
+      return { corrections, cursor: last ? Number(last.seq) : cursor };
     },
     onError: (listener) => state.subscribe(listener),
-    stats: () => state.snapshot(buffer.length),
+    stats: () => state.snapshot(writer.pending),
     async close() {
       if (state.closed) return;
       state.closed = true;
       unregister();
+      writer.giveUpAfter(Date.now() + closeTimeoutMs);
       try {
-        await flush();
+        await settle(closeTimeoutMs + 1_000);
       } finally {
-        if (ownPool) await pool.end?.().catch(() => undefined);
+        await endPool();
       }
     },
   };

@@ -4,6 +4,7 @@ import { Random } from "./internal/prng.js";
 import { simulateDecision } from "./internal/sample-cascade.js";
 import { sampleTask } from "./internal/sample-tasks.js";
 import { checkKnownKeys } from "./internal/validate.js";
+import { activeAt, checkDegradations, type SampleDegradation } from "./sample-degrade.js";
 import { SCHEMA_VERSION, type LogRecord, type Outcome, type OutcomeRecord } from "./records.js";
 
 /** Options of {@link generateSampleRecords}. */
@@ -22,9 +23,16 @@ export interface SampleEventsOptions {
   readonly experimentShare?: number;
   /** Share of decisions where every layer runs for logging. Default 0.05. */
   readonly shadowShare?: number;
+  /**
+   * Accuracy the semantic layer loses over the whole period (its drift). Default 0.12;
+   * 0 gives a stable log (no health metric trends), e.g. to check that alerts stay quiet.
+   */
+  readonly drift?: number;
+  /** Known degradations from known times on (see {@link parseDegradation}). Default none. */
+  readonly degrade?: readonly SampleDegradation[];
 }
 
-const KEYS = ["count", "seed", "days", "end", "outcomeShare", "experimentShare", "shadowShare"];
+const KEYS = ["count", "seed", "days", "end", "outcomeShare", "experimentShare", "shadowShare", "drift", "degrade"];
 const MINUTE = 60_000;
 const PRIORITIES = ["low", "medium", "medium", "high"] as const;
 const SOURCES = ["api", "cli", "slack"] as const;
@@ -42,7 +50,8 @@ function check(options: SampleEventsOptions): void {
   if (options.seed !== undefined && !Number.isInteger(options.seed)) throw invalid(`seed must be an integer; got ${String(options.seed)}.`);
   if (options.days !== undefined && !(typeof options.days === "number" && options.days > 0 && Number.isFinite(options.days))) throw invalid(`days must be a positive number; got ${String(options.days)}.`);
   if (options.end !== undefined && !(options.end instanceof Date && Number.isFinite(options.end.getTime()))) throw invalid("end must be a valid Date.");
-  for (const key of ["outcomeShare", "experimentShare", "shadowShare"] as const) {
+  if (options.degrade !== undefined) checkDegradations(options.degrade);
+  for (const key of ["outcomeShare", "experimentShare", "shadowShare", "drift"] as const) {
     const value = options[key];
     if (value !== undefined && !(typeof value === "number" && value >= 0 && value <= 1)) throw invalid(`${key} must be a share in [0,1]; got ${String(value)}.`);
   }
@@ -65,7 +74,9 @@ function outcomeFor(expert: string, truth: string, correct: boolean, random: Ran
  * shadow runs, and outcomes whose correctness follows each layer's calibration (keyword
  * sharp, semantic calibrated but drifting, RAG and neural overconfident). Yields
  * decisions and outcomes in time order, each outcome some minutes to hours after its
- * decision; outcomes later than `end` are not reported yet, as in a live log.
+ * decision; outcomes later than `end` are not reported yet, as in a live log. `degrade`
+ * injects known degradations from known times on (a layer's accuracy, errors or latency,
+ * vague tasks, the expert mix), `drift: 0` makes the log stable.
  */
 export function* generateSampleRecords(options: SampleEventsOptions): Generator<LogRecord> {
   check(options);
@@ -77,24 +88,28 @@ export function* generateSampleRecords(options: SampleEventsOptions): Generator<
   const outcomeShare = options.outcomeShare ?? 0.75;
   const experimentShare = options.experimentShare ?? 0.2;
   const shadowShare = options.shadowShare ?? 0.05;
+  const driftLoss = options.drift ?? 0.12;
+  const degradations = options.degrade ?? [];
   const pending = new MinHeap<OutcomeRecord>();
   for (let i = 0; i < count; i++) {
     const time = Math.min(end, Math.floor(start + ((i + random.next()) * span) / count));
     while (pending.peekKey() <= time) yield pending.pop()!;
-    const task = sampleTask(random);
+    const degraded = degradations.length ? activeAt(degradations, time) : undefined;
+    const task = sampleTask(random, degraded);
     const eventId = random.uuid();
     const { record, correct } = simulateDecision(task, random, {
       eventId,
       timestamp: new Date(time).toISOString(),
       variant: experimentShare > 0 ? (random.chance(experimentShare) ? "candidate" : "control") : undefined,
       shadow: random.chance(shadowShare),
-      drift: count > 1 ? i / (count - 1) : 0,
+      drift: driftLoss * (count > 1 ? i / (count - 1) : 0),
+      ...(degraded ? { degraded } : {}),
       ...(random.chance(0.6) ? { taskId: `task-${(i + 1).toString().padStart(6, "0")}` } : {}),
       metadata: { priority: random.pick(PRIORITIES), source: random.pick(SOURCES) },
     });
     yield record;
     // Wrong routes get reported more often: people complain more than they praise.
-    if (random.chance(Math.min(1, outcomeShare * (correct ? 0.95 : 1.2)))) {
+    if (random.chance(Math.min(1, (degraded?.outcomes ?? outcomeShare) * (correct ? 0.95 : 1.2)))) {
       const outcome = outcomeFor(record.selected_master, task.truth, correct, random);
       const reported = time + ((outcome.completion_time_minutes ?? 30) + random.logNormal(45, 1.2)) * MINUTE;
       if (reported <= end) {

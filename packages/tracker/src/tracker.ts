@@ -2,19 +2,23 @@ import { ErrorCode, MoeRouterError, type CascadeObserver, type Decision } from "
 import { decisionToRecord } from "./decision-record.js";
 import { buildOutcomeRecord } from "./internal/outcome.js";
 import { checkKnownKeys, checkLimit } from "./internal/validate.js";
-import type { RoutingEvent } from "./records.js";
+import type { OutcomeRecord, RoutingEvent } from "./records.js";
 import type { EventStore, OutcomeInput, ReadOptions, RecordedOutcome, TrackerOptions, TrackerStats } from "./types.js";
 
 /** The recording observer: add it to a cascade's `observers`. */
 export interface Tracker extends CascadeObserver {
   readonly store: EventStore;
-  /** Converts the decision and appends it to the store; never throws, never waits. */
-  onDecision(decision: Decision): void;
+  /**
+   * Converts the decision and appends it to the store; never throws. Returns a promise only
+   * when the store is over its high-water mark (core's async `route()` waits on it: backpressure).
+   */
+  onDecision(decision: Decision): Promise<void> | undefined;
   /**
    * Records what happened to a routed task; works from another process and days later.
-   * Resolves once the outcome is durable.
+   * Resolves once the outcome is durable, and only then.
    * @throws MoeRouterError NOT_FOUND for an event id the store does not hold,
-   *   INVALID_CONFIG for a contradictory or out-of-range outcome, STORE_FAILED when it cannot be written.
+   *   INVALID_CONFIG for a contradictory or out-of-range outcome, CLOSED after close(),
+   *   STORE_FAILED when it is not durable (the buffer is full, the write fails, the server does not answer in time).
    */
   recordOutcome(eventId: string, outcome: OutcomeInput): Promise<RecordedOutcome>;
   /** The `limit` most recent decisions, newest first, outcomes merged (default 20). */
@@ -62,15 +66,32 @@ export function createTracker(options: TrackerOptions): Tracker {
   };
   const unsubscribe = store.onError(report);
 
+  /** Appends and waits until this record is durable; rejects with a coded error when it is not. */
+  async function appendDurably(record: OutcomeRecord): Promise<void> {
+    if (typeof store.appendDurable === "function") return store.appendDurable(record);
+    // A store without appendDurable: judge from its counters (another append failing at the same moment is blamed too).
+    const before = store.stats();
+    store.append(record);
+    await store.flush();
+    const after = store.stats();
+    if (after.appended === before.appended) {
+      const error = after.lastError;
+      throw new MoeRouterError(error?.code === ErrorCode.CLOSED ? ErrorCode.CLOSED : ErrorCode.STORE_FAILED, `The outcome for ${record.event_id} was not stored: ${error?.message ?? "the store refused it"}.`);
+    }
+  }
+
   return {
     store,
     onDecision(decision) {
       try {
         store.append(decisionToRecord(decision));
         decisions++;
+        // Backpressure: over the store's high-water mark, core's async route() waits on this.
+        return store.whenWritable?.();
       } catch (error) {
         trackingErrors++;
         report(new MoeRouterError(ErrorCode.STORE_FAILED, `Decision ${String(decision?.eventId)} was not tracked: ${(error as Error).message}.`, { cause: error }));
+        return undefined;
       }
     },
     async recordOutcome(eventId, input) {
@@ -90,8 +111,7 @@ export function createTracker(options: TrackerOptions): Tracker {
           throw new MoeRouterError(ErrorCode.INVALID_CONFIG, `Event ${eventId} was routed to "${correctedTo}" already; a correction must name another expert (or report it as correct).`);
         }
       }
-      store.append(record);
-      await store.flush();
+      await appendDurably(record);
       outcomes++;
       return { record, event: event ? { ...event, outcome: record.outcome, outcome_timestamp: record.timestamp } : undefined };
     },

@@ -4,6 +4,7 @@
  */
 import type { MoeRouterError } from "@moe-router/core";
 import type { LogRecord, OutcomeRecord, RoutingEvent } from "./records.js";
+import type { TimeSeries, TimeSeriesOptions } from "./timeseries/types.js";
 
 /** Time window of a read: `since <= timestamp < until` (decision timestamps). */
 export interface ReadOptions {
@@ -43,6 +44,21 @@ export interface StoreStats {
 /** Listener for store failures; failures are also counted in {@link StoreStats}. */
 export type StoreErrorListener = (error: MoeRouterError) => void;
 
+/** A corrected outcome as stored, with its position in the store (see {@link EventStore.correctionsAfter}). */
+export interface StoredCorrection {
+  /** Position of the outcome in the store; pass the last one seen to read what came after. */
+  readonly cursor: number;
+  /** The decision with this outcome merged (`outcome.user_corrected_to` names the right expert). */
+  readonly event: RoutingEvent;
+}
+
+/** One page of {@link EventStore.correctionsAfter}. */
+export interface CorrectionsPage {
+  readonly corrections: readonly StoredCorrection[];
+  /** The cursor to pass next: the position of the last outcome examined (unchanged when none was). */
+  readonly cursor: number;
+}
+
 /**
  * Where decisions and outcomes are kept. One interface, one shared test suite; the JSONL
  * file store and the PostgreSQL store implement it.
@@ -55,6 +71,19 @@ export interface EventStore {
    * `stats()` and reported to the error listeners.
    */
   append(record: LogRecord): void;
+  /**
+   * Appends one record and resolves once it is durable (written; what `flush()` promises),
+   * waiting for room first when the buffer is over its high-water mark.
+   * @throws MoeRouterError CLOSED after close(), STORE_FAILED when the buffer is still full
+   *   (hard limit) or the write fails. Optional: the tracker falls back to append + flush.
+   */
+  appendDurable?(record: LogRecord): Promise<void>;
+  /**
+   * Backpressure: undefined while the store has room; a promise (never rejecting) that
+   * resolves once buffered records have been written while it is over its high-water mark.
+   * The tracker returns it from `onDecision`, and core's async `route()` awaits it.
+   */
+  whenWritable?(): Promise<void> | undefined;
   /**
    * Writes everything appended so far. When it resolves, those records are acknowledged:
    * durable in the file or database (they survive the process being killed).
@@ -72,6 +101,18 @@ export interface EventStore {
   recentEvents(limit: number): Promise<RoutingEvent[]>;
   /** One decision by event id with its outcome merged, or undefined when it is not stored. */
   get(eventId: string): Promise<RoutingEvent | undefined>;
+  /**
+   * Corrected outcomes (those naming `user_corrected_to`) stored after `cursor`, in storage
+   * order, at most `limit`. Present on stores that several processes share (PostgreSQL), so
+   * each process can pick up the corrections the others recorded. Cursor 0 reads from the start.
+   * @throws MoeRouterError STORE_FAILED when the store cannot be read.
+   */
+  correctionsAfter?(cursor: number, limit: number): Promise<CorrectionsPage>;
+  /**
+   * Present when the store computes time series itself (PostgreSQL: in SQL, not by streaming
+   * rows to Node). Call `timeSeriesStore(store)`, which falls back to `read()` without it.
+   */
+  timeSeries?(options?: TimeSeriesOptions): Promise<TimeSeries>;
   /** Subscribes to store failures; returns the unsubscribe function. */
   onError(listener: StoreErrorListener): () => void;
   stats(): StoreStats;
@@ -95,8 +136,16 @@ export interface JsonlStoreOptions {
   readonly rotate?: RotationOptions;
   /** fsync after each batch so acknowledged records also survive power loss. Default false. */
   readonly fsync?: boolean;
-  /** Largest number of buffered bytes before appends are dropped and counted. Default 64 MiB. */
+  /**
+   * Hard limit: serialised bytes (UTF-8, exact) buffered or queued for writing before appends
+   * are dropped and counted. Default 64 MiB.
+   */
   readonly maxBufferedBytes?: number;
+  /**
+   * Above this many buffered bytes, `whenWritable()` (and so `await cascade.route()`) waits
+   * for the disk instead of letting the buffer grow to the hard limit. Default 8 MiB.
+   */
+  readonly highWaterBytes?: number;
   /** Bytes read per step when reading the log backwards. Default 4 MiB. */
   readonly readChunkBytes?: number;
   /**
@@ -119,10 +168,25 @@ export type PostgresStoreOptions = (
 ) & {
   /** Table name prefix: `<prefix>_decisions`, `<prefix>_outcomes`. Default "moe_router". */
   readonly tablePrefix?: string;
-  /** Largest number of buffered records before appends are dropped and counted. Default 100,000. */
+  /** Hard limit: UTF-8 bytes of the records buffered (unwritten) before appends are dropped and counted. Default 64 MiB. */
+  readonly maxBufferedBytes?: number;
+  /** A second hard limit, on the number of buffered records. Default 1,000,000. */
   readonly maxBufferedRecords?: number;
+  /** Above this many buffered bytes, `whenWritable()` (and so `await cascade.route()`) waits for the server. Default 8 MiB. */
+  readonly highWaterBytes?: number;
   /** Rows fetched per page while reading. Default 2,000. */
   readonly pageSize?: number;
+  /** Longest wait for a connection (owned pools). Default 5,000 ms. */
+  readonly connectTimeoutMs?: number;
+  /** Longest a statement may run, client and server side. Default 15,000 ms. */
+  readonly statementTimeoutMs?: number;
+  /** First retry delay after a failed write, doubled per failure up to `maxRetryDelayMs`. Defaults 100 ms and 5,000 ms. */
+  readonly retryDelayMs?: number;
+  readonly maxRetryDelayMs?: number;
+  /** How long close() keeps retrying unwritten records before counting them lost. Default 10,000 ms. */
+  readonly closeTimeoutMs?: number;
+  /** How long flush() and an outcome wait for the server before rejecting (records stay buffered). Default 30,000 ms. */
+  readonly flushTimeoutMs?: number;
 };
 
 /** What a caller reports about a routed task (the prototype's record_task_outcome). */

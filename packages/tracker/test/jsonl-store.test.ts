@@ -195,16 +195,22 @@ describe("jsonl store: failures never throw into the caller of append()", () => 
     await store.close();
   });
 
-  it("serialises after append() returns: a record that cannot be serialised is counted, the others are written", async () => {
+  it("serialises after append() returns: a record JSON.stringify refuses is stored as its JSON-safe copy", async () => {
     const path = join(freshDir(), "events.jsonl");
     const store = jsonlStore({ path });
     const good = decisionRecord();
     const bad = decisionRecord(new Date(), { task: { description: "has a bigint", metadata: { size: 10n } } });
+    const circular: Record<string, unknown> = { name: "loop" };
+    circular.self = circular;
+    (bad.layer_attempts[0] as { metadata?: unknown }).metadata = { circular };
     expect(() => store.append(bad)).not.toThrow();
     store.append(good);
-    await expect(store.flush()).rejects.toSatisfy((e) => isMoeRouterError(e, "MOE_STORE_FAILED") && /serialised/.test((e as Error).message));
-    expect(store.stats()).toMatchObject({ appended: 2, written: 1, failed: 1 });
-    expect(readFileSync(path, "utf8").trim().split("\n").map((line) => JSON.parse(line).event_id)).toEqual([good.event_id]);
+    await store.flush();
+    expect(store.stats()).toMatchObject({ appended: 2, written: 2, failed: 0 });
+    const lines = readFileSync(path, "utf8").trim().split("\n").map((line) => JSON.parse(line));
+    expect(lines.map((line) => line.event_id)).toEqual([bad.event_id, good.event_id]);
+    expect(lines[0].task_metadata).toEqual({ size: "10" });
+    expect(lines[0].layer_attempts[0].metadata).toEqual({ circular: { name: "loop", self: "[Circular]" } });
     await store.close();
   });
 

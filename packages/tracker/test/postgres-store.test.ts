@@ -51,6 +51,34 @@ describe.skipIf(unavailable !== undefined)("postgres store", () => {
     await store.close();
   });
 
+  it("reads corrected outcomes after a cursor, across stores on the same tables", async () => {
+    const writer = await postgresStore({ connectionString: url(), tablePrefix: "corrections" });
+    const reader = await postgresStore({ connectionString: url(), tablePrefix: "corrections" });
+    const [a, b, c] = [decisionRecord(), decisionRecord(), decisionRecord()];
+    for (const record of [a, b, c]) writer.append(record);
+    writer.append(outcomeRecord(a.event_id, new Date(), { was_correct_master: false, user_corrected_to: "cicd-master" }));
+    writer.append(outcomeRecord(b.event_id)); // correct: not a correction
+    writer.append(outcomeRecord(c.event_id, new Date(), { was_correct_master: false, user_corrected_to: null }));
+    await writer.flush();
+    const first = await reader.correctionsAfter!(0, 10);
+    expect(first.corrections.map((x) => [x.event.event_id, x.event.outcome?.user_corrected_to])).toEqual([[a.event_id, "cicd-master"]]);
+    expect(first.corrections[0]!.event.task_description).toBe(a.task_description);
+    expect(first.cursor).toBe(first.corrections[0]!.cursor);
+    expect(await reader.correctionsAfter!(first.cursor, 10)).toEqual({ corrections: [], cursor: first.cursor });
+
+    // A second correction of the same event arrives later: read once, with the new label.
+    writer.append(outcomeRecord(a.event_id, new Date(), { was_correct_master: false, user_corrected_to: "inventory-master" }));
+    writer.append(outcomeRecord(c.event_id, new Date(), { was_correct_master: false, user_corrected_to: "security-master" }));
+    await writer.flush();
+    const second = await reader.correctionsAfter!(first.cursor, 1);
+    expect(second.corrections.map((x) => x.event.outcome?.user_corrected_to)).toEqual(["inventory-master"]);
+    const third = await reader.correctionsAfter!(second.cursor, 10);
+    expect(third.corrections.map((x) => [x.event.event_id, x.event.outcome?.user_corrected_to])).toEqual([[c.event_id, "security-master"]]);
+    await expect(reader.correctionsAfter!(-1, 10)).rejects.toSatisfy((e) => isMoeRouterError(e, "MOE_INVALID_CONFIG"));
+    await writer.close();
+    await reader.close();
+  });
+
   it("counts a record it cannot store instead of failing the batch", async () => {
     const store = await postgresStore({ connectionString: url(), tablePrefix: "bad_records" });
     store.append({ ...decisionRecord(), timestamp: "yesterday-ish" });

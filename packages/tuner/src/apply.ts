@@ -1,15 +1,14 @@
 import { ErrorCode, MoeRouterError, isMoeRouterError, isUnitInterval } from "@moe-router/core";
-import {
-  THRESHOLDS_FILE_VERSION, appendThresholdsHistory, historyPathFor, readThresholdsFile, writeThresholdsFile,
-  type ThresholdsFile, type ThresholdsFileExperiment,
-} from "./thresholds-file.js";
+import { THRESHOLDS_FILE_VERSION, type ThresholdsFile, type ThresholdsFileExperiment } from "./thresholds-file.js";
+import { fileThresholdsStore, type ThresholdsStore } from "./thresholds-store.js";
+import { checkOwnFiles } from "./internal/ownership.js";
 import type { ThresholdProposal } from "./types.js";
 
 /** Options of {@link applyProposal} and {@link startExperiment}. */
 export interface ApplyOptions {
   /** Why (goes into the history line). Default: a summary of the proposal. */
   readonly reason?: string;
-  /** History file. Default: next to the thresholds file (`thresholds.history.jsonl`). */
+  /** History file, when writing to a file. Default: next to the thresholds file (`thresholds.history.jsonl`). */
   readonly historyPath?: string;
   /** Clock, for tests. */
   readonly now?: () => Date;
@@ -18,7 +17,9 @@ export interface ApplyOptions {
 /** What was written. */
 export interface ApplyResult {
   readonly file: ThresholdsFile;
+  /** Where the document went: the file path, or the store's description. */
   readonly thresholdsPath: string;
+  /** Where the history went: the history file path, or the store's description. */
   readonly historyPath: string;
   /** Set when the previous file was unusable and was replaced. */
   readonly replacedCorrupt?: MoeRouterError;
@@ -33,14 +34,25 @@ function summary(proposal: ThresholdProposal): string {
   return `tune: target precision ${proposal.options.targetPrecision} at ${proposal.options.confidenceLevel} confidence; ${moved.length ? moved.join(", ") : "no change"}`;
 }
 
-/** Reads the existing file; a corrupt one is reported and treated as absent, since we are about to replace it. */
-async function existing(path: string): Promise<{ file: ThresholdsFile | undefined; corrupt?: MoeRouterError }> {
+/**
+ * Reads the existing document; a corrupt one is reported and treated as absent, since we are
+ * about to replace it. For a file store, a file that is not ours at all (no recognisable
+ * thresholds content), or a history path holding something else, is refused with
+ * MOE_FOREIGN_FILE before anything is written.
+ */
+async function existing(store: ThresholdsStore): Promise<{ file: ThresholdsFile | undefined; corrupt?: MoeRouterError }> {
+  if (store.kind === "file") await checkOwnFiles(store.description, store.historyDescription);
   try {
-    return { file: await readThresholdsFile(path) };
+    return { file: await store.read() };
   } catch (error) {
     if (isMoeRouterError(error, ErrorCode.CORRUPT_FILE)) return { file: undefined, corrupt: error };
     throw error;
   }
+}
+
+/** The thresholds file at a path, with the history file of the options. */
+function fileStore(path: string, options: ApplyOptions): ThresholdsStore {
+  return fileThresholdsStore(path, options.historyPath !== undefined ? { historyPath: options.historyPath } : {});
 }
 
 /**
@@ -49,17 +61,23 @@ async function existing(path: string): Promise<{ file: ThresholdsFile | undefine
  * control has just changed.
  */
 export async function applyProposal(thresholdsPath: string, proposal: ThresholdProposal, options: ApplyOptions = {}): Promise<ApplyResult> {
+  return applyProposalToStore(fileStore(thresholdsPath, options), proposal, options);
+}
+
+/**
+ * {@link applyProposal} into any {@link ThresholdsStore}, e.g. the PostgreSQL table that many
+ * router instances poll: a new version with its history entry.
+ */
+export async function applyProposalToStore(store: ThresholdsStore, proposal: ThresholdProposal, options: ApplyOptions = {}): Promise<ApplyResult> {
   const now = (options.now ?? (() => new Date()))().toISOString();
-  const previous = await existing(thresholdsPath);
+  const previous = await existing(store);
   const file: ThresholdsFile = {
     version: THRESHOLDS_FILE_VERSION,
     updated_at: now,
     thresholds: { ...previous.file?.thresholds, ...proposal.after },
   };
-  const historyPath = options.historyPath ?? historyPathFor(thresholdsPath);
-  await writeThresholdsFile(thresholdsPath, file);
   const ended = previous.file?.experiment ? `; ended experiment "${previous.file.experiment.name}"` : "";
-  await appendThresholdsHistory(historyPath, {
+  await store.write(file, {
     time: now,
     action: "apply",
     before: proposal.before,
@@ -67,7 +85,7 @@ export async function applyProposal(thresholdsPath: string, proposal: ThresholdP
     reason: `${options.reason ?? summary(proposal)}${ended}${previous.corrupt ? "; replaced a corrupt thresholds file" : ""}`,
     samples: samplesByLayer(proposal),
   });
-  return { file, thresholdsPath, historyPath, ...(previous.corrupt ? { replacedCorrupt: previous.corrupt } : {}) };
+  return { file, thresholdsPath: store.description, historyPath: store.historyDescription, ...(previous.corrupt ? { replacedCorrupt: previous.corrupt } : {}) };
 }
 
 /** Options of {@link startExperiment}. */
@@ -84,6 +102,11 @@ export interface ExperimentOptions extends ApplyOptions {
  * file so the cascade picks them up. Compare the variants later with `moe-router analyze`.
  */
 export async function startExperiment(thresholdsPath: string, proposal: ThresholdProposal, options: ExperimentOptions): Promise<ApplyResult> {
+  return startExperimentInStore(fileStore(thresholdsPath, options), proposal, options);
+}
+
+/** {@link startExperiment} in any {@link ThresholdsStore} (a file, or a table many instances share). */
+export async function startExperimentInStore(store: ThresholdsStore, proposal: ThresholdProposal, options: ExperimentOptions): Promise<ApplyResult> {
   if (typeof options.name !== "string" || !/^[\w.-]{1,64}$/.test(options.name)) {
     throw new MoeRouterError(ErrorCode.INVALID_CONFIG, `Experiment name must be 1-64 letters, digits, "_", "-" or "."; got ${JSON.stringify(options.name)}.`);
   }
@@ -95,7 +118,7 @@ export async function startExperiment(thresholdsPath: string, proposal: Threshol
     throw new MoeRouterError(ErrorCode.INSUFFICIENT_DATA, `Nothing to test: the proposal keeps every threshold (${proposal.layers.map((l) => `${l.layer}: ${l.reason}`).join("; ")}). Collect more outcomes, or lower --target-precision.`);
   }
   const now = (options.now ?? (() => new Date()))().toISOString();
-  const previous = await existing(thresholdsPath);
+  const previous = await existing(store);
   const experiment: ThresholdsFileExperiment = { name: options.name, share: options.share, candidate_thresholds: candidate, started_at: now };
   const file: ThresholdsFile = {
     version: THRESHOLDS_FILE_VERSION,
@@ -103,9 +126,7 @@ export async function startExperiment(thresholdsPath: string, proposal: Threshol
     thresholds: { ...previous.file?.thresholds, ...proposal.before },
     experiment,
   };
-  const historyPath = options.historyPath ?? historyPathFor(thresholdsPath);
-  await writeThresholdsFile(thresholdsPath, file);
-  await appendThresholdsHistory(historyPath, {
+  await store.write(file, {
     time: now,
     action: "experiment",
     before: proposal.before,
@@ -114,5 +135,5 @@ export async function startExperiment(thresholdsPath: string, proposal: Threshol
     samples: samplesByLayer(proposal),
     experiment,
   });
-  return { file, thresholdsPath, historyPath, ...(previous.corrupt ? { replacedCorrupt: previous.corrupt } : {}) };
+  return { file, thresholdsPath: store.description, historyPath: store.historyDescription, ...(previous.corrupt ? { replacedCorrupt: previous.corrupt } : {}) };
 }

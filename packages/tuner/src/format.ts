@@ -81,7 +81,8 @@ export function formatEvaluation(report: EvaluationReport, title = "Evaluation")
   lines.push("", `Thresholds: defaults ${thresholdsText(report.defaults.thresholds)}${tuned ? `; tuned ${thresholdsText(tuned.thresholds)}` : ""}`);
   if (report.tuning) {
     const t = report.tuning;
-    lines.push(`Tuned on val: precision bound >= ${t.targetPrecision} (${t.constraint} constraint; ${t.targetSource === "auto" ? t.targetReason : "given"}); ${t.proposal.map((p) => `${p.layer}: ${p.status}`).join(", ")}.`);
+    const objective = t.objective.kind === "precision" ? "" : `objective ${t.objective.kind} ${t.objective.target}: `;
+    lines.push(`Tuned on val: ${objective}precision bound >= ${t.targetPrecision} (${t.constraint} constraint; ${t.targetSource === "given" ? "given" : t.targetReason}); ${t.proposal.map((p) => `${p.layer}: ${p.status}`).join(", ")}.`);
   }
   lines.push("", `Test (${d.test} rows):`, table(["", "defaults", ...(tuned ? ["tuned"] : [])], cascadeRows(report.defaults, tuned)));
   const perLayer = tuned ?? report.defaults;
@@ -89,6 +90,19 @@ export function formatEvaluation(report: EvaluationReport, title = "Evaluation")
     ["layer", "threshold", "decided", "coverage", "accuracy", "standalone accuracy", "errors"],
     perLayer.perLayer.map((l, i) => [l.layer, fixed(l.threshold), String(l.decided), percent(l.coverage), percent(l.accuracy), percent(report.standalone[i]?.accuracy), String(report.layerErrors[l.layer] ?? 0)]),
   ));
+  const acc = report.accuracy;
+  if (acc && Object.keys(acc.layers).length) {
+    const cascade = acc.cascade;
+    const at = (target: number) => cascade?.atCoverage.find((p) => p.target === target);
+    lines.push("", "Accuracy on in-scope test rows (forced = every row to the top expert; at X% = the most confident X% of rows):", table(
+      ["", "forced", "at 100%", "at 80%", "at 50%"],
+      [
+        ...Object.entries(acc.layers).map(([layer, s]) => [layer, percent(s.forced), percent(s.at100), percent(s.at80), percent(s.at50)]),
+        ...(cascade ? [["cascade (thresholds for the coverage, chosen on val)", percent(cascade.forced), percent(cascade.forced),
+          `${percent(at(0.8)?.accuracy)} (${percent(at(0.8)?.coverage)} routed)`, `${percent(at(0.5)?.accuracy)} (${percent(at(0.5)?.coverage)} routed)`]] : []),
+      ],
+    ));
+  }
   if (report.riskCoverage.cascade.length) {
     const chosen = report.tuning?.targetPrecision;
     const shown = report.riskCoverage.cascade.filter((p) => CURVE_ROWS.has(p.targetPrecision) || p.targetPrecision === chosen);

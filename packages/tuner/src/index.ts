@@ -18,8 +18,17 @@ export {
   readThresholdsHistory, writeThresholdsFile, type LoadedThresholds, type ThresholdsFile, type ThresholdsFileExperiment,
   type ThresholdsHistoryEntry,
 } from "./thresholds-file.js";
-export { applyProposal, startExperiment, type ApplyOptions, type ApplyResult, type ExperimentOptions } from "./apply.js";
+export {
+  fileThresholdsStore, openThresholdsStore, type FileThresholdsStoreOptions, type OpenThresholdsStoreOptions, type ThresholdsStore,
+} from "./thresholds-store.js";
+export { postgresThresholdsStore, type PostgresThresholdsStoreOptions, type ThresholdsPool } from "./postgres-thresholds.js";
+export { applyProposal, applyProposalToStore, startExperiment, startExperimentInStore, type ApplyOptions, type ApplyResult, type ExperimentOptions } from "./apply.js";
 export { loadEvaluationData, parseEvaluationData, type EvalRow, type EvaluationData, type LoadDatasetOptions, type LoadedDataset } from "./dataset.js";
 export { cascadeEvaluation, riskCoverageCurve, standaloneSamples, type CascadeEvaluation, type LayerOutcomeMetrics, type RiskCoveragePoint } from "./metrics.js";
-export { evaluate, type EvaluateOptions, type EvaluationProgress, type EvaluationReport, type ValidationSource } from "./evaluate.js";
+export { evaluate, type EvaluateOptions, type EvaluationProgress, type EvaluationReport } from "./evaluate.js";
+export { evaluationSplit, type EvaluationSplit, type EvaluationSplitOptions, type ValidationSource } from "./split.js";
 export { formatEvaluation, formatProposal } from "./format.js";
+export { holdOutIntents, type HeldOutData, type HoldOutOptions } from "./hold-out.js";
+export {
+  chooseOperatingPoint, coverageSummary, parseObjective, targetForObjective, type ChosenPoint, type CoverageSummary, type Objective, type ObjectiveTargetOptions,
+} from "./operating-point.js";

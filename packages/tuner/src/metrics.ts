@@ -50,7 +50,8 @@ export function cascadeEvaluation(traces: readonly RouteTrace[], layers: readonl
     const outOfScope = trace.truth.expert === fallbackExpert;
     if (outOfScope) oosRows++;
     else inScope++;
-    if (result.kind === "clarification") {
+    // A layer that names the fallback expert (an out-of-scope class) sends the task to clarification.
+    if (result.kind === "clarification" || result.expert === fallbackExpert) {
       clarified++;
       if (outOfScope) oosClarified++;
       continue;

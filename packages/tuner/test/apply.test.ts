@@ -24,9 +24,9 @@ describe("applyProposal", () => {
     expect(history[0]!.reason).toMatch(/keyword 0.85->0.8.*ended experiment "e1"/);
   });
 
-  it("replaces a corrupt file and says so", async () => {
+  it("replaces a corrupt thresholds file and says so", async () => {
     const path = join(mkdtempSync(join(tmpdir(), "moe-apply-")), "thresholds.json");
-    writeFileSync(path, "garbage");
+    writeFileSync(path, '{ "version": 1, "thresholds": { "keyword": 0.8');
     const result = await applyProposal(path, proposal(), { now });
     expect(result.replacedCorrupt?.code).toBe("MOE_CORRUPT_FILE");
     expect((await readThresholdsFile(path))?.thresholds).toEqual({ keyword: 0.8 });

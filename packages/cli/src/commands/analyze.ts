@@ -1,13 +1,18 @@
 import { existsSync, readdirSync } from "node:fs";
 import { basename, dirname, isAbsolute, resolve } from "node:path";
 import { ErrorCode, MoeRouterError } from "@moe-router/core";
-import { analyzeJsonlDetailed, analyzeStore, openStore, renderAnalysisText, type AnalysisReport, type AnalyzerOptions, type DataIssues } from "@moe-router/tracker";
+import {
+  analyzeJsonlDetailed, analyzeStore, openStore, renderAnalysisText, renderTimeSeriesText, timeSeriesJsonl, timeSeriesStore, type AnalysisReport, type AnalyzerOptions,
+  type BucketUnit, type DataIssues, type TimeSeries,
+} from "@moe-router/tracker";
 import { numberOption, parseCommandArgs } from "../args.js";
 import { loadRouterConfig } from "@moe-router/router";
 import type { CliIO, Command } from "../io.js";
 import { storeSpec } from "@moe-router/router";
+import { RANGES } from "../ranges.js";
+import { printJson } from "../output.js";
 
-const usage = "moe-router analyze [-w HOURS] [-l LAYER] [--json] [--workers N] [--no-cache] [--store SPEC] [--config FILE]";
+const usage = "moe-router analyze [-w HOURS] [-l LAYER] [--by minute|hour|day|auto] [--json] [--workers N] [--no-cache] [--store SPEC] [--config FILE]";
 
 /** Options shared by analyze, dashboard and report. */
 export interface AnalysisSource {
@@ -31,7 +36,7 @@ export function jsonlPath(spec: string, cwd: string): string | undefined {
 }
 
 /** True when the log or one of its rotated files (events-2026-11.jsonl, events.1.jsonl) exists. */
-function logExists(path: string): boolean {
+export function logExists(path: string): boolean {
   if (existsSync(path)) return true;
   const name = basename(path);
   const stem = name.replace(/\.jsonl$/i, "");
@@ -73,6 +78,43 @@ export async function analyzeSource(source: AnalysisSource, io: CliIO): Promise<
   }
 }
 
+const UNITS = ["minute", "hour", "day", "auto"] as const;
+
+/** Reads --by: a bucket unit. */
+export function byOption(value: string | undefined): BucketUnit | "auto" | undefined {
+  if (value === undefined) return undefined;
+  if (!(UNITS as readonly string[]).includes(value)) throw new MoeRouterError(ErrorCode.INVALID_ARGUMENT, `--by must be one of ${UNITS.join(", ")}; got "${value}" (e.g. --by hour).`);
+  return value as BucketUnit | "auto";
+}
+
+/**
+ * The time series of the configured store over the source's window: the JSONL log through
+ * its analysis cache, PostgreSQL in SQL.
+ * @throws MoeRouterError NOT_FOUND when the JSONL log does not exist yet.
+ */
+export async function seriesSource(source: AnalysisSource, by: BucketUnit | "auto", io: CliIO): Promise<TimeSeries> {
+  const { config } = await loadRouterConfig(source.config, io.cwd);
+  const spec = storeSpec(config, source.store);
+  const options = {
+    by,
+    ...(source.windowHours !== undefined ? { windowHours: source.windowHours } : {}),
+    ...(source.layer !== undefined ? { layer: source.layer } : {}),
+  };
+  const path = jsonlPath(spec, io.cwd);
+  if (path !== undefined) {
+    if (!logExists(path)) {
+      throw new MoeRouterError(ErrorCode.NOT_FOUND, `No event log at ${path}. Route some tasks first (moe-router route "..."), generate sample data (moe-router generate), or name the log with --store.`);
+    }
+    return timeSeriesJsonl(path, { ...options, ...(source.noCache ? { cache: false } : {}) });
+  }
+  const store = await openStore(spec, { cwd: io.cwd });
+  try {
+    return await timeSeriesStore(store, options);
+  } finally {
+    await store.close();
+  }
+}
+
 /** The stderr warning about skipped data, from the report's own counts (so `--json` says the same). */
 function warnAboutData(issues: DataIssues, where: string, io: CliIO): void {
   const parts = [
@@ -89,11 +131,9 @@ export function useColor(io: CliIO): boolean {
   return io.isTTY && !io.env.NO_COLOR;
 }
 
-/** Reads -w as hours > 0. */
+/** Reads -w as hours, more than 0 and at most about a century. */
 export function windowOption(value: string | undefined): number | undefined {
-  const hours = numberOption(value, "-w/--window", { min: 0 });
-  if (hours === 0) throw new MoeRouterError(ErrorCode.INVALID_CONFIG, "-w/--window must be more than 0 hours (e.g. -w 24 for the last day).");
-  return hours;
+  return numberOption(value, "-w/--window", RANGES.windowHours);
 }
 
 /**
@@ -101,7 +141,7 @@ export function windowOption(value: string | undefined): number | undefined {
  * latency, experts, corrections, clarifications and A/B comparisons, as text or JSON.
  */
 const analyze: Command = {
-  summary: "Analyse routing performance per layer (accuracy, calibration, latency, corrections, A/B); --json for the report object.",
+  summary: "Analyse routing performance per layer (accuracy, calibration, latency, corrections, A/B); --by hour for a time series; --json for the object.",
   usage,
   async run(argv, io) {
     const { values } = parseCommandArgs(
@@ -109,6 +149,7 @@ const analyze: Command = {
       {
         window: { type: "string", short: "w" },
         layer: { type: "string", short: "l" },
+        by: { type: "string" },
         json: { type: "boolean" },
         workers: { type: "string" },
         "no-cache": { type: "boolean" },
@@ -119,9 +160,16 @@ const analyze: Command = {
       false,
     );
     const windowHours = windowOption(values.window);
-    const workers = numberOption(values.workers, "--workers", { min: 1, max: 64, integer: true });
+    const workers = numberOption(values.workers, "--workers", RANGES.workers);
+    const by = byOption(values.by);
+    if (by !== undefined) {
+      const series = await seriesSource({ windowHours, layer: values.layer, store: values.store, config: values.config, noCache: values["no-cache"] === true }, by, io);
+      io.stdout(values.json ? `${JSON.stringify(series, null, 2)}\n` : renderTimeSeriesText(series, { color: useColor(io) }));
+      return 0;
+    }
     const { report } = await analyzeSource({ windowHours, layer: values.layer, store: values.store, config: values.config, workers, noCache: values["no-cache"] === true }, io);
-    io.stdout(values.json ? `${JSON.stringify(report, null, 2)}\n` : renderAnalysisText(report, { color: useColor(io) }));
+    if (values.json) printJson(io, report, true);
+    else io.stdout(renderAnalysisText(report, { color: useColor(io) }));
     return 0;
   },
 };

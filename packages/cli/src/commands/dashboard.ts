@@ -2,7 +2,7 @@ import { ErrorCode, MoeRouterError } from "@moe-router/core";
 import { CLEAR_SCREEN, renderDashboard } from "@moe-router/tracker";
 import { numberOption, parseCommandArgs } from "../args.js";
 import type { CliIO, Command } from "../io.js";
-import { analyzeSource, useColor, windowOption, type AnalysisSource } from "./analyze.js";
+import { analyzeSource, seriesSource, useColor, windowOption, type AnalysisSource } from "./analyze.js";
 
 const usage = "moe-router dashboard [-w HOURS] [--live] [--interval S] [-l LAYER] [--no-cache] [--store SPEC] [--config FILE]";
 
@@ -38,20 +38,25 @@ function pause(ms: number, signal: AbortSignal): Promise<void> {
  */
 export async function runDashboard(options: DashboardOptions, io: CliIO, signal: AbortSignal): Promise<number> {
   const color = useColor(io);
-  if (!options.live) {
+  // Trends over the same window: the sparkline section (buckets chosen from the window).
+  const frame = async () => {
     const { report, spec } = await analyzeSource(options, io);
-    io.stdout(renderDashboard(report, { color, status: `store ${spec}` }));
+    return { report, spec, series: await seriesSource(options, "auto", io) };
+  };
+  if (!options.live) {
+    const { report, spec, series } = await frame();
+    io.stdout(renderDashboard(report, { color, status: `store ${spec}`, series }));
     return 1;
   }
   let frames = 0;
   if (io.isTTY) io.stdout(HIDE_CURSOR);
   try {
     while (!signal.aborted) {
-      const { report, spec } = await analyzeSource(options, io);
+      const { report, spec, series } = await frame();
       if (signal.aborted) break;
       const status = `store ${spec} · every ${options.intervalSeconds} s · Ctrl-C to quit`;
       // Home + clear-below redraws without scrolling; off a terminal frames are simply appended.
-      io.stdout(`${io.isTTY ? CLEAR_SCREEN : ""}${renderDashboard(report, { color, status })}`);
+      io.stdout(`${io.isTTY ? CLEAR_SCREEN : ""}${renderDashboard(report, { color, status, series })}`);
       frames++;
       await pause(options.intervalSeconds * 1000, signal);
     }
@@ -80,9 +85,9 @@ const dashboard: Command = {
       usage,
       false,
     );
-    const intervalSeconds = numberOption(values.interval, "--interval", { min: 0.1 }) ?? 2;
+    const intervalSeconds = numberOption(values.interval, "--interval", { min: 0.1, max: 3600, unit: "seconds", example: "--interval 5" }) ?? 2;
     if (values.interval !== undefined && !values.live) {
-      throw new MoeRouterError(ErrorCode.INVALID_CONFIG, "--interval only applies with --live (e.g. moe-router dashboard --live --interval 5).");
+      throw new MoeRouterError(ErrorCode.INVALID_ARGUMENT, "--interval only applies with --live (e.g. moe-router dashboard --live --interval 5).");
     }
     // A dashboard watches the recent past: the last 24 hours unless -w says otherwise.
     const windowHours = windowOption(values.window) ?? 24;

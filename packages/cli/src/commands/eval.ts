@@ -2,15 +2,19 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { basename, join, resolve } from "node:path";
 import { ErrorCode, MoeRouterError } from "@moe-router/core";
-import { evaluate, formatEvaluation, loadEvaluationData, type EvaluationProgress, type PrecisionConstraint } from "@moe-router/tuner";
+import type { Layer } from "@moe-router/core";
+import { fusionLayer } from "@moe-router/layer-fusion";
+import { evaluate, formatEvaluation, holdOutIntents, loadEvaluationData, parseObjective, type EvaluationProgress, type Objective, type PrecisionConstraint } from "@moe-router/tuner";
 import { numberOption, parseCommandArgs } from "../args.js";
 import { loadRouterConfig } from "@moe-router/router";
 import type { RouterConfig } from "@moe-router/router";
 import { cliLogger, type Command } from "../io.js";
 import { progressBar, type ProgressBar } from "../progress.js";
 import { buildRouter } from "@moe-router/router";
+import { RANGES } from "../ranges.js";
+import { printJson, printText } from "../output.js";
 
-const usage = "moe-router eval --data FILE.jsonl [--label-field label] [--text-field text] [--split-field split] [--train-split train] [--val-split val] [--test-split test] [--oos-label LABEL] [--config FILE] [--target-precision P|auto] [--constraint cascade|layer] [--val-share 0.1] [--seed 42] [--no-tune] [--verbose] [--json]";
+const usage = "moe-router eval --data FILE.jsonl [--label-field label] [--text-field text] [--split-field split] [--train-split train] [--val-split val] [--test-split test] [--oos-label LABEL] [--hold-out-intents N] [--oos-class] [--config FILE] [--target-precision P|auto] [--objective precision[:P|auto]|coverage:C|oos-recall:R] [--fusion off|last|alone] [--fusion-threshold 0.6] [--constraint cascade|layer] [--val-share 0.1] [--seed 42] [--no-tune] [--verbose] [--json]";
 
 /**
  * The built-in evaluation cascade: semantic -> RAG -> neural over the model-free hashed
@@ -24,8 +28,10 @@ export const EVAL_CONFIG: RouterConfig = {
     // No exemplars of the platform's experts: the layer learns the dataset's labels from train.
     { package: "@moe-router/layer-semantic", threshold: 0.7, options: { experts: {}, persist: false } },
     { package: "@moe-router/layer-rag", threshold: 0.85, options: { store: "memory" } },
-    // Keep every training example: the default buffer (5,000) would drop most of a dataset's rows.
-    { package: "@moe-router/layer-neural", threshold: 0.9, options: { learnBufferSize: 100_000 } },
+    // TF-IDF word + char n-grams fitted on train (a linear head over them is the TF-IDF + LR
+    // baseline); fit() early-stops and calibrates on val. Keep every training example for replay.
+    // minDf 1 and at most 30 epochs: as the scikit-learn baseline's vectoriser, and bounded fit time.
+    { package: "@moe-router/layer-neural", threshold: 0.9, options: { features: "tfidf", tfidf: { minDf: 1 }, fitEpochs: 30, learnBufferSize: 100_000 } },
   ],
 };
 
@@ -36,11 +42,26 @@ function withIdf(config: RouterConfig, trainTexts: readonly string[]): RouterCon
 }
 
 const FALLBACK_EXPERT = "coordinator-master";
+const DEFAULT_FUSION_THRESHOLD = 0.6;
+
+/** Reads --fusion. */
+function parseFusion(value: string | undefined): "off" | "last" | "alone" {
+  if (value === undefined || value === "off" || value === "last" || value === "alone") return value ?? "off";
+  throw new MoeRouterError(ErrorCode.INVALID_CONFIG, `--fusion must be "off" (the cascade as configured), "last" (a fusion layer after the others) or "alone" (only the fusion layer); got "${value}".`);
+}
+
+/** The cascade's layers with --fusion applied (the fusion layer reuses the members' verdicts, or runs them itself alone). */
+function withFusion(layers: readonly Layer[], thresholds: Readonly<Record<string, number>>, mode: "off" | "last" | "alone", fusionThreshold: number, fallbackExpert: string): { layer: Layer; threshold: number }[] {
+  if (mode === "off") return layers.map((layer) => ({ layer, threshold: thresholds[layer.name]! }));
+  const fusion = fusionLayer({ members: layers, fallbackExpert, fitMembers: mode === "alone", ownMembers: false });
+  if (mode === "alone") return [{ layer: fusion, threshold: fusionThreshold }];
+  return [...fusion.members.map((layer) => ({ layer, threshold: thresholds[layer.name]! })), { layer: fusion, threshold: fusionThreshold }];
+}
 
 /** Reads --constraint (shared with `tune`). */
 export function parseConstraint(value: string | undefined): PrecisionConstraint | undefined {
   if (value === undefined || value === "cascade" || value === "layer") return value;
-  throw new MoeRouterError(ErrorCode.INVALID_CONFIG, `--constraint must be "cascade" (all accepted decisions together, the default) or "layer" (each layer's own); got "${value}".`);
+  throw new MoeRouterError(ErrorCode.INVALID_ARGUMENT, `--constraint must be "cascade" (all accepted decisions together, the default) or "layer" (each layer's own); got "${value}".`);
 }
 
 const command: Command = {
@@ -56,6 +77,11 @@ const command: Command = {
       "val-split": { type: "string" },
       "test-split": { type: "string" },
       "oos-label": { type: "string" },
+      "hold-out-intents": { type: "string" },
+      "oos-class": { type: "boolean" },
+      objective: { type: "string" },
+      fusion: { type: "string" },
+      "fusion-threshold": { type: "string" },
       config: { type: "string", short: "c" },
       "target-precision": { type: "string" },
       constraint: { type: "string" },
@@ -65,17 +91,20 @@ const command: Command = {
       json: { type: "boolean" },
       verbose: { type: "boolean", short: "v" },
     }, usage, false);
-    if (!values.data) throw new MoeRouterError(ErrorCode.INVALID_CONFIG, `--data FILE.jsonl is required. Usage: ${usage}`);
+    if (!values.data) throw new MoeRouterError(ErrorCode.INVALID_ARGUMENT, `--data FILE.jsonl is required. Usage: ${usage}`);
     const target = values["target-precision"];
-    const targetPrecision = target === undefined || target === "auto" ? "auto" : numberOption(target, "--target-precision", { min: 0, max: 1 })!;
-    if (targetPrecision !== "auto" && (targetPrecision <= 0 || targetPrecision >= 1)) throw new MoeRouterError(ErrorCode.INVALID_CONFIG, `--target-precision must be "auto" or between 0 and 1 (exclusive); got "${target}".`);
-    const valShare = numberOption(values["val-share"], "--val-share", { min: 0, max: 1 });
-    if (valShare !== undefined && (valShare <= 0 || valShare >= 1)) throw new MoeRouterError(ErrorCode.INVALID_CONFIG, `--val-share must be between 0 and 1 (exclusive); got "${values["val-share"]}".`);
-    const seed = numberOption(values.seed, "--seed", { integer: true, min: 0 });
+    const targetPrecision = target === undefined || target === "auto" ? "auto" : numberOption(target, "--target-precision", { ...RANGES.openShare, example: '--target-precision 0.9, or "auto"' })!;
+    const valShare = numberOption(values["val-share"], "--val-share", { ...RANGES.openShare, example: "--val-share 0.1" });
+    const seed = numberOption(values.seed, "--seed", RANGES.seed);
     const constraint = parseConstraint(values.constraint);
+    if (values.objective !== undefined && target !== undefined) throw new MoeRouterError(ErrorCode.INVALID_CONFIG, "Give --objective or --target-precision, not both (--objective precision:P is the same as --target-precision P).");
+    const objective: Objective | undefined = values.objective !== undefined ? parseObjective(values.objective) : undefined;
+    const fusion = parseFusion(values.fusion);
+    const fusionThreshold = numberOption(values["fusion-threshold"], "--fusion-threshold", { ...RANGES.share, noun: "a threshold", example: "--fusion-threshold 0.7" }) ?? DEFAULT_FUSION_THRESHOLD;
+    const holdOut = numberOption(values["hold-out-intents"], "--hold-out-intents", { integer: true, min: 1, max: 10_000, unit: "intents", example: "--hold-out-intents 5" });
 
     const dataPath = resolve(io.cwd, values.data);
-    const data = await loadEvaluationData(dataPath, {
+    let data = await loadEvaluationData(dataPath, {
       ...(values["label-field"] ? { labelField: values["label-field"] } : {}),
       ...(values["text-field"] ? { textField: values["text-field"] } : {}),
       ...(values["split-field"] ? { splitField: values["split-field"] } : {}),
@@ -83,7 +112,14 @@ const command: Command = {
       ...(values["val-split"] ? { valSplit: values["val-split"] } : {}),
       ...(values["test-split"] ? { testSplit: values["test-split"] } : {}),
     });
-    const oosLabel = values["oos-label"];
+    const oosLabel = values["oos-label"] ?? (holdOut !== undefined ? "oos" : undefined);
+    let heldOut: readonly string[] | undefined;
+    if (holdOut !== undefined) {
+      const held = holdOutIntents(data, { count: holdOut, ...(seed !== undefined ? { seed } : {}), label: oosLabel! });
+      data = { ...data, train: held.train, val: held.val, test: held.test };
+      heldOut = held.heldOut;
+    }
+    if (values["oos-class"] && oosLabel === undefined) throw new MoeRouterError(ErrorCode.INVALID_CONFIG, "--oos-class trains the out-of-scope rows as a class: name them with --oos-label LABEL (or make some with --hold-out-intents N).");
     const loaded = values.config ? await loadRouterConfig(values.config, io.cwd) : undefined;
     const base = loaded?.config ?? EVAL_CONFIG;
     const fallbackExpert = base.fallback?.expert ?? FALLBACK_EXPERT;
@@ -113,9 +149,11 @@ const command: Command = {
     try {
       const thresholds = router.cascade.getThresholds();
       const report = await evaluate({
-        layers: router.layers.map((layer) => ({ layer, threshold: thresholds[layer.name]! })),
+        layers: withFusion(router.layers, thresholds, fusion, fusionThreshold, fallbackExpert),
         data,
         ...(oosLabel !== undefined ? { oosLabel } : {}),
+        ...(values["oos-class"] ? { outOfScopeClass: true } : {}),
+        ...(objective ? { objective } : {}),
         fallbackExpert,
         tune: values["no-tune"] !== true,
         targetPrecision,
@@ -124,8 +162,9 @@ const command: Command = {
         ...(seed !== undefined ? { seed } : {}),
         onProgress,
       });
-      if (values.json) io.stdout(`${JSON.stringify({ dataset: dataPath, config: values.config ? resolve(io.cwd, values.config) : "built-in eval config", ...report }, null, 2)}\n`);
-      else io.stdout(`${formatEvaluation(report, `Evaluation of ${basename(dataPath)}`)}\n`);
+      const setup = { fusion, ...(fusion !== "off" ? { fusionThreshold } : {}), ...(heldOut ? { heldOutIntents: heldOut } : {}), outOfScopeClass: values["oos-class"] === true };
+      if (values.json) printJson(io, { dataset: dataPath, config: values.config ? resolve(io.cwd, values.config) : "built-in eval config", setup, ...report }, true);
+      else printText(io, `${formatEvaluation(report, `Evaluation of ${basename(dataPath)}`)}\n`);
       return 0;
     } finally {
       await router.close();

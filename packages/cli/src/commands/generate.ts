@@ -1,22 +1,40 @@
 import { ErrorCode, MoeRouterError } from "@moe-router/core";
-import { generateSampleRecords } from "@moe-router/tracker";
-import { numberOption, parseCommandArgs } from "../args.js";
+import { generateSampleRecords, parseDegradation } from "@moe-router/tracker";
+import { argumentError, numberOption, parseCommandArgs } from "../args.js";
 import { loadRouterConfig } from "@moe-router/router";
 import { cliLogger, type Command } from "../io.js";
 import { progressBar } from "../progress.js";
 import { requireTracking } from "@moe-router/router";
+import { RANGES } from "../ranges.js";
+import { printJson } from "../output.js";
 
-const usage = "moe-router generate -n N [--seed S] [--days D] [--end ISO-DATE] [--outcome-share X] [--store SPEC] [--config FILE]";
+const usage = "moe-router generate -n N [--seed S] [--days D] [--end ISO-DATE] [--outcome-share X] [--drift X] [--degrade LAYER:ACCURACY@-24h ...] [--store SPEC] [--config FILE]";
 
 // Flush every so many records: bounds memory and lets the progress bar move.
 const FLUSH_EVERY = 5_000;
+// Bounds that keep every generated time a valid ISO date and the run finite.
+const MAX_COUNT = 100_000_000;
+const MAX_DAYS = 36_500;
+const EARLIEST = Date.UTC(1970, 0, 1);
+const LATEST = Date.UTC(9999, 11, 31);
+
+/** Reads --end (default now); the sample's span must lie between 1970 and 9999. */
+function endOption(value: string | undefined, days: number): Date {
+  if (value === undefined) return new Date();
+  const end = new Date(value);
+  if (!Number.isFinite(end.getTime()) || end.getTime() > LATEST) throw argumentError(`--end must be a date up to 9999-12-31 such as 2026-11-20T00:00:00Z; got ${JSON.stringify(value)}.`);
+  if (end.getTime() - days * 86_400_000 < EARLIEST) {
+    throw argumentError(`--end ${end.toISOString()} minus --days ${days} starts before 1970-01-01; give a later --end or fewer --days.`);
+  }
+  return end;
+}
 
 /**
  * Writes realistic, seeded sample events with outcomes into the event store, for demos
  * and benchmarks (the prototype's generate-sample-routing-data.py).
  */
 const generate: Command = {
-  summary: "Write N realistic, seeded sample decisions with outcomes to the event store (demos, benchmarks).",
+  summary: "Write N realistic, seeded sample decisions with outcomes to the event store (demos, benchmarks); --degrade injects a known degradation.",
   usage,
   async run(argv, io) {
     const { values } = parseCommandArgs(
@@ -27,22 +45,23 @@ const generate: Command = {
         days: { type: "string" },
         end: { type: "string" },
         "outcome-share": { type: "string" },
+        drift: { type: "string" },
+        degrade: { type: "string", multiple: true },
         store: { type: "string" },
         config: { type: "string", short: "c" },
       },
       usage,
       false,
     );
-    const count = numberOption(values.count, "-n", { min: 1, integer: true });
-    if (count === undefined) throw new MoeRouterError(ErrorCode.INVALID_CONFIG, `Say how many events to generate with -n N.\nUsage: ${usage}`);
-    const seed = numberOption(values.seed, "--seed", { integer: true }) ?? 1;
-    const days = numberOption(values.days, "--days", { min: 0.001 }) ?? 30;
-    const outcomeShare = numberOption(values["outcome-share"], "--outcome-share", { min: 0, max: 1 });
-    let end = new Date();
-    if (values.end !== undefined) {
-      end = new Date(values.end);
-      if (!Number.isFinite(end.getTime())) throw new MoeRouterError(ErrorCode.INVALID_CONFIG, `--end must be a date such as 2026-11-20T00:00:00Z; got "${values.end}".`);
-    }
+    const count = numberOption(values.count, "-n/--count", { min: 1, max: MAX_COUNT, integer: true, unit: "events", example: "-n 1000" });
+    if (count === undefined) throw argumentError("Say how many events to generate with -n N.", usage);
+    const seed = numberOption(values.seed, "--seed", RANGES.seed) ?? 1;
+    const days = numberOption(values.days, "--days", { min: 0.001, max: MAX_DAYS, unit: "days", example: "--days 30" }) ?? 30;
+    const outcomeShare = numberOption(values["outcome-share"], "--outcome-share", RANGES.share);
+    const end = endOption(values.end, days);
+    const drift = numberOption(values.drift, "--drift", { min: 0, max: 1 });
+    // Relative times (@-24h) count back from --end, so a degradation lands at a known time.
+    const degrade = (values.degrade ?? []).map((spec) => parseDegradation(spec, end));
     const { config } = await loadRouterConfig(values.config, io.cwd);
     const tracking = await requireTracking(config, { cwd: io.cwd, logger: cliLogger(io) }, values.store);
     const store = tracking.tracker.store;
@@ -51,7 +70,7 @@ const generate: Command = {
     let decisions = 0;
     let outcomes = 0;
     try {
-      for (const record of generateSampleRecords({ count, seed, days, end, ...(outcomeShare !== undefined ? { outcomeShare } : {}) })) {
+      for (const record of generateSampleRecords({ count, seed, days, end, ...(outcomeShare !== undefined ? { outcomeShare } : {}), ...(drift !== undefined ? { drift } : {}), ...(degrade.length ? { degrade } : {}) })) {
         store.append(record);
         if (record.record_type === "decision") decisions++;
         else outcomes++;
@@ -66,7 +85,7 @@ const generate: Command = {
       await tracking.close();
     }
     const seconds = (performance.now() - started) / 1000;
-    io.stdout(`${JSON.stringify({ decisions, outcomes, seed, days, end: end.toISOString(), store: tracking.spec, seconds: Number(seconds.toFixed(2)) })}\n`);
+    printJson(io, { decisions, outcomes, seed, days, end: end.toISOString(), store: tracking.spec, seconds: Number(seconds.toFixed(2)) });
     return 0;
   },
 };

@@ -8,6 +8,7 @@ import { importEmbedderModule } from "@moe-router/router";
 import type { RouterConfig } from "@moe-router/router";
 import type { Command } from "../io.js";
 import { progressBar, type ProgressBar } from "../progress.js";
+import { printJson, printText } from "../output.js";
 
 const usage = "moe-router index <dir> --owners FILE [--config FILE] [--store SPEC] [--chunk-lines N] [--include GLOB]... [--exclude GLOB]... [--json]";
 const RAG_PACKAGE = "@moe-router/layer-rag";
@@ -61,11 +62,11 @@ const command: Command = {
       },
       usage,
     );
-    if (positionals.length !== 1) throw new MoeRouterError(ErrorCode.INVALID_CONFIG, `Give exactly one directory to index. Usage: ${usage}`);
+    if (positionals.length !== 1) throw new MoeRouterError(ErrorCode.INVALID_ARGUMENT, `Give exactly one directory to index. Usage: ${usage}`);
     if (!values.owners) {
-      throw new MoeRouterError(ErrorCode.INVALID_CONFIG, `--owners FILE is required: a CODEOWNERS-style file with lines such as "/src/auth/ security-master". Usage: ${usage}`);
+      throw new MoeRouterError(ErrorCode.INVALID_ARGUMENT, `--owners FILE is required: a CODEOWNERS-style file with lines such as "/src/auth/ security-master". Usage: ${usage}`);
     }
-    const chunkLines = numberOption(values["chunk-lines"], "--chunk-lines", { min: 1, integer: true });
+    const chunkLines = numberOption(values["chunk-lines"], "--chunk-lines", { min: 1, max: 100_000, integer: true, unit: "lines", example: "--chunk-lines 40" });
     const directory = resolve(io.cwd, positionals[0]!);
     const ownersPath = resolve(io.cwd, values.owners);
     const owners = parseOwners(await readOwners(ownersPath), ownersPath);
@@ -100,9 +101,8 @@ const command: Command = {
           io.stderr(`note: the config names no embedder; to route with this index add "embedder": { "package": "${DEFAULT_EMBEDDER}" } and a "${RAG_PACKAGE}" layer to it.\n`);
         }
         const where = "path" in store && typeof store.path === "string" ? store.path : store.kind;
-        io.stdout(values.json
-          ? `${JSON.stringify({ directory, store: where, embedder: embedder.id, ...report })}\n`
-          : `${summary(report, directory, where)}\n`);
+        if (values.json) printJson(io, { directory, store: where, embedder: embedder.id, ...report });
+        else printText(io, `${summary(report, directory, where)}\n`);
         return 0;
       } finally {
         await store.close();

@@ -11,6 +11,7 @@ export const commands: Readonly<Record<string, () => Promise<Command>>> = {
   analyze: async () => (await import("./analyze.js")).default,
   dashboard: async () => (await import("./dashboard.js")).default,
   report: async () => (await import("./report.js")).default,
+  alerts: async () => (await import("./alerts.js")).default,
   generate: async () => (await import("./generate.js")).default,
   eval: async () => (await import("./eval.js")).default,
   tune: async () => (await import("./tune.js")).default,
@@ -18,4 +19,5 @@ export const commands: Readonly<Record<string, () => Promise<Command>>> = {
   train: async () => (await import("./train.js")).default,
   learn: async () => (await import("./learn.js")).default,
   thresholds: async () => (await import("./thresholds.js")).default,
+  serve: async () => (await import("./serve.js")).default,
 };

@@ -1,15 +1,20 @@
 import { ErrorCode, MoeRouterError } from "@moe-router/core";
 import type { OutcomeInput } from "@moe-router/tracker";
-import { numberOption, parseCommandArgs } from "../args.js";
+import { argumentError, numberOption, parseCommandArgs } from "../args.js";
 import { loadRouterConfig } from "@moe-router/router";
 import { cliLogger, type Command } from "../io.js";
 import { requireTracking } from "@moe-router/router";
+import { RANGES } from "../ranges.js";
+import { printJson } from "../output.js";
 
 const usage = "moe-router outcome <event-id> --completed|--failed [--correct | --corrected-to EXPERT] [--minutes N] [--quality Q] [--config FILE] [--store SPEC] [--pretty]";
 
 function usageError(message: string): MoeRouterError {
-  return new MoeRouterError(ErrorCode.INVALID_CONFIG, `${message}\nUsage: ${usage}`);
+  return argumentError(message, usage);
 }
+
+// A year of minutes: a longer time is a typo (and the log's readers ignore absurd values).
+const MAX_MINUTES = 525_600;
 
 /**
  * Records what happened to a routed task, by the event id `route` printed. Works from
@@ -37,8 +42,8 @@ const outcome: Command = {
     if (positionals.length !== 1) throw usageError(positionals.length === 0 ? "No event id given (the event_id printed by `moe-router route`)." : `Give one event id; got ${positionals.length}.`);
     if (values.completed === values.failed) throw usageError(values.completed ? "Give --completed or --failed, not both." : "Say whether the task was --completed or --failed.");
     if (values.correct && values["corrected-to"] !== undefined) throw usageError("Give --correct or --corrected-to EXPERT, not both: a correction means the routing was wrong.");
-    const minutes = numberOption(values.minutes, "--minutes", { min: 0 });
-    const quality = numberOption(values.quality, "--quality", { min: 0, max: 1 });
+    const minutes = numberOption(values.minutes, "--minutes", { min: 0, max: MAX_MINUTES, unit: "minutes", example: "--minutes 45" });
+    const quality = numberOption(values.quality, "--quality", { ...RANGES.share, noun: "a quality score", example: "--quality 0.9" });
     const input: OutcomeInput = {
       completed: values.completed === true,
       ...(values.correct ? { correct: true } : {}),
@@ -57,7 +62,7 @@ const outcome: Command = {
         recorded_at: record.timestamp,
         store: tracking.spec,
       };
-      io.stdout(`${JSON.stringify(output, null, values.pretty ? 2 : undefined)}\n`);
+      printJson(io, output, values.pretty === true);
       return 0;
     } finally {
       await tracking.close();

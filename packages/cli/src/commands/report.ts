@@ -1,19 +1,19 @@
-import { mkdir, writeFile } from "node:fs/promises";
-import { dirname, resolve } from "node:path";
-import { ErrorCode, MoeRouterError } from "@moe-router/core";
+import { resolve } from "node:path";
+import { ErrorCode, MoeRouterError, writeFileAtomic } from "@moe-router/core";
 import { renderHtmlReport } from "@moe-router/tracker";
 import { parseCommandArgs } from "../args.js";
 import type { Command } from "../io.js";
-import { analyzeSource, windowOption } from "./analyze.js";
+import { analyzeSource, byOption, seriesSource, windowOption } from "./analyze.js";
+import { printText } from "../output.js";
 
-const usage = "moe-router report --html FILE [-w HOURS] [-l LAYER] [--title TEXT] [--no-cache] [--store SPEC] [--config FILE]";
+const usage = "moe-router report --html FILE [-w HOURS] [-l LAYER] [--by minute|hour|day|auto] [--title TEXT] [--no-cache] [--store SPEC] [--config FILE]";
 
 /**
  * `moe-router report --html FILE`: one self-contained static HTML page with inline SVG charts
  * (no script, no network), to open in a browser or attach to a ticket.
  */
 const report: Command = {
-  summary: "Write a self-contained HTML report with charts (per-layer accuracy, calibration, latency, experts, corrections, A/B).",
+  summary: "Write a self-contained HTML report with charts (trends over time, per-layer accuracy, calibration, latency, experts, corrections, A/B).",
   usage,
   async run(argv, io) {
     const { values } = parseCommandArgs(
@@ -22,6 +22,7 @@ const report: Command = {
         html: { type: "string" },
         window: { type: "string", short: "w" },
         layer: { type: "string", short: "l" },
+        by: { type: "string" },
         title: { type: "string" },
         "no-cache": { type: "boolean" },
         store: { type: "string" },
@@ -30,17 +31,21 @@ const report: Command = {
       usage,
       false,
     );
-    if (!values.html) throw new MoeRouterError(ErrorCode.INVALID_CONFIG, `Name the output file with --html, e.g. moe-router report --html routing-report.html.\nUsage: ${usage}`);
+    if (!values.html) throw new MoeRouterError(ErrorCode.INVALID_ARGUMENT, `Name the output file with --html, e.g. moe-router report --html routing-report.html.\nUsage: ${usage}`);
     const windowHours = windowOption(values.window);
-    const { report: analysis, spec } = await analyzeSource({ windowHours, layer: values.layer, store: values.store, config: values.config, noCache: values["no-cache"] === true }, io);
+    const by = byOption(values.by) ?? "auto";
+    const source = { windowHours, layer: values.layer, store: values.store, config: values.config, noCache: values["no-cache"] === true };
+    const { report: analysis, spec } = await analyzeSource(source, io);
+    const series = await seriesSource(source, by, io);
     const file = resolve(io.cwd, values.html);
+    const html = renderHtmlReport(analysis, { series, ...(values.title ? { title: values.title } : {}) });
     try {
-      await mkdir(dirname(file), { recursive: true });
-      await writeFile(file, renderHtmlReport(analysis, values.title ? { title: values.title } : {}));
+      // Atomic: a failed write (full disk, no permission) leaves the previous report or nothing, never a torn page.
+      await writeFileAtomic(file, html);
     } catch (error) {
-      throw new MoeRouterError(ErrorCode.INVALID_CONFIG, `Cannot write ${file}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}. Check the --html path and its directory's permissions.`, { cause: error });
+      throw new MoeRouterError(ErrorCode.INVALID_ARGUMENT, `Cannot write ${file}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}. Check the --html path and its directory's permissions.`, { cause: error });
     }
-    io.stdout(`Wrote ${file} (${analysis.overall.decisions} decisions from ${spec}).\n`);
+    printText(io, `Wrote ${file} (${analysis.overall.decisions} decisions from ${spec}).\n`);
     return 0;
   },
 };

@@ -2,6 +2,7 @@ import { ErrorCode, MoeRouterError } from "@moe-router/core";
 import { parseCommandArgs } from "../args.js";
 import type { Command } from "../io.js";
 import { openSession } from "../session.js";
+import { printJson } from "../output.js";
 
 const usage = 'moe-router route "<task description>" [--priority P] [--task-id ID] [--config FILE] [--store SPEC] [--no-track] [--verbose] [--pretty]';
 
@@ -33,7 +34,7 @@ const route: Command = {
     try {
       const metadata = { priority: values.priority ?? "medium" };
       const decision = await session.router.route({ description, metadata, ...(values["task-id"] ? { id: values["task-id"] } : {}) });
-      io.stdout(`${JSON.stringify(session.router.output(decision), null, values.pretty ? 2 : undefined)}\n`);
+      printJson(io, session.router.output(decision), values.pretty === true);
       return 0;
     } finally {
       await session.close();

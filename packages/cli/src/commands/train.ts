@@ -7,11 +7,14 @@ import { numberOption, parseCommandArgs } from "../args.js";
 import { loadRouterConfig } from "@moe-router/router";
 import { importEmbedderModule } from "@moe-router/router";
 import type { RouterConfig } from "@moe-router/router";
+import { RANGES } from "../ranges.js";
 import type { CliIO, Command } from "../io.js";
 import { progressBar } from "../progress.js";
+import { printJson, printText } from "../output.js";
+import { describeFit, fitLayers, namedEntries, type LayerFitResult, type NamedEntry } from "./train-layers.js";
 
 const usage =
-  "moe-router train [--data FILE.jsonl] [--from-log] [--store SPEC] [--text-field text] [--label-field label] [--kind softmax|mlp] [--epochs N] [--class-weights balanced|none] [--seed N] [--out FILE] [--config FILE] [--json]";
+  "moe-router train [--data FILE.jsonl] [--from-log] [--store SPEC] [--layer NAME[,NAME...]] [--text-field text] [--label-field label] [--kind softmax|mlp] [--epochs N] [--class-weights balanced|none] [--seed N] [--out FILE] [--config FILE] [--json]";
 const NEURAL_PACKAGE = "@moe-router/layer-neural";
 /** The embedder used when the config names none: the same one `{ "package": "@moe-router/embeddings" }` gives. */
 const DEFAULT_EMBEDDER = "@moe-router/embeddings";
@@ -113,8 +116,31 @@ function summaryLines(head: TrainedHead, out: string, sources: string[]): string
   ].join("\n");
 }
 
+/**
+ * Which layers to train: `--layer` names (a layer's name or kind), or by default every layer
+ * of the config (those that cannot be fitted are skipped) plus the neural head, which is
+ * trained even when the config does not name it yet (for a config that adds it later).
+ */
+function chooseLayers(config: RouterConfig, requested: string | undefined): { others: NamedEntry[]; required: boolean; neural: boolean } {
+  const named = namedEntries(config);
+  const others = named.filter((entry) => entry.kind !== "neural");
+  if (requested === undefined) return { others, required: false, neural: true };
+  const names = requested.split(",").map((name) => name.trim()).filter(Boolean);
+  const known = [...new Set(["neural", ...named.flatMap((entry) => [entry.name, entry.kind])])];
+  const unknown = names.filter((name) => !known.includes(name));
+  if (names.length === 0 || unknown.length > 0) {
+    throw new MoeRouterError(ErrorCode.INVALID_CONFIG, `--layer ${names.length === 0 ? "needs at least one layer name" : `names no layer of this config: ${unknown.join(", ")}`}; the config's layers are ${known.join(", ")} (comma-separated, e.g. --layer semantic,rag).`);
+  }
+  const neuralNames = new Set(["neural", ...named.filter((entry) => entry.kind === "neural").map((entry) => entry.name)]);
+  return {
+    others: others.filter((entry) => names.includes(entry.name) || names.includes(entry.kind)),
+    required: true,
+    neural: names.some((name) => neuralNames.has(name)),
+  };
+}
+
 const command: Command = {
-  summary: "Train the neural layer's head from a labelled JSONL dataset and/or corrected outcomes in the tracker's log.",
+  summary: "Fit the config's learnable layers (semantic exemplars + calibration, RAG tasks + calibration, the neural head) from a labelled JSONL dataset and/or corrected outcomes in the tracker's log.",
   usage,
   async run(argv, io) {
     const { values } = parseCommandArgs(
@@ -131,6 +157,7 @@ const command: Command = {
         seed: { type: "string" },
         out: { type: "string", short: "o" },
         config: { type: "string", short: "c" },
+        layer: { type: "string", short: "l" },
         json: { type: "boolean" },
       },
       usage,
@@ -138,16 +165,17 @@ const command: Command = {
     );
     const fromLog = values["from-log"] === true || values.store !== undefined;
     if (!values.data && !fromLog) {
-      throw new MoeRouterError(ErrorCode.INVALID_CONFIG, `Nothing to train on: give --data FILE.jsonl (rows { text, label }) and/or --from-log (corrected outcomes in the tracker's log). Usage: ${usage}`);
+      throw new MoeRouterError(ErrorCode.INVALID_ARGUMENT, `Nothing to train on: give --data FILE.jsonl (rows { text, label }) and/or --from-log (corrected outcomes in the tracker's log). Usage: ${usage}`);
     }
     const kind = values.kind ?? "softmax";
-    if (kind !== "softmax" && kind !== "mlp") throw new MoeRouterError(ErrorCode.INVALID_CONFIG, `--kind must be "softmax" or "mlp"; got "${kind}".`);
+    if (kind !== "softmax" && kind !== "mlp") throw new MoeRouterError(ErrorCode.INVALID_ARGUMENT, `--kind must be "softmax" or "mlp"; got "${kind}".`);
     const classWeights = values["class-weights"] ?? "none";
-    if (classWeights !== "balanced" && classWeights !== "none") throw new MoeRouterError(ErrorCode.INVALID_CONFIG, `--class-weights must be "balanced" or "none"; got "${classWeights}".`);
-    const epochs = numberOption(values.epochs, "--epochs", { min: 1, integer: true }) ?? 30;
-    const seed = numberOption(values.seed, "--seed", { min: 0, integer: true });
+    if (classWeights !== "balanced" && classWeights !== "none") throw new MoeRouterError(ErrorCode.INVALID_ARGUMENT, `--class-weights must be "balanced" or "none"; got "${classWeights}".`);
+    const epochs = numberOption(values.epochs, "--epochs", { min: 1, max: 100_000, integer: true, unit: "epochs", example: "--epochs 30" }) ?? 30;
+    const seed = numberOption(values.seed, "--seed", RANGES.seed);
 
     const { config, configDir } = await loadRouterConfig(values.config, io.cwd);
+    const targets = chooseLayers(config, values.layer);
     const dataDir = resolve(io.cwd, config.dataDir ?? ".moe-router");
     const labelled: LabelledText[] = [];
     const sources: string[] = [];
@@ -170,6 +198,13 @@ const command: Command = {
     const embedderRef = config.embedder ?? { package: DEFAULT_EMBEDDER };
     const embedder: Embedder = await (await importEmbedderModule(embedderRef.package, { configDir, cwd: io.cwd })).createEmbedder(embedderRef.options ?? {}, { dataDir });
     try {
+      const fitted: LayerFitResult[] = await fitLayers(config, targets.others, labelled.map((e) => ({ text: e.text, expert: e.label, source: "dataset" })), {
+        base: { configDir, cwd: io.cwd }, dataDir, embedder, seed: seed ?? 42, required: targets.required,
+      });
+      if (!targets.neural) {
+        io.stdout(values.json ? `${JSON.stringify({ sources, layers: fitted })}\n` : `${[...fitted.map(describeFit), `Sources: ${sources.join("; ")}.`].join("\n")}\n`);
+        return 0;
+      }
       const vectors = await embedAll(embedder, labelled.map((e) => e.text), io);
       const examples: TrainingExample[] = labelled.map((e, i) => ({ vector: vectors[i]!, label: e.label, text: e.text }));
       const bar = progressBar("training", epochs, io.stderr, io.isTTY);
@@ -190,9 +225,9 @@ const command: Command = {
       await saveHead(head, out);
       if (values.json) {
         const { history: _history, ...metrics } = head.metrics!;
-        io.stdout(`${JSON.stringify({ out, labels: head.labels, embedder: embedder.id, temperature: head.temperature, sources, ...metrics })}\n`);
+        printJson(io, { out, labels: head.labels, embedder: embedder.id, temperature: head.temperature, sources, ...metrics, layers: fitted });
       } else {
-        io.stdout(`${summaryLines(head, out, sources)}\n`);
+        printText(io, `${[...fitted.map(describeFit), summaryLines(head, out, sources)].join("\n")}\n`);
       }
       return 0;
     } finally {

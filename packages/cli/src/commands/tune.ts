@@ -1,15 +1,19 @@
 import { ErrorCode, MoeRouterError } from "@moe-router/core";
 import { openStore } from "@moe-router/tracker";
 import {
-  applyProposal, formatProposal, proposeThresholds, startExperiment, traceFromEvent, type BoundMethod, type RouteTrace, type ThresholdProposal,
+  applyProposalToStore, formatProposal, openThresholdsStore, parseObjective, proposeThresholds, startExperimentInStore, targetForObjective, traceFromEvent,
+  type BoundMethod, type RouteTrace, type ThresholdProposal,
 } from "@moe-router/tuner";
-import { numberOption, parseCommandArgs } from "../args.js";
+import { argumentError, numberOption, parseCommandArgs } from "../args.js";
+import { RANGES } from "../ranges.js";
 import type { CliIO, Command } from "../io.js";
 import { openSession } from "../session.js";
+import { windowOption } from "./analyze.js";
 import { parseConstraint } from "./eval.js";
-import { thresholdsFilePath } from "@moe-router/router";
+import { thresholdsStoreSpec } from "@moe-router/router";
+import { printJson, printText } from "../output.js";
 
-const usage = "moe-router tune [-d|--dry-run] [-a|--aggressive] [-m|--min-samples N] [-w|--window HOURS] [--target-precision P] [--constraint cascade|layer] [--confidence C] [--bound clopper-pearson|wilson] [--max-step S] [--experiment NAME --share S] [--store SPEC] [--config FILE] [--verbose] [--json]";
+const usage = "moe-router tune [-d|--dry-run] [-a|--aggressive] [-m|--min-samples N] [-w|--window HOURS] [--target-precision P] [--objective precision[:P|auto]|coverage:C|oos-recall:R] [--constraint cascade|layer] [--confidence C] [--bound clopper-pearson|wilson] [--max-step S] [--experiment NAME --share S] [--store SPEC] [--config FILE] [--verbose] [--json]";
 
 const DEFAULT_WINDOW_HOURS = 168;
 const DEFAULT_STORE = ".moe-router/events.jsonl";
@@ -46,6 +50,7 @@ const tune: Command = {
       "min-samples": { type: "string", short: "m" },
       window: { type: "string", short: "w" },
       "target-precision": { type: "string" },
+      objective: { type: "string" },
       constraint: { type: "string" },
       confidence: { type: "string" },
       bound: { type: "string" },
@@ -57,23 +62,24 @@ const tune: Command = {
       json: { type: "boolean" },
       verbose: { type: "boolean", short: "v" },
     }, usage, false);
-    const minSamples = numberOption(values["min-samples"], "-m/--min-samples", { min: 1, integer: true });
-    const hours = numberOption(values.window, "-w/--window", { min: 0 }) ?? DEFAULT_WINDOW_HOURS;
-    if (hours <= 0) throw new MoeRouterError(ErrorCode.INVALID_CONFIG, `-w/--window must be a number of hours > 0; got "${values.window}".`);
-    const targetPrecision = numberOption(values["target-precision"], "--target-precision", { min: 0, max: 1 });
-    const confidenceLevel = numberOption(values.confidence, "--confidence", { min: 0, max: 1 });
-    const maxStep = numberOption(values["max-step"], "--max-step", { min: 0, max: 1 });
+    const minSamples = numberOption(values["min-samples"], "-m/--min-samples", { min: 1, max: 1_000_000_000, integer: true, unit: "samples", example: "-m 30" });
+    const hours = windowOption(values.window) ?? DEFAULT_WINDOW_HOURS;
+    const givenTarget = numberOption(values["target-precision"], "--target-precision", { ...RANGES.openShare, example: "--target-precision 0.9" });
+    if (values.objective !== undefined && givenTarget !== undefined) throw argumentError("Give --objective or --target-precision, not both (--objective precision:P is the same as --target-precision P).");
+    const objective = values.objective !== undefined ? parseObjective(values.objective) : undefined;
+    const confidenceLevel = numberOption(values.confidence, "--confidence", { ...RANGES.openShare, example: "--confidence 0.95" });
+    const maxStep = numberOption(values["max-step"], "--max-step", { min: 0, max: 1, unit: "threshold points", example: "--max-step 0.05" });
     const bound = values.bound as BoundMethod | undefined;
     if (bound !== undefined && bound !== "wilson" && bound !== "clopper-pearson") {
-      throw new MoeRouterError(ErrorCode.INVALID_CONFIG, `--bound must be "clopper-pearson" or "wilson"; got "${bound}".`);
+      throw argumentError(`--bound must be "clopper-pearson" or "wilson"; got ${JSON.stringify(bound)}.`);
     }
     const constraint = parseConstraint(values.constraint);
-    const share = numberOption(values.share, "--share", { min: 0, max: 1 });
+    const share = numberOption(values.share, "--share", { ...RANGES.openShare, noun: "a share of tasks", example: "--share 0.1" });
     if ((values.experiment === undefined) !== (share === undefined)) {
-      throw new MoeRouterError(ErrorCode.INVALID_CONFIG, "--experiment NAME and --share S go together, e.g. --experiment lower-semantic --share 0.1.");
+      throw argumentError("--experiment NAME and --share S go together, e.g. --experiment lower-semantic --share 0.1.");
     }
     if (values.experiment !== undefined && values["dry-run"]) {
-      throw new MoeRouterError(ErrorCode.INVALID_CONFIG, "--dry-run writes nothing, so it cannot start an experiment; drop one of them.");
+      throw argumentError("--dry-run writes nothing, so it cannot start an experiment; drop one of them.");
     }
 
     // The session gives the layer order and the thresholds in force (config + thresholds file); nothing is routed.
@@ -84,6 +90,13 @@ const tune: Command = {
     await session.close();
 
     const traces = await readTraces(values.store ?? config.tracking?.store ?? DEFAULT_STORE, hours, io);
+    // An objective other than a fixed precision is turned into the target precision that meets it on these traces.
+    const chosen = objective ? targetForObjective(objective, traces, {
+      layers, current, fallbackExpert: config.fallback?.expert ?? "coordinator-master",
+      ...(confidenceLevel !== undefined ? { confidenceLevel } : {}), ...(bound ? { bound } : {}), ...(minSamples !== undefined ? { minSamples } : {}),
+    }) : undefined;
+    const targetPrecision = chosen?.targetPrecision ?? givenTarget;
+    if (chosen && !values.json) io.stdout(`Objective ${values.objective}: target precision ${chosen.targetPrecision} (${chosen.reason}).\n`);
     const proposal = proposeThresholds(traces, {
       layers, current,
       ...(targetPrecision !== undefined ? { targetPrecision } : {}),
@@ -94,19 +107,28 @@ const tune: Command = {
       ...(maxStep !== undefined ? { maxStep } : {}),
       aggressive: values.aggressive === true,
     });
-    const path = thresholdsFilePath(config, io.cwd);
+    // The thresholds file, or the shared table of `thresholdsStore` that every instance polls.
+    const target = thresholdsStoreSpec(config, io.cwd);
+    let path = target.replace(/^(postgres(?:ql)?:\/\/[^:/@]*):[^@/]*@/i, "$1@");
     const allInsufficient = proposal.layers.every((l) => l.status === "insufficient_samples");
     const changed = proposal.layers.some((l) => l.after !== l.before);
     const action = allInsufficient ? "insufficient" : values["dry-run"] ? "dry-run" : !changed ? "unchanged" : values.experiment !== undefined ? "experiment" : "applied";
 
     let written: { thresholdsPath: string; historyPath: string } | undefined;
-    if (action === "applied") written = await applyProposal(path, proposal);
-    if (action === "experiment") written = await startExperiment(path, proposal, { name: values.experiment!, share: share! });
+    if (action === "applied" || action === "experiment") {
+      const store = await openThresholdsStore(target, { cwd: io.cwd });
+      try {
+        written = action === "applied" ? await applyProposalToStore(store, proposal) : await startExperimentInStore(store, proposal, { name: values.experiment!, share: share! });
+        path = written.thresholdsPath;
+      } finally {
+        await store.close();
+      }
+    }
 
     if (values.json) {
-      io.stdout(`${JSON.stringify({ action, proposal, thresholds_file: path, ...(written ? { history_file: written.historyPath } : {}) }, null, 2)}\n`);
+      printJson(io, { action, ...(chosen ? { objective, chosen } : {}), proposal, thresholds_file: path, ...(written ? { history_file: written.historyPath } : {}) }, true);
     } else {
-      io.stdout(`${formatProposal(proposal)}\n\n`);
+      printText(io, `${formatProposal(proposal)}\n\n`);
       const messages: Record<typeof action, string> = {
         insufficient: "Nothing written.",
         "dry-run": `Dry run: nothing written (${path} unchanged).`,
@@ -114,7 +136,7 @@ const tune: Command = {
         applied: `Applied: wrote ${path}; history appended to ${written?.historyPath}.`,
         experiment: `Started experiment "${values.experiment}": ${((share ?? 0) * 100).toFixed(1)}% of tasks route with the candidate thresholds (written to ${path}). Compare the variants with \`moe-router analyze\`.`,
       };
-      io.stdout(`${messages[action]}\n`);
+      printText(io, `${messages[action]}\n`);
     }
     if (allInsufficient) throw insufficient(proposal);
     return 0;

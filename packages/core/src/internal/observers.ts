@@ -29,8 +29,28 @@ export class ObserverHub {
   onLayerVerdict(event: LayerVerdictEvent): void {
     for (const o of this.layerVerdict) this.guard(() => o.onLayerVerdict!(event));
   }
-  onDecision(decision: Decision): void {
-    for (const o of this.decision) this.guard(() => o.onDecision!(decision));
+  /**
+   * Tells every observer; returns what async `route()` must wait for before resolving: the
+   * promise an observer returned (backpressure), or all of them when several did.
+   */
+  onDecision(decision: Decision): PromiseLike<void> | undefined {
+    let wait: PromiseLike<void> | undefined;
+    let waits: PromiseLike<void>[] | undefined;
+    for (const o of this.decision) {
+      let result: unknown;
+      try {
+        // Declared void; a promise returned anyway is backpressure (see CascadeObserver).
+        result = o.onDecision!(decision) as unknown;
+      } catch (error) {
+        this.errors++;
+        this.lastError = error;
+        continue;
+      }
+      if (result === undefined || result === null || typeof (result as PromiseLike<void>).then !== "function") continue;
+      if (wait === undefined) wait = result as PromiseLike<void>;
+      else (waits ??= [wait]).push(result as PromiseLike<void>);
+    }
+    return waits ? Promise.all(waits).then(() => undefined) : wait;
   }
 
   private guard(call: () => void): void {

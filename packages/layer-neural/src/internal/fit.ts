@@ -23,6 +23,8 @@ export interface FitSettings {
   readonly learningRate: number;
   readonly l2: number;
   readonly patience: number;
+  /** What early stopping keeps: the lowest validation loss, or the best validation accuracy (ties: lower loss). */
+  readonly stopOn?: "loss" | "accuracy";
   readonly random: Random;
   readonly onEpoch?: (metrics: EpochMetrics) => void;
 }
@@ -50,6 +52,14 @@ export function evaluateOn(network: Network, data: FitData, indices: readonly nu
   return { loss: indices.length ? loss / indices.length : 0, accuracy: indices.length ? right / indices.length : 0 };
 }
 
+/** True when a batch's inputs touch few of many input columns (TF-IDF): lazy updates and column-major weights pay off. */
+export function wideSparse(data: FitData, train: readonly number[], inputs: number, batchSize: number): boolean {
+  if (inputs < 4096 || train.length === 0) return false;
+  let nonZeros = 0;
+  for (const index of train) nonZeros += data.inputs[index]!.indices.length;
+  return (nonZeros / train.length) * batchSize < inputs;
+}
+
 /** Trains `network` in place on `train`, early-stopping on `validation` when it is not empty. */
 export function fit(network: Network, data: FitData, train: readonly number[], validation: readonly number[], settings: FitSettings): FitResult {
   const optimiser = new Adam(network.layers, { learningRate: settings.learningRate, l2: settings.l2 });
@@ -57,11 +67,17 @@ export function fit(network: Network, data: FitData, train: readonly number[], v
   const order = Int32Array.from(train);
   const history: EpochMetrics[] = [];
   let bestLoss = Infinity;
+  let bestAccuracy = -1;
   let bestEpoch = 0;
   let bestWeights: Float32Array[] | undefined;
   let stale = 0;
   let epoch = 0;
   let stoppedEarly = false;
+  // Wide, sparse inputs (TF-IDF): update only the columns a batch touched (see Adam.update).
+  const inputs = network.layers[0]!.inputs;
+  const lazy = network.columnMajorFirst || wideSparse(data, train, inputs, settings.batchSize);
+  const touched = lazy ? new Uint8Array(inputs) : undefined;
+  const columns = lazy ? new Int32Array(inputs) : undefined;
 
   while (epoch < settings.epochs) {
     epoch++;
@@ -83,7 +99,22 @@ export function fit(network: Network, data: FitData, train: readonly number[], v
         if (step.predicted === data.labels[index]) right++;
       }
       weightSum += batchWeight;
-      optimiser.update(gradients);
+      if (touched && columns) {
+        let count = 0;
+        for (let k = start; k < end; k++) {
+          for (const column of data.inputs[order[k]!]!.indices) {
+            if (!touched[column]) {
+              touched[column] = 1;
+              columns[count++] = column;
+            }
+          }
+        }
+        const used = columns.subarray(0, count);
+        optimiser.update(gradients, used, network.columnMajorFirst);
+        for (const column of used) touched[column] = 0;
+      } else {
+        optimiser.update(gradients);
+      }
     }
 
     const trainLoss = weightSum > 0 ? lossSum / weightSum : 0;
@@ -92,9 +123,12 @@ export function fit(network: Network, data: FitData, train: readonly number[], v
     let metrics: EpochMetrics;
     if (validation.length > 0) {
       const held = evaluateOn(network, data, validation);
-      improved = held.loss < bestLoss - MIN_IMPROVEMENT;
+      improved = settings.stopOn === "accuracy"
+        ? held.accuracy > bestAccuracy + 1e-12 || (held.accuracy >= bestAccuracy - 1e-12 && held.loss < bestLoss - MIN_IMPROVEMENT)
+        : held.loss < bestLoss - MIN_IMPROVEMENT;
       if (improved) {
         bestLoss = held.loss;
+        bestAccuracy = held.accuracy;
         bestEpoch = epoch;
         bestWeights = network.layers.flatMap((layer) => [layer.weights.slice(), layer.bias.slice()]);
         stale = 0;

@@ -2,8 +2,8 @@
  * Builds the TrainedHead object from its parameters. Prediction allocates its own
  * buffers per call (no shared scratch), so concurrent routes cannot clobber each other.
  */
-import type { DenseLayer, HeadKind, HeadPrediction, ReplayExample, TrainedHead, TrainingMetrics } from "../types.js";
-import { affineDense, affineSparse, reluInPlace, softmaxInto, toSparse } from "./dense.js";
+import type { DenseLayer, HeadFeatures, HeadInput, HeadKind, HeadPrediction, ReplayExample, TrainedHead, TrainingMetrics } from "../types.js";
+import { affineDense, affineSparse, affineSparseColumns, inputLength, reluInPlace, softmaxInto, toSparse, transposeLayer } from "./dense.js";
 
 /** Everything that defines a head. */
 export interface HeadParameters {
@@ -12,6 +12,7 @@ export interface HeadParameters {
   readonly layers: readonly DenseLayer[];
   readonly temperature: number;
   readonly embedderId?: string | undefined;
+  readonly features?: HeadFeatures | undefined;
   readonly version: string;
   readonly metrics?: TrainingMetrics | undefined;
   readonly replay?: readonly ReplayExample[];
@@ -32,12 +33,20 @@ export function createTrainedHead(parameters: HeadParameters): TrainedHead {
   if (layers.at(-1)!.outputs !== labels.length) throw new TypeError(`createTrainedHead: ${layers.at(-1)!.outputs} logits for ${labels.length} labels`);
   const dimension = layers[0]!.inputs;
 
-  const predictLogits = (vector: ArrayLike<number>): Float32Array => {
-    if (vector.length !== dimension) throw new TypeError(`predictLogits: expected a vector of length ${dimension}, got ${vector.length}`);
+  if (parameters.features && parameters.features.tfidf.dimension > dimension) {
+    throw new TypeError(`createTrainedHead: ${parameters.features.tfidf.dimension} TF-IDF features for a head of ${dimension} inputs`);
+  }
+  // Wide inputs (TF-IDF vocabularies): a column-major copy of the first layer makes a route
+  // read nonZeros contiguous runs instead of scattered weights.
+  const firstColumns = dimension >= 4096 ? transposeLayer(layers[0]!) : undefined;
+  const predictLogits = (vector: HeadInput): Float32Array => {
+    const length = inputLength(vector);
+    if (length !== dimension) throw new TypeError(`predictLogits: expected a vector of length ${dimension}, got ${length}`);
     // Most embeddings we see are sparse (hashed n-grams); listing non-zeros first pays off
     // whenever fewer than about half the entries are set, and costs one pass otherwise.
     let current = new Float32Array(layers[0]!.outputs);
-    affineSparse(layers[0]!, toSparse(vector), current);
+    if (firstColumns) affineSparseColumns(firstColumns, toSparse(vector), current);
+    else affineSparse(layers[0]!, toSparse(vector), current);
     for (let i = 1; i < layers.length; i++) {
       reluInPlace(current);
       const next = new Float32Array(layers[i]!.outputs);
@@ -47,7 +56,7 @@ export function createTrainedHead(parameters: HeadParameters): TrainedHead {
     return current;
   };
 
-  const predictProbabilities = (vector: ArrayLike<number>): Float64Array =>
+  const predictProbabilities = (vector: HeadInput): Float64Array =>
     softmaxInto(predictLogits(vector), new Float64Array(labels.length), temperature);
 
   return {
@@ -56,6 +65,7 @@ export function createTrainedHead(parameters: HeadParameters): TrainedHead {
     dimension,
     temperature,
     ...(parameters.embedderId !== undefined ? { embedderId: parameters.embedderId } : {}),
+    ...(parameters.features !== undefined ? { features: parameters.features } : {}),
     version: parameters.version,
     layers,
     ...(parameters.metrics !== undefined ? { metrics: parameters.metrics } : {}),

@@ -5,7 +5,7 @@
  */
 import type { DenseLayer } from "../types.js";
 import {
-  accumulateDense, accumulateSparse, affineDense, affineSparse, argmax, backpropagate, crossEntropy,
+  accumulateDense, accumulateSparse, accumulateSparseColumns, affineDense, affineSparse, affineSparseColumns, argmax, backpropagate, crossEntropy,
   reluInPlace, softmaxInto, zeroLayer, type SparseInput,
 } from "./dense.js";
 import { gaussian, type Random } from "./random.js";
@@ -45,7 +45,11 @@ export class Network {
   private readonly deltas: Float32Array[];
   private readonly probabilities: Float64Array;
 
-  constructor(layers: DenseLayer[]) {
+  /**
+   * @param columnMajorFirst the first layer's weights are stored column by column
+   *   (transposeLayer): faster for wide sparse inputs; the caller transposes back.
+   */
+  constructor(layers: DenseLayer[], readonly columnMajorFirst = false) {
     if (layers.length < 1 || layers.length > 2) throw new TypeError("Network: expected 1 or 2 layers");
     this.layers = layers;
     this.activations = layers.map((layer) => new Float32Array(layer.outputs));
@@ -63,7 +67,8 @@ export class Network {
 
   /** Logits for one input (a view into scratch space: copy before the next call). */
   logits(input: SparseInput): Float32Array {
-    affineSparse(this.layers[0]!, input, this.activations[0]!);
+    if (this.columnMajorFirst) affineSparseColumns(this.layers[0]!, input, this.activations[0]!);
+    else affineSparse(this.layers[0]!, input, this.activations[0]!);
     if (this.layers.length === 1) return this.activations[0]!;
     reluInPlace(this.activations[0]!);
     affineDense(this.layers[1]!, this.activations[0]!, this.activations[1]!);
@@ -90,7 +95,7 @@ export class Network {
     const outputDelta = this.deltas[last]!;
     for (let o = 0; o < outputDelta.length; o++) outputDelta[o] = scale * (probabilities[o]! - (o === label ? 1 : 0));
     if (last === 0) {
-      accumulateSparse(gradients.weights[0]!, gradients.biases[0]!, this.layers[0]!.inputs, outputDelta, input);
+      this.accumulateFirst(gradients, outputDelta, input);
       return result;
     }
     const hidden = this.activations[0]!;
@@ -99,7 +104,13 @@ export class Network {
     backpropagate(this.layers[1]!, outputDelta, hiddenDelta);
     // ReLU passes gradient only where the unit was active.
     for (let h = 0; h < hiddenDelta.length; h++) if (hidden[h]! <= 0) hiddenDelta[h] = 0;
-    accumulateSparse(gradients.weights[0]!, gradients.biases[0]!, this.layers[0]!.inputs, hiddenDelta, input);
+    this.accumulateFirst(gradients, hiddenDelta, input);
     return result;
+  }
+
+  private accumulateFirst(gradients: Gradients, delta: Float32Array, input: SparseInput): void {
+    const first = this.layers[0]!;
+    if (this.columnMajorFirst) accumulateSparseColumns(gradients.weights[0]!, gradients.biases[0]!, first.outputs, delta, input);
+    else accumulateSparse(gradients.weights[0]!, gradients.biases[0]!, first.inputs, delta, input);
   }
 }

@@ -21,7 +21,7 @@ export interface TrainSettings {
 }
 
 const TRAIN_KEYS = [
-  "kind", "hidden", "epochs", "batchSize", "learningRate", "l2", "classWeights", "validationShare",
+  "kind", "hidden", "epochs", "batchSize", "learningRate", "l2", "classWeights", "validationShare", "validation", "features", "stopOn",
   "patience", "seed", "embedderId", "replaySize", "warmStart", "onProgress",
 ];
 

@@ -1,8 +1,9 @@
+import { createHash } from "node:crypto";
 import { ErrorCode, isMoeRouterError, MoeRouterError, type Embedder, type LabelledExample } from "@moe-router/core";
 import { ExemplarIndex, type NewRow, type RowKind } from "./exemplar-index.js";
 import { chain, type MaybePromise } from "./sync.js";
 import { textKey } from "./text-key.js";
-import { readVectorFile, writeVectorFile, type LearnedEntry } from "./vector-file.js";
+import { readVectorFile, writeVectorFile, type LearnedEntry, type PersistedCalibration } from "./vector-file.js";
 
 /** A text the configuration asks for, before it is embedded. */
 export interface Seed {
@@ -29,6 +30,11 @@ export class ExemplarStore {
   loadedFromCache = 0;
   /** Embedder id the index's vectors were made with (ids change, e.g. when IDF is refitted). */
   vectorsId: string;
+  /** The calibration found in the vector file at load (the layer decides whether it still holds). */
+  savedCalibration: PersistedCalibration | undefined;
+  /** The calibration to write with the vectors, and the one last written. */
+  private calibration: (() => PersistedCalibration | undefined) | undefined;
+  private lastCalibration: PersistedCalibration | undefined;
   private writeLoop: Promise<void> | undefined;
   private dirty = false;
 
@@ -104,6 +110,7 @@ export class ExemplarStore {
   load(seeds: readonly Seed[]): MaybePromise<void> {
     this.vectorsId = this.embedder.id;
     const cached = this.readCache();
+    this.savedCalibration = cached?.calibration;
     const learnedBefore = cached?.learned ?? new Map<string, LearnedEntry>();
     const all: Seed[] = [...seeds];
     for (const entry of learnedBefore.values()) all.push({ text: entry.text, expert: entry.expert, kind: "learned" });
@@ -146,6 +153,31 @@ export class ExemplarStore {
       // Awaited: when learn() resolves, the corrections survive a crash.
       return this.persistPath && examples.length > 0 ? this.scheduleWrite() : undefined;
     });
+  }
+
+  /**
+   * Sets where the calibration written with the vectors comes from: `provider` is asked at
+   * each write, so the file always pairs the calibration with the rows it is written with.
+   * Writes the file when the calibration changed (coalesced with a write already pending, so
+   * start-up writes once).
+   */
+  setCalibration(provider: () => PersistedCalibration | undefined): void {
+    const before = this.lastCalibration ?? this.savedCalibration;
+    this.calibration = provider;
+    if (this.persistPath && JSON.stringify(before) !== JSON.stringify(provider())) void this.scheduleWrite();
+  }
+
+  /**
+   * An order-independent hash of the rows (text key, expert, kind): a restart that rebuilds
+   * the same rows (same exemplars, same learned examples) gets the same value.
+   */
+  rowsFingerprint(): string {
+    const rows: string[] = [];
+    for (let row = 0; row < this.index.size; row++) rows.push(`${this.index.keys[row]}\u0000${this.index.experts[this.index.labels[row]!]}\u0000${this.index.kinds[row]}`);
+    rows.sort();
+    const hash = createHash("sha256");
+    for (const row of rows) hash.update(row).update("\n");
+    return hash.digest("hex").slice(0, 32);
   }
 
   /** Waits for the pending file write, if any. */
@@ -207,6 +239,9 @@ export class ExemplarStore {
 
   private async runWrites(): Promise<void> {
     try {
+      // Let the current turn finish first: start-up sets the calibration right after scheduling
+      // the vectors' write, and one write should carry both.
+      await null;
       while (this.dirty) {
         this.dirty = false;
         await this.writeOnce();
@@ -229,8 +264,10 @@ export class ExemplarStore {
       keys.push(key);
       rows.push(row);
     }
+    const calibration = this.calibration?.();
+    this.lastCalibration = calibration;
     try {
-      await writeVectorFile(path, { embedderId: this.vectorsId, dimension: this.embedder.dimension, keys, data: this.index.rowMajor(rows), learned: this.learned });
+      await writeVectorFile(path, { embedderId: this.vectorsId, dimension: this.embedder.dimension, keys, data: this.index.rowMajor(rows), learned: this.learned, ...(calibration ? { calibration } : {}) });
     } catch (error) {
       this.warn(new MoeRouterError(ErrorCode.STORE_FAILED, `Could not write the semantic layer's vector file ${path}: ${(error as Error).message}. Routing goes on; the next start will re-embed. Check the directory and its permissions.`, { cause: error }));
     }

@@ -3,7 +3,7 @@ import type { SemanticCalibration, SemanticLayerOptions } from "../types.js";
 
 const KNOWN_OPTIONS = [
   "embedder", "experts", "name", "scoring", "k", "calibration", "calibrationKind", "calibrationSample",
-  "persistPath", "fallbackExpert", "seed", "onWarning",
+  "calibrationPriorWeight", "persistPath", "fallbackExpert", "seed", "onWarning",
 ];
 const KNOWN_EXPERT_OPTIONS = ["exemplars", "description", "threshold"];
 const SCORING = ["max", "centroid", "knn"];
@@ -73,6 +73,9 @@ export function validateOptions(options: SemanticLayerOptions): void {
   }
   if (options.calibrationSample !== undefined && !isPositiveInteger(options.calibrationSample)) {
     throw invalidConfig(`Option "calibrationSample" must be a positive integer; got ${String(options.calibrationSample)}.`, "calibrationSample");
+  }
+  if (options.calibrationPriorWeight !== undefined && !(typeof options.calibrationPriorWeight === "number" && Number.isFinite(options.calibrationPriorWeight) && options.calibrationPriorWeight >= 0)) {
+    throw invalidConfig(`Option "calibrationPriorWeight" must be a number >= 0 (pseudo-examples of the prior); got ${String(options.calibrationPriorWeight)}.`, "calibrationPriorWeight");
   }
   if (options.persistPath !== undefined && (typeof options.persistPath !== "string" || !options.persistPath)) {
     throw invalidConfig('Option "persistPath" must be a file path.', "persistPath");

@@ -21,8 +21,9 @@ const EXACT_MATCH = 0.9999;
  *
  * - `max`: cosine to the expert's nearest exemplar.
  * - `centroid`: cosine to the normalised mean of the expert's exemplars.
- * - `knn`: mean cosine of the expert's `k` nearest exemplars (k = 1 is `max`); unlike global
- *   k-NN voting it gives every expert a score, which a softmax and calibration need.
+ * - `knn`: mean cosine of the expert's `k` nearest exemplars (k = 1 is `max`; see
+ *   neighboursFor for experts with few exemplars); unlike global k-NN voting it gives every
+ *   expert a score, which a softmax and calibration need.
  *
  * For every method, an exemplar identical to the task lifts its expert's score to that
  * exemplar's cosine (see EXACT_MATCH).
@@ -75,7 +76,7 @@ export function scoreExperts(
     if (method === "max" || (method === "knn" && topK === undefined)) {
       scores[position] = best[id]!;
     } else if (method === "knn") {
-      const rows = Math.min(k, index.counts[id]! - (id === excludedId ? 1 : 0));
+      const rows = neighboursFor(k, index.counts[id]! - (id === excludedId ? 1 : 0));
       let sum = 0;
       for (let j = 0; j < rows; j++) sum += topK![id * k + j]!;
       scores[position] = sum / rows;
@@ -87,6 +88,17 @@ export function scoreExperts(
     if (best[id]! >= EXACT_MATCH && scores[position]! < best[id]!) scores[position] = best[id]!;
   });
   return { experts, scores, nearestRow, nearestSimilarity };
+}
+
+/**
+ * Neighbours averaged for an expert with `count` rows: `k`, but at most half its rows (and at
+ * least 3). With few exemplars the mean of all of them buries a task that is a near-copy of
+ * one: with six exemplars, k = 5 gave a near-copy (cosine 0.92) a margin of 0.17 over the
+ * runner-up, k = 3 gives 0.29. Measured on BANKING77 / HWU64 with 5 exemplars per label, k = 3
+ * is also 1.6 points more accurate than k = 5; from 10 exemplars on nothing changes.
+ */
+export function neighboursFor(k: number, count: number): number {
+  return Math.min(k, count, Math.max(3, Math.ceil(count / 2)));
 }
 
 /**

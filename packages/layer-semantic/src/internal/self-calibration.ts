@@ -1,21 +1,25 @@
 import type { ScoringMethod, SemanticCalibration } from "../types.js";
-import { DEFAULT_FEATURE, fitCalibration, rank, type CalibrationSample } from "./calibration.js";
+import { DEFAULT_FEATURE, fitCalibration, type CalibrationSample } from "./calibration.js";
 import type { ExemplarIndex } from "./exemplar-index.js";
 import { seededRandom, shuffled } from "./random.js";
 import { scoreExperts } from "./scoring.js";
 
-/** Fewest leave-one-out predictions, and fewest wrong ones, that a fit is trusted on. */
-const MIN_SAMPLES = 20;
-const MIN_WRONG = 3;
+/** A calibration and the number of labelled predictions it was fitted on. */
+export interface FittedCalibration {
+  readonly calibration: SemanticCalibration;
+  readonly samples: number;
+}
 
 /**
  * Calibrates on the exemplars themselves: each sampled exemplar is routed with itself left
  * out, and calibration is fitted on whether the winner was its own expert. This is the only
- * labelled data a freshly configured layer has. Returns undefined (use the prior) when the
- * exemplars cannot support a fit: too few, or almost never confused with each other, which
- * says little about real tasks that resemble no exemplar.
+ * labelled data a freshly configured layer has, and little of it: the fit is shrunk towards
+ * the prior by `priorWeight` pseudo-examples (see fitCalibration), so five or six exemplars
+ * per expert give a confidence close to the prior and hundreds give one fitted on them.
+ * Returns undefined (use the prior as it is) when fewer than two experts have an exemplar
+ * that can be left out.
  */
-export function selfCalibrate(index: ExemplarIndex, scoring: ScoringMethod, k: number, kind: "platt" | "temperature", sampleSize: number, seed: number): SemanticCalibration | undefined {
+export function selfCalibrate(index: ExemplarIndex, scoring: ScoringMethod, k: number, kind: "platt" | "temperature", sampleSize: number, seed: number, priorWeight: number): FittedCalibration | undefined {
   const candidates: number[] = [];
   for (let row = 0; row < index.size; row++) {
     // Descriptions are not tasks; an expert's only row cannot be left out and still win.
@@ -24,16 +28,12 @@ export function selfCalibrate(index: ExemplarIndex, scoring: ScoringMethod, k: n
     if (index.normSquared(row) > 0) candidates.push(row);
   }
   const experts = new Set(candidates.map((row) => index.labels[row]!));
-  if (experts.size < 2 || candidates.length < MIN_SAMPLES) return undefined;
+  if (experts.size < 2 || candidates.length < 2) return undefined;
   const rows = shuffled(candidates, seededRandom(seed)).slice(0, sampleSize);
   const samples: CalibrationSample[] = [];
-  let wrong = 0;
   for (const row of rows) {
     const result = scoreExperts(index, index.vector(row), scoring, k, undefined, row);
-    const truth = result.experts.indexOf(index.labels[row]!);
-    if (rank(result.scores).winner !== truth) wrong++;
-    samples.push({ scores: result.scores, truth });
+    samples.push({ scores: result.scores, truth: result.experts.indexOf(index.labels[row]!) });
   }
-  if (wrong < MIN_WRONG || samples.length - wrong < MIN_WRONG) return undefined;
-  return fitCalibration(samples, kind, DEFAULT_FEATURE);
+  return { calibration: fitCalibration(samples, kind, DEFAULT_FEATURE, priorWeight), samples: samples.length };
 }

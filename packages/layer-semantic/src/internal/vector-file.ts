@@ -1,6 +1,8 @@
 import { readFileSync } from "node:fs";
 import { endianness } from "node:os";
 import { ErrorCode, MoeRouterError, writeFileAtomic } from "@moe-router/core";
+import type { SemanticCalibration } from "../types.js";
+import { validateCalibration } from "./options.js";
 
 /**
  * The persisted vector file. One file, written atomically (temp file + rename):
@@ -8,8 +10,9 @@ import { ErrorCode, MoeRouterError, writeFileAtomic } from "@moe-router/core";
  *     "MOESEMV1" | uint32 LE header length | JSON header | zero padding to 4 bytes | float32 LE vectors
  *
  * The header names the embedder id and dimension (a different embedder invalidates the
- * file), the text key of each vector, and the learned examples (text + expert) so that
- * corrections survive a restart even though the config does not list them.
+ * file), the text key of each vector, the learned examples (text + expert) so that
+ * corrections survive a restart even though the config does not list them, and (optional, so
+ * files of earlier builds stay readable) the calibration in force with what it was fitted on.
  */
 
 const MAGIC = "MOESEMV1";
@@ -21,6 +24,19 @@ export interface LearnedEntry {
   readonly expert: string;
 }
 
+/** The calibration in force when the file was written, and what it is valid for. */
+export interface PersistedCalibration {
+  /** Hash of the embedder id and the scoring / calibration settings. */
+  readonly settings: string;
+  /** Hash of the rows (text key, expert, kind): a leave-one-out fit is only valid for them. */
+  readonly rows: string;
+  readonly source: "fitted" | "exemplars" | "prior";
+  readonly samples: number;
+  /** Index size when it was fitted (self-calibration refits once the index grows by a fifth). */
+  readonly atSize: number;
+  readonly parameters: SemanticCalibration;
+}
+
 /** What a vector file holds, as read. */
 export interface VectorFileContents {
   readonly embedderId: string;
@@ -29,6 +45,7 @@ export interface VectorFileContents {
   readonly vectors: Map<string, Float32Array>;
   /** Learned examples by text key, in learning order. */
   readonly learned: ReadonlyMap<string, LearnedEntry>;
+  readonly calibration?: PersistedCalibration;
 }
 
 /** What to write: vectors row-major in one array, in the order of `keys`. */
@@ -39,6 +56,7 @@ export interface VectorFileWrite {
   /** `keys.length * dimension` floats. */
   readonly data: Float32Array;
   readonly learned: ReadonlyMap<string, LearnedEntry>;
+  readonly calibration?: PersistedCalibration;
 }
 
 interface Header {
@@ -47,6 +65,7 @@ interface Header {
   dimension: number;
   keys: string[];
   learned: { key: string; text: string; expert: string }[];
+  calibration?: PersistedCalibration;
 }
 
 function corrupt(path: string, why: string, cause?: unknown): MoeRouterError {
@@ -101,7 +120,7 @@ export function readVectorFile(path: string): VectorFileContents | undefined {
     if (!entry || typeof entry.key !== "string" || typeof entry.text !== "string" || typeof entry.expert !== "string") throw corrupt(path, "a learned example is malformed");
     learned.set(entry.key, { text: entry.text, expert: entry.expert });
   }
-  return { embedderId: header.embedderId, dimension: header.dimension, vectors, learned };
+  return { embedderId: header.embedderId, dimension: header.dimension, vectors, learned, ...(readCalibration(header.calibration) ?? {}) };
 }
 
 /** Writes a vector file atomically: readers see the old file or the new one, never half of one. */
@@ -114,6 +133,7 @@ export async function writeVectorFile(path: string, contents: VectorFileWrite): 
     dimension: contents.dimension,
     keys: [...keys],
     learned: [...contents.learned].map(([key, entry]) => ({ key, text: entry.text, expert: entry.expert })),
+    ...(contents.calibration ? { calibration: contents.calibration } : {}),
   };
   const json = Buffer.from(JSON.stringify(header), "utf8");
   const dataStart = align4(12 + json.length);
@@ -129,6 +149,23 @@ export async function writeVectorFile(path: string, contents: VectorFileWrite): 
     for (let i = 0; i < data.length; i++) bytes.writeFloatLE(data[i]!, dataStart + i * 4);
   }
   await writeFileAtomic(path, bytes);
+}
+
+/**
+ * The persisted calibration, or nothing when it is absent or malformed: it is a cache of a
+ * fit the layer can redo, so a bad one is dropped (and refitted), not reported as corruption.
+ */
+function readCalibration(value: unknown): { calibration: PersistedCalibration } | undefined {
+  const c = value as Partial<PersistedCalibration> | undefined;
+  if (!c || typeof c !== "object" || typeof c.settings !== "string" || typeof c.rows !== "string") return undefined;
+  if (c.source !== "fitted" && c.source !== "exemplars" && c.source !== "prior") return undefined;
+  if (!Number.isInteger(c.samples) || !Number.isInteger(c.atSize)) return undefined;
+  try {
+    validateCalibration(c.parameters);
+  } catch {
+    return undefined;
+  }
+  return { calibration: c as PersistedCalibration };
 }
 
 function align4(offset: number): number {

@@ -1,3 +1,5 @@
+import type { AlertRule, MonitorSettings } from "@moe-router/alerts";
+
 /** A package reference in a config file: which module, with which options. */
 export interface PackageRef {
   /** npm package name (e.g. "@moe-router/layer-keyword") or a path to a module. */
@@ -40,6 +42,13 @@ export interface RouterConfig {
   readonly tracking?: TrackingConfig;
   /** Tuned thresholds file read at start-up (written by `moe-router tune`). */
   readonly thresholdsFile?: string;
+  /**
+   * Where tuned thresholds live when several instances share them: a
+   * "postgres://user@host/db[?tablePrefix=moe_router]" URL (table `<prefix>_thresholds`, one
+   * versioned row per `moe-router tune`, polled by every instance), or a file path. Instead of
+   * `thresholdsFile`, not with it.
+   */
+  readonly thresholdsStore?: string;
   /** Where layers persist state. Default ".moe-router". */
   readonly dataDir?: string;
   readonly shadowShare?: number;
@@ -48,4 +57,10 @@ export interface RouterConfig {
   readonly layerTimeoutMs?: number;
   /** Time budget for each layer or embedder factory to start, in ms. Default 30000. */
   readonly startupTimeoutMs?: number;
+  /** Degradation alert rules (`moe-router alerts`, the service's monitor). */
+  readonly alerts?: readonly AlertRule[];
+  /** How a service runs the alert monitor: evaluation interval, webhook. */
+  readonly alertMonitor?: MonitorSettings;
+  /** OpenTelemetry: the server adds `@moe-router/otel`'s observer when `enabled`. */
+  readonly otel?: { readonly enabled?: boolean; readonly recordDescription?: boolean };
 }

@@ -1,7 +1,9 @@
+import { validateAlertRules, validateMonitorSettings } from "@moe-router/alerts";
 import { ErrorCode, MoeRouterError, isUnitInterval } from "@moe-router/core";
 import type { RouterConfig } from "./types.js";
 
-const TOP_KEYS = ["experts", "fallback", "embedder", "layers", "tracking", "thresholdsFile", "dataDir", "shadowShare", "experiment", "maxDescriptionLength", "layerTimeoutMs", "startupTimeoutMs"];
+const TOP_KEYS = ["experts", "fallback", "embedder", "layers", "tracking", "thresholdsFile", "thresholdsStore", "dataDir", "shadowShare", "experiment", "maxDescriptionLength", "layerTimeoutMs", "startupTimeoutMs", "alerts", "alertMonitor", "otel"];
+const OTEL_KEYS = ["enabled", "recordDescription"];
 const LAYER_KEYS = ["package", "options", "threshold", "timeoutMs", "enabled", "isolate"];
 const PACKAGE_KEYS = ["package", "options"];
 const FALLBACK_KEYS = ["expert", "ambiguityMargin"];
@@ -103,6 +105,20 @@ export function validateRouterConfig(value: unknown, file = "config"): RouterCon
     c.boolean(tracking.enabled, "tracking.enabled");
   }
   c.string(config.thresholdsFile, "thresholdsFile", '".moe-router/thresholds.json"');
+  if (config.thresholdsStore !== undefined) {
+    c.string(config.thresholdsStore, "thresholdsStore", '"postgres://user@host/db[?tablePrefix=moe_router]" or a file path');
+    if (config.thresholdsFile !== undefined) {
+      throw new MoeRouterError(ErrorCode.INVALID_CONFIG, `${file}: set "thresholdsStore" (shared by many instances) or "thresholdsFile" (one host), not both.`, { data: { field: "thresholdsStore" } });
+    }
+  }
+  if (config.alerts !== undefined) validateAlertRules(config.alerts, file);
+  if (config.alertMonitor !== undefined) validateMonitorSettings(config.alertMonitor, file);
+  if (config.otel !== undefined) {
+    // The server adds @moe-router/otel's observer when enabled.
+    const otel = c.object(config.otel, "otel", OTEL_KEYS, "such as { enabled: true }");
+    c.boolean(otel.enabled, "otel.enabled");
+    c.boolean(otel.recordDescription, "otel.recordDescription");
+  }
   c.string(config.dataDir, "dataDir", '".moe-router"');
   c.unit(config.shadowShare, "shadowShare");
   if (config.experiment !== undefined) {

@@ -4,8 +4,8 @@ export interface ExitFlushable {
   flush(): Promise<void>;
   /** Synchronous last-chance write, used on `exit` (e.g. after process.exit()). */
   flushSync(): void;
-  /** Records not yet handed to a write. */
-  readonly pending: number;
+  /** Records not yet handed to a write (what a beforeExit flush would start writing). */
+  readonly buffered: number;
 }
 
 const open = new Set<ExitFlushable>();
@@ -13,7 +13,7 @@ let installed = false;
 
 function onBeforeExit(): void {
   // Only schedule work when there is some, or beforeExit would fire forever.
-  for (const item of open) if (item.pending > 0) void item.flush().catch(() => undefined);
+  for (const item of open) if (item.buffered > 0) void item.flush().catch(() => undefined);
 }
 
 function onExit(): void {

@@ -1,7 +1,9 @@
-import { closeSync, mkdirSync, openSync, writeSync } from "node:fs";
+import { closeSync, fstatSync, mkdirSync, openSync, readSync, writeSync } from "node:fs";
 import { mkdir, open, type FileHandle } from "node:fs/promises";
 import { ErrorCode, MoeRouterError } from "@moe-router/core";
 import type { LogFiles } from "./log-files.js";
+import { serialise } from "./serialise.js";
+import { completeLines, settleWaiters, type Piece, type Waiter } from "./write-piece.js";
 
 /** Settings of {@link JsonlWriter}. */
 export interface JsonlWriterOptions {
@@ -9,11 +11,16 @@ export interface JsonlWriterOptions {
   readonly monthly: boolean;
   readonly maxBytes: number | undefined;
   readonly fsync: boolean;
+  /** Hard limit: serialised bytes buffered and queued; appends beyond it are refused. */
   readonly maxBufferedBytes: number;
+  /** Above this many buffered bytes, {@link JsonlWriter.whenWritable} asks the caller to wait. */
+  readonly highWaterBytes: number;
   /** Called with the number of records made durable. */
   readonly onWritten: (count: number) => void;
   /** Called when records are lost; the error says where and why. */
   readonly onFailed: (error: MoeRouterError, count: number) => void;
+  /** Called when records do not fit under the hard limit once serialised; returns the error to report. */
+  readonly onDropped: (count: number) => MoeRouterError;
 }
 
 interface Target {
@@ -29,8 +36,11 @@ interface Target {
 const MAX_WRITE_CHARS = 1 << 20;
 const NEWLINE = 10;
 
-/** Size assumed for a record not serialised yet, to bound the buffer before serialising. */
-const ESTIMATED_RECORD_CHARS = 512;
+/**
+ * Size assumed for a record not serialised yet. It only decides when to serialise early:
+ * the hard limit is checked on exact serialised bytes.
+ */
+const ESTIMATED_RECORD_BYTES = 512;
 
 /**
  * Buffered, multi-process safe appender. Records are collected in memory on the hot path
@@ -38,11 +48,21 @@ const ESTIMATED_RECORD_CHARS = 512;
  * on flush), so routing pays neither for JSON.stringify nor for I/O. Each batch goes out as
  * one `write()` of complete lines on an O_APPEND descriptor, so concurrent processes never
  * interleave inside a line. Batches are written one at a time, in order.
+ *
+ * Serialised lines stay queued until written, so the synchronous write on process exit
+ * writes them even when their asynchronous write had started (a line may then be in the
+ * file twice; readers count it once, by event id). A write that stops part-way (disk full)
+ * counts the complete lines that reached the file as written and only the rest as failed.
  */
 export class JsonlWriter {
+  /** Records not serialised yet, or lines serialised early (strings) near the hard limit. */
   private records: unknown[] = [];
   private months: string[] = [];
-  private bufferedChars = 0;
+  private waiters: { index: number; waiter: Waiter }[] = [];
+  private estimatedBytes = 0;
+  /** Exact bytes of serialised lines not yet written (queued pieces and early lines). */
+  private queuedBytes = 0;
+  private readonly queue: Piece[] = [];
   private scheduled = false;
   private tail: Promise<void> = Promise.resolve();
   private readonly targets = new Map<string, Target>();
@@ -53,19 +73,42 @@ export class JsonlWriter {
   constructor(private readonly options: JsonlWriterOptions) {}
 
   /** Records buffered and not yet handed to a write. */
-  get pending(): number {
+  get buffered(): number {
     return this.records.length;
   }
 
+  /** Records not yet written: buffered, or queued for a write. */
+  get pending(): number {
+    let count = this.records.length;
+    for (const piece of this.queue) if (!piece.settled) count += piece.lines.length;
+    return count;
+  }
+
+  /** Bytes held: exact for serialised lines, estimated for records not serialised yet. */
+  get heldBytes(): number {
+    return this.queuedBytes + this.estimatedBytes;
+  }
+
   /**
-   * Buffers one record, serialised later with JSON.stringify. Returns false when the buffer
-   * is full (records counted at {@link ESTIMATED_RECORD_CHARS} until serialised).
+   * Buffers one record, serialised later with JSON.stringify. Returns "full" when the record
+   * would take the serialised bytes held past `maxBufferedBytes` (the hard limit), "failed"
+   * when it cannot be serialised (counted as failed already). A `waiter` is told when this
+   * record is durable or lost.
    */
-  append(record: unknown, month: string): boolean {
-    if (this.bufferedChars + ESTIMATED_RECORD_CHARS > this.options.maxBufferedBytes) return false;
-    this.records.push(record);
-    if (this.options.monthly) this.months.push(month);
-    this.bufferedChars += ESTIMATED_RECORD_CHARS;
+  append(record: unknown, month: string, waiter?: Waiter): "ok" | "full" | "failed" {
+    if (this.queuedBytes + this.estimatedBytes + ESTIMATED_RECORD_BYTES > this.options.maxBufferedBytes) {
+      // Near the hard limit: measure exactly (serialise what is buffered, then this record).
+      this.startWrite();
+      const line = this.toLine(record);
+      if (line === undefined) return "failed";
+      const bytes = Buffer.byteLength(line, "utf8");
+      if (this.queuedBytes + bytes > this.options.maxBufferedBytes) return "full";
+      this.queuedBytes += bytes;
+      this.push(line, month, waiter);
+    } else {
+      this.estimatedBytes += ESTIMATED_RECORD_BYTES;
+      this.push(record, month, waiter);
+    }
     if (!this.scheduled) {
       this.scheduled = true;
       // Everything appended in this turn of the event loop goes out in one write.
@@ -74,7 +117,31 @@ export class JsonlWriter {
         void this.startWrite();
       });
     }
-    return true;
+    return "ok";
+  }
+
+  private push(item: unknown, month: string, waiter: Waiter | undefined): void {
+    if (waiter) this.waiters.push({ index: this.records.length, waiter });
+    this.records.push(item);
+    if (this.options.monthly) this.months.push(month);
+  }
+
+  /**
+   * Undefined while under the high-water mark; else starts writing and returns a promise
+   * that resolves once what is queued now has been written (or has failed: it never
+   * rejects), or after `maxWaitMs` (a hung file system must not hang routing).
+   */
+  whenWritable(maxWaitMs = 5_000): Promise<void> | undefined {
+    if (this.queuedBytes + this.estimatedBytes <= this.options.highWaterBytes) return undefined;
+    const written = this.startWrite();
+    return new Promise<void>((resolve) => {
+      const timer = setTimeout(resolve, maxWaitMs);
+      timer.unref?.();
+      void written.then(() => {
+        clearTimeout(timer);
+        resolve();
+      });
+    });
   }
 
   /**
@@ -96,26 +163,38 @@ export class JsonlWriter {
     return this.startWrite();
   }
 
-  /** Last-chance synchronous write of the buffer (process exit). */
+  /**
+   * Last-chance synchronous write (process exit) of everything not written yet: the buffer
+   * and the pieces queued for, or in the middle of, an asynchronous write.
+   */
   flushSync(): void {
-    if (this.records.length === 0) return;
-    const { lines, months } = this.take();
-    for (const [month, group] of this.group(lines, months)) {
-      const target = this.targets.get(month);
-      const path = target?.path ?? this.options.files.pathFor(month, 0);
+    this.take();
+    // A copy: settling a piece removes it from the queue.
+    for (const piece of [...this.queue]) {
+      if (piece.settled) continue;
+      piece.settled = true;
+      const path = this.targets.get(piece.month)?.path ?? this.options.files.pathFor(piece.month, 0);
+      let written = 0;
+      let prefix = 0;
       try {
         mkdirSync(this.options.files.dir, { recursive: true });
-        const fd = openSync(path, "a");
+        const fd = openSync(path, "a+");
         try {
-          writeSync(fd, group.join(""));
+          const size = fstatSync(fd).size;
+          const last = Buffer.alloc(1);
+          // A torn last line (a crash, or an async write cut short): start on a new line.
+          if (size > 0 && readSync(fd, last, 0, 1, size - 1) === 1 && last[0] !== NEWLINE) prefix = 1;
+          const bytes = Buffer.from(prefix ? `\n${piece.lines.join("")}` : piece.lines.join(""), "utf8");
+          while (written < bytes.length) written += writeSync(fd, bytes, written, bytes.length - written);
         } finally {
           closeSync(fd);
         }
-        this.options.onWritten(group.length);
+        this.settled(piece, piece.lines.length, undefined);
       } catch (error) {
-        this.options.onFailed(this.failure(path, group.length, error), group.length);
+        this.settled(piece, completeLines(piece.lines, written, prefix), this.failure(path, piece.lines.length, error));
       }
     }
+    this.queue.length = 0;
   }
 
   /** Flushes, then closes the open files. */
@@ -128,104 +207,141 @@ export class JsonlWriter {
     }
   }
 
-  /** Takes the buffer, serialising each record to a line; a record that cannot be serialised is counted as failed. */
-  private take(): { lines: string[]; months: string[] } {
-    const { records, months: recordMonths } = this;
+  private toLine(record: unknown): string | undefined {
+    if (typeof record === "string") return record;
+    try {
+      return `${serialise(record)}\n`;
+    } catch (error) {
+      const failure = new MoeRouterError(
+        ErrorCode.STORE_FAILED,
+        `A record could not be serialised (${(error as Error).message}); task metadata and layer details must be JSON-serialisable.`,
+        { cause: error },
+      );
+      this.failedSinceFlush++;
+      this.lastFailure = failure;
+      this.options.onFailed(failure, 1);
+      return undefined;
+    }
+  }
+
+  /** Serialises the buffer into queued pieces (by month, at most MAX_WRITE_CHARS each); returns them. */
+  private take(): Piece[] {
+    const { records, months, waiters } = this;
+    if (records.length === 0) return [];
     this.records = [];
     this.months = [];
-    this.bufferedChars = 0;
-    const lines: string[] = [];
-    const months: string[] = [];
+    this.waiters = [];
+    this.estimatedBytes = 0;
+    const groups = new Map<string, { lines: string[]; waiters: { line: number; waiter: Waiter }[] }>();
+    let w = 0;
     for (let i = 0; i < records.length; i++) {
-      let line: string;
-      try {
-        line = `${JSON.stringify(records[i])}\n`;
-      } catch (error) {
-        const failure = new MoeRouterError(
-          ErrorCode.STORE_FAILED,
-          `A record could not be serialised (${(error as Error).message}); task metadata and layer details must be JSON-serialisable.`,
-          { cause: error },
-        );
-        this.failedSinceFlush++;
-        this.lastFailure = failure;
-        this.options.onFailed(failure, 1);
+      const early = typeof records[i] === "string";
+      const line = this.toLine(records[i]);
+      const waiter = waiters[w]?.index === i ? waiters[w++]!.waiter : undefined;
+      if (line === undefined) {
+        waiter?.reject(this.lastFailure!);
         continue;
       }
-      lines.push(line);
-      if (this.options.monthly) months.push(recordMonths[i]!);
-    }
-    return { lines, months };
-  }
-
-  /** Queues the current buffer as the next write; the returned promise never rejects. */
-  private startWrite(): Promise<void> {
-    if (this.records.length > 0) {
-      const { lines, months } = this.take();
-      this.tail = this.tail.then(() => this.writeBatch(lines, months));
-    }
-    return this.tail;
-  }
-
-  private group(lines: string[], months: string[]): Map<string, string[]> {
-    if (!this.options.monthly) return new Map([["", lines]]);
-    const groups = new Map<string, string[]>();
-    for (let i = 0; i < lines.length; i++) {
-      const month = months[i]!;
+      if (!early) {
+        // The hard limit, on exact bytes: a record admitted on its estimate is dropped here if it does not fit.
+        const size = Buffer.byteLength(line, "utf8");
+        if (this.queuedBytes + size > this.options.maxBufferedBytes) {
+          const error = this.options.onDropped(1);
+          waiter?.reject(error);
+          continue;
+        }
+        this.queuedBytes += size;
+      }
+      const month = this.options.monthly ? months[i]! : "";
       let group = groups.get(month);
-      if (!group) groups.set(month, (group = []));
-      group.push(lines[i]!);
+      if (!group) groups.set(month, (group = { lines: [], waiters: [] }));
+      if (waiter) group.waiters.push({ line: group.lines.length, waiter });
+      group.lines.push(line);
     }
-    return groups;
-  }
-
-  private async writeBatch(lines: string[], months: string[]): Promise<void> {
-    for (const [month, group] of this.group(lines, months)) {
+    const pieces: Piece[] = [];
+    for (const [month, group] of groups) {
       let from = 0;
-      while (from < group.length) {
+      while (from < group.lines.length) {
         let to = from;
         let chars = 0;
-        while (to < group.length && (to === from || chars + group[to]!.length <= MAX_WRITE_CHARS)) chars += group[to++]!.length;
-        await this.writePiece(month, group.slice(from, to));
+        while (to < group.lines.length && (to === from || chars + group.lines[to]!.length <= MAX_WRITE_CHARS)) chars += group.lines[to++]!.length;
+        const lines = group.lines.slice(from, to);
+        let bytes = 0;
+        for (let i = from; i < to; i++) bytes += Buffer.byteLength(group.lines[i]!, "utf8");
+        const waitersHere = group.waiters.filter((x) => x.line >= from && x.line < to).map((x) => ({ line: x.line - from, waiter: x.waiter }));
+        pieces.push({ month, lines, bytes, waiters: waitersHere, settled: false });
         from = to;
       }
     }
+    this.queue.push(...pieces);
+    return pieces;
   }
 
-  private async writePiece(month: string, lines: string[]): Promise<void> {
+  /** Queues the current buffer as the next writes; the returned promise never rejects. */
+  private startWrite(): Promise<void> {
+    for (const piece of this.take()) this.tail = this.tail.then(() => this.writePiece(piece));
+    return this.tail;
+  }
+
+  /** Marks a piece done: `written` of its lines durable, the rest lost with `failure`. */
+  private settled(piece: Piece, written: number, failure: MoeRouterError | undefined): void {
+    piece.settled = true;
+    this.queuedBytes -= piece.bytes;
+    const index = this.queue.indexOf(piece);
+    if (index >= 0) this.queue.splice(index, 1);
+    if (written > 0) this.options.onWritten(written);
+    const lost = piece.lines.length - written;
+    if (failure && lost > 0) {
+      this.failedSinceFlush += lost;
+      this.lastFailure = failure;
+      this.options.onFailed(failure, lost);
+    }
+    settleWaiters(piece, written, lost > 0 ? failure : undefined);
+  }
+
+  private async writePiece(piece: Piece): Promise<void> {
+    if (piece.settled) return;
+    const month = piece.month;
     let path = this.options.files.pathFor(month, 0);
+    let written = 0;
+    let prefix = 0;
     try {
       const target = await this.target(month);
       path = target.path;
       const size = (await target.handle.stat()).size;
-      let text = lines.join("");
+      let text = piece.lines.join("");
       // A crash may have left a line without its newline; never glue our record onto it.
-      if (size > 0 && size !== target.knownEnd && !(await this.endsWithNewline(target.handle, size))) text = `\n${text}`;
+      if (size > 0 && size !== target.knownEnd && !(await this.endsWithNewline(target.handle, size))) {
+        text = `\n${text}`;
+        prefix = 1;
+      }
       const bytes = Buffer.from(text, "utf8");
-      let written = 0;
       while (written < bytes.length) {
         const result = await target.handle.write(bytes, written, bytes.length - written);
+        if (result.bytesWritten === 0) throw Object.assign(new Error("the write made no progress"), { code: "EIO" });
         written += result.bytesWritten;
       }
       if (this.options.fsync) await target.handle.datasync();
       target.knownEnd = size + bytes.length;
-      this.options.onWritten(lines.length);
+      if (!piece.settled) this.settled(piece, piece.lines.length, undefined);
     } catch (error) {
       const target = this.targets.get(month);
       this.targets.delete(month);
       await target?.handle.close().catch(() => undefined);
-      const failure = this.failure(path, lines.length, error);
-      this.failedSinceFlush += lines.length;
-      this.lastFailure = failure;
-      this.options.onFailed(failure, lines.length);
+      if (!piece.settled) {
+        const complete = completeLines(piece.lines, written, prefix);
+        this.settled(piece, complete, this.failure(path, piece.lines.length - complete, error, complete));
+      }
     }
   }
 
-  private failure(path: string, count: number, error: unknown): MoeRouterError {
+  private failure(path: string, count: number, error: unknown, written = 0): MoeRouterError {
     const reason = (error as NodeJS.ErrnoException).code ?? (error as Error).message ?? String(error);
+    const partial = written > 0 ? ` (${written} record(s) of the same write did reach the file and are counted as written)` : "";
     return new MoeRouterError(
       ErrorCode.STORE_FAILED,
-      `Could not write ${count} record(s) to ${path} (${reason}). Check that the directory is writable and the disk is not full; routing goes on without these records.`,
-      { cause: error, data: { path, count } },
+      `Could not write ${count} record(s) to ${path} (${reason})${partial}. Check that the directory is writable and the disk is not full; routing goes on without these records.`,
+      { cause: error, data: { path, count, written } },
     );
   }
 

@@ -4,6 +4,7 @@ export interface PgStatements {
   readonly insertBatch: string;
   readonly readPage: string;
   readonly getOne: string;
+  readonly correctionsAfter: string;
 }
 
 // Any fixed number works; it only serialises concurrent CREATE TABLE IF NOT EXISTS.
@@ -61,5 +62,11 @@ WHERE ($1::timestamptz IS NULL OR d."timestamp" >= $1::timestamptz)
   AND ($3::bigint IS NULL OR d.seq < $3::bigint)
 ORDER BY d.seq DESC LIMIT $4`,
     getOne: `SELECT d.record::text AS record, latest.record::text AS outcome FROM ${decisions} d ${outcomeJoin} WHERE d.event_id = $1`,
+    // Corrected outcomes in insertion order after a cursor (outcome seq), each with its decision.
+    // $1 cursor (exclusive), $2 limit.
+    correctionsAfter: `SELECT o.seq::text AS seq, d.record::text AS record, o.record::text AS outcome
+FROM ${outcomes} o JOIN ${decisions} d ON d.event_id = o.event_id
+WHERE o.seq > $1::bigint AND o.record->'outcome'->>'user_corrected_to' IS NOT NULL
+ORDER BY o.seq LIMIT $2`,
   };
 }

@@ -1,4 +1,5 @@
 import { SCHEMA_VERSION, type DecisionRecord, type LayerAttemptRecord } from "../records.js";
+import type { ActiveDegradations } from "../sample-degrade.js";
 import type { Random } from "./prng.js";
 import { SAMPLE_EXPERTS, type Clarity, type SampleTask } from "./sample-tasks.js";
 
@@ -9,7 +10,7 @@ interface SimulatedLayer {
   readonly name: string;
   readonly latency: readonly [median: number, sigma: number];
   readonly confidence: Readonly<Record<Clarity, Range>>;
-  /** P(right | confidence): the layer's true calibration curve. `drift` in [0,1] is the time elapsed. */
+  /** P(right | confidence): the layer's true calibration curve. `drift`: the accuracy lost to drift so far. */
   reliability(confidence: number, clarity: Clarity, drift: number): number;
   details(task: SampleTask, expert: string, confidence: number, random: Random): Record<string, unknown>;
 }
@@ -32,7 +33,7 @@ const LAYERS: readonly SimulatedLayer[] = [
     name: "semantic",
     latency: [9, 0.35],
     confidence: { clear: [0.72, 0.96], paraphrased: [0.5, 0.92], ambiguous: [0.45, 0.8], vague: [0.25, 0.6] },
-    reliability: (c, clarity, drift) => (clarity === "ambiguous" ? 0.75 * c : c) - 0.12 * drift,
+    reliability: (c, clarity, drift) => (clarity === "ambiguous" ? 0.75 * c : c) - drift,
     details: (_task, expert, c, random) => ({ similarity_score: r3(c * random.between(0.9, 1)), cluster: expert.replace("-master", "") }),
   },
   {
@@ -70,14 +71,15 @@ function wrongExpert(task: SampleTask, random: Random): string {
   return random.pick(others);
 }
 
-function answer(layer: SimulatedLayer, task: SampleTask, random: Random, drift: number): { expert: string; confidence: number } {
+function answer(layer: SimulatedLayer, task: SampleTask, random: Random, drift: number, degraded: ActiveDegradations | undefined): { expert: string; confidence: number } {
   const [low, high] = layer.confidence[task.clarity];
   const confidence = r3(random.between(low, high));
   if (task.clarity === "vague") {
     // Layers know the coordinator only as a weak answer; usually they name a domain.
     return { expert: random.chance(0.3) ? "coordinator-master" : random.pick(DOMAIN), confidence };
   }
-  const right = random.chance(clip(layer.reliability(confidence, task.clarity, drift)));
+  const forced = degraded?.accuracy(layer.name);
+  const right = random.chance(forced ?? clip(layer.reliability(confidence, task.clarity, drift)));
   return { expert: right ? task.truth : wrongExpert(task, random), confidence };
 }
 
@@ -102,8 +104,10 @@ export interface SimulationContext {
   readonly timestamp: string;
   readonly variant: "control" | "candidate" | undefined;
   readonly shadow: boolean;
-  /** 0 at the start of the generated period, 1 at its end (drives the semantic drift). */
+  /** Accuracy the semantic layer has lost to drift by now (0 at the start of the generated period). */
   readonly drift: number;
+  /** Degradations injected at this time, if any. */
+  readonly degraded?: ActiveDegradations;
   readonly taskId?: string;
   readonly metadata: Record<string, unknown>;
 }
@@ -116,10 +120,18 @@ export function simulateDecision(task: SampleTask, random: Random, context: Simu
   let latency = 0.03;
   for (const layer of LAYERS) {
     if (decided && !context.shadow) break;
-    const { expert, confidence } = answer(layer, task, random, context.drift);
+    const { expert, confidence } = answer(layer, task, random, context.drift, context.degraded);
     const threshold = thresholds[layer.name]!;
-    const latencyMs = r3(random.logNormal(layer.latency[0], layer.latency[1]));
+    const slowdown = context.degraded ? context.degraded.latency(layer.name) : 1;
+    const latencyMs = r3(random.logNormal(layer.latency[0], layer.latency[1]) * slowdown);
     const shadow = decided !== undefined;
+    const errorShare = context.degraded?.errors(layer.name);
+    if (!shadow && errorShare !== undefined && random.chance(errorShare)) {
+      // An injected failure: the attempt errors and the cascade moves on, as core records it.
+      attempts.push({ layer_name: layer.name, threshold, success: false, latency_ms: latencyMs, error: { code: "MOE_LAYER_FAILED", message: "injected failure (generate --degrade)" } });
+      latency += latencyMs;
+      continue;
+    }
     const accepted = !shadow && confidence >= threshold;
     // Built property by property: this runs a million times for the benchmarks.
     const attempt: LayerAttemptRecord = {
@@ -163,7 +175,7 @@ export function simulateDecision(task: SampleTask, random: Random, context: Simu
     record.total_latency_ms = r3(latency);
     return { record, correct: record.selected_master === task.truth };
   }
-  const live = attempts.filter((a) => !a.shadow).sort((a, b) => b.confidence! - a.confidence!);
+  const live = attempts.filter((a) => !a.shadow && !a.error).sort((a, b) => b.confidence! - a.confidence!);
   const [first, second] = live;
   const close = first && second && first.selected_master !== second.selected_master && first.confidence! - second.confidence! <= 0.1;
   record.clarification = close

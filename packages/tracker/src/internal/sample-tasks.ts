@@ -97,8 +97,28 @@ function fill(template: string, random: Random): string {
   return template.replace(/\{(\w+)\}/g, (_, slot: string) => (slot === "num" ? String(1000 + random.int(9000)) : random.pick(FILL[slot] ?? [slot])));
 }
 
-/** Draws one task: mostly clear or paraphrased domain tasks, some ambiguous, a few vague. */
-export function sampleTask(random: Random): SampleTask {
+/** A clear or paraphrased task for `truth`. */
+function domainTask(truth: string, random: Random): SampleTask {
+  if (random.chance(0.55)) {
+    const [template, keyword] = random.pick(CLEAR[truth]!);
+    return { description: fill(template, random), truth, clarity: "clear", keyword };
+  }
+  return { description: fill(random.pick(PARAPHRASED[truth]!), random), truth, clarity: "paraphrased" };
+}
+
+/** A shifted task mix (an injected degradation): extra vague tasks, or extra tasks for one expert. */
+export interface TaskMixShift {
+  readonly vague?: number;
+  readonly mix?: { readonly expert: string; readonly value: number };
+}
+
+/**
+ * Draws one task: mostly clear or paraphrased domain tasks, some ambiguous, a few vague. A
+ * `shift` first makes a share of tasks vague, or for one expert (the rest are drawn as usual).
+ */
+export function sampleTask(random: Random, shift?: TaskMixShift): SampleTask {
+  if (shift?.vague !== undefined && random.chance(shift.vague)) return { description: fill(random.pick(VAGUE), random), truth: "coordinator-master", clarity: "vague" };
+  if (shift?.mix && CLEAR[shift.mix.expert] && random.chance(shift.mix.value)) return domainTask(shift.mix.expert, random);
   const roll = random.next();
   if (roll < 0.06) {
     const [template, truth, rival] = random.pick(AMBIGUOUS);
@@ -116,9 +136,5 @@ export function sampleTask(random: Random): SampleTask {
     }
     share -= weight;
   }
-  if (random.chance(0.55)) {
-    const [template, keyword] = random.pick(CLEAR[truth]!);
-    return { description: fill(template, random), truth, clarity: "clear", keyword };
-  }
-  return { description: fill(random.pick(PARAPHRASED[truth]!), random), truth, clarity: "paraphrased" };
+  return domainTask(truth, random);
 }

@@ -3,11 +3,15 @@ import {
   calibrationHtml, clarificationHtml, correctionsHtml, experimentsHtml, expertsHtml, latencyHtml, layersHtml, summaryCards,
 } from "./internal/html-sections.js";
 import { escapeHtml } from "./internal/svg.js";
+import { trendsHtml } from "./internal/trends-html.js";
+import type { TimeSeries } from "../timeseries/types.js";
 
 /** Options of {@link renderHtmlReport}. */
 export interface HtmlReportOptions {
   /** Page title. Default "moe-router routing report". */
   readonly title?: string;
+  /** A time series of the same window: adds a "Trends" section of line charts. */
+  readonly series?: TimeSeries;
 }
 
 const STYLE = `
@@ -20,7 +24,7 @@ h2{font-size:17px;margin:4px 0 12px}h3{font-size:15px;margin:16px 0 8px}
 table{border-collapse:collapse;margin:10px 0;font-variant-numeric:tabular-nums}th,td{padding:4px 10px;border-bottom:1px solid #e5e7eb;text-align:right}th:first-child,td:first-child{text-align:left}
 th{background:#f3f4f6;font-weight:600}.figures{display:flex;flex-wrap:wrap;gap:16px}figure{margin:0}figcaption{font-size:12px;color:#57606a;text-align:center}
 .chart text{font-size:12px;fill:#1b1f24}.chart .axis{font-size:10px;fill:#57606a}.chart .value.light{fill:#fff}.chart .frame{fill:none;stroke:#d0d7de}
-.chart .diagonal{stroke:#57606a;stroke-dasharray:4 3}.note,.empty{color:#57606a}.tests{margin:6px 0}
+.chart .diagonal{stroke:#57606a;stroke-dasharray:4 3}.chart .legend{font-size:11px}.note,.empty{color:#57606a}.tests{margin:6px 0}
 `;
 
 /**
@@ -47,6 +51,7 @@ export function renderHtmlReport(report: AnalysisReport, options: HtmlReportOpti
 <header><h1>${escapeHtml(title)}</h1><p>${escapeHtml(subtitle)}</p></header>
 <main>
 ${summaryCards(report)}
+${options.series ? trendsHtml(options.series) : ""}
 ${layersHtml(report.layers)}
 ${calibrationHtml(report.layers)}
 ${latencyHtml(report)}

@@ -1,5 +1,10 @@
+import { terminalSafe, terminalSafeDeep } from "@moe-router/core";
 import type { AnalysisReport } from "../analysis/types.js";
+import type { TimeSeries } from "../timeseries/types.js";
 import { styles } from "./internal/ansi.js";
+import { count, milliseconds, percent } from "./internal/format.js";
+import { table } from "./internal/table.js";
+import { trendsSection } from "./internal/trends-terminal.js";
 import {
   calibrationSection, clarificationSection, correctionsSection, experimentsSection, expertsSection,
   latencySection, layersSection, summarySection,
@@ -15,6 +20,8 @@ export interface TerminalRenderOptions {
 export interface DashboardRenderOptions extends TerminalRenderOptions {
   /** Shown in the title line, e.g. "refreshing every 2 s · Ctrl-C to quit". */
   readonly status?: string;
+  /** A time series of the same window: adds a "Trends" section of sparklines (80 columns). */
+  readonly series?: TimeSeries;
 }
 
 /** Escape sequence that moves the cursor home and clears the screen below it (in-place redraw). */
@@ -23,8 +30,14 @@ export const CLEAR_SCREEN = "\x1b[H\x1b[J";
 /**
  * The human report of `moe-router analyze`: summary, per-layer table, latency, calibration
  * (ECE and reliability bins), experts, corrections matrix, clarification and A/B tests.
+ * Every string that came from the log (layer, expert and experiment names, reasons) has its
+ * control characters shown as visible escapes, so a hostile log cannot drive the terminal.
  */
 export function renderAnalysisText(report: AnalysisReport, options: TerminalRenderOptions = {}): string {
+  return analysisText(terminalSafeDeep(report), options);
+}
+
+function analysisText(report: AnalysisReport, options: TerminalRenderOptions): string {
   const s = styles(options.color === true);
   const heading = (title: string) => `\n${s.bold(title)}`;
   return [
@@ -48,10 +61,18 @@ export function renderAnalysisText(report: AnalysisReport, options: TerminalRend
   ].join("\n");
 }
 
-/** One dashboard frame: the headline figures, layers with accuracy bars, latency and experts. */
+/**
+ * One dashboard frame: the headline figures, layers with accuracy bars, latency and experts.
+ * Strings from the log and the status line are neutralised as in {@link renderAnalysisText}.
+ */
 export function renderDashboard(report: AnalysisReport, options: DashboardRenderOptions = {}): string {
+  return dashboardFrame(terminalSafeDeep(report), options);
+}
+
+function dashboardFrame(report: AnalysisReport, options: DashboardRenderOptions): string {
   const s = styles(options.color === true);
-  const title = `${s.bold("moe-router dashboard")}  ${s.dim(`${report.generatedAt}${options.status ? ` · ${options.status}` : ""}`)}`;
+  const status = options.status ? terminalSafe(options.status) : "";
+  const title = `${s.bold("moe-router dashboard")}  ${s.dim(`${report.generatedAt}${status ? ` · ${status}` : ""}`)}`;
   const sections = [
     title,
     "",
@@ -64,7 +85,31 @@ export function renderDashboard(report: AnalysisReport, options: DashboardRender
     s.bold("Experts"),
     expertsSection(report, s, 30),
   ];
+  if (options.series) sections.push("", s.bold("Trends"), trendsSection(options.series, s));
   if (report.experiments.length) sections.push("", s.bold("A/B experiments"), experimentsSection(report, s));
   if (report.corrections.total) sections.push("", s.bold("Corrections"), correctionsSection(report, s));
   return `${sections.join("\n")}\n`;
+}
+
+/**
+ * The human form of `moe-router analyze --by B`: the trend sparklines, then one table row per
+ * bucket (decisions, accuracy, clarification, error and outcome rates, p95 latency, top expert).
+ */
+export function renderTimeSeriesText(series: TimeSeries, options: TerminalRenderOptions = {}): string {
+  const s = styles(options.color === true);
+  const rows = series.buckets.map((bucket) => {
+    let top = "", most = 0;
+    for (const [expert, n] of Object.entries(bucket.experts)) if (n > most) [top, most] = [expert, n];
+    return [
+      `${bucket.start.slice(0, 16)}Z`, count(bucket.decisions), percent(bucket.accuracy.rate), percent(bucket.clarificationRate),
+      percent(bucket.errorRate), percent(bucket.outcomeCoverage), milliseconds(bucket.latencyMs.p95), terminalSafe(top),
+    ];
+  });
+  return [
+    s.bold(`Routing health by ${series.by === "custom" ? `${series.bucketMs / 1000} s` : series.by}`),
+    trendsSection(series, s),
+    "",
+    table(["bucket (UTC)", "decisions", "accuracy", "clarified", "errors", "outcomes", "p95 ms", "top expert"], rows, ["left", "right", "right", "right", "right", "right", "right", "left"]),
+    "",
+  ].join("\n");
 }

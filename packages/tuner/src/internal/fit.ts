@@ -12,10 +12,13 @@ interface FittableLayer extends Layer {
 /** A few figures from a calibration report, whatever layer returned it. */
 function describe(report: unknown): string | undefined {
   if (!report || typeof report !== "object") return undefined;
-  const r = report as Record<string, unknown>;
+  const r = report as Record<string, unknown> & { weights?: unknown[]; members?: unknown[] };
   const parts: string[] = [];
   if (typeof r.accuracy === "number") parts.push(`val accuracy ${(r.accuracy * 100).toFixed(1)}%`);
   if (typeof r.eceBefore === "number" && typeof r.eceAfter === "number") parts.push(`ECE ${r.eceBefore.toFixed(3)} -> ${r.eceAfter.toFixed(3)}`);
+  if (typeof r.bestEpoch === "number" && typeof r.epochsRun === "number") parts.push(`epochs ${r.bestEpoch}/${r.epochsRun}`);
+  if (typeof r.temperature === "number") parts.push(`T ${r.temperature.toFixed(2)}`);
+  if (Array.isArray(r.weights) && Array.isArray(r.members)) parts.push(`weights ${r.members.map((m, i) => `${String(m)} ${Number(r.weights![i]).toFixed(2)}`).join(", ")}`);
   return parts.length ? parts.join(", ") : undefined;
 }
 

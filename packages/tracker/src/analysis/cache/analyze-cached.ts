@@ -6,7 +6,7 @@ import { cachePathFor, readCache, sampleHash, writeCache, type Fingerprint } fro
 import { Dictionary, DictionaryFull } from "./columns.js";
 import { buildSegment } from "./builder.js";
 import { decisionCount, type FileTable } from "./segment.js";
-import { CacheFallback, walkFiles, type WalkCounts, type WalkFile } from "./walk.js";
+import { CacheFallback, walkFiles, type EventSink, type WalkCounts, type WalkFile } from "./walk.js";
 
 /** What the analysis cache did in one analysis. */
 export interface CacheUsage {
@@ -95,14 +95,20 @@ async function prepareFile(path: string, usage: Tally): Promise<Prepared | undef
   }
 }
 
+/** What a cached walk did, or why the uncached reader must answer instead. */
+export type CachedWalk =
+  | { readonly counts: WalkCounts; readonly bytes: number; readonly usage: CacheUsage }
+  | { readonly fallback: string };
+
 /**
- * Analyses a JSONL log (and its rotated files) from its columnar caches, bringing each up to
- * date first. Gives the report of `analyzeStore(jsonlStore({ path }))`, bit for bit, or a
- * fallback reason when the cache cannot answer exactly (a windowed analysis over decisions
- * with non-canonical timestamps, an event-id hash collision).
+ * Feeds a JSONL log (and its rotated files) from its columnar caches to `sink`, bringing each
+ * cache up to date first, exactly as `jsonlStore({ path }).read({ since })` would feed it; or
+ * returns a fallback reason when the cache cannot answer exactly (a windowed read over
+ * decisions with non-canonical timestamps, an event-id hash collision). After a fallback the
+ * sink may hold part of the events: discard it.
  * @throws the file system's error when the log cannot be read.
  */
-export async function analyzeCached(path: string, settings: CoreSettings): Promise<CachedResult> {
+export async function walkCached(path: string, sinceMs: number | undefined, sink: EventSink): Promise<CachedWalk> {
   const logFiles = await new LogFiles(path).list();
   if (logFiles.length === 0) return { fallback: "no log file" };
   const usage: Tally = { files: 0, warm: 0, extended: 0, rebuilt: 0, parsedBytes: 0, writeFailures: 0 };
@@ -120,13 +126,24 @@ export async function analyzeCached(path: string, settings: CoreSettings): Promi
     if (error instanceof DictionaryFull) return { fallback: `not cacheable: ${error.message}` };
     throw error;
   }
-  if (settings.since !== undefined && files.some((file) => file.table.oddTimes)) return { fallback: "non-canonical timestamps with a window" };
-  const core = new AnalyzerCore(settings);
+  if (sinceMs !== undefined && files.some((file) => file.table.oddTimes)) return { fallback: "non-canonical timestamps with a window" };
   try {
-    const counts = walkFiles(files, { sinceMs: settings.since }, core);
-    return { report: core.result(), counts, bytes, usage };
+    const counts = walkFiles(files, { sinceMs }, sink);
+    return { counts, bytes, usage };
   } catch (error) {
     if (error instanceof CacheFallback) return { fallback: error.message };
     throw error;
   }
+}
+
+/**
+ * Analyses a JSONL log (and its rotated files) from its columnar caches ({@link walkCached}).
+ * Gives the report of `analyzeStore(jsonlStore({ path }))`, bit for bit, or a fallback reason.
+ * @throws the file system's error when the log cannot be read.
+ */
+export async function analyzeCached(path: string, settings: CoreSettings): Promise<CachedResult> {
+  const core = new AnalyzerCore(settings);
+  const walked = await walkCached(path, settings.since, core);
+  if ("fallback" in walked) return walked;
+  return { report: core.result(), ...walked };
 }

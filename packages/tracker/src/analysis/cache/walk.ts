@@ -1,6 +1,5 @@
 import { normaliseRecord } from "../../read-record.js";
 import type { LayerAttemptRecord, Outcome, RoutingEvent } from "../../records.js";
-import type { AnalyzerCore } from "../internal/analyzer-core.js";
 import { NONE } from "./columns.js";
 import {
   ATTEMPT_SHADOW, ATTEMPT_SUCCESS, BAD_FIELD, BAD_TORN, KIND_EXOTIC, KIND_INLINE, OUTCOME_COMPLETED, OUTCOME_CORRECT, OUTCOME_INCORRECT,
@@ -19,6 +18,11 @@ export interface WalkWindow {
 export interface WalkFile {
   readonly table: FileTable;
   readonly tornTail: boolean;
+}
+
+/** Where a walk sends the events it rebuilds (the analyzer, a time-series accumulator). */
+export interface EventSink {
+  add(event: RoutingEvent): void;
 }
 
 /** Lines skipped, as the store counts them. */
@@ -123,7 +127,7 @@ function decisionOf(segment: Segment, row: number, attemptStart: number, dict: r
  * (appended twice) skipped and counted. The whole log is walked: no old line ends it.
  * @throws CacheFallback on an id-hash collision.
  */
-export function walkFiles(files: readonly WalkFile[], window: WalkWindow, core: AnalyzerCore): WalkCounts {
+export function walkFiles(files: readonly WalkFile[], window: WalkWindow, core: EventSink): WalkCounts {
   const counts: WalkCounts = { tornLines: 0, invalidRecords: 0, invalidFields: 0, duplicates: 0 };
   const pending = new Map<number, Pending>();
   // Decisions met so far, key -> check, to skip a second copy of one.

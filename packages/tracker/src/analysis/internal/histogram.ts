@@ -17,6 +17,21 @@ const MIN_INDEX = Math.ceil(Math.log(MIN_VALUE) / LOG_GAMMA);
 const MAX_INDEX = Math.ceil(Math.log(MAX_VALUE) / LOG_GAMMA);
 const BUCKETS = MAX_INDEX - MIN_INDEX + 1;
 
+/**
+ * The log-bucket key of a latency in (MIN_VALUE, MAX_VALUE], -Infinity below and +Infinity
+ * above: for sparse histograms that share this histogram's accuracy.
+ */
+export function bucketKey(value: number): number {
+  if (value < MIN_VALUE) return Number.NEGATIVE_INFINITY;
+  if (value > MAX_VALUE) return Number.POSITIVE_INFINITY;
+  return Math.ceil(Math.log(value) / LOG_GAMMA);
+}
+
+/** The representative value of a finite {@link bucketKey} (within 0.5 % of every value in it). */
+export function bucketValue(key: number): number {
+  return (2 * Math.pow(GAMMA, key)) / (GAMMA + 1);
+}
+
 /** A histogram's state as plain data. */
 export interface HistogramSnapshot {
   readonly counts: Float64Array;

@@ -2,12 +2,15 @@
  * Tiny inline-SVG chart builders for the static HTML report: no library, no network, every
  * text escaped. Each chart carries a <title> and an aria-label so it is accessible and testable.
  */
+import { terminalSafe } from "@moe-router/core";
 
 const HTML_ESCAPES: Record<string, string> = { "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" };
 
 /** Escapes text for HTML/SVG content and attribute values. */
 export function escapeHtml(text: unknown): string {
-  return String(text).replace(/[&<>"']/g, (c) => HTML_ESCAPES[c]!);
+  // Control characters from data are shown as visible escapes too (a parse error in HTML, and
+  // live escape sequences for whoever prints the file on a terminal).
+  return terminalSafe(String(text)).replace(/[&<>"']/g, (c) => HTML_ESCAPES[c]!);
 }
 
 /** Longest label drawn in a chart; longer ones are cut with an ellipsis (full text in the tooltip). */

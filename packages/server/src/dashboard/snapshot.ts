@@ -1,0 +1,155 @@
+/**
+ * What the dashboard shows, computed from the event store in one pass: the tracker's
+ * per-layer analysis over the window plus hourly and per-minute time series and the most
+ * recent decisions. The store is the truth, so with a shared PostgreSQL store every instance's
+ * dashboard shows the whole fleet.
+ */
+import { createAnalyzer, type AnalysisReport, type EventSource, type LatencySummary, type RoutingEvent } from "@moe-router/tracker";
+import { SeriesAccumulator, judgeEvent, type SeriesPoint } from "./series.js";
+
+const HOUR_MS = 3_600_000;
+const MINUTE_MS = 60_000;
+
+/** One layer's row on the dashboard. Rates are null when their denominator is zero. */
+export interface DashboardLayer {
+  readonly layer: string;
+  readonly attempts: number;
+  readonly accepted: number;
+  readonly acceptanceRate: number | null;
+  /** Share of all decisions in the window this layer decided. */
+  readonly coverage: number | null;
+  readonly accuracy: number | null;
+  readonly judged: number;
+  /** Expected calibration error of accepted attempts with an outcome. */
+  readonly ece: number | null;
+  readonly calibrationSamples: number;
+  readonly meanConfidence: number | null;
+  readonly errors: number;
+  readonly latency: Pick<LatencySummary, "count" | "p50" | "p95" | "p99">;
+}
+
+/** A recent decision, as listed on the dashboard. */
+export interface DashboardDecision {
+  readonly eventId: string;
+  readonly timestamp: string;
+  readonly description: string;
+  readonly expert: string;
+  readonly layer: string;
+  readonly confidence: number;
+  readonly correct: boolean | null;
+}
+
+/** A firing alert, when an alert monitor is attached. */
+export interface DashboardAlert {
+  readonly name: string;
+  readonly message: string;
+  readonly since?: string;
+  readonly value?: number | null;
+}
+
+/** The JSON behind `GET /dashboard/data`. */
+export interface DashboardSnapshot {
+  readonly generatedAt: string;
+  readonly windowHours: number;
+  readonly totals: {
+    readonly decisions: number;
+    readonly withOutcome: number;
+    readonly accuracy: number | null;
+    readonly judged: number;
+    readonly clarificationRate: number | null;
+    readonly p50LatencyMs: number | null;
+    readonly p95LatencyMs: number | null;
+  };
+  readonly layers: readonly DashboardLayer[];
+  readonly experts: readonly { readonly expert: string; readonly count: number; readonly share: number | null }[];
+  readonly clarificationReasons: Readonly<Record<string, number>>;
+  /** One point per UTC hour of the window, oldest first (the last one is the current hour). */
+  readonly hourly: readonly SeriesPoint[];
+  /** One point per minute of the last hour, oldest first. */
+  readonly minutely: readonly SeriesPoint[];
+  readonly recent: readonly DashboardDecision[];
+  /** Firing alerts, or null when no alert monitor is attached. */
+  readonly alerts: readonly DashboardAlert[] | null;
+}
+
+/** Options of {@link buildSnapshot}. */
+export interface SnapshotOptions {
+  /** Hours of history (analysis window and hourly series). */
+  readonly windowHours: number;
+  /** Recent decisions to list. */
+  readonly recent: number;
+  /** Longest description shown for a recent decision, in characters. */
+  readonly descriptionChars: number;
+  readonly now: number;
+}
+
+function layerRow(report: AnalysisReport["layers"][number]): DashboardLayer {
+  return {
+    layer: report.layer,
+    attempts: report.attempts,
+    accepted: report.accepted,
+    acceptanceRate: report.acceptanceRate,
+    coverage: report.coverage,
+    accuracy: report.accuracy.rate,
+    judged: report.accuracy.judged,
+    ece: report.calibration.ece,
+    calibrationSamples: report.calibration.samples,
+    meanConfidence: report.meanConfidence,
+    errors: report.errors,
+    latency: { count: report.latency.count, p50: report.latency.p50, p95: report.latency.p95, p99: report.latency.p99 },
+  };
+}
+
+function recentRow(event: RoutingEvent, descriptionChars: number): DashboardDecision {
+  const description = String(event.task_description ?? "");
+  return {
+    eventId: event.event_id,
+    timestamp: event.timestamp,
+    description: description.length > descriptionChars ? `${description.slice(0, descriptionChars - 1)}…` : description,
+    expert: event.selected_master,
+    layer: event.routing_layer,
+    confidence: event.confidence,
+    correct: judgeEvent(event) ?? null,
+  };
+}
+
+/**
+ * Reads the window once from `source` (newest first) and builds the dashboard's snapshot.
+ * @throws what the source throws (the plugin turns it into a coded 503).
+ */
+export async function buildSnapshot(source: EventSource, options: SnapshotOptions): Promise<Omit<DashboardSnapshot, "alerts">> {
+  const { now } = options;
+  const analyzer = createAnalyzer({ windowHours: options.windowHours, now });
+  const hourly = new SeriesAccumulator({ bucketMs: HOUR_MS, buckets: Math.ceil(options.windowHours) }, now);
+  const minutely = new SeriesAccumulator({ bucketMs: MINUTE_MS, buckets: 60 }, now);
+  const since = Math.min(hourly.since, now - options.windowHours * HOUR_MS);
+  const recent: DashboardDecision[] = [];
+  for await (const event of source.read({ since: new Date(since) })) {
+    const time = Date.parse(event.timestamp);
+    analyzer.add(event);
+    hourly.add(event, time);
+    minutely.add(event, time);
+    if (recent.length < options.recent && time <= now) recent.push(recentRow(event, options.descriptionChars));
+  }
+  const report = analyzer.result();
+  const overall = report.overall;
+  return {
+    generatedAt: new Date(now).toISOString(),
+    windowHours: options.windowHours,
+    totals: {
+      decisions: overall.decisions,
+      withOutcome: overall.withOutcome,
+      accuracy: overall.accuracy.rate,
+      judged: overall.accuracy.judged,
+      clarificationRate: report.clarification.rate,
+      p50LatencyMs: overall.latency.p50,
+      p95LatencyMs: overall.latency.p95,
+    },
+    layers: report.layers.map(layerRow),
+    experts: report.experts.slice(0, 12).map((entry) => ({ expert: entry.expert, count: entry.count, share: entry.share })),
+    clarificationReasons: report.clarification.reasons,
+    hourly: hourly.result(),
+    minutely: minutely.result(),
+    recent,
+  };
+}
