@@ -7,7 +7,7 @@
  * - `learn(train)` then `calibrate(held out)` (the RAG layer: stores the tasks and fits its
  *   Platt scaler, persisted in its calibration file).
  */
-import { ErrorCode, isMoeRouterError, MoeRouterError, type Embedder, type LabelledExample, type Layer } from "@moe-router/core";
+import { ErrorCode, isMoeRouterError, MoeRouterError, seededRandom, type Embedder, type LabelledExample, type Layer } from "@moe-router/core";
 import { importLayerModule, type LayerEntry, type ModuleBase, type RouterConfig } from "@moe-router/router";
 
 /** What a layer's fit or calibrate reported (the fields the layers share). */
@@ -83,24 +83,12 @@ export function isTrainable(layer: Layer): boolean {
   return isFittable(layer) || isCalibratable(layer);
 }
 
-/** A deterministic PRNG (mulberry32), so the held-out share is reproducible with --seed. */
-function random(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 /**
  * Holds out `share` of each label's examples (rounded, never a label's last one), seeded:
  * the layer learns the rest and is calibrated on what it has not seen.
  */
 export function holdOut(examples: readonly LabelledExample[], share: number, seed: number): { train: LabelledExample[]; validation: LabelledExample[] } {
-  const next = random(seed);
+  const next = seededRandom(seed);
   const byLabel = new Map<string, LabelledExample[]>();
   for (const example of examples) (byLabel.get(example.expert) ?? byLabel.set(example.expert, []).get(example.expert)!).push(example);
   const train: LabelledExample[] = [];
