@@ -14,7 +14,7 @@ import { printJson, printText } from "../output.js";
 import { describeFit, fitLayers, namedEntries, type LayerFitResult, type NamedEntry } from "./train-layers.js";
 
 const usage =
-  "moe-router train [--data FILE.jsonl] [--from-log] [--store SPEC] [--layer NAME[,NAME...]] [--text-field text] [--label-field label] [--kind softmax|mlp] [--epochs N] [--class-weights balanced|none] [--seed N] [--out FILE] [--config FILE] [--json]";
+  "moe-router train [--data FILE.jsonl] [--from-log] [--include-synthetic] [--store SPEC] [--layer NAME[,NAME...]] [--text-field text] [--label-field label] [--kind softmax|mlp] [--epochs N] [--class-weights balanced|none] [--seed N] [--out FILE] [--config FILE] [--json]";
 const NEURAL_PACKAGE = "@moe-router/layer-neural";
 /** The embedder used when the config names none: the same one `{ "package": "@moe-router/embeddings" }` gives. */
 const DEFAULT_EMBEDDER = "@moe-router/embeddings";
@@ -61,14 +61,20 @@ async function readDataset(path: string, textField: string, labelField: string):
 /**
  * Labelled tasks from the tracker: the corrected expert when the user corrected the
  * route, else the chosen expert when the outcome says it was right. Decisions whose
- * outcome says neither (no outcome, wrong without a correction) are skipped.
+ * outcome says neither (no outcome, wrong without a correction) are skipped, and so are
+ * generated sample decisions (`synthetic: true`) unless `includeSynthetic`.
  */
-async function readLog(spec: string, cwd: string): Promise<{ examples: LabelledText[]; skipped: number }> {
+async function readLog(spec: string, cwd: string, includeSynthetic: boolean): Promise<{ examples: LabelledText[]; skipped: number; synthetic: number }> {
   const store = await openStore(spec, { cwd });
   const examples: LabelledText[] = [];
   let skipped = 0;
+  let synthetic = 0;
   try {
     for await (const event of store.read()) {
+      if (event.synthetic === true && !includeSynthetic) {
+        synthetic++;
+        continue;
+      }
       const outcome = event.outcome;
       const corrected = typeof outcome?.user_corrected_to === "string" && outcome.user_corrected_to ? outcome.user_corrected_to : undefined;
       const label = corrected ?? (outcome?.was_correct_master === true ? event.selected_master : undefined);
@@ -78,7 +84,7 @@ async function readLog(spec: string, cwd: string): Promise<{ examples: LabelledT
   } finally {
     await store.close();
   }
-  return { examples, skipped };
+  return { examples, skipped, synthetic };
 }
 
 /** Where the neural layer of this config loads its model. */
@@ -148,6 +154,7 @@ const command: Command = {
       {
         data: { type: "string" },
         "from-log": { type: "boolean" },
+        "include-synthetic": { type: "boolean" },
         store: { type: "string" },
         "text-field": { type: "string" },
         "label-field": { type: "string" },
@@ -187,9 +194,10 @@ const command: Command = {
     }
     if (fromLog) {
       const spec = values.store ?? config.tracking?.store ?? DEFAULT_STORE;
-      const log = await readLog(spec, io.cwd);
+      const log = await readLog(spec, io.cwd, values["include-synthetic"] === true);
       labelled.push(...log.examples);
-      sources.push(`log ${spec} (${log.examples.length} labelled outcomes, ${log.skipped} decisions without a usable outcome skipped)`);
+      const synthetic = log.synthetic ? `, ${log.synthetic} synthetic sample decisions left out (--include-synthetic counts them)` : "";
+      sources.push(`log ${spec} (${log.examples.length} labelled outcomes, ${log.skipped} decisions without a usable outcome skipped${synthetic})`);
     }
     if (labelled.length === 0) {
       throw new MoeRouterError(ErrorCode.INSUFFICIENT_DATA, `No labelled examples found (${sources.join("; ")}). Record outcomes with \`moe-router outcome\` (was_correct_master or user_corrected_to) or give --data.`);
