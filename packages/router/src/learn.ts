@@ -17,7 +17,7 @@ export interface LearnReport {
   /** Corrected outcomes found in the store (in the window). */
   readonly corrections: number;
   /** Corrected outcomes of generated sample decisions (`synthetic: true`) left out: sample data never teaches a layer. */
-  readonly syntheticSkipped: number;
+  readonly syntheticSkipped?: number;
   /** Per learnable layer: corrections applied now, and the ones it had learned before. */
   readonly layers: readonly { readonly layer: string; readonly applied: number; readonly alreadyLearned: number; readonly error?: { readonly code: string; readonly message: string } }[];
   /** Where the learned state is kept. */

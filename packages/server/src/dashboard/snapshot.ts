@@ -59,9 +59,9 @@ export interface DashboardSnapshot {
     readonly clarificationRate: number | null;
     readonly p50LatencyMs: number | null;
     readonly p95LatencyMs: number | null;
-    /** Generated sample decisions (`synthetic: true`) in the window, left out of every figure (0 with `includeSynthetic`). */
-    readonly syntheticExcluded: number;
   };
+  /** Generated sample decisions (`synthetic: true`) in the window, left out of every figure (0 with `includeSynthetic`). */
+  readonly syntheticExcluded?: number;
   readonly layers: readonly DashboardLayer[];
   readonly experts: readonly { readonly expert: string; readonly count: number; readonly share: number | null }[];
   readonly clarificationReasons: Readonly<Record<string, number>>;
@@ -154,8 +154,8 @@ export async function buildSnapshot(source: EventSource, options: SnapshotOption
       clarificationRate: report.clarification.rate,
       p50LatencyMs: overall.latency.p50,
       p95LatencyMs: overall.latency.p95,
-      syntheticExcluded,
     },
+    syntheticExcluded,
     layers: report.layers.map(layerRow),
     experts: report.experts.slice(0, 12).map((entry) => ({ expert: entry.expert, count: entry.count, share: entry.share })),
     clarificationReasons: report.clarification.reasons,
