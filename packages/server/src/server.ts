@@ -13,6 +13,7 @@ import { buildOpenApi } from "./internal/openapi.js";
 import { ServiceMetrics } from "./internal/metrics.js";
 import { GroupCommit } from "./internal/group-commit.js";
 import { LearningQueue } from "./internal/learning.js";
+import { lazyChildLoggerFactory } from "./internal/request-logger.js";
 import type { RouterLearnReport, ServerOptions, ServerPluginContext } from "./types.js";
 
 /** Default request body limit: 64 KiB. */
@@ -100,6 +101,8 @@ export async function createServer(options: ServerOptions): Promise<MoeRouterSer
       ...(options.logDestination ? { stream: options.logDestination } : {}),
     },
     logController: new LogController({ disableRequestLogging: options.logRequests !== true }),
+    // Each request's child logger (bound to its reqId) is made when it first writes a line.
+    childLoggerFactory: lazyChildLoggerFactory,
     bodyLimit,
     return503OnClosing: false,
     forceCloseConnections: "idle",
@@ -157,6 +160,11 @@ export async function createServer(options: ServerOptions): Promise<MoeRouterSer
 
   const authorised = options.token !== undefined ? bearerChecker(options.token) : undefined;
   app.addHook("onRequest", (request: FastifyRequest, reply: FastifyReply, done: (error?: Error) => void) => {
+    // Without a token and while running there is nothing to check (the common case: no path parsing).
+    if (!state.closing && !authorised) {
+      done();
+      return;
+    }
     const path = pathOf(request.url);
     if (state.closing && !PUBLIC_PATHS.has(path)) {
       done(new MoeRouterError(ErrorCode.NOT_READY, "The service is stopping; retry on another instance or after it restarts."));
