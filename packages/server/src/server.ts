@@ -109,10 +109,16 @@ export async function createServer(options: ServerOptions): Promise<MoeRouterSer
     ajv: { customOptions: { coerceTypes: false, removeAdditional: false, useDefaults: false, allErrors: false } },
   });
 
+  const commit = new GroupCommit(
+    () => router.flush(),
+    ackTimeoutMs,
+    () => new MoeRouterError(ErrorCode.STORE_FAILED, `The event store did not acknowledge the record within ${ackTimeoutMs} ms; it is not known to be durable. Check the store (GET /readyz).`),
+  );
   const metrics = new ServiceMetrics({
     accuracyWindow: positiveInteger(options.accuracyWindow, "accuracyWindow", 1000),
     storeStats: () => router.stats?.().tracker?.store,
     ...(options.alerts ? { alertStates: () => options.alerts!.rules() } : {}),
+    commitStats: () => commit.stats(),
   });
   const decisionListeners = new Set<(decision: Decision) => void>();
   const outcomeListeners = new Set<(outcome: RecordedOutcome) => void>();
@@ -130,11 +136,7 @@ export async function createServer(options: ServerOptions): Promise<MoeRouterSer
     router,
     metrics,
     learning,
-    commit: new GroupCommit(
-      () => router.flush(),
-      ackTimeoutMs,
-      () => new MoeRouterError(ErrorCode.STORE_FAILED, `The event store did not acknowledge the record within ${ackTimeoutMs} ms; it is not known to be durable. Check the store (GET /readyz).`),
-    ),
+    commit,
     closing: false,
     ...(options.alerts ? { alerts: options.alerts } : {}),
     openapi: buildOpenApi(ENDPOINTS, { version: VERSION, auth: options.token !== undefined }),

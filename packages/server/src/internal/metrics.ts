@@ -15,6 +15,8 @@ export interface ServiceMetricsOptions {
   readonly storeStats: () => StoreStats | undefined;
   /** The alert monitor's rule states, read at each scrape (`moe_router_alert_firing`). */
   readonly alertStates?: () => ReadonlyMap<string, { readonly firing: boolean }>;
+  /** The group commit's counters, read at each scrape: acknowledgements asked for, store flushes run. */
+  readonly commitStats?: () => { readonly commits: number; readonly flushes: number } | undefined;
 }
 
 /**
@@ -80,6 +82,22 @@ export class ServiceMetrics {
     storeCounter("written", "Records the event store wrote durably.");
     storeCounter("failed", "Records lost because a store write failed.");
     storeCounter("dropped", "Records the store refused (closed, or its buffer full).");
+    const commitCounter = (kind: "commits" | "flushes", name: string, help: string) => {
+      let reported = 0;
+      new Counter({
+        name,
+        help,
+        registers,
+        collect() {
+          const value = options.commitStats?.()?.[kind] ?? 0;
+          if (value > reported) this.inc(value - reported);
+          reported = value;
+        },
+      });
+    };
+    // Their ratio is the group commit's batch size: requests acknowledged per store flush.
+    commitCounter("commits", "moe_router_ack_requests_total", "Requests that waited for a durable acknowledgement (group commit).");
+    commitCounter("flushes", "moe_router_ack_flushes_total", "Store flushes the group commit ran to acknowledge them.");
     const alertStates = options.alertStates;
     if (alertStates) {
       new Gauge({
