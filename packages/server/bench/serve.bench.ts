@@ -154,6 +154,10 @@ async function inProcessRun(router: Router, connections: number, durable: boolea
   return result;
 }
 
+function signed(value: number): string {
+  return `${value >= 0 ? "+" : ""}${value.toFixed(0)}`;
+}
+
 function fmt(r: { perSecond: number; p50Ms: number; p99Ms: number }): string {
   return `${Math.round(r.perSecond).toString().padStart(7)}/s  p50 ${(r.p50Ms * 1000).toFixed(0).padStart(6)} µs  p99 ${(r.p99Ms * 1000).toFixed(0).padStart(6)} µs`;
 }
@@ -191,7 +195,7 @@ async function main(): Promise<void> {
           const peerCpu = median(bare.map((r) => (r.serverCpuSeconds ?? Number.NaN) / r.requests)) * 1e6;
           const perFlush = median(http.map((r) => r.perFlush ?? Number.NaN));
           console.log(`  c=${String(connections).padEnd(3)} HTTP       ${fmt(h)}   errors ${http.reduce((a, r) => a + r.errors, 0)}   CPU/request: server ${serverCpu.toFixed(0)} µs, server+client ${cpuPerRequest.toFixed(0)} µs   ${perFlush.toFixed(1)} requests per store flush   load ${loadavg()[0]!.toFixed(1)}`);
-          console.log(`        peer       ${fmt(p)}   (bare fastify: no route, no store)   CPU/request: server ${peerCpu.toFixed(0)} µs   serve/peer: throughput ${(h.perSecond / p.perSecond).toFixed(2)}x, server CPU ${(serverCpu / peerCpu).toFixed(2)}x (+${(serverCpu - peerCpu).toFixed(0)} µs), p50 +${((h.p50Ms - p.p50Ms) * 1000).toFixed(0)} µs`);
+          console.log(`        peer       ${fmt(p)}   (bare fastify: no route, no store)   CPU/request: server ${peerCpu.toFixed(0)} µs   serve/peer: throughput ${(h.perSecond / p.perSecond).toFixed(2)}x, server CPU ${(serverCpu / peerCpu).toFixed(2)}x (${signed(serverCpu - peerCpu)} µs), p50 ${signed((h.p50Ms - p.p50Ms) * 1000)} µs`);
           console.log(`        in-process ${fmt(l)}   (route + group-committed flush)   HTTP/in-process throughput ${(h.perSecond / l.perSecond).toFixed(2)}x`);
           if (connections === 1) {
             const b = medianOf(buffered);
