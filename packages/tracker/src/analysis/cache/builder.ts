@@ -5,7 +5,7 @@ import { parseIsoTime, parseIsoTimeAt } from "../internal/iso-time.js";
 import { Column, column, Dictionary, NONE, type ColumnArray } from "./columns.js";
 import { hashId, type IdHash } from "./hash.js";
 import {
-  ATTEMPT_SHADOW, ATTEMPT_SUCCESS, BAD_FIELD, BAD_INVALID, BAD_TORN, KIND_EXOTIC, KIND_INLINE, OUTCOME_COMPLETED, OUTCOME_CORRECT, OUTCOME_INCORRECT,
+  ATTEMPT_SHADOW, ATTEMPT_SUCCESS, BAD_FIELD, BAD_INVALID, BAD_TORN, KIND_EXOTIC, KIND_INLINE, KIND_SYNTHETIC, OUTCOME_COMPLETED, OUTCOME_CORRECT, OUTCOME_INCORRECT,
   SCHEMA, TABLE_OF, VARIANT_CANDIDATE, VARIANT_CONTROL, VARIANT_OTHER, type ColumnName, type RowCounts, type Segment,
 } from "./segment.js";
 
@@ -133,6 +133,7 @@ export class SegmentBuilder {
       this.outcome("i", record.outcome);
       this.rows.inline++;
     }
+    if (record.synthetic === true) kind |= KIND_SYNTHETIC;
     hashId(record.event_id, this.hash);
     this.push("d_time", time ?? parseIsoTime(record.timestamp));
     this.push("d_key", this.hash.key);

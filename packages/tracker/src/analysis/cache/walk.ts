@@ -3,7 +3,7 @@ import type { LayerAttemptRecord, Outcome, RoutingEvent } from "../../records.js
 import { NONE } from "./columns.js";
 import { IdSet } from "./id-set.js";
 import {
-  ATTEMPT_SHADOW, ATTEMPT_SUCCESS, BAD_FIELD, BAD_TORN, KIND_EXOTIC, KIND_INLINE, OUTCOME_COMPLETED, OUTCOME_CORRECT, OUTCOME_INCORRECT,
+  ATTEMPT_SHADOW, ATTEMPT_SUCCESS, BAD_FIELD, BAD_TORN, KIND_EXOTIC, KIND_INLINE, KIND_SYNTHETIC, OUTCOME_COMPLETED, OUTCOME_CORRECT, OUTCOME_INCORRECT,
   VARIANT_CANDIDATE, VARIANT_CONTROL, type FileTable, type Segment,
 } from "./segment.js";
 
@@ -181,6 +181,7 @@ export function walkFiles(files: readonly WalkFile[], window: WalkWindow, core: 
           if (!(time >= sinceMs)) continue;
         }
         const event = exoticText !== undefined ? (normaliseRecord(JSON.parse(exoticText)) as RoutingEvent) : decisionOf(segment, row, attemptStart, dict);
+        if (kind & KIND_SYNTHETIC) event.synthetic = true;
         if (joined !== undefined) event.outcome = outcomeOf(joined.segment, "o", joined.row, joined.dict);
         else if (inlineRow >= 0) event.outcome = outcomeOf(segment, "i", inlineRow, dict);
         core.add(event);
