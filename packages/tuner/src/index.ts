@@ -9,7 +9,7 @@ export type {
 } from "./types.js";
 export { clopperPearsonLowerBound, precisionLowerBound, wilsonLowerBound } from "./bounds.js";
 export { DEFAULT_SEARCH_OPTIONS, boundedStep, clampThreshold, operatingPoint, searchThreshold, smallestProvableCount, type OperatingPoint, type SearchResult } from "./search.js";
-export { judge, traceFromDecision, traceFromEvent, truthFromEvent } from "./traces.js";
+export { judge, readTraces, traceFromDecision, traceFromEvent, truthFromEvent, type ReadTraces, type ReadTracesOptions } from "./traces.js";
 export { predictMetrics, replayTrace, type ReplayResult } from "./replay.js";
 export { collectLayerSamples, proposeThresholds, type LayerSamples, type ProposeOptions } from "./propose.js";
 export { jointSearch, jointSearcher, type CascadePoint, type JointSearchOptions, type JointSearcher } from "./joint.js";
