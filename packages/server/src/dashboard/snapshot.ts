@@ -137,8 +137,8 @@ export async function buildSnapshot(source: EventSource, options: SnapshotOption
       continue;
     }
     analyzer.add(event);
-    hourly.add(event, time);
-    minutely.add(event, time);
+    hourly.add(event);
+    minutely.add(event);
     if (recent.length < options.recent && time <= now) recent.push(recentRow(event, options.descriptionChars));
   }
   const report = analyzer.result();
