@@ -1,3 +1,12 @@
+import { SparseLists } from "./sparse-lists.js";
+
+/**
+ * Density above which the inverted lists are not kept: they would cost more memory than the
+ * columns (8 bytes per entry against 4) and save little work. Dense embedders (USE,
+ * transformers: 100% non-zero) keep the column scan.
+ */
+export const MAX_LIST_DENSITY = 0.3;
+
 /** Where a row came from: a configured exemplar, an expert's description, or learn()/fit(). */
 export type RowKind = "exemplar" | "description" | "learned";
 
@@ -38,6 +47,10 @@ export class ExemplarIndex {
   /** Sum of the rows' vectors per expert id (for centroids). */
   readonly sums: Float64Array[] = [];
   private readonly ids = new Map<string, number>();
+  /** Inverted lists of the non-zero components, built on first search, kept up to date by appends. */
+  private lists: SparseLists | undefined;
+  /** Set once the vectors proved too dense for lists (until the vectors are replaced). */
+  private dense = false;
   private readonly rowsByKey = new Map<string, number[]>();
 
   constructor(dimension: number, capacity = 64) {
@@ -131,6 +144,23 @@ export class ExemplarIndex {
     }
   }
 
+  /**
+   * The inverted lists over all rows, or undefined when the vectors are too dense for them
+   * (then search scans the columns). Rows appended since the last search (learn(), a
+   * correction of a new text) are indexed now, so a search always sees every row; relabelled
+   * rows need nothing, since the lists hold no labels.
+   */
+  searchLists(): SparseLists | undefined {
+    if (this.dense) return undefined;
+    this.lists ??= new SparseLists(this.dimension);
+    if (this.lists.size < this.size) this.lists.append(this.columns, this.capacity, this.size);
+    if (this.lists.density > MAX_LIST_DENSITY) {
+      this.lists = undefined;
+      this.dense = true;
+    }
+    return this.lists;
+  }
+
   /** Moves a row to another expert (a correction); no re-embedding needed. */
   relabel(row: number, expert: string, kind: RowKind = "learned"): void {
     const from = this.labels[row]!;
@@ -169,6 +199,9 @@ export class ExemplarIndex {
     const scale = squared > 0 ? 1 / Math.sqrt(squared) : 0;
     for (let i = 0; i < this.dimension; i++) this.columns[i * this.capacity + row] = vector[i]! * scale;
     this.addToSum(id, row, 1);
+    // The lists hold the old vector: rebuild them (and re-judge density) on the next search.
+    this.lists = undefined;
+    this.dense = false;
   }
 
   /** Squared norm of a stored row: 1, or 0 for a text the embedder found no feature in. */
