@@ -141,7 +141,7 @@ describe("the layer with inverted lists", () => {
     };
     await layer.ready();
     compare();
-    await layer.learn([{ text: "publish the image to the registry", expert: "inventory-master", source: "correction" }]);
+    await layer.learn([{ text: "publish the image to the registry", expert: "inventory-master", source: "manual" }]);
     const learned = compare();
     expect(learned[5]!.expert).toBe("inventory-master");
     expect(learned[5]!.details!.nearest_exemplar).toBe("publish the image to the registry");

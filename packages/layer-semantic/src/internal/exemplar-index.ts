@@ -96,9 +96,10 @@ export class ExemplarIndex {
   }
 
   /**
-   * Appends rows in bulk: capacity grows once, and vectors are written into the columns in
-   * tiles of 64 rows so each column write lands next to the previous one (row-by-row writes
-   * would touch a new cache line per component: ~1 s for 10k x 1024 instead of ~0.1 s).
+   * Appends rows in bulk: capacity grows once, and only the non-zero components are written
+   * (the columns past `size` are zeros; hashed vectors are ~9% non-zero). Row by row, each
+   * write lands in one of `dimension` cache lines that the next rows write next to, so no
+   * transposition buffer is needed. The search lists, when up to date, are extended here too.
    */
   addMany(rows: readonly NewRow[]): void {
     const dimension = this.dimension;
@@ -108,30 +109,27 @@ export class ExemplarIndex {
     let capacity = this.capacity;
     while (capacity < this.size + rows.length) capacity *= 2;
     if (capacity !== this.capacity) this.grow(capacity);
-    const tile = 64;
-    const buffer = new Float32Array(tile * dimension);
-    for (let first = 0; first < rows.length; first += tile) {
-      const count = Math.min(tile, rows.length - first);
-      for (let j = 0; j < count; j++) {
-        const { vector, expert } = rows[first + j]!;
-        let squared = 0;
-        for (let i = 0; i < dimension; i++) squared += vector[i]! * vector[i]!;
-        const scale = squared > 0 ? 1 / Math.sqrt(squared) : 0;
-        const id = this.expertId(expert);
-        const sum = this.sums[id]!;
-        for (let i = 0; i < dimension; i++) {
-          const value = Math.fround(vector[i]! * scale);
-          buffer[j * dimension + i] = value;
-          sum[i]! += value;
-        }
-        this.counts[id]!++;
-      }
-      const start = this.size + first;
+    if (!this.dense) this.lists ??= new SparseLists(dimension);
+    const lists = this.lists !== undefined && this.lists.size === this.size ? this.lists : undefined;
+    const columns = this.columns;
+    rows.forEach(({ vector, expert }, j) => {
+      const row = this.size + j;
+      let squared = 0;
+      for (let i = 0; i < dimension; i++) squared += vector[i]! * vector[i]!;
+      const scale = squared > 0 ? 1 / Math.sqrt(squared) : 0;
+      const id = this.expertId(expert);
+      const sum = this.sums[id]!;
       for (let i = 0; i < dimension; i++) {
-        const column = i * this.capacity + start;
-        for (let j = 0; j < count; j++) this.columns[column + j] = buffer[j * dimension + i]!;
+        const component = vector[i]!;
+        if (component === 0) continue;
+        const value = Math.fround(component * scale);
+        if (value === 0) continue;
+        columns[i * capacity + row] = value;
+        sum[i]! += value;
+        lists?.push(i, row, value);
       }
-    }
+      this.counts[id]!++;
+    });
     for (const row of rows) {
       const number = this.size++;
       this.texts.push(row.text);
@@ -142,6 +140,8 @@ export class ExemplarIndex {
       if (sameText) sameText.push(number);
       else this.rowsByKey.set(row.key, [number]);
     }
+    if (lists !== undefined) lists.size = this.size;
+    this.checkDensity();
   }
 
   /**
@@ -154,11 +154,16 @@ export class ExemplarIndex {
     if (this.dense) return undefined;
     this.lists ??= new SparseLists(this.dimension);
     if (this.lists.size < this.size) this.lists.append(this.columns, this.capacity, this.size);
-    if (this.lists.density > MAX_LIST_DENSITY) {
+    this.checkDensity();
+    return this.lists;
+  }
+
+  /** Drops the lists once the vectors prove too dense for them (see MAX_LIST_DENSITY). */
+  private checkDensity(): void {
+    if (this.lists !== undefined && this.lists.density > MAX_LIST_DENSITY) {
       this.lists = undefined;
       this.dense = true;
     }
-    return this.lists;
   }
 
   /** Moves a row to another expert (a correction); no re-embedding needed. */

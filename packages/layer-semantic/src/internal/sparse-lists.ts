@@ -48,12 +48,9 @@ export class SparseLists {
         const value = columns[offset + row]!;
         if (value === 0) continue;
         if (length === rows.length) {
-          const grownRows = new Int32Array(rows.length * 2);
-          grownRows.set(rows);
-          const grownValues = new Float32Array(values.length * 2);
-          grownValues.set(values);
-          this.rows[d] = rows = grownRows;
-          this.values[d] = values = grownValues;
+          this.growList(d);
+          rows = this.rows[d]!;
+          values = this.values[d]!;
         }
         rows[length] = row;
         values[length] = value;
@@ -63,6 +60,19 @@ export class SparseLists {
       this.lengths[d] = length;
     }
     this.size = to;
+  }
+
+  /**
+   * Adds one non-zero entry. Rows must come in ascending order per dimension (appending rows
+   * one after another does that); the caller sets `size` once the rows are complete.
+   */
+  push(dimension: number, row: number, value: number): void {
+    let length = this.lengths[dimension]!;
+    if (length === this.rows[dimension]!.length) this.growList(dimension);
+    this.rows[dimension]![length] = row;
+    this.values[dimension]![length] = value;
+    this.lengths[dimension] = ++length;
+    this.entries++;
   }
 
   /**
@@ -78,5 +88,14 @@ export class SparseLists {
       const length = this.lengths[d]!;
       for (let j = 0; j < length; j++) out[rows[j]!]! += values[j]! * weight;
     }
+  }
+
+  private growList(dimension: number): void {
+    const rows = new Int32Array(this.rows[dimension]!.length * 2);
+    rows.set(this.rows[dimension]!);
+    const values = new Float32Array(rows.length);
+    values.set(this.values[dimension]!);
+    this.rows[dimension] = rows;
+    this.values[dimension] = values;
   }
 }
