@@ -57,6 +57,12 @@ describe("inverted lists", () => {
     const rows = seededRows(400, 1);
     index.addMany(rows);
     expect(index.searchLists()).toBeDefined();
+    // Rows across several 64-row tiles are stored as their normalised vectors, zeros included.
+    for (const row of [0, 10, 63, 64, 130, 399]) {
+      const input = rows[row]!.vector;
+      const norm = Math.sqrt(Array.from(input).reduce((sum, value) => sum + value * value, 0));
+      expect(Array.from(index.vector(row))).toStrictEqual(Array.from(input, (value) => (norm > 0 ? Math.fround(value * (1 / norm)) : 0)));
+    }
     const random = seededRandom(2);
     for (let q = 0; q < 60; q++) {
       // Every fifth query is an exemplar itself: exact-match ties between duplicates.

