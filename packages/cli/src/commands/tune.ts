@@ -12,8 +12,9 @@ import { windowOption } from "./analyze.js";
 import { parseConstraint } from "./eval.js";
 import { storeSpec, thresholdsStoreSpec } from "@moe-router/router";
 import { printJson, printText } from "../output.js";
+import { runHistoryRequest, takeRollback } from "./tune-history.js";
 
-const usage = "moe-router tune [-d|--dry-run] [-a|--aggressive] [-m|--min-samples N] [-w|--window HOURS] [--target-precision P] [--objective precision[:P|auto]|coverage:C|oos-recall:R] [--constraint cascade|layer] [--confidence C] [--bound clopper-pearson|wilson] [--max-step S] [--experiment NAME --share S] [--include-synthetic] [--store SPEC] [--config FILE] [--verbose] [--json]";
+const usage = "moe-router tune [-d|--dry-run] [-a|--aggressive] [-m|--min-samples N] [-w|--window HOURS] [--target-precision P] [--objective precision[:P|auto]|coverage:C|oos-recall:R] [--constraint cascade|layer] [--confidence C] [--bound clopper-pearson|wilson] [--max-step S] [--experiment NAME --share S] [--rollback [N]] [--history] [--include-synthetic] [--store SPEC] [--config FILE] [--verbose] [--json]";
 
 const DEFAULT_WINDOW_HOURS = 168;
 
@@ -44,9 +45,10 @@ function insufficient(proposal: ThresholdProposal): MoeRouterError {
 }
 
 const tune: Command = {
-  summary: "Tune layer thresholds from tracked outcomes (-d previews, -a moves further, --experiment starts an A/B test).",
+  summary: "Tune layer thresholds from tracked outcomes (-d previews, -a moves further, --experiment starts an A/B test, --rollback [N] restores a history entry, --history lists them).",
   usage,
-  async run(argv, io) {
+  async run(rawArgv, io) {
+    const { argv, rollback } = takeRollback(rawArgv);
     const { values } = parseCommandArgs(argv, {
       "dry-run": { type: "boolean", short: "d" },
       aggressive: { type: "boolean", short: "a" },
@@ -65,7 +67,12 @@ const tune: Command = {
       config: { type: "string", short: "c" },
       json: { type: "boolean" },
       verbose: { type: "boolean", short: "v" },
+      history: { type: "boolean" },
     }, usage, false);
+    if (rollback || values.history) {
+      if (rollback && values.history) throw argumentError("Give --rollback or --history, not both.");
+      return runHistoryRequest({ ...(rollback ? { rollback } : {}), history: values.history === true }, { ...(values.config ? { config: values.config } : {}), json: values.json === true }, io);
+    }
     const minSamples = numberOption(values["min-samples"], "-m/--min-samples", { min: 1, max: 1_000_000_000, integer: true, unit: "samples", example: "-m 30" });
     const hours = windowOption(values.window) ?? DEFAULT_WINDOW_HOURS;
     const givenTarget = numberOption(values["target-precision"], "--target-precision", { ...RANGES.openShare, example: "--target-precision 0.9" });
