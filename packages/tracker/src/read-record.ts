@@ -64,6 +64,8 @@ export function normaliseRecord(value: unknown, issues?: FieldIssues): ReadRecor
     if (isObject(value.outcome)) event.outcome = normaliseOutcome(value.outcome);
     else delete event.outcome;
   }
+  // Readers derive the count of an event's outcome records from the log; a line never sets it.
+  if ("outcome_records" in event) delete event.outcome_records;
   const removed = checkDecisionFields(event);
   if (removed < 0) return undefined;
   if (removed > 0 && issues) issues.invalidFields += removed;

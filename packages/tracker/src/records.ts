@@ -86,6 +86,13 @@ export type LogRecord = DecisionRecord | OutcomeRecord;
  * carried `outcome` inline and had no `record_type`, read as this shape too.
  */
 export interface RoutingEvent extends DecisionRecord {
+  /** The outcome in force: the latest one recorded for the event. */
   outcome?: Outcome;
   outcome_timestamp?: string;
+  /**
+   * How many outcome records the reader found for the event, when more than one (the outcome
+   * was re-recorded; every record stays in the log, the latest is `outcome`). Absent: one or none.
+   * `analyze` counts the records beyond the first in `reRecordedOutcomes`.
+   */
+  outcome_records?: number;
 }

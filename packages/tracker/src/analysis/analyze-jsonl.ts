@@ -6,7 +6,7 @@ import { jsonlStore } from "../jsonl-store.js";
 import { analyzeStore } from "./analyze-store.js";
 import { analyzeCached, type CacheUsage } from "./cache/analyze-cached.js";
 import { coreSettings } from "./analyzer.js";
-import { AnalyzerCore } from "./internal/analyzer-core.js";
+import { AnalyzerCore, reRecords } from "./internal/analyzer-core.js";
 import { noCounts, type OrphanMatch, type Part, type ReadCounts } from "./internal/part-reader.js";
 import { planParts } from "./internal/plan-parts.js";
 import { workerPool, type PartRunner } from "./internal/worker-pool.js";
@@ -51,10 +51,17 @@ function invalid(message: string): MoeRouterError {
 }
 
 /** Puts back together what part readers found: newer parts' late outcomes go to older parts' decisions. */
-async function joinLateOutcomes(core: AnalyzerCore, parts: readonly Part[], orphansByPart: readonly [string, Outcome][][], runner: PartRunner, chunkBytes: number): Promise<void> {
-  // The newest report of an outcome wins: later parts overwrite earlier ones.
-  const late = new Map<string, { outcome: Outcome; part: number }>();
-  orphansByPart.forEach((orphans, part) => { for (const [id, outcome] of orphans) late.set(id, { outcome, part }); });
+async function joinLateOutcomes(core: AnalyzerCore, parts: readonly Part[], orphansByPart: readonly [string, Outcome, number][][], runner: PartRunner, chunkBytes: number): Promise<void> {
+  // The newest report of an outcome wins: later parts overwrite earlier ones. Every part's
+  // records of the id are kept apart, for the count of re-recorded outcomes.
+  const late = new Map<string, { outcome: Outcome; part: number; records: Map<number, number> }>();
+  orphansByPart.forEach((orphans, part) => {
+    for (const [id, outcome, records] of orphans) {
+      const known = late.get(id);
+      if (known === undefined) late.set(id, { outcome, part, records: new Map([[part, records]]) });
+      else { known.outcome = outcome; known.part = part; known.records.set(part, records); }
+    }
+  });
   if (late.size === 0) return;
   const searches = parts.slice(0, -1).map(async (part) => {
     const wanted = [...late].filter(([, o]) => o.part > part.index).map(([id]) => id);
@@ -65,10 +72,15 @@ async function joinLateOutcomes(core: AnalyzerCore, parts: readonly Part[], orph
   for (const { part, matches } of await Promise.all(searches)) {
     for (const match of matches) if ((best.get(match.eventId)?.part ?? -1) < part) best.set(match.eventId, { part, match });
   }
-  for (const [id, { match }] of best) {
+  for (const [id, { part, match }] of best) {
     if (!core.passes(match.event)) continue;
+    const { outcome, records } = late.get(id)!;
     if (match.joined) core.applyOutcome(match.event, match.joined, -1);
-    core.applyOutcome(match.event, late.get(id)!.outcome, 1);
+    core.applyOutcome(match.event, outcome, 1);
+    // The decision's part counted its own records beyond the first; newer parts' records of the id join them.
+    let newer = 0;
+    for (const [orphanPart, count] of records) if (orphanPart > part) newer += count;
+    core.addReRecorded(reRecords(match.joinedRecords + newer) - reRecords(match.joinedRecords));
   }
 }
 

@@ -202,6 +202,12 @@ export interface AnalysisReport {
   readonly skipped: number;
   /** Synthetic (generated sample) decisions left out because the analysis excluded them. */
   readonly syntheticExcluded: number;
+  /**
+   * Outcome records, among the analysed decisions, that re-recorded the outcome of an event that
+   * already had one (an event with 3 outcome records counts 2). The latest outcome is the one in
+   * force; every record stays in the log. Optional for reports built by older versions.
+   */
+  readonly reRecordedOutcomes?: number;
   /** Lines and fields the reader skipped (see {@link DataIssues}). */
   readonly dataIssues: DataIssues;
   readonly firstEventAt: string | null;

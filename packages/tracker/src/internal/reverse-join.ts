@@ -35,7 +35,7 @@ function timeOf(timestamp: string): number {
  * counted: the newest copy counts, once, as in the PostgreSQL store.
  */
 export class ReverseJoin {
-  private readonly pending = new Map<string, { outcome: Outcome; timestamp: string }>();
+  private readonly pending = new Map<string, { outcome: Outcome; timestamp: string; records: number }>();
   private readonly sinceIso: string | undefined;
   private readonly untilIso: string | undefined;
   /** Event ids of the decisions read so far (for de-duplication). */
@@ -78,8 +78,10 @@ export class ReverseJoin {
       return undefined;
     }
     if (record.record_type === "outcome") {
-      // Newest outcome wins: an older one for the same event is a superseded report.
-      if (!this.pending.has(record.event_id)) this.pending.set(record.event_id, { outcome: record.outcome, timestamp: record.timestamp });
+      // Newest outcome wins: an older one for the same event is a superseded report (counted).
+      const waiting = this.pending.get(record.event_id);
+      if (waiting === undefined) this.pending.set(record.event_id, { outcome: record.outcome, timestamp: record.timestamp, records: 1 });
+      else waiting.records++;
       return undefined;
     }
     if (this.isDuplicate(record.event_id)) return undefined;
@@ -93,6 +95,7 @@ export class ReverseJoin {
     if (joined !== undefined) {
       record.outcome = joined.outcome;
       record.outcome_timestamp = joined.timestamp;
+      if (joined.records > 1) record.outcome_records = joined.records;
     }
     return record;
   }

@@ -39,6 +39,8 @@ interface Pending {
   readonly segment: Segment;
   readonly row: number;
   readonly dict: readonly string[];
+  /** Outcome records of the id met so far (the newest is the one above). */
+  records: number;
 }
 
 const str = (dict: readonly string[], id: number): string | undefined => (id === NONE ? undefined : dict[id]);
@@ -139,8 +141,9 @@ export function walkFiles(files: readonly WalkFile[], window: WalkWindow, core: 
   const addOutcome = (segment: Segment, row: number, dict: readonly string[]): void => {
     const key = segment.columns.o_key[row]!, check = segment.columns.o_check[row]!;
     const waiting = pending.get(key);
-    if (waiting === undefined) pending.set(key, { check, segment, row, dict });
+    if (waiting === undefined) pending.set(key, { check, segment, row, dict, records: 1 });
     else if (waiting.check !== check) throw new CacheFallback("event-id hash collision");
+    else waiting.records++;
   };
   for (let f = files.length - 1; f >= 0; f--) {
     const { table, tornTail } = files[f]!;
@@ -182,8 +185,10 @@ export function walkFiles(files: readonly WalkFile[], window: WalkWindow, core: 
         }
         const event = exoticText !== undefined ? (normaliseRecord(JSON.parse(exoticText)) as RoutingEvent) : decisionOf(segment, row, attemptStart, dict);
         if (kind & KIND_SYNTHETIC) event.synthetic = true;
-        if (joined !== undefined) event.outcome = outcomeOf(joined.segment, "o", joined.row, joined.dict);
-        else if (inlineRow >= 0) event.outcome = outcomeOf(segment, "i", inlineRow, dict);
+        if (joined !== undefined) {
+          event.outcome = outcomeOf(joined.segment, "o", joined.row, joined.dict);
+          if (joined.records > 1) event.outcome_records = joined.records;
+        } else if (inlineRow >= 0) event.outcome = outcomeOf(segment, "i", inlineRow, dict);
         core.add(event);
       }
       for (let b = 0; b < segment.rows.bad; b++) {

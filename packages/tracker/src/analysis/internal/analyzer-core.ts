@@ -22,7 +22,7 @@ export interface CoreSettings {
 
 type Totals = Record<
   "decisions" | "skipped" | "synthetic" | "withOutcome" | "judged" | "correct" | "completed" | "clarifications" | "corrections" |
-  "minutesSum" | "minutesCount" | "qualitySum" | "qualityCount" | "first" | "last",
+  "reRecorded" | "minutesSum" | "minutesCount" | "qualitySum" | "qualityCount" | "first" | "last",
   number
 >;
 
@@ -41,6 +41,11 @@ export interface CoreSnapshot {
 
 const CLARIFICATION = "clarification";
 
+/** Outcome records beyond the first, from a reader's `outcome_records` count (absent: one). */
+export function reRecords(records: unknown): number {
+  return typeof records === "number" && Number.isInteger(records) && records > 1 ? records - 1 : 0;
+}
+
 /** True when the event belongs to the `layer` filter: the layer attempted it live or decided it. */
 function touches(event: RoutingEvent, layer: string): boolean {
   if (event.routing_layer === layer) return true;
@@ -57,7 +62,7 @@ function touches(event: RoutingEvent, layer: string): boolean {
  */
 export class AnalyzerCore {
   private readonly totals: Totals = {
-    decisions: 0, skipped: 0, synthetic: 0, withOutcome: 0, judged: 0, correct: 0, completed: 0, clarifications: 0, corrections: 0,
+    decisions: 0, skipped: 0, synthetic: 0, withOutcome: 0, judged: 0, correct: 0, completed: 0, clarifications: 0, corrections: 0, reRecorded: 0,
     minutesSum: 0, minutesCount: 0, qualitySum: 0, qualityCount: 0, first: Number.POSITIVE_INFINITY, last: Number.NEGATIVE_INFINITY,
   };
   private readonly layers = new Map<string, LayerAccumulator>();
@@ -101,7 +106,15 @@ export class AnalyzerCore {
   add(event: RoutingEvent): void {
     if (!this.accepts(event)) return;
     this.addDecision(event);
-    if (event.outcome) this.applyOutcome(event, event.outcome, 1);
+    if (event.outcome) {
+      this.applyOutcome(event, event.outcome, 1);
+      this.addReRecorded(reRecords(event.outcome_records));
+    }
+  }
+
+  /** Counts outcome records that re-recorded the outcome of an accepted decision (beyond its first). */
+  addReRecorded(records: number): void {
+    this.totals.reRecorded += records;
   }
 
   /** Adds the outcome-independent part of an accepted decision. */
@@ -238,6 +251,7 @@ export class AnalyzerCore {
       layerFilter: settings.layer ?? null,
       skipped: t.skipped,
       syntheticExcluded: t.synthetic,
+      reRecordedOutcomes: t.reRecorded,
       dataIssues: { tornLines: 0, invalidRecords: 0, invalidFields: 0, duplicates: 0 },
       firstEventAt: Number.isFinite(t.first) ? new Date(t.first).toISOString() : null,
       lastEventAt: Number.isFinite(t.last) ? new Date(t.last).toISOString() : null,

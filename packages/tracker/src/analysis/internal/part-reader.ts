@@ -35,8 +35,8 @@ export const noCounts = (): ReadCounts => ({ tornLines: 0, invalidRecords: 0, in
 /** What reading a part gives back (plain data: it may cross a thread boundary). */
 export interface PartResult {
   readonly snapshot: CoreSnapshot;
-  /** Outcomes whose decision is not in this part: it may be in an older part. */
-  readonly orphans: [string, Outcome][];
+  /** Outcomes whose decision is not in this part (it may be in an older part): id, newest outcome, outcome records of the id here. */
+  readonly orphans: [string, Outcome, number][];
   readonly counts: ReadCounts;
   /** 53-bit hashes of the event ids of the decisions counted, to find one counted in two parts. */
   readonly idKeys: Float64Array;
@@ -47,6 +47,8 @@ export interface OrphanMatch {
   readonly eventId: string;
   readonly event: RoutingEvent;
   readonly joined: Outcome | undefined;
+  /** Outcome records this part had joined to the decision (an outcome written inline in it is not one). */
+  readonly joinedRecords: number;
 }
 
 const NEWLINE = 10;
@@ -97,7 +99,7 @@ function parseLine(buffer: Buffer, start: number, end: number, counts: ReadCount
 export async function readPart(part: Part, settings: CoreSettings, chunkBytes: number): Promise<PartResult> {
   const core = new AnalyzerCore(settings);
   const counts = noCounts();
-  const pending = new Map<string, Outcome>();
+  const pending = new Map<string, { outcome: Outcome; records: number }>();
   const seen = new Set<string>();
   const keys: number[] = [];
   const hash: IdHash = { key: 0, check: 0 };
@@ -106,7 +108,9 @@ export async function readPart(part: Part, settings: CoreSettings, chunkBytes: n
     if (record === undefined) return true;
     if (record.record_type === "outcome") {
       // Read backwards, the first outcome met is the newest: it supersedes older reports.
-      if (!pending.has(record.event_id)) pending.set(record.event_id, record.outcome);
+      const waiting = pending.get(record.event_id);
+      if (waiting === undefined) pending.set(record.event_id, { outcome: record.outcome, records: 1 });
+      else waiting.records++;
       return true;
     }
     // The newest copy of a decision appended twice counts, once (as in the store's reader).
@@ -119,12 +123,13 @@ export async function readPart(part: Part, settings: CoreSettings, chunkBytes: n
     const joined = pending.get(record.event_id);
     if (joined !== undefined) {
       pending.delete(record.event_id);
-      record.outcome = joined;
+      record.outcome = joined.outcome;
+      if (joined.records > 1) record.outcome_records = joined.records;
     }
     core.add(record);
     return true;
   });
-  return { snapshot: core.snapshot(), orphans: [...pending], counts, idKeys: Float64Array.from(keys) };
+  return { snapshot: core.snapshot(), orphans: [...pending].map(([id, { outcome, records }]) => [id, outcome, records]), counts, idKeys: Float64Array.from(keys) };
 }
 
 /** The event id of a line as the tracker writes it (near the start), without parsing it. */
@@ -145,7 +150,7 @@ function peekEventId(buffer: Buffer, start: number, end: number): string | undef
  */
 export async function findOrphanDecisions(part: Part, wanted: readonly string[], chunkBytes: number): Promise<OrphanMatch[]> {
   const open = new Set(wanted);
-  const joinedHere = new Map<string, Outcome>();
+  const joinedHere = new Map<string, { outcome: Outcome; records: number }>();
   const matches: OrphanMatch[] = [];
   const counts = noCounts();
   await eachLine(part, chunkBytes, counts, (buffer, start, end) => {
@@ -154,12 +159,15 @@ export async function findOrphanDecisions(part: Part, wanted: readonly string[],
     const record = parseLine(buffer, start, end, counts);
     if (record === undefined || !open.has(record.event_id)) return true;
     if (record.record_type === "outcome") {
-      if (!joinedHere.has(record.event_id)) joinedHere.set(record.event_id, record.outcome);
+      const waiting = joinedHere.get(record.event_id);
+      if (waiting === undefined) joinedHere.set(record.event_id, { outcome: record.outcome, records: 1 });
+      else waiting.records++;
       return true;
     }
     // The first (newest) decision with the id takes the outcome, as in a sequential read.
     open.delete(record.event_id);
-    matches.push({ eventId: record.event_id, event: record, joined: joinedHere.get(record.event_id) ?? record.outcome });
+    const here = joinedHere.get(record.event_id);
+    matches.push({ eventId: record.event_id, event: record, joined: here?.outcome ?? record.outcome, joinedRecords: here?.records ?? 0 });
     return open.size > 0;
   });
   return matches;

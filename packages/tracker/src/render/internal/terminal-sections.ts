@@ -15,7 +15,8 @@ export function summarySection(report: AnalysisReport, s: Styles): string {
       `${report.syntheticExcluded ? s.dim(` (${count(report.syntheticExcluded)} synthetic sample decisions left out)`) : ""}`,
     `${s.bold("Outcomes")}    ${count(overall.withOutcome)} (${percent(overall.outcomeCoverage)} coverage) · completed ${percent(overall.completionRate)}` +
       `${overall.meanQualityScore !== null ? ` · quality ${decimal(overall.meanQualityScore, 2)}` : ""}` +
-      `${overall.meanCompletionMinutes !== null ? ` · ${overall.meanCompletionMinutes.toFixed(1)} min avg` : ""}`,
+      `${overall.meanCompletionMinutes !== null ? ` · ${overall.meanCompletionMinutes.toFixed(1)} min avg` : ""}` +
+      `${report.reRecordedOutcomes ? ` · ${count(report.reRecordedOutcomes)} re-recorded (latest wins)` : ""}`,
     `${s.bold("Accuracy")}    ${grade(s, accuracy.rate, percent(accuracy.rate))} (${count(accuracy.correct)}/${count(accuracy.judged)} judged)`,
     `${s.bold("Clarified")}   ${percent(clarification.rate)} (${count(clarification.count)})` +
       `   ${s.bold("Latency")} p50 ${milliseconds(overall.latency.p50)} · p95 ${milliseconds(overall.latency.p95)} · p99 ${milliseconds(overall.latency.p99)} ms`,
