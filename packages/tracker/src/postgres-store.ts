@@ -5,6 +5,7 @@ import { storableJson } from "./internal/pg-text.js";
 import { serialise } from "./internal/serialise.js";
 import { PgWriter } from "./internal/pg-writer.js";
 import { pgTimeSeries } from "./timeseries/internal/pg-series.js";
+import { pgAnalysis } from "./stores/postgres/pg-analysis.js";
 import { StoreState } from "./internal/store-state.js";
 import { checkKnownKeys, checkLimit, checkReadOptions } from "./internal/validate.js";
 import type { Waiter } from "./internal/write-piece.js";
@@ -14,7 +15,7 @@ import type { EventStore, PostgresStoreOptions, QueryablePool, ReadOptions, Stor
 
 const OPTION_KEYS = [
   "connectionString", "pool", "tablePrefix", "maxBufferedRecords", "maxBufferedBytes", "highWaterBytes", "pageSize",
-  "connectTimeoutMs", "statementTimeoutMs", "retryDelayMs", "maxRetryDelayMs", "closeTimeoutMs", "flushTimeoutMs",
+  "connectTimeoutMs", "statementTimeoutMs", "analysisTimeoutMs", "retryDelayMs", "maxRetryDelayMs", "closeTimeoutMs", "flushTimeoutMs",
 ];
 const IDENTIFIER = /^[a-z_][a-z0-9_]{0,40}$/;
 
@@ -118,6 +119,7 @@ export async function postgresStore(options: PostgresStoreOptions): Promise<Even
   const pageSize = positiveOption(raw, "pageSize", 2_000);
   const connectTimeoutMs = positiveOption(raw, "connectTimeoutMs", 5_000);
   const statementTimeoutMs = positiveOption(raw, "statementTimeoutMs", 15_000);
+  const analysisTimeoutMs = positiveOption(raw, "analysisTimeoutMs", 600_000);
   const retryDelayMs = positiveOption(raw, "retryDelayMs", 100);
   const maxRetryDelayMs = Math.max(retryDelayMs, positiveOption(raw, "maxRetryDelayMs", 5_000));
   const closeTimeoutMs = positiveOption(raw, "closeTimeoutMs", 10_000);
@@ -297,6 +299,10 @@ export async function postgresStore(options: PostgresStoreOptions): Promise<Even
       }
       const row = rows[0];
       return row ? merge(row.record as string, row.outcome as string | null, { invalidFields: 0 }) : undefined;
+    },
+    async analyze(analyzerOptions) {
+      await writer.settle(statementTimeoutMs);
+      return pgAnalysis(pool, prefix, description, analyzerOptions, analysisTimeoutMs);
     },
     async timeSeries(seriesOptions) {
       await writer.settle(statementTimeoutMs);
