@@ -6,6 +6,7 @@ import { serialise } from "./internal/serialise.js";
 import { PgWriter } from "./internal/pg-writer.js";
 import { pgTimeSeries } from "./timeseries/internal/pg-series.js";
 import { pgAnalysis } from "./stores/postgres/pg-analysis.js";
+import { migrateStatement } from "./stores/postgres/sql/migrations.js";
 import { StoreState } from "./internal/store-state.js";
 import { checkKnownKeys, checkLimit, checkReadOptions } from "./internal/validate.js";
 import type { Waiter } from "./internal/write-piece.js";
@@ -149,7 +150,8 @@ export async function postgresStore(options: PostgresStoreOptions): Promise<Even
   };
 
   try {
-    await query(sql.createTables);
+    // Creates the tables, or brings an older schema up to date (forward-only migrations).
+    await query(migrateStatement(prefix));
   } catch (error) {
     await endPool();
     throw storeFailure("Connecting to", error);
