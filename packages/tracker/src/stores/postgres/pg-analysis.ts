@@ -154,7 +154,10 @@ export function snapshotOf(rows: readonly Row[], bins: number): { snapshot: Core
       if (bin !== null) addBin(entry.live, bin, n, row, hit);
     }
   };
-  for (const row of rows) {
+  // Newest decisions first, as the streaming analyzer meets them: the corrections matrix keeps
+  // its rows in that order (the other maps are sorted by count).
+  const ordered = [...rows].sort((a, b) => num(b.newest) - num(a.newest));
+  for (const row of ordered) {
     const n = num(row.n);
     switch (row.kind) {
       case "d":
@@ -177,11 +180,11 @@ export function snapshotOf(rows: readonly Row[], bins: number): { snapshot: Core
   }
   // The streaming analyzer lists layers by cascade position, ties in the order it met them
   // (newest event first): the layer seen in the newest event comes first.
-  const ordered = [...layers].sort(([, a], [, b]) => a.counts.position - b.counts.position || b.newest - a.newest);
+  const cascade = [...layers].sort(([, a], [, b]) => a.counts.position - b.counts.position || b.newest - a.newest);
   const snapshot: CoreSnapshot = {
     totals, decidedBy, experts, corrections, clarificationReasons: reasons, ambiguousPairs: pairs,
     totalLatency: latency.snapshot(""),
-    layers: ordered.map(([name, entry]) => ({
+    layers: cascade.map(([name, entry]) => ({
       name, counts: entry.counts, errorCodes: entry.errorCodes, experts: entry.experts, latency: latency.snapshot(name), calibration: entry.live, shadowCalibration: entry.shadow,
     })),
     experiments: [...experiments.values()],
