@@ -11,6 +11,7 @@ export { readRecord, type ReadRecord } from "./read-record.js";
 export { createTracker, type Tracker } from "./tracker.js";
 export { jsonlStore } from "./jsonl-store.js";
 export { postgresStore } from "./postgres-store.js";
+export { createPgPool, redactConnectionString, type PgPoolOptions } from "./stores/postgres/connection.js";
 export { openStore, type OpenStoreOptions } from "./open-store.js";
 export { generateSampleRecords, type SampleEventsOptions } from "./sample-events.js";
 export { parseDegradation, type SampleDegradation } from "./sample-degrade.js";

@@ -5,6 +5,7 @@ import { storableJson } from "./internal/pg-text.js";
 import { serialise } from "./internal/serialise.js";
 import { PgWriter } from "./internal/pg-writer.js";
 import { pgTimeSeries } from "./timeseries/internal/pg-series.js";
+import { createPgPool, redactConnectionString } from "./stores/postgres/connection.js";
 import { pgAnalysis } from "./stores/postgres/pg-analysis.js";
 import { migrateStatement } from "./stores/postgres/sql/migrations.js";
 import { StoreState } from "./internal/store-state.js";
@@ -22,37 +23,6 @@ const IDENTIFIER = /^[a-z_][a-z0-9_]{0,40}$/;
 
 function invalid(message: string): MoeRouterError {
   return new MoeRouterError(ErrorCode.INVALID_CONFIG, message);
-}
-
-/** Imports `pg` on first use: it is an optional peer dependency. */
-async function createPool(connectionString: string, connectTimeoutMs: number, statementTimeoutMs: number): Promise<QueryablePool> {
-  let module: Record<string, unknown>;
-  try {
-    module = (await import("pg")) as Record<string, unknown>;
-  } catch (error) {
-    throw new MoeRouterError(ErrorCode.NOT_FOUND, 'The PostgreSQL store needs the "pg" package, an optional peer dependency of @moe-router/tracker: npm install pg', { cause: error });
-  }
-  const Pool = ((module.default as Record<string, unknown> | undefined)?.Pool ?? module.Pool) as new (config: object) => QueryablePool & { on(event: string, listener: (error: Error) => void): void };
-  // Timeouts on both sides: a server that accepts TCP and never answers (stopped, or behind a
-  // black-holing firewall) must not hold routing or close() forever.
-  const pool = new Pool({
-    connectionString, max: 4, connectionTimeoutMillis: connectTimeoutMs, query_timeout: statementTimeoutMs, statement_timeout: statementTimeoutMs,
-    keepAlive: true, idleTimeoutMillis: 10_000, allowExitOnIdle: true,
-  });
-  // An idle client losing its connection must not crash the host process.
-  pool.on("error", () => undefined);
-  return pool;
-}
-
-/** "postgres://user:secret@host/db" -> "postgres://user@host/db": never print passwords. */
-function redact(connectionString: string): string {
-  try {
-    const url = new URL(connectionString);
-    url.password = "";
-    return url.toString();
-  } catch {
-    return "PostgreSQL";
-  }
 }
 
 /** Rejects when `promise` does not settle within `ms` (the pool's own timeouts cover owned pools; this covers any). */
@@ -135,8 +105,8 @@ export async function postgresStore(options: PostgresStoreOptions): Promise<Even
   } else {
     const url = (options as { connectionString?: unknown }).connectionString;
     if (typeof url !== "string" || !/^postgres(ql)?:\/\//.test(url)) throw invalid('postgresStore: connectionString must be a URL such as "postgres://user@127.0.0.1:5432/db".');
-    description = `${redact(url)} (${prefix}_*)`;
-    pool = await createPool(url, connectTimeoutMs, statementTimeoutMs);
+    description = `${redactConnectionString(url)} (${prefix}_*)`;
+    pool = await createPgPool({ connectionString: url, connectTimeoutMs, statementTimeoutMs });
   }
   const sql = pgStatements(prefix);
   const storeFailure = (action: string, error: unknown): MoeRouterError =>

@@ -8,6 +8,7 @@ import {
   type LogRecord, type OutcomeRecord,
 } from "../src/index.js";
 import { postgresUnavailable, startPostgres, type PostgresServer } from "./support/postgres.js";
+import { rounded } from "./support/rounded.js";
 
 const END = new Date("2026-11-20T12:00:00.000Z");
 const NOW = END.getTime() + 60_000;
@@ -78,15 +79,6 @@ function records(): LogRecord[] {
     decision("old", 3 * 24 * 60 + 5), outcome("old", 10, { was_correct_master: true }),
   ];
   return [...all, ...edge];
-}
-
-/** Rounds every number to 10 significant digits: sums added in another order differ in the last bits. */
-function rounded(report: AnalysisReport): unknown {
-  const round = (value: unknown): unknown =>
-    typeof value === "number" ? Number(value.toPrecision(10))
-      : Array.isArray(value) ? value.map(round)
-        : value && typeof value === "object" ? Object.fromEntries(Object.entries(value).map(([k, v]) => [k, round(v)])) : value;
-  return round(report);
 }
 
 /** The JSONL reader counts the duplicate it skipped; PostgreSQL refused it at write time. */

@@ -31,32 +31,6 @@ function invalid(message: string): MoeRouterError {
   return new MoeRouterError(ErrorCode.INVALID_CONFIG, message);
 }
 
-/** "postgres://user:secret@host/db" -> "postgres://user@host/db": never print passwords. */
-function redact(connectionString: string): string {
-  try {
-    const url = new URL(connectionString);
-    url.password = "";
-    return url.toString();
-  } catch {
-    return "PostgreSQL";
-  }
-}
-
-/** Imports `pg` on first use: it is an optional peer dependency. */
-async function createPool(connectionString: string): Promise<ThresholdsPool> {
-  let module: Record<string, unknown>;
-  try {
-    module = (await import("pg")) as Record<string, unknown>;
-  } catch (error) {
-    throw new MoeRouterError(ErrorCode.NOT_FOUND, 'Thresholds in PostgreSQL need the "pg" package, an optional peer dependency of @moe-router/tuner: npm install pg', { cause: error });
-  }
-  const Pool = ((module.default as Record<string, unknown> | undefined)?.Pool ?? module.Pool) as new (config: object) => ThresholdsPool & { on(event: string, listener: (error: Error) => void): void };
-  const pool = new Pool({ connectionString, max: 2 });
-  // An idle client losing its connection must not crash the host process.
-  pool.on("error", () => undefined);
-  return pool;
-}
-
 /**
  * Opens (creating if absent) the thresholds table `<prefix>_thresholds` on a PostgreSQL
  * server. Connects before resolving, so a bad URL fails at start-up.
@@ -81,8 +55,11 @@ export async function postgresThresholdsStore(options: PostgresThresholdsStoreOp
   } else {
     const url = (options as { connectionString?: unknown }).connectionString;
     if (typeof url !== "string" || !/^postgres(ql)?:\/\//.test(url)) throw invalid('postgresThresholdsStore: connectionString must be a URL such as "postgres://user@127.0.0.1:5432/db".');
-    location = redact(url);
-    pool = await createPool(url);
+    // The tracker's pool set-up (timeouts on both sides, pg imported on first use): one owner for
+    // it. Imported here, not at the top: loading the tuner must not load the tracker.
+    const { createPgPool, redactConnectionString } = await import("@moe-router/tracker");
+    location = redactConnectionString(url);
+    pool = await createPgPool({ connectionString: url, max: 2, neededBy: "@moe-router/tuner" });
   }
   const description = `${location} (table ${table})`;
   const failed = (action: string, error: unknown): MoeRouterError =>
