@@ -20,7 +20,7 @@ export async function longQuery(pool: QueryablePool, text: string, values: unkno
     await client.query("BEGIN READ ONLY");
     // Memoize caches nothing here (every decision's attempts differ); more work_mem keeps the
     // outcome sort and the aggregate in memory.
-    await client.query(`SET LOCAL jit = off; SET LOCAL enable_memoize = off; SET LOCAL work_mem = '64MB'; SET LOCAL statement_timeout = ${Math.max(1, Math.round(timeoutMs))}`);
+    await client.query(`SET LOCAL jit = off; SET LOCAL enable_memoize = off; SET LOCAL work_mem = '256MB'; SET LOCAL statement_timeout = ${Math.max(1, Math.round(timeoutMs))}`);
     const result = await client.query({ text, values, query_timeout: timeoutMs + 5_000 });
     await client.query("COMMIT");
     return result;
