@@ -57,6 +57,21 @@ describe("dependency rules", () => {
     expect(checkDependencyRules(root)).toEqual([expect.objectContaining({ rule: "layer-imports-core-only", file: "packages/core/src/index.ts" })]);
   });
 
+  it("lets shipped code use a subpath another package exports (a light entry), never its test kit or an undeclared one", () => {
+    const core = JSON.stringify({ name: "@moe-router/core", exports: { ".": "./dist/index.js", "./rules": "./dist/rules.js", "./testing": "./dist/testing.js" } });
+    const root = workspace({
+      "packages/core/package.json": core,
+      "packages/layer-a/package.json": manifest("layer-a"),
+      "packages/layer-a/src/index.ts": [
+        'import { r } from "@moe-router/core/rules";',
+        'import { t } from "@moe-router/core/testing";',
+        'import { u } from "@moe-router/core/undeclared";',
+        "export const all = [r, t, u];",
+      ].join("\n"),
+    });
+    expect(checkDependencyRules(root).map((v) => `${v.line}:${v.rule}`)).toEqual(["2:public-entry-only", "3:public-entry-only"]);
+  });
+
   // Parses every source file of the repository: minutes, not seconds, on a busy 2-core CI machine.
   it("holds for this repository", { timeout: 180_000 }, () => {
     expect(checkDependencyRules()).toEqual([]);

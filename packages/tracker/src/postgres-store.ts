@@ -5,7 +5,7 @@ import { storableJson } from "./internal/pg-text.js";
 import { serialise } from "./internal/serialise.js";
 import { PgWriter } from "./internal/pg-writer.js";
 import { pgTimeSeries } from "./timeseries/internal/pg-series.js";
-import { createPgPool, redactConnectionString } from "./stores/postgres/connection.js";
+import { createPgPool } from "./stores/postgres/connection.js";
 import { pgAnalysis } from "./stores/postgres/pg-analysis.js";
 import { migrateStatement } from "./stores/postgres/sql/migrations.js";
 import { StoreState } from "./internal/store-state.js";
@@ -14,6 +14,7 @@ import type { Waiter } from "./internal/write-piece.js";
 import type { LogRecord, OutcomeRecord, RoutingEvent } from "./records.js";
 import { normaliseRecord } from "./read-record.js";
 import type { EventStore, PostgresStoreOptions, QueryablePool, ReadOptions, StoredCorrection } from "./types.js";
+import { redactConnectionString } from "./store-spec.js";
 
 const OPTION_KEYS = [
   "connectionString", "pool", "tablePrefix", "maxBufferedRecords", "maxBufferedBytes", "highWaterBytes", "pageSize",

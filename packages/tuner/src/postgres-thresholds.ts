@@ -7,6 +7,7 @@
 import { ErrorCode, MoeRouterError, isMoeRouterError } from "@moe-router/core";
 import { parseThresholdsFile, type ThresholdsFile, type ThresholdsHistoryEntry } from "./thresholds-file.js";
 import type { ThresholdsStore } from "./thresholds-store.js";
+import { createPgPool, redactConnectionString } from "@moe-router/tracker/rules";
 
 /** The part of a `pg` Pool this store uses (so any compatible pool can be passed). */
 export interface ThresholdsPool {
@@ -55,9 +56,7 @@ export async function postgresThresholdsStore(options: PostgresThresholdsStoreOp
   } else {
     const url = (options as { connectionString?: unknown }).connectionString;
     if (typeof url !== "string" || !/^postgres(ql)?:\/\//.test(url)) throw invalid('postgresThresholdsStore: connectionString must be a URL such as "postgres://user@127.0.0.1:5432/db".');
-    // The tracker's pool set-up (timeouts on both sides, pg imported on first use): one owner for
-    // it. Imported here, not at the top: loading the tuner must not load the tracker.
-    const { createPgPool, redactConnectionString } = await import("@moe-router/tracker");
+    // The tracker's pool set-up (timeouts on both sides, pg imported on first use): one owner for it.
     location = redactConnectionString(url);
     pool = await createPgPool({ connectionString: url, max: 2, neededBy: "@moe-router/tuner" });
   }

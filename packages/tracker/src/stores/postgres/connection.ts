@@ -40,14 +40,3 @@ export async function createPgPool(options: PgPoolOptions): Promise<QueryablePoo
   pool.on("error", () => undefined);
   return pool;
 }
-
-/** "postgres://user:secret@host/db" -> "postgres://user@host/db": never print passwords. */
-export function redactConnectionString(connectionString: string): string {
-  try {
-    const url = new URL(connectionString);
-    url.password = "";
-    return url.toString();
-  } catch {
-    return "PostgreSQL";
-  }
-}
