@@ -31,7 +31,7 @@ describe.skipIf(unavailable !== undefined)("moe-router analyze on PostgreSQL", (
     const expected = await store.analyze!({});
     await store.close();
 
-    const result = await runCli(["analyze", "--json", "--store", `${pg!.url}?tablePrefix=${tablePrefix}`], tempCwd());
+    const result = await runCli(["analyze", "--json", "--include-synthetic", "--store", `${pg!.url}?tablePrefix=${tablePrefix}`], tempCwd());
     expect(result.code).toBe(0);
     const report = JSON.parse(result.stdout);
     expect(report.dataIssues.invalidRecords).toBe(1);

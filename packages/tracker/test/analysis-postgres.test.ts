@@ -91,6 +91,8 @@ const CASES: [string, AnalyzerOptions][] = [
   ["layer semantic, 48 hours, 7 bins", { layer: "semantic", windowHours: 48, calibrationBins: 7 }],
   ["clarifications", { layer: "clarification" }],
   ["a layer seen only in shadow", { layer: "oracle" }],
+  ["generated sample data left out", { synthetic: "exclude" }],
+  ["sample data left out, layer keyword, 24 hours", { synthetic: "exclude", layer: "keyword", windowHours: 24 }],
   ["an empty window", { windowHours: 1, now: END.getTime() + 10 * 86_400_000 }],
 ];
 
@@ -167,6 +169,10 @@ describe.skipIf(unavailable !== undefined)("analysis computed in PostgreSQL", ()
     expect(report.dataIssues.invalidRecords).toBe(5);
     expect(report.dataIssues.invalidFields).toBeGreaterThanOrEqual(20);
     expect(report.dataIssues.duplicates).toBe(0);
+    // Sample records are marked synthetic: left out (and counted apart) on request, the edge cases kept.
+    const real = await analyzeStore(pg, { now: NOW, synthetic: "exclude" });
+    expect(real.syntheticExcluded).toBeGreaterThan(3_000);
+    expect(real.overall.decisions).toBe(report.overall.decisions - real.syntheticExcluded);
     expect(report.experiments.map((e) => e.experiment)).toContain("colour");
     const oracle = report.layers.find((l) => l.layer === "oracle")!;
     expect(oracle).toMatchObject({ attempts: 0, shadowAttempts: 1 });

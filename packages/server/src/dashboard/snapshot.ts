@@ -156,15 +156,21 @@ function range(bucketMs: number, buckets: number, now: number): { since: number;
 async function computedParts(source: ComputingSource, options: SnapshotOptions) {
   const { now } = options;
   const hours = range(HOUR_MS, Math.ceil(options.windowHours), now), minutes = range(MINUTE_MS, 60, now);
+  // Sample data written into the service's store must not pass for live traffic.
+  const synthetic = options.includeSynthetic ? "include" : "exclude";
   const [report, hourly, minutely, latest] = await Promise.all([
-    source.analyze({ windowHours: options.windowHours, now }),
-    source.timeSeries({ by: "hour", since: hours.since, until: hours.until, now }),
-    source.timeSeries({ by: "minute", since: minutes.since, until: minutes.until, now }),
-    source.recentEvents(options.recent),
+    source.analyze({ windowHours: options.windowHours, now, synthetic }),
+    source.timeSeries({ by: "hour", since: hours.since, until: hours.until, now, synthetic }),
+    source.timeSeries({ by: "minute", since: minutes.since, until: minutes.until, now, synthetic }),
+    // More than shown, so that left-out synthetic ones do not empty the list.
+    source.recentEvents(options.includeSynthetic ? options.recent : options.recent * 4),
   ]);
   const since = Math.min(hours.since, now - options.windowHours * HOUR_MS);
-  const recent = latest.filter((event) => { const time = Date.parse(event.timestamp); return time <= now && time >= since; }).map((event) => recentRow(event, options.descriptionChars));
-  return { report, hourly: points(hourly), minutely: points(minutely), recent };
+  const recent = latest
+    .filter((event) => { const time = Date.parse(event.timestamp); return time <= now && time >= since && (options.includeSynthetic || event.synthetic !== true); })
+    .slice(0, options.recent)
+    .map((event) => recentRow(event, options.descriptionChars));
+  return { report, hourly: points(hourly), minutely: points(minutely), recent, syntheticExcluded: report.syntheticExcluded };
 }
 
 /** Reads the window once from `source` (newest first) into the analyzer, the two series and the recent list. */
@@ -188,7 +194,7 @@ async function streamedParts(source: EventSource, options: SnapshotOptions) {
     minutely.add(event, time);
     if (recent.length < options.recent && time <= now) recent.push(recentRow(event, options.descriptionChars));
   }
-  return { report: analyzer.result(), hourly: hourly.result(), minutely: minutely.result(), recent };
+  return { report: analyzer.result(), hourly: hourly.result(), minutely: minutely.result(), recent, syntheticExcluded };
 }
 
 /**
@@ -199,7 +205,7 @@ async function streamedParts(source: EventSource, options: SnapshotOptions) {
  */
 export async function buildSnapshot(source: EventSource, options: SnapshotOptions): Promise<Omit<DashboardSnapshot, "alerts">> {
   const { now } = options;
-  const { report, hourly, minutely, recent } = computes(source) ? await computedParts(source, options) : await streamedParts(source, options);
+  const { report, hourly, minutely, recent, syntheticExcluded } = computes(source) ? await computedParts(source, options) : await streamedParts(source, options);
   const overall = report.overall;
   return {
     generatedAt: new Date(now).toISOString(),

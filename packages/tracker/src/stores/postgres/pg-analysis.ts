@@ -60,7 +60,7 @@ interface LayerParts {
 /** Rolls the aggregated rows up into the analyzer's state (what its accumulators would hold after every event). */
 export function snapshotOf(rows: readonly Row[], bins: number): { snapshot: CoreSnapshot; issues: { invalidRecords: number; invalidFields: number } } {
   const totals: Mutable<CoreSnapshot["totals"]> = {
-    decisions: 0, skipped: 0, withOutcome: 0, judged: 0, correct: 0, completed: 0, clarifications: 0, corrections: 0,
+    decisions: 0, skipped: 0, synthetic: 0, withOutcome: 0, judged: 0, correct: 0, completed: 0, clarifications: 0, corrections: 0,
     minutesSum: 0, minutesCount: 0, qualitySum: 0, qualityCount: 0, first: Number.POSITIVE_INFINITY, last: Number.NEGATIVE_INFINITY,
   };
   const issues = { invalidRecords: 0, invalidFields: 0 };
@@ -80,7 +80,8 @@ export function snapshotOf(rows: readonly Row[], bins: number): { snapshot: Core
   const addDecisions = (row: Row, n: number) => {
     if (row.usable === false) return void (issues.invalidRecords += n);
     issues.invalidFields += num(row.bad);
-    if (row.kept !== true) return void (totals.skipped += n);
+    // Out of scope (layer filter) is skipped; in scope but generated sample data left out is counted apart.
+    if (row.kept !== true) return void (row.excluded === true ? (totals.synthetic += n) : (totals.skipped += n));
     const expert = text(row.expert), routedBy = text(row.routed_by);
     totals.decisions += n;
     totals.first = Math.min(totals.first, num(row.first));
@@ -214,7 +215,7 @@ export async function pgAnalysis(pool: QueryablePool, prefix: string, descriptio
   let rows: Row[];
   try {
     const result = await longQuery(pool, analysisStatement(`${prefix}_decisions`, `${prefix}_outcomes`, join), [
-      settings.since === undefined ? null : new Date(settings.since), null, settings.layer ?? null, settings.bins,
+      settings.since === undefined ? null : new Date(settings.since), null, settings.layer ?? null, settings.bins, settings.excludeSynthetic,
     ], timeoutMs);
     rows = result.rows;
   } catch (error) {

@@ -89,14 +89,14 @@ const bucketOf = (v: string) =>
 
 /** The grouping keys: what a decision, an attempt or a latency row is counted by. */
 const DIMENSIONS = [
-  "kind", "usable", "kept", "expert", "routed_by", "corrected", "reason", "c0", "c1", "experiment", "variant", "verdict", "has_outcome", "completed",
+  "kind", "usable", "kept", "excluded", "expert", "routed_by", "corrected", "reason", "c0", "c1", "experiment", "variant", "verdict", "has_outcome", "completed",
   "counted", "name", "shadow", "success", "errored", "code", "named", "hit", "bin", "lb",
 ].map((column) => `x.${column}`).join(", ");
 
 /**
  * The analysis statement over `<prefix>_decisions` and `<prefix>_outcomes`.
  * $1 since, $2 until (timestamptz or NULL), $3 the layer filter (text or NULL), $4 the number
- * of calibration bins. Each row is one group: `kind` 'd' (decision figures), 'a' (attempt
+ * of calibration bins, $5 true to leave out synthetic (generated sample) decisions. Each row is one group: `kind` 'd' (decision figures), 'a' (attempt
  * figures), 'l' (a latency bucket: the decision's when `name` is NULL, else a live attempt's
  * of that layer), 'o' (malformed outcomes). Columns are read in pg-analysis.ts.
  *
@@ -113,7 +113,7 @@ export function analysisStatement(decisions: string, outcomes: string, join: Out
 FROM ${decisions} d
 ${outcomeJoin(outcomes, join)}
 CROSS JOIN LATERAL jsonb_to_record(d.record) AS f(selected_master jsonb, routing_layer jsonb, layer_attempts jsonb, total_latency_ms jsonb,
-  clarification jsonb, ab_test jsonb, confidence jsonb, task_description jsonb, shadow jsonb)
+  clarification jsonb, ab_test jsonb, confidence jsonb, task_description jsonb, shadow jsonb, synthetic jsonb)
 CROSS JOIN LATERAL (
   SELECT coalesce(bool_and(jsonb_typeof(x->'layer_name') IS NOT DISTINCT FROM 'string'), true) AS named_all,
     coalesce(bool_or(x->>'layer_name' = $3::text AND x->'shadow' IS DISTINCT FROM 'true'::jsonb), false) AS touches
@@ -126,7 +126,10 @@ CROSS JOIN LATERAL (
   OFFSET 0
 ) u
 CROSS JOIN LATERAL (
-  SELECT u.usable AND CASE WHEN $3::text IS NULL THEN true ELSE u.routed_by = $3::text OR s.touches END AS kept,
+  SELECT u.usable AND CASE WHEN $3::text IS NULL THEN true ELSE u.routed_by = $3::text OR s.touches END AS in_scope,
+    -- In scope and not generated sample data left out ($5): what the analyzer counts.
+    u.usable AND CASE WHEN $3::text IS NULL THEN true ELSE u.routed_by = $3::text OR s.touches END
+      AND NOT ($5::boolean AND f.synthetic IS NOT DISTINCT FROM 'true'::jsonb) AS kept,
     ${stringOf("u.outcome->'user_corrected_to'")} AS corrected_to,
     CASE WHEN u.usable THEN ${decisionFields} ELSE 0 END AS bad
   OFFSET 0
@@ -149,7 +152,7 @@ CROSS JOIN LATERAL (
 ) w
 CROSS JOIN LATERAL (
   -- The decision's row.
-  SELECT 'd' AS kind, u.usable, k.kept,
+  SELECT 'd' AS kind, u.usable, k.kept, k.in_scope AND NOT k.kept AS excluded,
     CASE WHEN k.kept THEN u.expert END AS expert, CASE WHEN k.kept THEN u.routed_by END AS routed_by,
     CASE WHEN k.kept AND k.corrected_to <> '' AND k.corrected_to <> u.expert THEN k.corrected_to END AS corrected,
     CASE WHEN k.kept AND u.routed_by = 'clarification' THEN coalesce(CASE WHEN jsonb_typeof(f.clarification) = 'object' THEN ${stringOf("f.clarification->'reason'")} END, 'unspecified') END AS reason,
@@ -169,12 +172,12 @@ CROSS JOIN LATERAL (
       AND ${allStrings("f.clarification->'candidates'")} THEN CASE WHEN jsonb_array_length(f.clarification->'candidates') >= 2 THEN f.clarification->'candidates' END END AS candidates) p
   UNION ALL
   -- The decision's latency bucket.
-  SELECT 'l', ${nulls(13)}, ${nulls(9)}, ${bucketOf("w.latency")}, NULL, NULL, NULL, w.latency, NULL, NULL, NULL, NULL
+  SELECT 'l', ${nulls(14)}, ${nulls(9)}, ${bucketOf("w.latency")}, NULL, NULL, NULL, w.latency, NULL, NULL, NULL, NULL
   WHERE w.latency IS NOT NULL
   UNION ALL
   -- One row per layer attempt of a usable decision (counted when the decision is kept and the
   -- layer passes the filter; the others only bring their malformed fields), and one per live latency.
-  SELECT kinds.kind, ${nulls(13)},
+  SELECT kinds.kind, ${nulls(14)},
     a.counted, a.name, a.shadow, a.success, a.errored, a.code, a.named, a.hit, a.bin,
     CASE WHEN kinds.kind = 'l' THEN ${bucketOf("a.latency")} END,
     NULL, CASE WHEN kinds.kind = 'a' THEN d.seq END, CASE WHEN kinds.kind = 'a' THEN e.ordinality - 1 END,
@@ -208,7 +211,7 @@ WHERE ($1::timestamptz IS NULL OR d."timestamp" >= $1::timestamptz) AND ($2::tim
 GROUP BY ${DIMENSIONS}
 UNION ALL
 -- What the JSONL reader counts of outcomes: every outcome recorded (in the window), superseded ones too.
-SELECT 'o', ${nulls(23)},
+SELECT 'o', ${nulls(24)},
   count(*) FILTER (WHERE jsonb_typeof(o.record->'outcome') IS DISTINCT FROM 'object')::float8, NULL, NULL,
   coalesce(sum(CASE WHEN jsonb_typeof(o.record->'outcome') = 'object' THEN ${outcomeFields("o.record->'outcome'")} END), 0)::float8, ${nulls(10)}
 FROM ${outcomes} o
