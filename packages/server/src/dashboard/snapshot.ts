@@ -190,8 +190,8 @@ async function streamedParts(source: EventSource, options: SnapshotOptions) {
       continue;
     }
     analyzer.add(event);
-    hourly.add(event, time);
-    minutely.add(event, time);
+    hourly.add(event);
+    minutely.add(event);
     if (recent.length < options.recent && time <= now) recent.push(recentRow(event, options.descriptionChars));
   }
   return { report: analyzer.result(), hourly: hourly.result(), minutely: minutely.result(), recent, syntheticExcluded };
