@@ -60,7 +60,7 @@ interface LayerParts {
 /** Rolls the aggregated rows up into the analyzer's state (what its accumulators would hold after every event). */
 export function snapshotOf(rows: readonly Row[], bins: number): { snapshot: CoreSnapshot; issues: { invalidRecords: number; invalidFields: number } } {
   const totals: Mutable<CoreSnapshot["totals"]> = {
-    decisions: 0, skipped: 0, synthetic: 0, withOutcome: 0, judged: 0, correct: 0, completed: 0, clarifications: 0, corrections: 0,
+    decisions: 0, skipped: 0, synthetic: 0, withOutcome: 0, judged: 0, correct: 0, completed: 0, clarifications: 0, corrections: 0, reRecorded: 0,
     minutesSum: 0, minutesCount: 0, qualitySum: 0, qualityCount: 0, first: Number.POSITIVE_INFINITY, last: Number.NEGATIVE_INFINITY,
   };
   const issues = { invalidRecords: 0, invalidFields: 0 };
@@ -96,6 +96,7 @@ export function snapshotOf(rows: readonly Row[], bins: number): { snapshot: Core
     totals.minutesCount += num(row.minutes_n);
     totals.qualitySum += num(row.quality_sum);
     totals.qualityCount += num(row.quality_n);
+    totals.reRecorded += num(row.rerecorded);
     if (routedBy === "clarification") {
       totals.clarifications += n;
       increment(reasons, text(row.reason), n);

@@ -77,11 +77,16 @@ const nulls = (count: number) => Array.from({ length: count }, () => "NULL").joi
 /** How the newest outcome of each decision is found. */
 export type OutcomeJoin = "lookup" | "hash";
 
+/** An outcome record a reader can use (the others are invalid records, not reports). */
+const RECORD_READABLE = "jsonb_typeof(o.record->'outcome') = 'object'";
+
 function outcomeJoin(outcomes: string, join: OutcomeJoin): string {
   // A window: few decisions, each looks its newest outcome up in the (event_id, seq) index.
-  if (join === "lookup") return `LEFT JOIN LATERAL (SELECT o.record->'outcome' AS outcome FROM ${outcomes} o WHERE o.event_id = d.event_id ORDER BY o.seq DESC LIMIT 1) latest ON true`;
+  // `records`: the event's readable outcome records (more than one: re-recorded), counted before the LIMIT.
+  if (join === "lookup") return `LEFT JOIN LATERAL (SELECT o.record->'outcome' AS outcome, count(*) FILTER (WHERE ${RECORD_READABLE}) OVER () AS records FROM ${outcomes} o WHERE o.event_id = d.event_id ORDER BY o.seq DESC LIMIT 1) latest ON true`;
   // The whole log: every outcome is needed anyway; one pass over them and a hash join beat an index lookup per decision.
-  return `LEFT JOIN (SELECT DISTINCT ON (o.event_id) o.event_id, o.record->'outcome' AS outcome FROM ${outcomes} o ORDER BY o.event_id, o.seq DESC) latest ON latest.event_id = d.event_id`;
+  // The window's partition is the sort's prefix: counting the records costs no second sort.
+  return `LEFT JOIN (SELECT DISTINCT ON (o.event_id) o.event_id, o.record->'outcome' AS outcome, count(*) FILTER (WHERE ${RECORD_READABLE}) OVER (PARTITION BY o.event_id) AS records FROM ${outcomes} o ORDER BY o.event_id, o.seq DESC) latest ON latest.event_id = d.event_id`;
 }
 
 const bucketOf = (v: string) =>
@@ -109,7 +114,7 @@ export function analysisStatement(decisions: string, outcomes: string, join: Out
   count(*)::float8 AS n, min(x.at) AS first, max(x.at) AS last, sum(x.bad)::float8 AS bad,
   sum(x.minutes) AS minutes_sum, count(x.minutes)::float8 AS minutes_n, sum(x.quality) AS quality_sum, count(x.quality)::float8 AS quality_n,
   sum(x.confidence) AS confidence_sum, min(x.position)::float8 AS position, max(x.seq)::float8 AS newest,
-  sum(x.latency) AS latency_sum, min(x.latency) AS latency_min, max(x.latency) AS latency_max
+  sum(x.latency) AS latency_sum, min(x.latency) AS latency_min, max(x.latency) AS latency_max, sum(x.rerecorded)::float8 AS rerecorded
 FROM ${decisions} d
 ${outcomeJoin(outcomes, join)}
 CROSS JOIN LATERAL jsonb_to_record(d.record) AS f(selected_master jsonb, routing_layer jsonb, layer_attempts jsonb, total_latency_ms jsonb,
@@ -167,12 +172,14 @@ CROSS JOIN LATERAL (
     CASE WHEN k.kept THEN floor(extract(epoch FROM d."timestamp") * 1000)::float8 END AS at, d.seq, NULL::bigint AS position,
     NULL::float8 AS latency, NULL::float8 AS confidence, k.bad::float8 AS bad,
     CASE WHEN k.kept THEN ${numberIn("u.outcome->'completion_time_minutes'", MAX_MINUTES)} END AS minutes,
-    CASE WHEN k.kept THEN ${numberIn("u.outcome->'quality_score'", 1)} END AS quality
+    CASE WHEN k.kept THEN ${numberIn("u.outcome->'quality_score'", 1)} END AS quality,
+    -- Outcome records beyond the first: re-recorded outcomes (the latest is in force).
+    CASE WHEN k.kept AND u.outcome IS NOT NULL THEN greatest(latest.records - 1, 0) END AS rerecorded
   FROM (SELECT CASE WHEN k.kept AND u.routed_by = 'clarification' AND jsonb_typeof(f.clarification) = 'object' AND f.clarification->'reason' = '"ambiguous"'::jsonb
       AND ${allStrings("f.clarification->'candidates'")} THEN CASE WHEN jsonb_array_length(f.clarification->'candidates') >= 2 THEN f.clarification->'candidates' END END AS candidates) p
   UNION ALL
   -- The decision's latency bucket.
-  SELECT 'l', ${nulls(14)}, ${nulls(9)}, ${bucketOf("w.latency")}, NULL, NULL, NULL, w.latency, NULL, NULL, NULL, NULL
+  SELECT 'l', ${nulls(14)}, ${nulls(9)}, ${bucketOf("w.latency")}, NULL, NULL, NULL, w.latency, NULL, NULL, NULL, NULL, NULL
   WHERE w.latency IS NOT NULL
   UNION ALL
   -- One row per layer attempt of a usable decision (counted when the decision is kept and the
@@ -181,7 +188,7 @@ CROSS JOIN LATERAL (
     a.counted, a.name, a.shadow, a.success, a.errored, a.code, a.named, a.hit, a.bin,
     CASE WHEN kinds.kind = 'l' THEN ${bucketOf("a.latency")} END,
     NULL, CASE WHEN kinds.kind = 'a' THEN d.seq END, CASE WHEN kinds.kind = 'a' THEN e.ordinality - 1 END,
-    a.latency, CASE WHEN kinds.kind = 'a' THEN a.confidence END, CASE WHEN kinds.kind = 'a' THEN a.bad::float8 END, NULL, NULL
+    a.latency, CASE WHEN kinds.kind = 'a' THEN a.confidence END, CASE WHEN kinds.kind = 'a' THEN a.bad::float8 END, NULL, NULL, NULL
   FROM ${elements("CASE WHEN u.usable THEN f.layer_attempts END")} WITH ORDINALITY AS e(value, ordinality)
   CROSS JOIN LATERAL (
     SELECT k.kept AND ($3::text IS NULL OR e.value->>'layer_name' = $3::text) AS counted, e.value->>'layer_name' AS name,
@@ -213,7 +220,7 @@ UNION ALL
 -- What the JSONL reader counts of outcomes: every outcome recorded (in the window), superseded ones too.
 SELECT 'o', ${nulls(24)},
   count(*) FILTER (WHERE jsonb_typeof(o.record->'outcome') IS DISTINCT FROM 'object')::float8, NULL, NULL,
-  coalesce(sum(CASE WHEN jsonb_typeof(o.record->'outcome') = 'object' THEN ${outcomeFields("o.record->'outcome'")} END), 0)::float8, ${nulls(10)}
+  coalesce(sum(CASE WHEN jsonb_typeof(o.record->'outcome') = 'object' THEN ${outcomeFields("o.record->'outcome'")} END), 0)::float8, ${nulls(11)}
 FROM ${outcomes} o
 WHERE ($1::timestamptz IS NULL OR o."timestamp" >= $1::timestamptz) AND ($2::timestamptz IS NULL OR o."timestamp" < $2::timestamptz)`;
 }
