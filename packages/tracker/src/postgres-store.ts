@@ -38,7 +38,7 @@ function within<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
   });
 }
 
-function merge(recordText: string, outcomeText: string | null, issues: { invalidFields: number }): RoutingEvent | undefined {
+function merge(recordText: string, outcomeText: string | null, issues: { invalidFields: number }, records?: unknown): RoutingEvent | undefined {
   const record = normaliseRecord(JSON.parse(recordText), issues);
   if (record === undefined || record.record_type !== "decision") return undefined;
   if (outcomeText) {
@@ -46,6 +46,7 @@ function merge(recordText: string, outcomeText: string | null, issues: { invalid
     if (outcome?.record_type === "outcome") {
       record.outcome = outcome.outcome;
       record.outcome_timestamp = outcome.timestamp;
+      if (typeof records === "number" && records > 1) record.outcome_records = records;
     }
   }
   return record;
@@ -217,7 +218,7 @@ export async function postgresStore(options: PostgresStoreOptions): Promise<Even
           throw storeFailure("Reading from", error);
         }
         for (const row of rows) {
-          const event = merge(row.record as string, row.outcome as string | null, counts);
+          const event = merge(row.record as string, row.outcome as string | null, counts, row.records);
           if (event === undefined) counts.invalidRecords++;
           else yield event;
         }

@@ -2,7 +2,7 @@
  * A second (or third) outcome for the same event (issue 13): every record stays in the log, the
  * latest one is in force, and `analyze` counts the records that re-recorded an outcome in
  * `reRecordedOutcomes` — the same count on every path (the store's reverse join, parallel
- * parts, the analysis cache cold, warm and extended, in memory, PostgreSQL), only inside the
+ * parts, the analysis cache cold, warm and extended, in memory, PostgreSQL in SQL and streamed), only inside the
  * analysed window and filters.
  */
 import { appendFileSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
@@ -228,7 +228,10 @@ describe.skipIf(unavailable !== undefined)("PostgreSQL: re-recorded outcomes cou
   it("analyzeStore: same count and same figures, in every window and filter", async () => {
     for (const { name, options, count } of CASES) {
       const report = await analyzeStore(pg, { now: NOW, ...options });
-      check({ ...report, dataIssues: want.get(name)!.dataIssues }, name, count, "PostgreSQL");
+      check({ ...report, dataIssues: want.get(name)!.dataIssues }, name, count, "PostgreSQL SQL");
+      // Its read() streamed through the analyzer (what a store without analyze() gets).
+      const streamed = await analyzeStore({ read: (range) => pg.read(range) }, { now: NOW, ...options });
+      check({ ...streamed, dataIssues: want.get(name)!.dataIssues }, name, count, "PostgreSQL streamed");
     }
   });
 });

@@ -10,7 +10,9 @@ export interface PgStatements {
 export function pgStatements(prefix: string): PgStatements {
   const decisions = `${prefix}_decisions`;
   const outcomes = `${prefix}_outcomes`;
-  const outcomeJoin = `LEFT JOIN LATERAL (SELECT o.record FROM ${outcomes} o WHERE o.event_id = d.event_id ORDER BY o.seq DESC LIMIT 1) latest ON true`;
+  // The newest outcome, and how many readable outcome records the event has (counted before the LIMIT: re-recorded when > 1).
+  const outcomeJoin = `LEFT JOIN LATERAL (SELECT o.record, count(*) FILTER (WHERE jsonb_typeof(o.record->'outcome') = 'object') OVER () AS records
+  FROM ${outcomes} o WHERE o.event_id = d.event_id ORDER BY o.seq DESC LIMIT 1) latest ON true`;
   return {
     // $1: a JSON array of records. Both inserts run in one statement, so one batch is atomic.
     insertBatch: `WITH input AS (
@@ -29,7 +31,7 @@ export function pgStatements(prefix: string): PgStatements {
 SELECT (SELECT count(*) FROM new_decisions) AS decisions, (SELECT count(*) FROM new_outcomes) AS outcomes`,
     // Keyset pagination on seq (newest first): no cursor, no extra dependency.
     // $1 since, $2 until, $3 seq upper bound (exclusive), $4 page size.
-    readPage: `SELECT d.seq::text AS seq, d.record::text AS record, latest.record::text AS outcome
+    readPage: `SELECT d.seq::text AS seq, d.record::text AS record, latest.record::text AS outcome, latest.records::int AS records
 FROM ${decisions} d ${outcomeJoin}
 WHERE ($1::timestamptz IS NULL OR d."timestamp" >= $1::timestamptz)
   AND ($2::timestamptz IS NULL OR d."timestamp" < $2::timestamptz)
