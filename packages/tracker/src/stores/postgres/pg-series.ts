@@ -48,7 +48,7 @@ async function resolveUnit(pool: QueryablePool, decisions: string, settings: Ser
 }
 
 /**
- * The time series computed in PostgreSQL (see pg-series-sql.ts); same result as streaming the
+ * The time series computed in PostgreSQL (see sql/series-sql.ts); same result as streaming the
  * store's events through the accumulator, latency order statistics exact rather than within 0.5 %.
  * @throws MoeRouterError STORE_FAILED when the query fails; INVALID_CONFIG for bad options.
  */
