@@ -4,7 +4,9 @@ import {
   applyProposalToStore, formatProposal, openThresholdsStore, parseObjective, proposeThresholds, startExperimentInStore, targetForObjective, traceFromEvent,
   type BoundMethod, type RouteTrace, type ThresholdProposal,
 } from "@moe-router/tuner";
-import { argumentError, numberOption, parseCommandArgs } from "../args.js";
+import { argumentError, numberOption } from "../args.js";
+import { parseDeclared, usageOf } from "../declare.js";
+import { DECLARATIONS } from "./declarations.js";
 import { RANGES } from "../ranges.js";
 import type { CliIO, Command } from "../io.js";
 import { openSession } from "../session.js";
@@ -13,7 +15,7 @@ import { parseConstraint } from "./eval.js";
 import { storeSpec, thresholdsStoreSpec } from "@moe-router/router";
 import { printJson, printText } from "../output.js";
 
-const usage = "moe-router tune [-d|--dry-run] [-a|--aggressive] [-m|--min-samples N] [-w|--window HOURS] [--target-precision P] [--objective precision[:P|auto]|coverage:C|oos-recall:R] [--constraint cascade|layer] [--confidence C] [--bound clopper-pearson|wilson] [--max-step S] [--experiment NAME --share S] [--store SPEC] [--config FILE] [--verbose] [--json]";
+const usage = usageOf(DECLARATIONS.tune);
 
 const DEFAULT_WINDOW_HOURS = 168;
 
@@ -40,27 +42,10 @@ function insufficient(proposal: ThresholdProposal): MoeRouterError {
 }
 
 const tune: Command = {
-  summary: "Tune layer thresholds from tracked outcomes (-d previews, -a moves further, --experiment starts an A/B test).",
+  summary: DECLARATIONS.tune.summary,
   usage,
   async run(argv, io) {
-    const { values } = parseCommandArgs(argv, {
-      "dry-run": { type: "boolean", short: "d" },
-      aggressive: { type: "boolean", short: "a" },
-      "min-samples": { type: "string", short: "m" },
-      window: { type: "string", short: "w" },
-      "target-precision": { type: "string" },
-      objective: { type: "string" },
-      constraint: { type: "string" },
-      confidence: { type: "string" },
-      bound: { type: "string" },
-      "max-step": { type: "string" },
-      experiment: { type: "string" },
-      share: { type: "string" },
-      store: { type: "string" },
-      config: { type: "string", short: "c" },
-      json: { type: "boolean" },
-      verbose: { type: "boolean", short: "v" },
-    }, usage, false);
+    const { values } = parseDeclared(DECLARATIONS.tune, argv);
     const minSamples = numberOption(values["min-samples"], "-m/--min-samples", { min: 1, max: 1_000_000_000, integer: true, unit: "samples", example: "-m 30" });
     const hours = windowOption(values.window) ?? DEFAULT_WINDOW_HOURS;
     const givenTarget = numberOption(values["target-precision"], "--target-precision", { ...RANGES.openShare, example: "--target-precision 0.9" });
