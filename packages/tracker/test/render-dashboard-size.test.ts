@@ -36,11 +36,12 @@ describe("renderDashboard fits an 80 x 24 terminal", () => {
     const all = events();
     const report = reportOf(all);
     const series = await timeSeriesEvents(all, { now: NOW, windowHours: 24 });
-    for (const options of [{}, { series }, { series, color: true, status: "refreshing every 2 s · Ctrl-C to quit · store /a/very/long/path/to/the/event/log/events.jsonl" }]) {
+    for (const options of [{}, { series }, { series, color: true, status: "Ctrl-C to quit · refreshing every 2 s · store /a/very/long/path/to/the/event/log/events.jsonl" }]) {
       const frame = renderDashboard(report, options);
       expect(size(frame).rows).toBeLessThanOrEqual(23); // the 24th row holds the cursor
       expect(size(frame).columns).toBeLessThanOrEqual(80);
       expect(frame.split("\n")[0]).toContain("moe-router dashboard");
+      if ("status" in options) expect(stripAnsi(frame).split("\n")[1]).toContain("Ctrl-C to quit · refreshing every 2 s");
     }
   });
 
@@ -49,7 +50,8 @@ describe("renderDashboard fits an 80 x 24 terminal", () => {
     const frame = stripAnsi(renderDashboard(reportOf(all), { series: await timeSeriesEvents(all, { now: NOW, windowHours: 24 }) }));
     expect(frame).toMatch(/… \d+ more layers \(moe-router analyze shows all\)/);
     const sample = stripAnsi(renderDashboard(reportOf(sampleEvents(600)), { series: await timeSeriesEvents(sampleEvents(600), { now: NOW, windowHours: 48 }) }));
-    for (const label of ["decisions", "accuracy", "clarified", "p95 total"]) expect(sample).toContain(`  ${label}`);
+    expect(sample).toMatch(/Trends\n {2}by hour/);
+    for (const label of ["decisions", "accuracy"]) expect(sample).toContain(`  ${label}`);
   });
 
   it("keeps within the frame for generated logs of every size", async () => {

@@ -9,7 +9,7 @@ export type {
 } from "./types.js";
 export { clopperPearsonLowerBound, precisionLowerBound, wilsonLowerBound } from "./bounds.js";
 export { DEFAULT_SEARCH_OPTIONS, boundedStep, clampThreshold, operatingPoint, searchThreshold, smallestProvableCount, type OperatingPoint, type SearchResult } from "./search.js";
-export { judge, traceFromDecision, traceFromEvent, truthFromEvent } from "./traces.js";
+export { judge, readTraces, traceFromDecision, traceFromEvent, truthFromEvent, type ReadTraces, type ReadTracesOptions } from "./traces.js";
 export { predictMetrics, replayTrace, type ReplayResult } from "./replay.js";
 export { collectLayerSamples, proposeThresholds, type LayerSamples, type ProposeOptions } from "./propose.js";
 export { jointSearch, jointSearcher, type CascadePoint, type JointSearchOptions, type JointSearcher } from "./joint.js";
@@ -22,6 +22,10 @@ export {
   fileThresholdsStore, openThresholdsStore, type FileThresholdsStoreOptions, type OpenThresholdsStoreOptions, type ThresholdsStore,
 } from "./thresholds-store.js";
 export { postgresThresholdsStore, type PostgresThresholdsStoreOptions, type ThresholdsPool } from "./postgres-thresholds.js";
+export {
+  documentOfEntry, experimentStatus, promoteExperiment, rollbackThresholds, stopExperiment, thresholdsHistory, type ExperimentStatus,
+  type ExperimentStatusOptions, type HistoryOperationOptions, type HistoryOperationResult, type NumberedHistoryEntry, type RollbackOptions,
+} from "./history-ops.js";
 export { applyProposal, applyProposalToStore, startExperiment, startExperimentInStore, type ApplyOptions, type ApplyResult, type ExperimentOptions } from "./apply.js";
 export { loadEvaluationData, parseEvaluationData, type EvalRow, type EvaluationData, type LoadDatasetOptions, type LoadedDataset } from "./dataset.js";
 export { cascadeEvaluation, riskCoverageCurve, standaloneSamples, type CascadeEvaluation, type LayerOutcomeMetrics, type RiskCoveragePoint } from "./metrics.js";

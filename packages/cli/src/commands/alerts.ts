@@ -40,7 +40,7 @@ const alerts: Command = {
       data = store = await openStore(spec, { cwd: io.cwd });
     }
     try {
-      const evaluations = await evaluateAlerts(rules, data, { now });
+      const evaluations = await evaluateAlerts(rules, data, { now, synthetic: values["include-synthetic"] === true ? "include" : "exclude" });
       io.stdout(values.json ? `${JSON.stringify({ evaluatedAt: new Date(now).toISOString(), store: spec, alerts: evaluations }, null, 2)}\n` : renderAlertsText(evaluations, { color: useColor(io) }));
       return evaluations.some((evaluation) => evaluation.state === "firing") ? 1 : 0;
     } finally {

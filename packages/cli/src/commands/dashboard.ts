@@ -56,7 +56,7 @@ export async function runDashboard(options: DashboardOptions, io: CliIO, signal:
     while (!signal.aborted) {
       const { report, spec, series } = await frame();
       if (signal.aborted) break;
-      const status = `store ${spec} · every ${options.intervalSeconds} s · Ctrl-C to quit`;
+      const status = `Ctrl-C to quit · every ${options.intervalSeconds} s · store ${spec}`;
       // Home + clear-below redraws without scrolling; off a terminal frames are simply appended.
       io.stdout(`${io.isTTY ? CLEAR_SCREEN : ""}${renderDashboard(report, { color, status, series })}`);
       frames++;
@@ -85,7 +85,7 @@ const dashboard: Command = {
     process.once("SIGINT", stop);
     process.once("SIGTERM", stop);
     try {
-      await runDashboard({ windowHours, layer: values.layer, store: values.store, config: values.config, noCache: values["no-cache"] === true, live: values.live === true, intervalSeconds }, io, controller.signal);
+      await runDashboard({ windowHours, layer: values.layer, store: values.store, config: values.config, noCache: values["no-cache"] === true, includeSynthetic: values["include-synthetic"] === true, live: values.live === true, intervalSeconds }, io, controller.signal);
     } finally {
       process.off("SIGINT", stop);
       process.off("SIGTERM", stop);

@@ -18,6 +18,7 @@ const window = { type: "string", short: "w", value: "HOURS", description: "Only 
 const layer = { type: "string", short: "l", value: "LAYER", description: "Only the decisions this layer made." } as const satisfies OptionDeclaration;
 const noCache = { type: "boolean", description: "Parse the whole JSONL log, skipping its columnar analysis cache." } as const satisfies OptionDeclaration;
 const by = { type: "string", value: "UNIT", description: "Show trends in buckets of this size.", choices: ["minute", "hour", "day", "auto"] } as const satisfies OptionDeclaration;
+const includeSynthetic = { type: "boolean", description: "Count generated sample decisions (synthetic: true) too; left out by default." } as const satisfies OptionDeclaration;
 const seed = { type: "string", value: "N", description: "Seed of the random generator (repeatable runs).", range: RANGES.seed } as const satisfies OptionDeclaration;
 const objective = {
   type: "string", value: "OBJ", description: "What to optimise: precision[:P|auto], coverage:C (precision at that coverage) or oos-recall:R (out-of-scope recall).",
@@ -74,7 +75,7 @@ const analyze = {
   options: {
     window, layer, by, json,
     workers: { type: "string", value: "N", description: "Threads parsing a large JSONL log.", default: "one per CPU, at most 4, for logs over 16 MiB", range: RANGES.workers },
-    "no-cache": noCache, store, config,
+    "no-cache": noCache, "include-synthetic": includeSynthetic, store, config,
   },
   examples: ["moe-router analyze -w 24", "moe-router analyze --by hour --json"],
 } as const satisfies CommandDeclaration;
@@ -86,7 +87,7 @@ const dashboard = {
     window,
     live: { type: "boolean", description: "Redraw every --interval seconds until interrupted." },
     interval: { type: "string", value: "S", description: "Seconds between redraws with --live.", default: "2" },
-    layer, "no-cache": noCache, store, config,
+    layer, "no-cache": noCache, "include-synthetic": includeSynthetic, store, config,
   },
   examples: ["moe-router dashboard -w 24", "moe-router dashboard --live --interval 5"],
 } as const satisfies CommandDeclaration;
@@ -98,7 +99,7 @@ const report = {
     html: { type: "string", value: "FILE", file: true, description: "The report file to write (required)." },
     window, layer, by,
     title: { type: "string", value: "TEXT", description: "The report's title." },
-    "no-cache": noCache, store, config,
+    "no-cache": noCache, "include-synthetic": includeSynthetic, store, config,
   },
   examples: ["moe-router report --html report.html -w 168"],
 } as const satisfies CommandDeclaration;
@@ -109,6 +110,7 @@ const alerts = {
   options: {
     config, store,
     at: { type: "string", value: "ISO-TIME", description: "Evaluate as of this time.", default: "now" },
+    "include-synthetic": includeSynthetic,
     json,
   },
   examples: ["moe-router alerts --config router.json", "moe-router alerts --at 2026-11-20T12:00:00Z --json"],
@@ -173,9 +175,12 @@ const tune = {
     "max-step": { type: "string", value: "S", description: "The most a threshold moves in one run, in threshold points." },
     experiment: { type: "string", value: "NAME", description: "Start an A/B experiment with the proposal instead of applying it." },
     share: { type: "string", value: "S", description: "Share of tasks in the experiment's candidate arm.", range: RANGES.openShare },
+    rollback: { type: "boolean", description: "--rollback [N]: restore thresholds history entry N (see --history; 0 = the config's thresholds); without N, undo the latest change." },
+    history: { type: "boolean", description: "List the thresholds history (what each tune, rollback, promote or stop wrote)." },
+    "include-synthetic": includeSynthetic,
     store, config, verbose, json,
   },
-  examples: ["moe-router tune --dry-run", "moe-router tune --experiment lower --share 0.1"],
+  examples: ["moe-router tune --dry-run", "moe-router tune --experiment lower --share 0.1", "moe-router tune --rollback", "moe-router tune --history"],
 } as const satisfies CommandDeclaration;
 
 const index = {
@@ -199,6 +204,7 @@ const train = {
   options: {
     data: { type: "string", value: "FILE", file: true, description: "A labelled JSONL dataset." },
     "from-log": { type: "boolean", description: "Also learn from the event log's outcomes (corrections and right routes)." },
+    "include-synthetic": includeSynthetic,
     store,
     "text-field": { type: "string", value: "NAME", description: "The dataset's text field.", default: "text" },
     "label-field": { type: "string", value: "NAME", description: "The dataset's label field.", default: "label" },
@@ -228,6 +234,18 @@ const thresholds = {
   examples: ["moe-router thresholds --json"],
 } as const satisfies CommandDeclaration;
 
+const experiment = {
+  name: "experiment",
+  summary: "The A/B experiment tune --experiment started: status, promote (apply the candidate) or stop.",
+  positionals: [{ name: "action", description: "status, stop or promote.", required: true }],
+  options: {
+    config, store, "include-synthetic": includeSynthetic,
+    reason: { type: "string", value: "TEXT", description: "Why (recorded in the thresholds history with promote or stop)." },
+    json,
+  },
+  examples: ["moe-router experiment status", "moe-router experiment promote --reason \"candidate wins\""],
+} as const satisfies CommandDeclaration;
+
 const serve = {
   name: "serve",
   summary: "Run the router as an HTTP service (route, outcome, metrics, dashboard).",
@@ -246,7 +264,7 @@ const serve = {
 } as const satisfies CommandDeclaration;
 
 /** The commands, in the order `moe-router --help` lists them. */
-export const DECLARATIONS = { route, demo, outcome, analyze, dashboard, report, alerts, generate, eval: evaluate, tune, index, train, learn, thresholds, serve } as const;
+export const DECLARATIONS = { route, demo, outcome, analyze, dashboard, report, alerts, generate, eval: evaluate, tune, experiment, index, train, learn, thresholds, serve } as const;
 
 /** A command's name. */
 export type CommandName = keyof typeof DECLARATIONS;

@@ -20,5 +20,6 @@ export const commands: Readonly<Record<CommandName, () => Promise<Command>>> = {
   train: async () => (await import("./train.js")).default,
   learn: async () => (await import("./learn.js")).default,
   thresholds: async () => (await import("./thresholds.js")).default,
+  experiment: async () => (await import("./experiment.js")).default,
   serve: async () => (await import("./serve.js")).default,
 };

@@ -21,7 +21,7 @@ const report: Command = {
     if (!values.html) throw new MoeRouterError(ErrorCode.INVALID_ARGUMENT, `Name the output file with --html, e.g. moe-router report --html routing-report.html.\nUsage: ${usage}`);
     const windowHours = windowOption(values.window);
     const by = byOption(values.by) ?? "auto";
-    const source = { windowHours, layer: values.layer, store: values.store, config: values.config, noCache: values["no-cache"] === true };
+    const source = { windowHours, layer: values.layer, store: values.store, config: values.config, noCache: values["no-cache"] === true, includeSynthetic: values["include-synthetic"] === true };
     const { report: analysis, spec } = await analyzeSource(source, io);
     const series = await seriesSource(source, by, io);
     const file = resolve(io.cwd, values.html);

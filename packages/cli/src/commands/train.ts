@@ -138,9 +138,10 @@ const command: Command = {
     }
     if (fromLog) {
       const spec = storeSpec(config, values.store);
-      const log = await readLogLabels(spec, io.cwd);
+      const log = await readLogLabels(spec, io.cwd, values["include-synthetic"] === true);
       labelled.push(...log.examples);
-      sources.push(`log ${spec} (${log.examples.length} labelled outcomes, ${log.skipped} decisions without a usable outcome skipped)`);
+      const synthetic = log.synthetic ? `, ${log.synthetic} synthetic sample decisions left out (--include-synthetic counts them)` : "";
+      sources.push(`log ${spec} (${log.examples.length} labelled outcomes, ${log.skipped} decisions without a usable outcome skipped${synthetic})`);
     }
     if (labelled.length === 0) {
       throw new MoeRouterError(ErrorCode.INSUFFICIENT_DATA, `No labelled examples found (${sources.join("; ")}). Record outcomes with \`moe-router outcome\` (was_correct_master or user_corrected_to) or give --data.`);

@@ -21,14 +21,14 @@ function name(text: string, width: number): string {
 }
 
 function layerLines(report: AnalysisReport, s: Styles, room: number): string[] {
-  const header = s.dim(`${"layer".padEnd(12)} ${"accept".padStart(6)} ${"cover".padStart(6)} ${"accuracy".padStart(8)} ${"ECE".padStart(5)} ${"p95 ms".padStart(7)} ${"err".padStart(5)}  accuracy`);
+  const header = s.dim(`${"layer".padEnd(18)} ${"accept".padStart(6)} ${"cover".padStart(6)} ${"accuracy".padStart(8)} ${"ECE".padStart(5)} ${"p95 ms".padStart(7)} ${"err".padStart(5)}  accuracy`);
   const lines = [header];
   const layers = report.layers;
   const shown = layers.length > room - 1 ? layers.slice(0, Math.max(0, room - 2)) : layers;
   for (const layer of shown) {
     const accuracy = layer.accuracy.rate;
     lines.push(
-      `${name(layer.layer, 12)} ${percent(layer.acceptanceRate).padStart(6)} ${percent(layer.coverage).padStart(6)} ${grade(s, accuracy, percent(accuracy).padStart(8))} `
+      `${name(layer.layer, 18)} ${percent(layer.acceptanceRate).padStart(6)} ${percent(layer.coverage).padStart(6)} ${grade(s, accuracy, percent(accuracy).padStart(8))} `
         + `${decimal(layer.calibration.ece, 3).padStart(5)} ${milliseconds(layer.latency.p95).padStart(7)} ${count(layer.errors).padStart(5)}  ${s.cyan(bar(accuracy, 14))}`,
     );
   }
@@ -59,33 +59,35 @@ function trendRows(series: TimeSeries, s: Styles, rows: number): string[] {
 }
 
 /**
- * One dashboard frame that fits an 80 x 24 terminal: headline figures (3 lines), the layers
- * table with accuracy bars, the experts two to a line, and (with a series) four trend
- * sparklines; a last line counts the experiments and corrections that `analyze` details.
+ * One dashboard frame that fits an 80 x 24 terminal: the time and status, headline figures
+ * (3 lines), the layers table with accuracy bars, the experts two to a line, and (with a
+ * series) up to three trend sparklines; a last line names the experiments and counts the
+ * corrections that `analyze` details.
  * Lower sections shrink first when there are many layers. Input is already neutralised.
  */
 export function dashboardFrame(report: AnalysisReport, s: Styles, status: string, series: TimeSeries | undefined): string {
   const o = report.overall;
-  const title = `${s.bold("moe-router dashboard")}  ${s.dim(clip(`${report.generatedAt}${status ? ` · ${status}` : ""}`, DASHBOARD_WIDTH - 22))}`;
+  const window = report.window.hours === null ? "all events" : `last ${report.window.hours} h`;
+  const synthetic = report.syntheticExcluded ? ` (${count(report.syntheticExcluded)} synthetic sample decisions left out)` : "";
   const summary = [
-    clip(`Decisions ${count(o.decisions)} · outcomes ${count(o.withOutcome)} (${percent(o.outcomeCoverage)}) · completed ${percent(o.completionRate)} · quality ${decimal(o.meanQualityScore, 2)}`, DASHBOARD_WIDTH),
-    `Accuracy ${grade(s, o.accuracy.rate, percent(o.accuracy.rate))} (${count(o.accuracy.correct)}/${count(o.accuracy.judged)} judged) · clarified ${percent(report.clarification.rate)}`,
-    clip(`Latency p50 ${milliseconds(o.latency.p50)} · p95 ${milliseconds(o.latency.p95)} · p99 ${milliseconds(o.latency.p99)} ms`, DASHBOARD_WIDTH),
-  ];
+    `Window ${window}${report.layerFilter ? ` · layer ${report.layerFilter}` : ""} · decisions ${count(o.decisions)}${synthetic}`,
+    `Outcomes ${count(o.withOutcome)} (${percent(o.outcomeCoverage)}) · completed ${percent(o.completionRate)} · accuracy ${percent(o.accuracy.rate)} (${count(o.accuracy.correct)}/${count(o.accuracy.judged)})`,
+    `Clarified ${percent(report.clarification.rate)} · latency p50 ${milliseconds(o.latency.p50)} · p95 ${milliseconds(o.latency.p95)} · p99 ${milliseconds(o.latency.p99)} ms`,
+  ].map((line) => clip(line, DASHBOARD_WIDTH));
   const experiments = report.experiments.length ? `A/B ${report.experiments.map((e) => e.experiment).join(", ")}` : "no A/B experiment";
   const footer = s.dim(clip(`${experiments} · ${count(report.corrections.total)} correction(s) · details: moe-router analyze`, DASHBOARD_WIDTH));
-  // Fixed lines: title, blank, 3 summary, blank, blank, "Experts", blank, footer = 10; the rest is shared.
-  // One row stays for the cursor after the frame's last newline, so a redraw never scrolls.
-  let room = DASHBOARD_HEIGHT - 1 - 10;
+  // Fixed rows: title, status, blank, 3 summary, blank, blank, "Experts", blank, footer = 11 of the
+  // 23 (one row stays for the cursor after the last newline, so a redraw never scrolls).
+  let room = DASHBOARD_HEIGHT - 1 - 11;
   const wantTrends = series !== undefined && series.buckets.length > 0;
-  const layers = layerLines(report, s, Math.min(report.layers.length + 1, room - 1 - (wantTrends ? 3 : 0)));
+  const layers = layerLines(report, s, Math.min(report.layers.length + 1, room - 1 - (wantTrends ? 5 : 0)));
   room -= layers.length;
-  const trendCount = wantTrends ? Math.min(4, room - 3) : 0;
+  const trendCount = wantTrends ? Math.min(3, room - 3 - 2) : 0;
   const trends = trendCount > 0 ? trendRows(series!, s, trendCount) : [];
-  room -= trends.length ? trends.length + 2 : 0;
+  room -= trends.length ? trends.length + 3 : 0;
   const experts = expertLines(report, s, Math.max(1, Math.min(3, room)));
-  const sections = [title, "", ...summary, "", ...layers, "", s.bold("Experts"), ...experts];
-  if (trends.length) sections.push("", s.bold("Trends"), ...trends);
+  const sections = [s.bold("moe-router dashboard"), s.dim(clip(`${report.generatedAt}${status ? ` · ${status}` : ""}`, DASHBOARD_WIDTH)), "", ...summary, "", ...layers, "", s.bold("Experts"), ...experts];
+  if (trends.length) sections.push("", s.bold("Trends"), s.dim(clip(`  by ${series!.by === "custom" ? `${series!.bucketMs / 1000} s` : series!.by} · ${series!.buckets[0]!.start.slice(0, 16)}Z → ${series!.buckets[series!.buckets.length - 1]!.end.slice(0, 16)}Z`, DASHBOARD_WIDTH)), ...trends);
   sections.push("", footer);
   return `${sections.join("\n")}\n`;
 }
