@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { checkVerdict } from "../internal/verdict.js";
+import { checkVerdict } from "../kit/verdict.js";
 import type { LabelledExample, Layer, LayerContext, RoutingTask, Verdict } from "../types.js";
 
 /** The parts of a test runner the kit needs (vitest, node:test, jest all fit). */
