@@ -204,6 +204,9 @@ export function checkOptions(schema: OptionSchema, input: unknown, context: Chec
     const spec = schema[key]!;
     const value = options[key];
     if (value === undefined) {
+      if (spec.required && spec.type === "embedder") {
+        throw new MoeRouterError(ErrorCode.INVALID_CONFIG, `${where}: needs an "${key}" { id, dimension, embed() }, e.g. hashedEmbedder() from @moe-router/embeddings (in a config file: "embedder": { "package": "@moe-router/embeddings" }).`, { data: { option: key, where } });
+      }
       if (spec.required) throw invalidOption(where, key, `is required${spec.description ? ` (${spec.description})` : ""}.`);
       if (spec.default !== undefined) options[key] = spec.default;
       continue;
