@@ -72,6 +72,8 @@ export interface LayerCapabilities {
 export interface FitOptions {
   /** Held-out rows for early stopping and calibration; never trained on. */
   readonly validation?: readonly LabelledExample[];
+  /** Seed of any random split or initialisation the layer makes. */
+  readonly seed?: number;
 }
 
 /**

@@ -66,7 +66,7 @@ describe("similarity-weighted vote", () => {
   it("falls back to the default expert with confidence 0 when the index is empty or nothing is similar", async () => {
     const empty = ragLayer({ embedder: tableEmbedder(geometry) });
     expect(await empty.route({ description: "query" }, context)).toEqual({ expert: "coordinator-master", confidence: 0, details: { neighbours: [], reason: "the index is empty" } });
-    const strict = await layerWith({ minSimilarity: 0.999, defaultExpert: "help-desk" });
+    const strict = await layerWith({ minSimilarity: 0.999, fallbackExpert: "help-desk" });
     expect(await strict.route({ description: "query" }, context)).toMatchObject({ expert: "help-desk", confidence: 0, details: { reason: "no neighbour is similar enough" } });
   });
 

@@ -12,9 +12,12 @@ import { checkOptions, FALLBACK_EXPERT_RENAMES, type OptionSchema, type OptionSp
 import { resolveLayerPath } from "./paths.js";
 import { chain, type MaybePromise } from "./thenable.js";
 
-/** A schema for `Options`: every key but `embedder` (which `needsEmbedder` adds) has a spec. */
+/**
+ * A schema for `Options`: every key has a spec but `embedder` (which `needsEmbedder` adds)
+ * and the deprecated `defaultExpert` (renamed `fallbackExpert` before the schema is read).
+ */
 export type LayerOptionSchema<Options extends object> =
-  { readonly [K in Exclude<keyof Required<Options>, "embedder">]: OptionSpec } & { readonly embedder?: OptionSpec };
+  { readonly [K in Exclude<keyof Required<Options>, "embedder" | "defaultExpert">]: OptionSpec } & { readonly embedder?: OptionSpec };
 
 /** Options as `build` receives them: keys with a default or marked required are filled. */
 export type FilledOptions<Options extends object, S> = Options & {
