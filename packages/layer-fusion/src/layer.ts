@@ -183,7 +183,7 @@ function buildFusion(options: FilledOptions<FusionLayerOptions, typeof OPTIONS>)
   const layer: FusionLayer = {
     name,
     members: wrapped,
-    capabilities: { learn: false, deterministic: raw.every((m) => m.capabilities?.deterministic === true), async: anyAsync, persistence: false },
+    capabilities: { learn: false, fit: true, deterministic: raw.every((m) => m.capabilities?.deterministic === true), async: anyAsync, persistence: false },
     route(task, context) {
       if (closed) throw new MoeRouterError(ErrorCode.CLOSED, `Layer "${name}" was closed; create a new one to route.`);
       const verdicts = collect(task, context);

@@ -137,6 +137,7 @@ function buildNeuralLayer(options: FilledOptions<NeuralLayerOptions, typeof OPTI
     name,
     capabilities: {
       learn: learner !== undefined,
+      fit: learner !== undefined,
       deterministic: true,
       // Sync embedders (and TF-IDF features alone) keep route() promise-free; an async embedder or ONNX Runtime cannot.
       async: onnxOptions !== undefined || (embedder.embed.constructor.name === "AsyncFunction" && (head?.features?.kind ?? options.features ?? "embedding") !== "tfidf"),

@@ -121,7 +121,7 @@ function buildRagLayer(options: FilledOptions<RagLayerOptions, typeof OPTIONS>):
 
   return {
     name: options.name ?? "rag",
-    capabilities: { learn: true, deterministic: true, async: true, persistence: persistent, ...(options.experts ? { experts: [...options.experts] } : {}) },
+    capabilities: { learn: true, calibrate: true, deterministic: true, async: true, persistence: persistent, ...(options.experts ? { experts: [...options.experts] } : {}) },
     store,
     get calibration() {
       return scaler;

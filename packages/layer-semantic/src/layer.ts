@@ -245,7 +245,7 @@ export function buildSemanticLayer(options: SemanticLayerOptions): SemanticLayer
       // The cascade reads this on every route: rebuild only when learning added an expert.
       if (capabilities === undefined || capabilitiesExperts !== index.experts.length) {
         const experts = new Set([...Object.keys(configured), ...index.experts, fallbackExpert]);
-        capabilities = Object.freeze({ learn: true, deterministic: true, async: true, persistence: options.persistPath !== undefined, experts: Object.freeze([...experts].sort()) });
+        capabilities = Object.freeze({ learn: true, fit: true, calibrate: true, ready: true, deterministic: true, async: true, persistence: options.persistPath !== undefined, experts: Object.freeze([...experts].sort()) });
         capabilitiesExperts = index.experts.length;
       }
       return capabilities;

@@ -148,7 +148,8 @@ export function assertWellFormed(layer: Layer, verdict: unknown): asserts verdic
   }
 }
 
-export function assertSameVerdict(a: Verdict, b: Verdict, what: string): void {
+/** Same expert, and confidences within `tolerance` (state persisted as float32 may round). */
+export function assertSameVerdict(a: Verdict, b: Verdict, what: string, tolerance = 1e-9): void {
   assert.equal(b.expert, a.expert, `${what}: expert changed from ${a.expert} to ${b.expert}`);
-  assert.ok(Math.abs(a.confidence - b.confidence) < 1e-9, `${what}: confidence changed from ${a.confidence} to ${b.confidence}`);
+  assert.ok(Math.abs(a.confidence - b.confidence) < tolerance, `${what}: confidence changed from ${a.confidence} to ${b.confidence}`);
 }

@@ -14,7 +14,7 @@ export function persistenceGroup(test: TestApi, factory: LayerUnderTest, setting
       const before: Verdict[] = [];
       for (const task of tasks) before.push(await routeOnce(harness.layer, task));
       const restarted = await harness.restart();
-      for (const [i, task] of tasks.entries()) assertSameVerdict(before[i]!, await routeOnce(restarted, task), `"${task.description.slice(0, 40)}" after a restart`);
+      for (const [i, task] of tasks.entries()) assertSameVerdict(before[i]!, await routeOnce(restarted, task), `"${task.description.slice(0, 40)}" after a restart`, 1e-6);
     }, "persistence");
 
     register(test, factory, settings, "keeps what it learned across a restart", async (harness) => {
