@@ -53,6 +53,13 @@ function packageOf(specifier: string): string {
   return specifier.startsWith("@") ? parts.slice(0, 2).join("/") : parts[0]!;
 }
 
+/** The subpaths a package's `exports` map publishes (".", "./kit", "./package.json", ...). */
+function publishedSubpaths(all: readonly WorkspacePackage[], folder: string): ReadonlySet<string> {
+  const target = all.find((p) => p.folder === folder);
+  const exports = target?.manifest.exports;
+  return new Set(exports && typeof exports === "object" ? Object.keys(exports) : ["."]);
+}
+
 /** Checks one package's imports (src and, with looser rules, test/bench). */
 export function checkPackage(pkg: WorkspacePackage, all: readonly WorkspacePackage[], project: Project, root = repoRoot): RuleViolation[] {
   const violations: RuleViolation[] = [];
@@ -76,6 +83,15 @@ export function checkPackage(pkg: WorkspacePackage, all: readonly WorkspacePacka
       }
     }
     const where = relative(root, file);
+    const inInternal = relative(pkg.dir, file).split(sep).includes("internal");
+    if (shipped && !inInternal) {
+      for (const decl of source.getExportDeclarations()) {
+        const text = decl.getModuleSpecifierValue();
+        if (text?.startsWith(".") && text.split("/").includes("internal")) {
+          violations.push({ file: where, line: decl.getStartLineNumber(), rule: "no-internal-exports", message: `"${text}": nothing is exported from internal/; move what is public out of internal/ (shared layer helpers go to @moe-router/core/kit)` });
+        }
+      }
+    }
     for (const { text, line } of specifiers) {
       const add = (rule: string, message: string) => violations.push({ file: where, line, rule, message });
       if (text.startsWith(".")) {
@@ -95,7 +111,9 @@ export function checkPackage(pkg: WorkspacePackage, all: readonly WorkspacePacka
         if (shipped) {
           if (folder === pkg.folder) add("no-self-import", `import own modules relatively, not as "${text}"`);
           else if (!allowed.has(folder)) add("layer-imports-core-only", `${pkg.name} may not import ${name} (allowed: ${[...allowed].map((f) => `@moe-router/${f}`).join(", ") || "nothing of ours"})`);
-          else if (subpath && subpath !== "/package.json") add("public-entry-only", `"${text}": shipped code uses only the public entry "${name}"`);
+          else if (subpath && !publishedSubpaths(all, folder).has(`.${subpath}`)) {
+            add("public-entry-only", `"${text}": shipped code uses only the entries "${name}" publishes (${[...publishedSubpaths(all, folder)].join(", ")})`);
+          }
         } else if (folder.startsWith("layer-") && pkg.folder.startsWith("layer-") && folder !== pkg.folder) {
           add("no-sibling-layers", `${pkg.name} tests may not import the sibling layer ${name}`);
         }

@@ -57,6 +57,28 @@ describe("dependency rules", () => {
     expect(checkDependencyRules(root)).toEqual([expect.objectContaining({ rule: "layer-imports-core-only", file: "packages/core/src/index.ts" })]);
   });
 
+  it("forbids exporting from internal/ (core's index exported checkVerdict from internal/)", () => {
+    const root = workspace({
+      "packages/core/package.json": JSON.stringify({ name: "@moe-router/core" }),
+      "packages/core/src/index.ts": 'export { checkVerdict } from "./internal/verdict.js";\nexport * from "./public.js";\n',
+      "packages/core/src/public.ts": 'export { a } from "./internal/a.js";\n',
+      "packages/core/src/internal/verdict.ts": "export const checkVerdict = 1;\n",
+      "packages/core/src/internal/a.ts": 'export { checkVerdict as a } from "./verdict.js";\n',
+    });
+    expect(checkDependencyRules(root).map((v) => `${v.file}:${v.line}:${v.rule}`)).toEqual([
+      "packages/core/src/index.ts:1:no-internal-exports", "packages/core/src/public.ts:1:no-internal-exports",
+    ]);
+  });
+
+  it("lets shipped code import the subpaths a package publishes, and no others", () => {
+    const root = workspace({
+      "packages/core/package.json": JSON.stringify({ name: "@moe-router/core", exports: { ".": "./dist/index.js", "./kit": "./dist/kit/index.js" } }),
+      "packages/layer-a/package.json": manifest("layer-a"),
+      "packages/layer-a/src/index.ts": 'import { k } from "@moe-router/core/kit";\nimport { t } from "@moe-router/core/tools";\nexport const z = [k, t];\n',
+    });
+    expect(checkDependencyRules(root).map((v) => `${v.line}:${v.rule}`)).toEqual(["2:public-entry-only"]);
+  });
+
   // Parses every source file of the repository: minutes, not seconds, on a busy 2-core CI machine.
   it("holds for this repository", { timeout: 180_000 }, () => {
     expect(checkDependencyRules()).toEqual([]);
