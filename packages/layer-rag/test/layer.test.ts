@@ -136,6 +136,6 @@ describe("options", () => {
   it("declares its capabilities", async () => {
     const layer = ragLayer({ embedder: hashedEmbedder(), name: "docs", experts: ["a", "b"] });
     expect(layer.name).toBe("docs");
-    expect(layer.capabilities).toEqual({ learn: true, deterministic: true, async: true, persistence: false, experts: ["a", "b"] });
+    expect(layer.capabilities).toEqual({ learn: true, calibrate: true, deterministic: true, async: true, persistence: false, experts: ["a", "b"] });
   });
 });
