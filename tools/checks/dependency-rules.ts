@@ -53,13 +53,6 @@ function packageOf(specifier: string): string {
   return specifier.startsWith("@") ? parts.slice(0, 2).join("/") : parts[0]!;
 }
 
-/** The subpaths a package's `exports` map publishes (".", "./kit", "./package.json", ...). */
-function publishedSubpaths(all: readonly WorkspacePackage[], folder: string): ReadonlySet<string> {
-  const target = all.find((p) => p.folder === folder);
-  const exports = target?.manifest.exports;
-  return new Set(exports && typeof exports === "object" ? Object.keys(exports) : ["."]);
-}
-
 /** Checks one package's imports (src and, with looser rules, test/bench). */
 export function checkPackage(pkg: WorkspacePackage, all: readonly WorkspacePackage[], project: Project, root = repoRoot): RuleViolation[] {
   const violations: RuleViolation[] = [];
@@ -111,8 +104,8 @@ export function checkPackage(pkg: WorkspacePackage, all: readonly WorkspacePacka
         if (shipped) {
           if (folder === pkg.folder) add("no-self-import", `import own modules relatively, not as "${text}"`);
           else if (!allowed.has(folder)) add("layer-imports-core-only", `${pkg.name} may not import ${name} (allowed: ${[...allowed].map((f) => `@moe-router/${f}`).join(", ") || "nothing of ours"})`);
-          else if (subpath && !publishedSubpaths(all, folder).has(`.${subpath}`)) {
-            add("public-entry-only", `"${text}": shipped code uses only the entries "${name}" publishes (${[...publishedSubpaths(all, folder)].join(", ")})`);
+          else if (subpath && subpath !== "/package.json" && !isLightEntry(all, folder, subpath)) {
+            add("public-entry-only", `"${text}": shipped code uses only the public entry "${name}" (or a subpath it exports for shipped code, such as "/rules"; never "/testing")`);
           }
         } else if (folder.startsWith("layer-") && pkg.folder.startsWith("layer-") && folder !== pkg.folder) {
           add("no-sibling-layers", `${pkg.name} tests may not import the sibling layer ${name}`);
@@ -129,6 +122,18 @@ export function checkPackage(pkg: WorkspacePackage, all: readonly WorkspacePacka
     project.removeSourceFile(source);
   }
   return violations;
+}
+
+/**
+ * A subpath another package exports for shipped code: declared in its `exports` map (so it is
+ * public) and not a test kit (`/testing`). Such light entries (`@moe-router/tracker/rules`)
+ * let a package use one part of another without loading all of it at start-up.
+ */
+function isLightEntry(all: readonly WorkspacePackage[], folder: string, subpath: string): boolean {
+  if (subpath === "/testing" || subpath.startsWith("/testing/")) return false;
+  const target = all.find((candidate) => candidate.folder === folder);
+  const exportsField = (target?.manifest.exports ?? {}) as Record<string, unknown>;
+  return Object.hasOwn(exportsField, `.${subpath}`);
 }
 
 /** Checks every package; returns all violations. */

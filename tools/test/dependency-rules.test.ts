@@ -70,13 +70,19 @@ describe("dependency rules", () => {
     ]);
   });
 
-  it("lets shipped code import the subpaths a package publishes, and no others", () => {
+  it("lets shipped code use a subpath another package exports (a light entry), never its test kit or an undeclared one", () => {
+    const core = JSON.stringify({ name: "@moe-router/core", exports: { ".": "./dist/index.js", "./rules": "./dist/rules.js", "./testing": "./dist/testing.js" } });
     const root = workspace({
-      "packages/core/package.json": JSON.stringify({ name: "@moe-router/core", exports: { ".": "./dist/index.js", "./kit": "./dist/kit/index.js" } }),
+      "packages/core/package.json": core,
       "packages/layer-a/package.json": manifest("layer-a"),
-      "packages/layer-a/src/index.ts": 'import { k } from "@moe-router/core/kit";\nimport { t } from "@moe-router/core/tools";\nexport const z = [k, t];\n',
+      "packages/layer-a/src/index.ts": [
+        'import { r } from "@moe-router/core/rules";',
+        'import { t } from "@moe-router/core/testing";',
+        'import { u } from "@moe-router/core/undeclared";',
+        "export const all = [r, t, u];",
+      ].join("\n"),
     });
-    expect(checkDependencyRules(root).map((v) => `${v.line}:${v.rule}`)).toEqual(["2:public-entry-only"]);
+    expect(checkDependencyRules(root).map((v) => `${v.line}:${v.rule}`)).toEqual(["2:public-entry-only", "3:public-entry-only"]);
   });
 
   // Parses every source file of the repository: minutes, not seconds, on a busy 2-core CI machine.

@@ -1,6 +1,7 @@
 import { resolve } from "node:path";
 import { createCascade, type Cascade, type CascadeObserver, type Embedder, type Layer } from "@moe-router/core";
 import { importEmbedderModule, importLayerModule, resolveModule, workerTarget, type ModuleBase } from "./config/modules.js";
+import { DEFAULT_DATA_DIR } from "./defaults.js";
 import { DEFAULT_ISOLATED_TIMEOUT_MS, isolatedLayer } from "./isolate.js";
 import type { LayerEntry, RouterConfig } from "./config/types.js";
 import { silentLogger, type RouterLogger } from "./logger.js";
@@ -80,7 +81,7 @@ async function closeQuietly(target: { close?: () => unknown } | undefined): Prom
  */
 export async function buildRouter(config: RouterConfig, options: BuildRouterOptions): Promise<BuiltRouter> {
   const logger = options.logger ?? silentLogger;
-  const dataDir = resolve(options.cwd, config.dataDir ?? ".moe-router");
+  const dataDir = resolve(options.cwd, config.dataDir ?? DEFAULT_DATA_DIR);
   const base: ModuleBase = { configDir: options.configDir ?? options.cwd, cwd: options.cwd };
   const budget = config.startupTimeoutMs ?? DEFAULT_STARTUP_TIMEOUT_MS;
   const loaded = (kind: string, specifier: string) => logger.info?.(`info: loaded ${kind} module "${specifier}" from ${resolveModule(specifier, base).target}`);

@@ -11,9 +11,9 @@ export type { LayerEntry, PackageRef, RouterConfig, TrackingConfig } from "./con
 export { importEmbedderModule, importLayerModule, importModule, resolveModule, type ModuleBase, type ResolvedModule } from "./config/modules.js";
 export { buildRouter, createCascadeFor, type BuildRouterOptions, type BuiltRouter, type CascadeParts } from "./build-router.js";
 export { DEFAULT_STARTUP_TIMEOUT_MS } from "./startup.js";
-export { DEFAULT_STORE, STORE_FORMS, openTracking, requireTracking, storeSpec, type OpenTrackingOptions, type Tracking, type TrackingContext } from "./tracking.js";
+export { DEFAULT_DATA_DIR, DEFAULT_STORE, DEFAULT_THRESHOLDS_FILE } from "./defaults.js";
+export { STORE_FORMS, openTracking, requireTracking, storeSpec, type OpenTrackingOptions, type Tracking, type TrackingContext } from "./tracking.js";
 export {
-  DEFAULT_THRESHOLDS_FILE,
   fileThresholdsSource,
   readThresholdsSafely,
   thresholdsFilePath,

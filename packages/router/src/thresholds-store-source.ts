@@ -4,29 +4,14 @@
  * `revision()`, so a `moe-router tune` on any host reaches every instance within one interval.
  */
 import { isAbsolute, resolve } from "node:path";
-import { openThresholdsStore, type ThresholdsStore } from "@moe-router/tuner";
+import { isDatabaseSpec, redactConnectionString } from "@moe-router/tracker/rules";
+import type { ThresholdsStore } from "@moe-router/tuner";
 import type { RouterConfig } from "./config/types.js";
 import { fileThresholdsSource, thresholdsFilePath, type ThresholdsSource } from "./thresholds.js";
 
 /** A thresholds source that owns a store connection (closed with the router). */
 export interface ClosableThresholdsSource extends ThresholdsSource {
   close(): Promise<void>;
-}
-
-/** Redacts the password of a postgres:// URL for messages. */
-function redactSpec(spec: string): string {
-  try {
-    const url = new URL(spec);
-    url.password = "";
-    return url.toString();
-  } catch {
-    return "PostgreSQL";
-  }
-}
-
-/** Is the spec a database rather than a file? */
-export function isDatabaseSpec(spec: string): boolean {
-  return /^postgres(ql)?:\/\//i.test(spec.trim());
 }
 
 /**
@@ -38,13 +23,14 @@ export function thresholdsStoreSource(spec: string, cwd: string): ClosableThresh
   let opening: Promise<ThresholdsStore> | undefined;
   let closed = false;
   const open = () => {
-    opening ??= openThresholdsStore(spec, { cwd }).catch((error: unknown) => {
+    // The tuner is loaded with the store, not with the router.
+    opening ??= import("@moe-router/tuner").then(({ openThresholdsStore }) => openThresholdsStore(spec, { cwd })).catch((error: unknown) => {
       opening = undefined; // retry on the next read (the database may come back)
       throw error;
     });
     return opening;
   };
-  const where = isDatabaseSpec(spec) ? `thresholds table in ${redactSpec(spec)}` : `thresholds file ${isAbsolute(spec) ? spec : resolve(cwd, spec)}`;
+  const where = isDatabaseSpec(spec) ? `thresholds table in ${redactConnectionString(spec)}` : `thresholds file ${isAbsolute(spec) ? spec : resolve(cwd, spec)}`;
   return {
     description: where,
     async read() {

@@ -1,12 +1,11 @@
 import { watchFile, unwatchFile } from "node:fs";
+import { access } from "node:fs/promises";
 import { resolve } from "node:path";
 import { ErrorCode, isMoeRouterError } from "@moe-router/core";
-import { readThresholdsFile, type ThresholdsFile } from "@moe-router/tuner";
+import type { ThresholdsFile } from "@moe-router/tuner";
 import type { RouterConfig } from "./config/types.js";
+import { DEFAULT_THRESHOLDS_FILE } from "./defaults.js";
 import { silentLogger, type RouterLogger } from "./logger.js";
-
-/** Where the tuned thresholds file lives when the config does not say. */
-export const DEFAULT_THRESHOLDS_FILE = ".moe-router/thresholds.json";
 
 /** Absolute path of the config's thresholds file (relative paths resolve against `cwd`). */
 export function thresholdsFilePath(config: RouterConfig, cwd: string): string {
@@ -34,6 +33,20 @@ export interface ThresholdsSource {
 }
 
 /**
+ * Reads the thresholds file, loading the tuner (its reader) only when there is a file: a router
+ * that was never tuned starts without it.
+ */
+async function readTunedFile(path: string): Promise<ThresholdsFile | undefined> {
+  try {
+    await access(path);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === "ENOENT") return undefined;
+  }
+  const { readThresholdsFile } = await import("@moe-router/tuner");
+  return readThresholdsFile(path);
+}
+
+/**
  * The thresholds file as a {@link ThresholdsSource}. Watching polls the file's metadata
  * (fs.watchFile), so a file replaced atomically by `moe-router tune` on this host or on a
  * shared file system is seen within `intervalMs`.
@@ -41,8 +54,10 @@ export interface ThresholdsSource {
 export function fileThresholdsSource(path: string): ThresholdsSource {
   return {
     description: `thresholds file ${path}`,
-    read: () => readThresholdsFile(path),
+    read: () => readTunedFile(path),
     watch(onChange, { intervalMs }) {
+      // A watching router runs for long: load the reader now, not when the first change lands.
+      void import("@moe-router/tuner").catch(() => undefined);
       const listener = (current: { mtimeMs: number; size: number; ino: number }, previous: { mtimeMs: number; size: number; ino: number }) => {
         if (current.mtimeMs !== previous.mtimeMs || current.size !== previous.size || current.ino !== previous.ino) onChange();
       };

@@ -1,13 +1,12 @@
 import { isMoeRouterError, MoeRouterError, ErrorCode } from "@moe-router/core";
-import { createTracker, openStore, type Tracker } from "@moe-router/tracker";
+import type { Tracker } from "@moe-router/tracker";
+import { EVENT_STORE_FORMS } from "@moe-router/tracker/rules";
 import type { RouterConfig } from "./config/types.js";
+import { DEFAULT_STORE } from "./defaults.js";
 import { silentLogger, type RouterLogger } from "./logger.js";
 
-/** Where events go when the config names no store. */
-export const DEFAULT_STORE = ".moe-router/events.jsonl";
-
 /** The store forms a `tracking.store` / `--store` spec may take (for messages). */
-export const STORE_FORMS = '"jsonl:<path>[?rotate=monthly&maxBytes=100MB]", a path ending in .jsonl, or "postgres://user@host:5432/db[?tablePrefix=moe_router]"';
+export const STORE_FORMS = EVENT_STORE_FORMS;
 
 /** An opened tracker plus the warnings it owes the user. */
 export interface Tracking {
@@ -62,6 +61,8 @@ export async function openTracking(config: RouterConfig, context: TrackingContex
     warned = true;
     logger.warn(`warning ${message}`);
   };
+  // Loaded here, not with the router: `route --no-track` and configs without tracking never load the tracker.
+  const { createTracker, openStore } = await import("@moe-router/tracker");
   let tracker: Tracker;
   try {
     const store = await openStore(spec, { cwd: context.cwd });

@@ -7,11 +7,14 @@ export {
   SCHEMA_VERSION, type DecisionRecord, type LayerAttemptRecord, type LogRecord, type Outcome, type OutcomeRecord, type RoutingEvent,
 } from "./records.js";
 export { decisionToRecord } from "./decision-record.js";
+export { judgeExpert, judgeOutcome, type OutcomeJudgement } from "./outcome-judgement.js";
 export { readRecord, type ReadRecord } from "./read-record.js";
 export { createTracker, type Tracker } from "./tracker.js";
 export { jsonlStore } from "./jsonl-store.js";
 export { postgresStore } from "./postgres-store.js";
 export { openStore, type OpenStoreOptions } from "./open-store.js";
+export { EVENT_STORE_FORMS, isDatabaseSpec, parseStoreSpec, redactConnectionString, type ParseStoreSpecOptions, type StoreSpec } from "./store-spec.js";
+export { listLogFiles } from "./log-names.js";
 export { generateSampleRecords, type SampleEventsOptions } from "./sample-events.js";
 export { parseDegradation, type SampleDegradation } from "./sample-degrade.js";
 export type {

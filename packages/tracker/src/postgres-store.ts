@@ -11,6 +11,7 @@ import type { Waiter } from "./internal/write-piece.js";
 import type { LogRecord, OutcomeRecord, RoutingEvent } from "./records.js";
 import { normaliseRecord } from "./read-record.js";
 import type { EventStore, PostgresStoreOptions, QueryablePool, ReadOptions, StoredCorrection } from "./types.js";
+import { redactConnectionString } from "./store-spec.js";
 
 const OPTION_KEYS = [
   "connectionString", "pool", "tablePrefix", "maxBufferedRecords", "maxBufferedBytes", "highWaterBytes", "pageSize",
@@ -40,17 +41,6 @@ async function createPool(connectionString: string, connectTimeoutMs: number, st
   // An idle client losing its connection must not crash the host process.
   pool.on("error", () => undefined);
   return pool;
-}
-
-/** "postgres://user:secret@host/db" -> "postgres://user@host/db": never print passwords. */
-function redact(connectionString: string): string {
-  try {
-    const url = new URL(connectionString);
-    url.password = "";
-    return url.toString();
-  } catch {
-    return "PostgreSQL";
-  }
 }
 
 /** Rejects when `promise` does not settle within `ms` (the pool's own timeouts cover owned pools; this covers any). */
@@ -132,7 +122,7 @@ export async function postgresStore(options: PostgresStoreOptions): Promise<Even
   } else {
     const url = (options as { connectionString?: unknown }).connectionString;
     if (typeof url !== "string" || !/^postgres(ql)?:\/\//.test(url)) throw invalid('postgresStore: connectionString must be a URL such as "postgres://user@127.0.0.1:5432/db".');
-    description = `${redact(url)} (${prefix}_*)`;
+    description = `${redactConnectionString(url)} (${prefix}_*)`;
     pool = await createPool(url, connectTimeoutMs, statementTimeoutMs);
   }
   const sql = pgStatements(prefix);

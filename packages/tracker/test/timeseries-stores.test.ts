@@ -6,6 +6,7 @@ import {
   generateSampleRecords, jsonlStore, postgresStore, timeSeriesJsonl, timeSeriesStore, type DecisionRecord, type EventStore, type LogRecord, type TimeSeries,
   type TimeSeriesOptions,
 } from "../src/index.js";
+import { outcomeJudgementRows } from "../../../tools/test-support/outcome-judgements.js";
 import { postgresUnavailable, startPostgres, type PostgresServer } from "./support/postgres.js";
 
 const END = new Date("2026-11-20T12:34:56.789Z");
@@ -32,6 +33,13 @@ function records(): LogRecord[] {
   // A second outcome for an early decision: the newest wins in every store.
   const first = all.find((r) => r.record_type === "decision")!;
   all.push({ schema_version: 1, record_type: "outcome", event_id: first.event_id, timestamp: END.toISOString(), outcome: { task_completed: false, was_correct_master: false, user_corrected_to: "cicd-master" } });
+  // Every row of the outcome-judgement table, so the SQL form of the rule is held to the same table.
+  outcomeJudgementRows().forEach((row, index) => {
+    const at = new Date(END.getTime() - (40 + index) * 60_000).toISOString();
+    const id = `judgement-${index}`;
+    all.push({ ...odd(id, 40 + index, null), selected_master: row.selected, routing_layer: "keyword", confidence: 0.9, timestamp: at });
+    if (row.outcome) all.push({ schema_version: 1, record_type: "outcome", event_id: id, timestamp: at, outcome: row.outcome as never });
+  });
   return all;
 }
 

@@ -7,6 +7,7 @@
 import { ErrorCode, MoeRouterError, isMoeRouterError } from "@moe-router/core";
 import { parseThresholdsFile, type ThresholdsFile, type ThresholdsHistoryEntry } from "./thresholds-file.js";
 import type { ThresholdsStore } from "./thresholds-store.js";
+import { redactConnectionString } from "@moe-router/tracker/rules";
 
 /** The part of a `pg` Pool this store uses (so any compatible pool can be passed). */
 export interface ThresholdsPool {
@@ -29,17 +30,6 @@ const SCHEMA_LOCK = 7_146_532_902;
 
 function invalid(message: string): MoeRouterError {
   return new MoeRouterError(ErrorCode.INVALID_CONFIG, message);
-}
-
-/** "postgres://user:secret@host/db" -> "postgres://user@host/db": never print passwords. */
-function redact(connectionString: string): string {
-  try {
-    const url = new URL(connectionString);
-    url.password = "";
-    return url.toString();
-  } catch {
-    return "PostgreSQL";
-  }
 }
 
 /** Imports `pg` on first use: it is an optional peer dependency. */
@@ -81,7 +71,7 @@ export async function postgresThresholdsStore(options: PostgresThresholdsStoreOp
   } else {
     const url = (options as { connectionString?: unknown }).connectionString;
     if (typeof url !== "string" || !/^postgres(ql)?:\/\//.test(url)) throw invalid('postgresThresholdsStore: connectionString must be a URL such as "postgres://user@127.0.0.1:5432/db".');
-    location = redact(url);
+    location = redactConnectionString(url);
     pool = await createPool(url);
   }
   const description = `${location} (table ${table})`;

@@ -4,8 +4,8 @@
  * interface; a running router reads it and polls `revision()` to pick up changes.
  */
 import { stat } from "node:fs/promises";
-import { isAbsolute, resolve } from "node:path";
 import { ErrorCode, MoeRouterError } from "@moe-router/core";
+import { parseStoreSpec } from "@moe-router/tracker/rules";
 import { postgresThresholdsStore } from "./postgres-thresholds.js";
 import {
   appendThresholdsHistory, historyPathFor, readThresholdsFile, readThresholdsHistory, writeThresholdsFile,
@@ -89,21 +89,9 @@ export interface OpenThresholdsStoreOptions {
  * @throws MoeRouterError INVALID_CONFIG for an empty spec or a bad URL, STORE_FAILED when the database cannot be reached.
  */
 export async function openThresholdsStore(spec: string, options: OpenThresholdsStoreOptions = {}): Promise<ThresholdsStore> {
-  if (typeof spec !== "string" || spec.trim() === "") {
-    throw new MoeRouterError(ErrorCode.INVALID_CONFIG, 'A thresholds store needs a file path such as ".moe-router/thresholds.json" or a "postgres://user@host/db" URL.');
+  const parsed = parseStoreSpec(spec, { purpose: "thresholds", ...(options.cwd !== undefined ? { cwd: options.cwd } : {}) });
+  if (parsed.kind === "postgres") {
+    return postgresThresholdsStore({ connectionString: parsed.connectionString, ...(parsed.tablePrefix ? { tablePrefix: parsed.tablePrefix } : {}) });
   }
-  const trimmed = spec.trim();
-  if (/^postgres(ql)?:\/\//i.test(trimmed)) {
-    let url: URL;
-    try {
-      url = new URL(trimmed);
-    } catch {
-      throw new MoeRouterError(ErrorCode.INVALID_CONFIG, `Thresholds store "${trimmed.replace(/:[^:@/]*@/, ":***@")}" is not a valid URL; use "postgres://user@host:5432/db[?tablePrefix=moe_router]".`);
-    }
-    const tablePrefix = url.searchParams.get("tablePrefix") ?? undefined;
-    url.searchParams.delete("tablePrefix");
-    return postgresThresholdsStore({ connectionString: url.toString(), ...(tablePrefix ? { tablePrefix } : {}) });
-  }
-  const cwd = options.cwd ?? process.cwd();
-  return fileThresholdsStore(isAbsolute(trimmed) ? trimmed : resolve(cwd, trimmed));
+  return fileThresholdsStore(parsed.path);
 }

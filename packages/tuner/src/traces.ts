@@ -1,19 +1,17 @@
 import type { Decision } from "@moe-router/core";
 import type { RoutingEvent } from "@moe-router/tracker";
+import { judgeExpert, judgeOutcome } from "@moe-router/tracker/rules";
 import type { RouteTrace, TraceAttempt, TraceTruth } from "./types.js";
 
 /**
- * What a tracked outcome says about the right expert. A correction names it; a "right
- * master" outcome confirms the routed expert; a "wrong master" outcome without a
- * correction only rules the routed expert out. No outcome: unknown.
+ * What a tracked outcome says about the right expert, by the tracker's rule
+ * ({@link judgeOutcome}): the right expert when it is known, else the routed expert when the
+ * outcome only rules it out. No outcome, or one that does not say: unknown.
  */
 export function truthFromEvent(event: RoutingEvent): TraceTruth {
-  const outcome = event.outcome;
-  if (!outcome) return {};
-  if (typeof outcome.user_corrected_to === "string" && outcome.user_corrected_to) return { expert: outcome.user_corrected_to };
-  if (outcome.was_correct_master === true) return { expert: event.selected_master };
-  if (outcome.was_correct_master === false) return { wrongExpert: event.selected_master };
-  return {};
+  const { rightExpert, wrongExpert } = judgeOutcome(event.selected_master, event.outcome);
+  if (rightExpert !== undefined) return { expert: rightExpert };
+  return wrongExpert !== undefined ? { wrongExpert } : {};
 }
 
 /**
@@ -50,9 +48,7 @@ export function traceFromDecision(decision: Decision, truth: TraceTruth): RouteT
   return { attempts, shadow: decision.shadow === true, truth, timestamp: decision.timestamp };
 }
 
-/** Whether routing to `expert` was right: true, false, or undefined when the truth is not known. */
+/** Whether routing to `expert` was right: true, false, or undefined when the truth is not known (the tracker's {@link judgeExpert}). */
 export function judge(expert: string, truth: TraceTruth): boolean | undefined {
-  if (truth.expert !== undefined) return expert === truth.expert;
-  if (truth.wrongExpert !== undefined && expert === truth.wrongExpert) return false;
-  return undefined;
+  return judgeExpert(expert, { rightExpert: truth.expert, wrongExpert: truth.wrongExpert });
 }

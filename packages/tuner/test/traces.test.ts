@@ -1,6 +1,7 @@
 import type { Decision } from "@moe-router/core";
 import type { RoutingEvent } from "@moe-router/tracker";
 import { describe, expect, it } from "vitest";
+import { eventForRow, outcomeJudgementRows } from "../../../tools/test-support/outcome-judgements.js";
 import { judge, traceFromDecision, traceFromEvent, truthFromEvent } from "../src/traces.js";
 
 const base: RoutingEvent = {
@@ -52,5 +53,16 @@ describe("traces from tracked events", () => {
     } satisfies Decision;
     const t = traceFromDecision(decision, { expert: "a" });
     expect(t).toMatchObject({ shadow: true, truth: { expert: "a" }, attempts: { l1: { errored: false, confidence: 0.9 }, l2: { errored: true, latencyMs: 2 } } });
+  });
+});
+
+describe("truth from outcomes: the tracker's rule (fixtures/rules/outcome-judgements.json)", () => {
+  it.each(outcomeJudgementRows().map((row, index) => [row.case, row, index] as const))("%s", (_, row, index) => {
+    const trace = traceFromEvent(eventForRow(row, index) as RoutingEvent);
+    expect(trace.truth.expert).toBe(row.rightExpert ?? undefined);
+    // The routed expert is right, wrong, or unknown exactly as the table says, and so is the corrected one.
+    expect(judge(row.selected, trace.truth)).toBe(row.correct ?? undefined);
+    if (row.rightExpert !== null) expect(judge(row.rightExpert, trace.truth)).toBe(true);
+    expect(judge("nobody-master", trace.truth)).toBe(row.rightExpert !== null ? false : undefined);
   });
 });

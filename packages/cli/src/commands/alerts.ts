@@ -32,7 +32,7 @@ const alerts: Command = {
     let store: EventStore | undefined;
     let data: AlertSource;
     if (path !== undefined) {
-      if (!logExists(path)) throw new MoeRouterError(ErrorCode.NOT_FOUND, `No event log at ${path}: nothing to evaluate yet. Route some tasks first, or name the log with --store.`);
+      if (!(await logExists(path))) throw new MoeRouterError(ErrorCode.NOT_FOUND, `No event log at ${path}: nothing to evaluate yet. Route some tasks first, or name the log with --store.`);
       // The JSONL log through its analysis cache: repeated runs (cron) parse only new lines.
       data = { timeSeries: (options) => timeSeriesJsonl(path, options) };
     } else {

@@ -1,8 +1,6 @@
-import { existsSync, readdirSync } from "node:fs";
-import { basename, dirname, isAbsolute, resolve } from "node:path";
 import { ErrorCode, MoeRouterError } from "@moe-router/core";
 import {
-  analyzeJsonlDetailed, analyzeStore, openStore, renderAnalysisText, renderTimeSeriesText, timeSeriesJsonl, timeSeriesStore, type AnalysisReport, type AnalyzerOptions,
+  analyzeJsonlDetailed, analyzeStore, listLogFiles, openStore, parseStoreSpec, renderAnalysisText, renderTimeSeriesText, timeSeriesJsonl, timeSeriesStore, type AnalysisReport, type AnalyzerOptions,
   type BucketUnit, type DataIssues, type TimeSeries,
 } from "@moe-router/tracker";
 import { numberOption, parseCommandArgs } from "../args.js";
@@ -26,25 +24,19 @@ export interface AnalysisSource {
   readonly noCache?: boolean;
 }
 
-/** The JSONL log path of a store spec, or undefined for another kind of store (PostgreSQL). */
+/**
+ * The JSONL log path of a store spec (the tracker's grammar, `parseStoreSpec`), or undefined for
+ * another kind of store (PostgreSQL).
+ * @throws MoeRouterError INVALID_CONFIG for a spec that names no known store.
+ */
 export function jsonlPath(spec: string, cwd: string): string | undefined {
-  const trimmed = spec.trim();
-  const body = trimmed.startsWith("jsonl:") ? trimmed.slice("jsonl:".length) : /\.jsonl(\?.*)?$/i.test(trimmed) ? trimmed : undefined;
-  if (body === undefined) return undefined;
-  const path = body.split("?", 1)[0]!;
-  return isAbsolute(path) ? path : resolve(cwd, path);
+  const parsed = parseStoreSpec(spec, { cwd });
+  return parsed.kind === "jsonl" ? parsed.path : undefined;
 }
 
-/** True when the log or one of its rotated files (events-2026-11.jsonl, events.1.jsonl) exists. */
-export function logExists(path: string): boolean {
-  if (existsSync(path)) return true;
-  const name = basename(path);
-  const stem = name.replace(/\.jsonl$/i, "");
-  try {
-    return readdirSync(dirname(path)).some((file) => file !== name && (file.startsWith(`${stem}-`) || file.startsWith(`${stem}.`)) && /\.jsonl$/i.test(file));
-  } catch {
-    return false;
-  }
+/** True when the log or one of its rotated files (the JSONL store's naming: events-2026-11.jsonl, events.1.jsonl) exists. */
+export async function logExists(path: string): Promise<boolean> {
+  return (await listLogFiles(path)).length > 0;
 }
 
 /**
@@ -61,7 +53,7 @@ export async function analyzeSource(source: AnalysisSource, io: CliIO): Promise<
   };
   const path = jsonlPath(spec, io.cwd);
   if (path !== undefined) {
-    if (!logExists(path)) {
+    if (!(await logExists(path))) {
       throw new MoeRouterError(ErrorCode.NOT_FOUND, `No event log at ${path}. Route some tasks first (moe-router route "..."), generate sample data (moe-router generate), or name the log with --store.`);
     }
     const { report } = await analyzeJsonlDetailed(path, { ...options, ...(source.workers !== undefined ? { workers: source.workers } : {}), ...(source.noCache ? { cache: false } : {}) });
@@ -102,7 +94,7 @@ export async function seriesSource(source: AnalysisSource, by: BucketUnit | "aut
   };
   const path = jsonlPath(spec, io.cwd);
   if (path !== undefined) {
-    if (!logExists(path)) {
+    if (!(await logExists(path))) {
       throw new MoeRouterError(ErrorCode.NOT_FOUND, `No event log at ${path}. Route some tasks first (moe-router route "..."), generate sample data (moe-router generate), or name the log with --store.`);
     }
     return timeSeriesJsonl(path, { ...options, ...(source.noCache ? { cache: false } : {}) });

@@ -5,7 +5,7 @@ import { analyzeStore, createTracker, jsonlStore, renderAnalysisText, type Track
 import { parseCommandArgs } from "../args.js";
 import { DEMO_TASKS } from "../demo-tasks.js";
 import type { CliIO, Command } from "../io.js";
-import type { Router } from "@moe-router/router";
+import { DEFAULT_DATA_DIR, type Router } from "@moe-router/router";
 import { openSession } from "../session.js";
 
 /**
@@ -42,9 +42,9 @@ const demo: Command = {
   usage,
   async run(argv, io) {
     const { values } = parseCommandArgs(argv, { config: { type: "string", short: "c" }, log: { type: "string" }, keep: { type: "boolean" }, verbose: { type: "boolean", short: "v" } }, usage, false);
-    const logPath = join(io.cwd, values.log ?? ".moe-router/demo-events.jsonl");
+    const logPath = join(io.cwd, values.log ?? join(DEFAULT_DATA_DIR, "demo-events.jsonl"));
     // The demo keeps what its layers learn (and its tuned thresholds) apart from real routing state.
-    const demoDataDir = join(io.cwd, ".moe-router/demo");
+    const demoDataDir = join(io.cwd, DEFAULT_DATA_DIR, "demo");
     if (!values.keep) {
       await rm(logPath, { force: true });
       await rm(demoDataDir, { recursive: true, force: true });

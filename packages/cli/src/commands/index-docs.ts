@@ -3,8 +3,7 @@ import { isAbsolute, resolve } from "node:path";
 import { ErrorCode, MoeRouterError, type Embedder } from "@moe-router/core";
 import { indexDirectory, openStore, parseOwners, type IndexReport, type RagModuleOptions } from "@moe-router/layer-rag";
 import { numberOption, parseCommandArgs } from "../args.js";
-import { loadRouterConfig } from "@moe-router/router";
-import { importEmbedderModule } from "@moe-router/router";
+import { DEFAULT_DATA_DIR, importEmbedderModule, loadRouterConfig } from "@moe-router/router";
 import type { RouterConfig } from "@moe-router/router";
 import type { Command } from "../io.js";
 import { progressBar, type ProgressBar } from "../progress.js";
@@ -72,7 +71,7 @@ const command: Command = {
     const owners = parseOwners(await readOwners(ownersPath), ownersPath);
 
     const { config, configDir } = await loadRouterConfig(values.config, io.cwd);
-    const dataDir = resolve(io.cwd, config.dataDir ?? ".moe-router");
+    const dataDir = resolve(io.cwd, config.dataDir ?? DEFAULT_DATA_DIR);
     const options = ragOptions(config);
     const embedderRef = config.embedder ?? { package: DEFAULT_EMBEDDER };
     const embedder: Embedder = await (await importEmbedderModule(embedderRef.package, { configDir, cwd: io.cwd })).createEmbedder(embedderRef.options ?? {}, { dataDir });

@@ -2,15 +2,14 @@ import { readFile } from "node:fs/promises";
 import { resolve } from "node:path";
 import { ErrorCode, MoeRouterError, type Embedder } from "@moe-router/core";
 import { defaultModelPath, resolveModelPath, saveHead, trainHead, type HeadKind, type TrainedHead, type TrainingExample } from "@moe-router/layer-neural";
-import { openStore } from "@moe-router/tracker";
 import { numberOption, parseCommandArgs } from "../args.js";
-import { loadRouterConfig } from "@moe-router/router";
-import { importEmbedderModule } from "@moe-router/router";
+import { DEFAULT_DATA_DIR, importEmbedderModule, loadRouterConfig, storeSpec } from "@moe-router/router";
 import type { RouterConfig } from "@moe-router/router";
 import { RANGES } from "../ranges.js";
 import type { CliIO, Command } from "../io.js";
 import { progressBar } from "../progress.js";
 import { printJson, printText } from "../output.js";
+import { readLogLabels, type LabelledText } from "./log-labels.js";
 import { describeFit, fitLayers, namedEntries, type LayerFitResult, type NamedEntry } from "./train-layers.js";
 
 const usage =
@@ -18,14 +17,7 @@ const usage =
 const NEURAL_PACKAGE = "@moe-router/layer-neural";
 /** The embedder used when the config names none: the same one `{ "package": "@moe-router/embeddings" }` gives. */
 const DEFAULT_EMBEDDER = "@moe-router/embeddings";
-const DEFAULT_STORE = ".moe-router/events.jsonl";
 const EMBED_BATCH = 256;
-
-/** A labelled text and where it came from. */
-interface LabelledText {
-  readonly text: string;
-  readonly label: string;
-}
 
 /**
  * Rows of a JSONL dataset: those of split "train" when any row has one, else all rows
@@ -56,29 +48,6 @@ async function readDataset(path: string, textField: string, labelField: string):
     }
     return { text, label };
   });
-}
-
-/**
- * Labelled tasks from the tracker: the corrected expert when the user corrected the
- * route, else the chosen expert when the outcome says it was right. Decisions whose
- * outcome says neither (no outcome, wrong without a correction) are skipped.
- */
-async function readLog(spec: string, cwd: string): Promise<{ examples: LabelledText[]; skipped: number }> {
-  const store = await openStore(spec, { cwd });
-  const examples: LabelledText[] = [];
-  let skipped = 0;
-  try {
-    for await (const event of store.read()) {
-      const outcome = event.outcome;
-      const corrected = typeof outcome?.user_corrected_to === "string" && outcome.user_corrected_to ? outcome.user_corrected_to : undefined;
-      const label = corrected ?? (outcome?.was_correct_master === true ? event.selected_master : undefined);
-      if (label && event.task_description?.trim()) examples.push({ text: event.task_description, label });
-      else skipped++;
-    }
-  } finally {
-    await store.close();
-  }
-  return { examples, skipped };
 }
 
 /** Where the neural layer of this config loads its model. */
@@ -176,7 +145,7 @@ const command: Command = {
 
     const { config, configDir } = await loadRouterConfig(values.config, io.cwd);
     const targets = chooseLayers(config, values.layer);
-    const dataDir = resolve(io.cwd, config.dataDir ?? ".moe-router");
+    const dataDir = resolve(io.cwd, config.dataDir ?? DEFAULT_DATA_DIR);
     const labelled: LabelledText[] = [];
     const sources: string[] = [];
     if (values.data) {
@@ -186,8 +155,8 @@ const command: Command = {
       sources.push(`dataset ${path} (${rows.length} rows)`);
     }
     if (fromLog) {
-      const spec = values.store ?? config.tracking?.store ?? DEFAULT_STORE;
-      const log = await readLog(spec, io.cwd);
+      const spec = storeSpec(config, values.store);
+      const log = await readLogLabels(spec, io.cwd);
       labelled.push(...log.examples);
       sources.push(`log ${spec} (${log.examples.length} labelled outcomes, ${log.skipped} decisions without a usable outcome skipped)`);
     }

@@ -10,13 +10,12 @@ import type { CliIO, Command } from "../io.js";
 import { openSession } from "../session.js";
 import { windowOption } from "./analyze.js";
 import { parseConstraint } from "./eval.js";
-import { thresholdsStoreSpec } from "@moe-router/router";
+import { storeSpec, thresholdsStoreSpec } from "@moe-router/router";
 import { printJson, printText } from "../output.js";
 
 const usage = "moe-router tune [-d|--dry-run] [-a|--aggressive] [-m|--min-samples N] [-w|--window HOURS] [--target-precision P] [--objective precision[:P|auto]|coverage:C|oos-recall:R] [--constraint cascade|layer] [--confidence C] [--bound clopper-pearson|wilson] [--max-step S] [--experiment NAME --share S] [--store SPEC] [--config FILE] [--verbose] [--json]";
 
 const DEFAULT_WINDOW_HOURS = 168;
-const DEFAULT_STORE = ".moe-router/events.jsonl";
 
 /** Reads the tracked decisions (with outcomes joined) of the last `hours` as traces. */
 async function readTraces(spec: string, hours: number, io: CliIO): Promise<RouteTrace[]> {
@@ -89,7 +88,7 @@ const tune: Command = {
     const config = session.config;
     await session.close();
 
-    const traces = await readTraces(values.store ?? config.tracking?.store ?? DEFAULT_STORE, hours, io);
+    const traces = await readTraces(storeSpec(config, values.store), hours, io);
     // An objective other than a fixed precision is turned into the target precision that meets it on these traces.
     const chosen = objective ? targetForObjective(objective, traces, {
       layers, current, fallbackExpert: config.fallback?.expert ?? "coordinator-master",

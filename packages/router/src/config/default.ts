@@ -1,3 +1,4 @@
+import { DEFAULT_DATA_DIR, DEFAULT_STORE, DEFAULT_THRESHOLDS_FILE } from "../defaults.js";
 import type { RouterConfig } from "./types.js";
 
 /** The prototype's experts. */
@@ -18,7 +19,7 @@ export const DEFAULT_CONFIG: RouterConfig = {
     { package: "@moe-router/layer-keyword", threshold: 0.85 },
     { package: "@moe-router/layer-semantic", threshold: 0.7 },
   ],
-  tracking: { store: ".moe-router/events.jsonl" },
-  thresholdsFile: ".moe-router/thresholds.json",
-  dataDir: ".moe-router",
+  tracking: { store: DEFAULT_STORE },
+  thresholdsFile: DEFAULT_THRESHOLDS_FILE,
+  dataDir: DEFAULT_DATA_DIR,
 };

@@ -1,12 +1,21 @@
 import { readFile } from "node:fs/promises";
 import { dirname, extname, resolve } from "node:path";
 import { ErrorCode, MoeRouterError } from "@moe-router/core";
-import { parse as parseYaml } from "yaml";
+import { createRequire } from "node:module";
 import { DEFAULT_CONFIG } from "./default.js";
 import type { RouterConfig } from "./types.js";
 import { validateRouterConfig } from "./validate.js";
 
 export { validateRouterConfig };
+
+/**
+ * The YAML parser, loaded on the first YAML config only: most configs are JSON, and yaml is
+ * the router's largest dependency to load (`require`, since parseConfigText is synchronous).
+ */
+function parseYaml(text: string): unknown {
+  const yaml = createRequire(import.meta.url)("yaml") as typeof import("yaml");
+  return yaml.parse(text);
+}
 
 /** Parses JSON or YAML text (by extension; JSON first when unknown). */
 export function parseConfigText(text: string, file: string): unknown {

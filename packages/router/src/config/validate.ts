@@ -1,5 +1,6 @@
-import { validateAlertRules, validateMonitorSettings } from "@moe-router/alerts";
+import { validateAlertRules, validateMonitorSettings } from "@moe-router/alerts/rules";
 import { ErrorCode, MoeRouterError, isUnitInterval } from "@moe-router/core";
+import { DEFAULT_DATA_DIR, DEFAULT_STORE, DEFAULT_THRESHOLDS_FILE } from "../defaults.js";
 import type { RouterConfig } from "./types.js";
 
 const TOP_KEYS = ["experts", "fallback", "embedder", "layers", "tracking", "thresholdsFile", "thresholdsStore", "dataDir", "shadowShare", "experiment", "maxDescriptionLength", "layerTimeoutMs", "startupTimeoutMs", "alerts", "alertMonitor", "otel"];
@@ -100,11 +101,11 @@ export function validateRouterConfig(value: unknown, file = "config"): RouterCon
   }
   if (config.embedder !== undefined) c.packageRef(config.embedder, "embedder", "@moe-router/embeddings");
   if (config.tracking !== undefined) {
-    const tracking = c.object(config.tracking, "tracking", TRACKING_KEYS, '{ store?, enabled? }, e.g. { "store": ".moe-router/events.jsonl" }');
-    c.string(tracking.store, "tracking.store", '".moe-router/events.jsonl", "jsonl:<path>?rotate=monthly" or "postgres://user@host/db"');
+    const tracking = c.object(config.tracking, "tracking", TRACKING_KEYS, `{ store?, enabled? }, e.g. { "store": "${DEFAULT_STORE}" }`);
+    c.string(tracking.store, "tracking.store", `"${DEFAULT_STORE}", "jsonl:<path>?rotate=monthly" or "postgres://user@host/db"`);
     c.boolean(tracking.enabled, "tracking.enabled");
   }
-  c.string(config.thresholdsFile, "thresholdsFile", '".moe-router/thresholds.json"');
+  c.string(config.thresholdsFile, "thresholdsFile", `"${DEFAULT_THRESHOLDS_FILE}"`);
   if (config.thresholdsStore !== undefined) {
     c.string(config.thresholdsStore, "thresholdsStore", '"postgres://user@host/db[?tablePrefix=moe_router]" or a file path');
     if (config.thresholdsFile !== undefined) {
@@ -119,7 +120,7 @@ export function validateRouterConfig(value: unknown, file = "config"): RouterCon
     c.boolean(otel.enabled, "otel.enabled");
     c.boolean(otel.recordDescription, "otel.recordDescription");
   }
-  c.string(config.dataDir, "dataDir", '".moe-router"');
+  c.string(config.dataDir, "dataDir", `"${DEFAULT_DATA_DIR}"`);
   c.unit(config.shadowShare, "shadowShare");
   if (config.experiment !== undefined) {
     const experiment = c.object(config.experiment, "experiment", EXPERIMENT_KEYS, "{ name, share, candidateThresholds }");

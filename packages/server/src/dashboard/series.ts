@@ -4,6 +4,7 @@
  * over the store that feeds the analyzer, so the store is read once per refresh.
  */
 import type { RoutingEvent } from "@moe-router/tracker";
+import { judgeOutcome } from "@moe-router/tracker/rules";
 
 /** One time bucket. Rates are null when their denominator is zero. */
 export interface SeriesPoint {
@@ -34,19 +35,9 @@ interface Bucket {
   latencies: number[];
 }
 
-/**
- * Was the routed expert right? The same rule as the tracker's analysis: a correction to
- * another expert means wrong, whatever `was_correct_master` says; no verdict is undefined.
- */
+/** Was the routed expert right? The tracker's rule ({@link judgeOutcome}); no verdict is undefined. */
 export function judgeEvent(event: RoutingEvent): boolean | undefined {
-  const outcome = event.outcome;
-  if (!outcome) return undefined;
-  const corrected = outcome.user_corrected_to;
-  if (typeof corrected === "string" && corrected !== "" && corrected !== event.selected_master) return false;
-  if (outcome.was_correct_master === true) return true;
-  if (outcome.was_correct_master === false) return false;
-  if (corrected === event.selected_master) return true;
-  return undefined;
+  return judgeOutcome(event.selected_master, event.outcome).correct;
 }
 
 /** Nearest-rank percentile of unsorted values (sorts them in place). */

@@ -4,7 +4,7 @@ import { addCounts, increment, ratio, sortedEntries, toRecord } from "./counting
 import { ExperimentAccumulator, type ExperimentSnapshot } from "./experiment-accumulator.js";
 import { LogHistogram, type HistogramSnapshot } from "./histogram.js";
 import { parseIsoTime } from "./iso-time.js";
-import { RIGHT, UNKNOWN, judge, rightExpert } from "./judge.js";
+import { RIGHT, UNKNOWN, judge, rightExpert } from "../../outcome-judgement.js";
 import { LayerAccumulator, type LayerSnapshot } from "./layer-accumulator.js";
 
 /** Settings of an analysis, already validated. */

@@ -1,5 +1,5 @@
 import type { ExperimentReport, VariantReport } from "../types.js";
-import { RIGHT, UNKNOWN, type Verdict } from "./judge.js";
+import { RIGHT, UNKNOWN, type Verdict } from "../../outcome-judgement.js";
 import { twoProportionTest } from "./proportions.js";
 import { ratio } from "./counting.js";
 

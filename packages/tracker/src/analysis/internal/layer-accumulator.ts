@@ -2,7 +2,7 @@ import type { LayerAttemptRecord } from "../../records.js";
 import type { LayerReport } from "../types.js";
 import { addCounts, increment, ratio, toRecord } from "./counting.js";
 import { LogHistogram, type HistogramSnapshot } from "./histogram.js";
-import { RIGHT, UNKNOWN, judgeAttempt, type Verdict } from "./judge.js";
+import { RIGHT, UNKNOWN, judgeAttempt, type Verdict } from "../../outcome-judgement.js";
 import { ReliabilityAccumulator, type ReliabilitySnapshot } from "./reliability.js";
 
 /** A layer accumulator's state as plain data (for worker threads). */

@@ -1,5 +1,5 @@
 import type { Outcome, RoutingEvent } from "../../records.js";
-import { RIGHT, UNKNOWN, judge } from "../../analysis/internal/judge.js";
+import { RIGHT, UNKNOWN, judge } from "../../outcome-judgement.js";
 import { SparseHistogram } from "./sparse-histogram.js";
 
 /** One layer's counts in one bucket. */

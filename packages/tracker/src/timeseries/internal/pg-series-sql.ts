@@ -41,12 +41,14 @@ export function seriesStatement(decisions: string, outcomes: string): string {
     AND NOT EXISTS (SELECT 1 FROM jsonb_array_elements(d.record->'layer_attempts') bad WHERE jsonb_typeof(bad->'layer_name') IS DISTINCT FROM 'string')
 ), v AS (
   SELECT b, expert, routed_by, record, outcome,
+    -- The SQL form of judge() in src/outcome-judgement.ts (a correction decides, then
+    -- was_correct_master); fixtures/rules/outcome-judgements.json pins both.
     CASE
       WHEN outcome IS NULL THEN 0
-      WHEN jsonb_typeof(outcome->'user_corrected_to') = 'string' AND outcome->>'user_corrected_to' NOT IN ('', expert) THEN 2
+      WHEN jsonb_typeof(outcome->'user_corrected_to') = 'string' AND outcome->>'user_corrected_to' = expert THEN 1
+      WHEN jsonb_typeof(outcome->'user_corrected_to') = 'string' AND outcome->>'user_corrected_to' <> '' THEN 2
       WHEN outcome->'was_correct_master' = 'true'::jsonb THEN 1
       WHEN outcome->'was_correct_master' = 'false'::jsonb THEN 2
-      WHEN jsonb_typeof(outcome->'user_corrected_to') = 'string' AND outcome->>'user_corrected_to' = expert THEN 1
       ELSE 0
     END AS verdict,
     ${latency("record->'total_latency_ms'")} AS latency
