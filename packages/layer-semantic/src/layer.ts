@@ -1,12 +1,12 @@
 import { createHash } from "node:crypto";
-import { ErrorCode, MoeRouterError, softmax, type CalibrationReport, type LabelledExample, type LayerCapabilities, type LayerContext, type RoutingTask, type Verdict } from "@moe-router/core";
+import { ErrorCode, MoeRouterError, softmax, type LabelledExample, type LayerCapabilities, type LayerContext, type RoutingTask, type Verdict } from "@moe-router/core";
 import { confidenceOf, DEFAULT_FEATURE, DEFAULT_PRIOR_WEIGHT, evaluateCalibration, fitCalibration, PRIOR_CALIBRATION, rank, type CalibrationSample } from "./internal/calibration.js";
 import { checkExamples, stratifiedSplit } from "./internal/examples.js";
 import { ExemplarStore, type Seed } from "./internal/exemplar-store.js";
 import { selfCalibrate } from "./internal/self-calibration.js";
 import { scoreExperts } from "./internal/scoring.js";
 import { chain, isThenable, type MaybePromise } from "./internal/sync.js";
-import type { CalibrateOptions, FitOptions, SemanticCalibration, SemanticLayer, SemanticLayerOptions, SemanticLayerStats } from "./types.js";
+import type { CalibrateOptions, FitOptions, SemanticCalibrationReport, SemanticCalibration, SemanticLayer, SemanticLayerOptions, SemanticLayerStats } from "./types.js";
 
 const DEFAULT_FALLBACK = "coordinator-master";
 
@@ -209,7 +209,7 @@ export function buildSemanticLayer(options: SemanticLayerOptions): SemanticLayer
     return chain(store.embed([text]), (vectors) => vectors[0]!);
   }
 
-  async function calibrateOn(validation: readonly LabelledExample[], calibrateOptions: CalibrateOptions): Promise<CalibrationReport<SemanticCalibration>> {
+  async function calibrateOn(validation: readonly LabelledExample[], calibrateOptions: CalibrateOptions): Promise<SemanticCalibrationReport> {
     checkExamples(validation, "calibrate()");
     await ensureReady();
     const vectors = await store.embed(validation.map((example) => example.text));
@@ -260,7 +260,7 @@ export function buildSemanticLayer(options: SemanticLayerOptions): SemanticLayer
       await store.learn(examples);
       maybeRecalibrateAfterLearning();
     },
-    async fit(examples: readonly LabelledExample[], fitOptions: FitOptions = {}): Promise<CalibrationReport<SemanticCalibration>> {
+    async fit(examples: readonly LabelledExample[], fitOptions: FitOptions = {}): Promise<SemanticCalibrationReport> {
       checkExamples(examples, "fit()");
       const share = fitOptions.validationShare ?? 0.1;
       if (!(share > 0 && share < 1)) throw new MoeRouterError(ErrorCode.INVALID_CONFIG, `fit(): validationShare must be between 0 and 1 (exclusive); got ${String(share)}.`);
@@ -271,7 +271,7 @@ export function buildSemanticLayer(options: SemanticLayerOptions): SemanticLayer
       await store.learn(train); // not layer.learn(): no self-calibration that the fit replaces anyway
       return calibrateOn(validation, { kind: fitOptions.kind ?? "platt", feature: fitOptions.feature ?? DEFAULT_FEATURE, ...(fitOptions.priorWeight !== undefined ? { priorWeight: fitOptions.priorWeight } : {}) });
     },
-    calibrate(validation: readonly LabelledExample[], calibrateOptions: CalibrateOptions = {}): Promise<CalibrationReport<SemanticCalibration>> {
+    calibrate(validation: readonly LabelledExample[], calibrateOptions: CalibrateOptions = {}): Promise<SemanticCalibrationReport> {
       return calibrateOn(validation, calibrateOptions);
     },
     async ready(): Promise<void> {

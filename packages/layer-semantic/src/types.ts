@@ -125,6 +125,9 @@ export interface FitOptions {
   readonly priorWeight?: number;
 }
 
+/** Core's {@link CalibrationReport} as the semantic layer fills it (always with `eceRaw` and `unknownExpert`). */
+export type SemanticCalibrationReport = CalibrationReport<SemanticCalibration> & { readonly eceRaw: number; readonly unknownExpert: number };
+
 /** Options of {@link SemanticLayer.calibrate}. */
 export interface CalibrateOptions {
   /** Default "platt". */
@@ -169,9 +172,9 @@ export interface SemanticLayer extends Layer {
   /** Adds labelled examples as exemplars (only new texts are embedded; a known text with a new expert is relabelled). */
   learn(examples: readonly LabelledExample[]): Promise<void>;
   /** Learns `examples` (minus a held-out share) and calibrates on the held-out part. */
-  fit(examples: readonly LabelledExample[], options?: FitOptions): Promise<CalibrationReport<SemanticCalibration>>;
+  fit(examples: readonly LabelledExample[], options?: FitOptions): Promise<SemanticCalibrationReport>;
   /** Refits calibration on held-out labelled examples; exemplars are unchanged. */
-  calibrate(validation: readonly LabelledExample[], options?: CalibrateOptions): Promise<CalibrationReport<SemanticCalibration>>;
+  calibrate(validation: readonly LabelledExample[], options?: CalibrateOptions): Promise<SemanticCalibrationReport>;
   /** The calibration in force (throws MOE_CLOSED after close()). Available after ready(). */
   getCalibration(): SemanticCalibration;
   /** Per-expert confidence floors, for hosts that want to show or tune them. */
