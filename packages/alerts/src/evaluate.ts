@@ -11,6 +11,12 @@ export type AlertSource = EventSource | TimeSeriesSource;
 export interface EvaluateOptions {
   /** The time the windows end at. Default: now. */
   readonly now?: Date | number;
+  /**
+   * Generated sample decisions (`synthetic: true`): `"include"` (the default) or `"exclude"`
+   * (what `moe-router alerts` and `serve` do unless `--include-synthetic`), so sample data
+   * written into a real log neither fires nor silences a rule.
+   */
+  readonly synthetic?: "include" | "exclude";
 }
 
 interface Judged {
@@ -103,7 +109,7 @@ export async function evaluateAlerts(rules: readonly (AlertRule | ResolvedRule)[
     const key = `${since}:${until}`;
     let bucket = buckets.get(key);
     if (!bucket) {
-      bucket = timeSeriesStore(source, { by: until - since, since, until, now }).then((series) => series.buckets[0]!);
+      bucket = timeSeriesStore(source, { by: until - since, since, until, now, ...(options.synthetic ? { synthetic: options.synthetic } : {}) }).then((series) => series.buckets[0]!);
       buckets.set(key, bucket);
     }
     return bucket;

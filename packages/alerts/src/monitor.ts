@@ -20,6 +20,8 @@ export interface AlertMonitorOptions {
   readonly onError?: MonitorErrorListener;
   /** The clock (epoch ms). Default Date.now. */
   readonly now?: () => number;
+  /** Generated sample decisions: `"include"` (the default) or `"exclude"` (as in {@link evaluateAlerts}). */
+  readonly synthetic?: "include" | "exclude";
 }
 
 /** A running alert monitor. */
@@ -112,7 +114,7 @@ export function createAlertMonitor(options: AlertMonitorOptions): AlertMonitor {
   async function evaluateOnce(): Promise<readonly AlertEvaluation[] | undefined> {
     const at = clock();
     try {
-      const results = await evaluateAlerts(resolved, store, { now: at });
+      const results = await evaluateAlerts(resolved, store, { now: at, ...(options.synthetic ? { synthetic: options.synthetic } : {}) });
       evaluations++;
       if (!closed) results.forEach((evaluation, i) => transition(resolved[i]!.rule, evaluation, at));
       return results;

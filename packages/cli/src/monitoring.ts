@@ -43,6 +43,8 @@ export function serviceAlertMonitor(router: Router, cwd: string, log: MonitorLog
   return createAlertMonitor({
     rules,
     store,
+    // Sample data (moe-router generate) written into the service's store must not fire or silence a rule.
+    synthetic: "exclude",
     ...(settings?.intervalMs !== undefined ? { intervalMs: settings.intervalMs } : {}),
     ...(settings?.webhook ? { webhook: settings.webhook } : {}),
     onChange: (n) => (n.status === "firing" ? log.warn : log.info)({ rule: n.rule.name, status: n.status, value: n.evaluation.value, bound: n.evaluation.bound, samples: n.evaluation.samples }, `alert ${n.rule.name} ${n.status === "firing" ? "started firing" : "resolved"}`),

@@ -11,6 +11,9 @@ alerts:
   - { name: slow-rag, metric: latency_p95_ms, layer: rag, window: 1h, above: 200, min_samples: 1000 }
 `;
 
+/** `generate` writes its own log, marked synthetic: alerts judge it only when told to. */
+const SAMPLES = ["--store", ".moe-router/sample-events.jsonl", "--include-synthetic"];
+
 describe("moe-router alerts", () => {
   // Four days, keyword accuracy down to 60 % from 24 hours before the end.
   const cwd = tempCwd("moe-cli-alerts-");
@@ -19,20 +22,28 @@ describe("moe-router alerts", () => {
 
   it("exits 0 before the degradation and 1 after it, naming the firing rule", async () => {
     expect((await generated).code).toBe(0);
-    const before = await runCli(["alerts", "--config", "moe.yaml", "--at", "2026-11-19T00:00:00Z"], cwd);
+    const before = await runCli(["alerts", "--config", "moe.yaml", ...SAMPLES, "--at", "2026-11-19T00:00:00Z"], cwd);
     expect(before.code).toBe(0);
     expect(before.stdout).toMatch(/keyword-accuracy +accuracy\(keyword\) +ok /);
     expect(before.stdout).toMatch(/slow-rag .* not enough data .* < 1000/);
     expect(before.stdout).toContain("No rule firing (3 evaluated).");
-    const after = await runCli(["alerts", "--config", "moe.yaml", "--at", "2026-11-20T00:00:00Z"], cwd);
+    const after = await runCli(["alerts", "--config", "moe.yaml", ...SAMPLES, "--at", "2026-11-20T00:00:00Z"], cwd);
     expect(after.code).toBe(1);
     expect(after.stdout).toMatch(/keyword-accuracy +accuracy\(keyword\) +FIRING +\d+\.\d% +\d+\.\d% +below 85\.0% +\d+/);
     expect(after.stdout).toContain("1 of 3 rule(s) firing.");
   });
 
+  it("leaves the synthetic sample decisions out unless --include-synthetic: nothing to judge, nothing fires", async () => {
+    await generated;
+    const run = await runCli(["alerts", "--config", "moe.yaml", "--store", ".moe-router/sample-events.jsonl", "--at", "2026-11-20T00:00:00Z", "--json"], cwd);
+    expect(run.code).toBe(0);
+    const result = JSON.parse(run.stdout);
+    expect(result.alerts.map((a: { state: string; samples: number }) => [a.state, a.samples])).toEqual([["insufficient_data", 0], ["insufficient_data", 0], ["insufficient_data", 0]]);
+  });
+
   it("prints every rule's state, value, bound and samples with --json", async () => {
     await generated;
-    const run = await runCli(["alerts", "--config", "moe.yaml", "--at", "2026-11-20T00:00:00Z", "--json"], cwd);
+    const run = await runCli(["alerts", "--config", "moe.yaml", ...SAMPLES, "--at", "2026-11-20T00:00:00Z", "--json"], cwd);
     expect(run.code).toBe(1);
     const result = JSON.parse(run.stdout);
     expect(result.evaluatedAt).toBe("2026-11-20T00:00:00.000Z");

@@ -6,12 +6,13 @@ import type { CliIO } from "../src/io.js";
 import { jsonlPath } from "../src/commands/analyze.js";
 import { runDashboard } from "../src/commands/dashboard.js";
 import { runCli, tempCwd } from "./support/io.js";
+import { asReal } from "./support/tracking.js";
 
 /** A working directory with a sample log at .moe-router/events.jsonl (the default store). */
 function projectWithLog(count = 400): string {
   const cwd = tempCwd("moe-cli-analysis-");
   mkdirSync(join(cwd, ".moe-router"));
-  const lines = [...generateSampleRecords({ count, seed: 3, days: 2, end: new Date() })].map((r) => JSON.stringify(r));
+  const lines = asReal(generateSampleRecords({ count, seed: 3, days: 2, end: new Date() })).map((r) => JSON.stringify(r));
   writeFileSync(join(cwd, ".moe-router/events.jsonl"), `${lines.join("\n")}\n`);
   return cwd;
 }

@@ -3,13 +3,14 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { generateSampleRecords } from "@moe-router/tracker";
 import { runCli, tempCwd } from "./support/io.js";
+import { asReal } from "./support/tracking.js";
 
 const END = new Date("2026-11-20T12:30:00.000Z");
 
 function projectWithLog(days = 2, count = 600): string {
   const cwd = tempCwd("moe-cli-series-");
   mkdirSync(join(cwd, ".moe-router"));
-  const lines = [...generateSampleRecords({ count, seed: 5, days, end: END })].map((r) => JSON.stringify(r));
+  const lines = asReal(generateSampleRecords({ count, seed: 5, days, end: END })).map((r) => JSON.stringify(r));
   writeFileSync(join(cwd, ".moe-router/events.jsonl"), `${lines.join("\n")}\n`);
   return cwd;
 }

@@ -9,12 +9,13 @@ import { describe, expect, it } from "vitest";
 import { generateSampleRecords } from "@moe-router/tracker";
 import { runCli, tempCwd } from "./support/io.js";
 import { writeKeywordLog } from "./tune-support.js";
+import { asReal } from "./support/tracking.js";
 
 function projectWithLog(count: number, hours: number): { cwd: string; log: string } {
   const cwd = tempCwd("moe-cli-faults-");
   mkdirSync(join(cwd, ".moe-router"));
   const log = join(cwd, ".moe-router/events.jsonl");
-  const records = [...generateSampleRecords({ count, seed: 5, days: hours / 24, end: new Date() })].filter((r) => r.record_type === "decision");
+  const records = asReal(generateSampleRecords({ count, seed: 5, days: hours / 24, end: new Date() })).filter((r) => r.record_type === "decision");
   writeFileSync(log, `${records.map((r) => JSON.stringify(r)).join("\n")}\n`);
   return { cwd, log };
 }

@@ -8,6 +8,7 @@ import { openRouter, type Router } from "@moe-router/router";
 import { generateSampleRecords, parseDegradation } from "@moe-router/tracker";
 import { serviceAlertMonitor, serviceObservers } from "../src/monitoring.js";
 import { tempCwd } from "./support/io.js";
+import { asReal } from "./support/tracking.js";
 
 const cleanup: (() => Promise<void>)[] = [];
 afterEach(async () => {
@@ -35,7 +36,7 @@ describe("moe-router serve: alert monitor and OpenTelemetry from the config", ()
     const cwd = tempCwd("moe-serve-alerts-");
     mkdirSync(join(cwd, ".moe-router"));
     const end = new Date();
-    const records = generateSampleRecords({ count: 6000, seed: 4, days: 3, end, drift: 0, degrade: [parseDegradation("keyword:0.5@-24h", end)] });
+    const records = asReal(generateSampleRecords({ count: 6000, seed: 4, days: 3, end, drift: 0, degrade: [parseDegradation("keyword:0.5@-24h", end)] }));
     writeFileSync(join(cwd, ".moe-router/events.jsonl"), `${[...records].map((r) => JSON.stringify(r)).join("\n")}\n`);
     const hook = await receiver();
     writeFileSync(join(cwd, "moe.json"), JSON.stringify({

@@ -1,8 +1,8 @@
-import { readFileSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { runCli, tempCwd } from "./support/io.js";
-import { logRecords } from "./support/tracking.js";
+import { logRecords, trackedProject } from "./support/tracking.js";
 
 describe("moe-router generate", () => {
   it("writes N seeded decisions with outcomes to the store and prints a summary", async () => {
@@ -26,11 +26,15 @@ describe("moe-router generate", () => {
     expect(readFileSync(join(cwd, "a.jsonl"), "utf8")).toBe(readFileSync(join(cwd, "b.jsonl"), "utf8"));
   });
 
-  it("writes to the config's store by default", async () => {
-    const cwd = tempCwd();
-    const run = await runCli(["generate", "-n", "10", "--outcome-share", "0"], cwd);
+  it("writes to its own log by default, never the config's store, every record marked synthetic", async () => {
+    const cwd = trackedProject();
+    const run = await runCli(["generate", "-n", "10", "--outcome-share", "0", "--config", "moe.json"], cwd);
     expect(run.code).toBe(0);
-    expect(logRecords(join(cwd, ".moe-router/events.jsonl"))).toHaveLength(10);
+    expect(JSON.parse(run.stdout)).toMatchObject({ store: ".moe-router/sample-events.jsonl", synthetic: true });
+    const records = logRecords(join(cwd, ".moe-router/sample-events.jsonl"));
+    expect(records).toHaveLength(10);
+    expect(records.every((record) => record.synthetic === true)).toBe(true);
+    expect(existsSync(join(cwd, ".moe-router/events.jsonl"))).toBe(false);
   });
 
   it.each([

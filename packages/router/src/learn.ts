@@ -16,6 +16,8 @@ export interface LearnOptions {
 export interface LearnReport {
   /** Corrected outcomes found in the store (in the window). */
   readonly corrections: number;
+  /** Corrected outcomes of generated sample decisions (`synthetic: true`) left out: sample data never teaches a layer. */
+  readonly syntheticSkipped?: number;
   /** Per learnable layer: corrections applied now, and the ones it had learned before. */
   readonly layers: readonly { readonly layer: string; readonly applied: number; readonly alreadyLearned: number; readonly error?: { readonly code: string; readonly message: string } }[];
   /** Where the learned state is kept. */
@@ -67,9 +69,15 @@ export async function learnFromOutcomes(context: LearnContext, options: LearnOpt
   const statePath = join(context.dataDir, LEARNED_STATE_FILE);
   const state = await readState(statePath);
   const corrections: { eventId: string; at: string; example: LabelledExample }[] = [];
+  let syntheticSkipped = 0;
   for await (const event of context.tracker.read(options.since ? { since: options.since } : {})) {
+    // Generated sample data (moe-router generate) never teaches a layer.
     const to = event.outcome?.user_corrected_to;
     if (typeof to !== "string" || !to || typeof event.task_description !== "string" || !event.task_description.trim()) continue;
+    if (event.synthetic === true) {
+      syntheticSkipped++;
+      continue;
+    }
     corrections.push({ eventId: event.event_id, at: event.outcome_timestamp ?? "", example: { text: event.task_description, expert: to, source: "outcome" } });
   }
   // Oldest first, so a layer that keeps the latest label for a text keeps the newest correction.
@@ -95,5 +103,5 @@ export async function learnFromOutcomes(context: LearnContext, options: LearnOpt
     }
   }
   if (dirty) await writeFileAtomic(statePath, `${JSON.stringify(state)}\n`);
-  return { corrections: corrections.length, layers, statePath };
+  return { corrections: corrections.length, syntheticSkipped, layers, statePath };
 }

@@ -22,29 +22,35 @@ export interface DecisionOutputOptions {
 export function decisionOutput(decision: Decision, options: DecisionOutputOptions = {}): Record<string, unknown> {
   const sources = options.thresholdSources;
   const candidateArm = decision.experiment?.variant === "candidate";
-  return {
+  // Built field by field (no conditional spreads): this runs once per route on the service's hot path.
+  const output: Record<string, unknown> = {
     master: decision.expert,
     layer: decision.layer,
     confidence: decision.confidence,
     event_id: decision.eventId,
-    ...(decision.task.id ? { task_id: decision.task.id } : {}),
-    ...(decision.clarification ? { clarification: decision.clarification } : {}),
-    ...(decision.experiment ? { ab_test: decision.experiment } : {}),
-    attempts: decision.attempts.map((a) => {
-      const source = candidateArm && options.experimentLayers?.has(a.layer) ? "experiment" : sources?.[a.layer];
-      return {
-        layer: a.layer,
-        ...(a.expert !== undefined ? { master: a.expert, confidence: a.confidence } : {}),
-        threshold: a.threshold,
-        ...(source ? { threshold_source: source } : {}),
-        accepted: a.accepted,
-        latency_ms: Number(a.latencyMs.toFixed(3)),
-        ...(a.error ? { error: a.error } : {}),
-        // A JSON-safe copy: any serialiser (CLI, HTTP service) can print a layer's odd details (BigInt, cycles, throwing getters).
-        ...(a.details ? { details: toJsonSafe(a.details) } : {}),
-        ...(a.shadow ? { shadow: true } : {}),
-      };
-    }),
-    latency_ms: Number(decision.latencyMs.toFixed(3)),
   };
+  if (decision.task.id) output.task_id = decision.task.id;
+  if (decision.clarification) output.clarification = decision.clarification;
+  if (decision.experiment) output.ab_test = decision.experiment;
+  const attempts: Record<string, unknown>[] = [];
+  for (const a of decision.attempts) {
+    const source = candidateArm && options.experimentLayers?.has(a.layer) ? "experiment" : sources?.[a.layer];
+    const attempt: Record<string, unknown> = { layer: a.layer };
+    if (a.expert !== undefined) {
+      attempt.master = a.expert;
+      attempt.confidence = a.confidence;
+    }
+    attempt.threshold = a.threshold;
+    if (source) attempt.threshold_source = source;
+    attempt.accepted = a.accepted;
+    attempt.latency_ms = Number(a.latencyMs.toFixed(3));
+    if (a.error) attempt.error = a.error;
+    // A JSON-safe copy: any serialiser (CLI, HTTP service) can print a layer's odd details (BigInt, cycles, throwing getters).
+    if (a.details) attempt.details = toJsonSafe(a.details);
+    if (a.shadow) attempt.shadow = true;
+    attempts.push(attempt);
+  }
+  output.attempts = attempts;
+  output.latency_ms = Number(decision.latencyMs.toFixed(3));
+  return output;
 }

@@ -51,6 +51,25 @@ describe("Router.learn", () => {
     expect((await again.route({ description: "Plan the team offsite" })).expert).toBe("inventory-master");
   });
 
+  it("never learns from generated sample data (synthetic: true), and says how many it left out", async () => {
+    const { cwd, configPath } = toyProject();
+    // What `moe-router generate --store .moe-router/events.jsonl` leaves: a corrected sample decision in the real log.
+    mkdirSync(join(cwd, ".moe-router"), { recursive: true });
+    const at = new Date().toISOString();
+    writeFileSync(join(cwd, ".moe-router/events.jsonl"), [
+      { schema_version: 2, record_type: "decision", event_id: "sample-1", timestamp: at, synthetic: true, task_description: "Order more laptops", selected_master: "coordinator-master", routing_layer: "clarification", confidence: 1, layer_attempts: [] },
+      { schema_version: 2, record_type: "outcome", event_id: "sample-1", timestamp: at, synthetic: true, outcome: { task_completed: true, was_correct_master: false, user_corrected_to: "security-master" } },
+    ].map((record) => `${JSON.stringify(record)}\n`).join(""));
+    const router = await track(openRouter({ config: configPath, cwd }));
+    const real = await router.route({ description: "Plan the team offsite" });
+    await router.flush();
+    await router.recordOutcome(real.eventId, { completed: true, correctedTo: "inventory-master" });
+    const report = await router.learn();
+    expect(report).toMatchObject({ corrections: 1, syntheticSkipped: 1 });
+    expect(report.layers).toEqual([{ layer: "toy", applied: 1, alreadyLearned: 0 }]);
+    expect((await router.route({ description: "Order more laptops" })).expert).not.toBe("security-master");
+  });
+
   it("refuses to learn without tracking", async () => {
     const { cwd, configPath } = toyProject();
     const router = await track(openRouter({ config: configPath, cwd, noTrack: true }));

@@ -6,6 +6,9 @@
  * - HTTP: the real `moe-router serve` in its own process on 127.0.0.1 (port 0), driven by an
  *   undici Pool with N keep-alive connections (closed loop: each connection sends its next
  *   request when the previous answer is read). A 200 means the decision is durable.
+ * - peer: a bare fastify server (bare-fastify.ts: same route, request schema and reply size; no
+ *   routing, no store, no metrics), driven the same way. It is the HTTP floor of this machine;
+ *   the figure to cut is the server's CPU per request over it.
  * - in-process: the same config through openRouter() in this process, N concurrent loops of
  *   `route()` then a group-committed `flush()` (the same durability, no HTTP), and, at
  *   concurrency 1, plain `route()` (tracking buffered, not yet durable) as the floor.
@@ -69,11 +72,21 @@ function setup(name: string): Setup {
   return { name, configFile: undefined, dir };
 }
 
-async function startServe(s: Setup, store: string): Promise<{ child: ChildProcess; url: string }> {
-  const tsx = pathToFileURL(createRequire(join(root, "package.json")).resolve("tsx")).href;
-  const args = ["--import", tsx, "--conditions=moe-router-source", join(root, "packages/cli/src/bin.ts"), "serve", "--port", "0", "--log-level", "warn", "--store", store];
+const TSX = pathToFileURL(createRequire(join(root, "package.json")).resolve("tsx")).href;
+
+function startServe(s: Setup, store: string): Promise<{ child: ChildProcess; url: string }> {
+  const args = ["--import", TSX, "--conditions=moe-router-source", join(root, "packages/cli/src/bin.ts"), "serve", "--port", "0", "--log-level", "warn", "--store", store];
   if (s.configFile) args.push("--config", s.configFile);
-  const child = spawn(process.execPath, args, { cwd: s.dir, stdio: ["ignore", "ignore", "pipe"], env: { ...process.env, MOE_ROUTER_TOKEN: "" } });
+  return startChild(args, s.dir);
+}
+
+/** The bare fastify peer (bare-fastify.ts). */
+function startPeer(dir: string): Promise<{ child: ChildProcess; url: string }> {
+  return startChild(["--import", TSX, fileURLToPath(new URL("./bare-fastify.ts", import.meta.url))], dir);
+}
+
+async function startChild(args: string[], cwd: string): Promise<{ child: ChildProcess; url: string }> {
+  const child = spawn(process.execPath, args, { cwd, stdio: ["ignore", "ignore", "pipe"], env: { ...process.env, MOE_ROUTER_TOKEN: "" } });
   const url = await new Promise<string>((resolve, reject) => {
     let text = "";
     const timer = setTimeout(() => reject(new Error(`serve did not start: ${text}`)), 60_000);
@@ -97,7 +110,18 @@ async function stopServe(child: ChildProcess): Promise<void> {
   });
 }
 
-async function httpRun(url: string, connections: number, pid: number): Promise<LoadResult & { serverCpuSeconds: number | undefined }> {
+/** The group commit's counters from the server's /metrics (undefined for the peer). */
+async function ackCounters(pool: Pool): Promise<{ requests: number; flushes: number } | undefined> {
+  const response = await pool.request({ path: "/metrics", method: "GET" });
+  const text = await response.body.text();
+  if (response.statusCode !== 200) return undefined;
+  const read = (name: string) => Number(new RegExp(`^${name} (\\S+)$`, "m").exec(text)?.[1] ?? Number.NaN);
+  return { requests: read("moe_router_ack_requests_total"), flushes: read("moe_router_ack_flushes_total") };
+}
+
+type HttpResult = LoadResult & { serverCpuSeconds: number | undefined; perFlush: number | undefined };
+
+async function httpRun(url: string, connections: number, pid: number): Promise<HttpResult> {
   const pool = new Pool(url, { connections, pipelining: 1 });
   const bodies = TASKS.map((description) => JSON.stringify({ description }));
   const send = async (i: number) => {
@@ -107,11 +131,14 @@ async function httpRun(url: string, connections: number, pid: number): Promise<L
   };
   // Warm-up: JIT, connections, caches.
   await runLoad({ connections, count: 500, maxMs: 2000, send });
+  const acksBefore = await ackCounters(pool);
   const cpuBefore = processCpuSeconds(pid, (p) => readFileSync(p, "utf8"));
   const result = await runLoad({ connections, count: COUNT, maxMs: SECONDS * 1000, send });
   const cpuAfter = processCpuSeconds(pid, (p) => readFileSync(p, "utf8"));
+  const acksAfter = await ackCounters(pool);
   await pool.close();
-  return { ...result, serverCpuSeconds: cpuBefore !== undefined && cpuAfter !== undefined ? cpuAfter - cpuBefore : undefined };
+  const perFlush = acksBefore && acksAfter ? (acksAfter.requests - acksBefore.requests) / (acksAfter.flushes - acksBefore.flushes) : undefined;
+  return { ...result, serverCpuSeconds: cpuBefore !== undefined && cpuAfter !== undefined ? cpuAfter - cpuBefore : undefined, perFlush };
 }
 
 async function inProcessRun(router: Router, connections: number, durable: boolean): Promise<LoadResult> {
@@ -125,6 +152,10 @@ async function inProcessRun(router: Router, connections: number, durable: boolea
   const result = await runLoad({ connections, count: COUNT, maxMs: SECONDS * 1000, send });
   await router.flush();
   return result;
+}
+
+function signed(value: number): string {
+  return `${value >= 0 ? "+" : ""}${value.toFixed(0)}`;
 }
 
 function fmt(r: { perSecond: number; p50Ms: number; p99Ms: number }): string {
@@ -142,14 +173,17 @@ async function main(): Promise<void> {
     try {
       const router = await openRouter({ ...(s.configFile ? { config: s.configFile } : {}), cwd: s.dir, store: join(s.dir, "in-process.jsonl") });
       const server = await startServe(s, join(s.dir, "http.jsonl"));
+      const peer = await startPeer(s.dir);
       console.log(`\n${name} cascade (${router.cascade.layerNames.join(" -> ")}), durable JSONL tracking`);
       try {
         for (const connections of CONCURRENCY) {
-          const http: Array<LoadResult & { serverCpuSeconds: number | undefined }> = [];
+          const http: HttpResult[] = [];
+          const bare: HttpResult[] = [];
           const local: LoadResult[] = [];
           const buffered: LoadResult[] = [];
           for (let round = 0; round < ROUNDS; round++) {
             http.push(await httpRun(server.url, connections, server.child.pid!));
+            bare.push(await httpRun(peer.url, connections, peer.child.pid!));
             local.push(await inProcessRun(router, connections, true));
             if (connections === 1) buffered.push(await inProcessRun(router, connections, false));
           }
@@ -157,7 +191,11 @@ async function main(): Promise<void> {
           const l = medianOf(local);
           const cpuPerRequest = median(http.map((r) => ((r.serverCpuSeconds ?? Number.NaN) + r.clientCpuSeconds) / r.requests)) * 1e6;
           const serverCpu = median(http.map((r) => (r.serverCpuSeconds ?? Number.NaN) / r.requests)) * 1e6;
-          console.log(`  c=${String(connections).padEnd(3)} HTTP       ${fmt(h)}   errors ${http.reduce((a, r) => a + r.errors, 0)}   CPU/request: server ${serverCpu.toFixed(0)} µs, server+client ${cpuPerRequest.toFixed(0)} µs`);
+          const p = medianOf(bare);
+          const peerCpu = median(bare.map((r) => (r.serverCpuSeconds ?? Number.NaN) / r.requests)) * 1e6;
+          const perFlush = median(http.map((r) => r.perFlush ?? Number.NaN));
+          console.log(`  c=${String(connections).padEnd(3)} HTTP       ${fmt(h)}   errors ${http.reduce((a, r) => a + r.errors, 0)}   CPU/request: server ${serverCpu.toFixed(0)} µs, server+client ${cpuPerRequest.toFixed(0)} µs   ${perFlush.toFixed(1)} requests per store flush   load ${loadavg()[0]!.toFixed(1)}`);
+          console.log(`        peer       ${fmt(p)}   (bare fastify: no route, no store)   CPU/request: server ${peerCpu.toFixed(0)} µs   serve/peer: throughput ${(h.perSecond / p.perSecond).toFixed(2)}x, server CPU ${(serverCpu / peerCpu).toFixed(2)}x (${signed(serverCpu - peerCpu)} µs), p50 ${signed((h.p50Ms - p.p50Ms) * 1000)} µs`);
           console.log(`        in-process ${fmt(l)}   (route + group-committed flush)   HTTP/in-process throughput ${(h.perSecond / l.perSecond).toFixed(2)}x`);
           if (connections === 1) {
             const b = medianOf(buffered);
@@ -167,6 +205,7 @@ async function main(): Promise<void> {
         }
       } finally {
         await stopServe(server.child);
+        await stopServe(peer.child);
         await router.close();
       }
     } finally {

@@ -13,6 +13,7 @@ import { buildOpenApi } from "./internal/openapi.js";
 import { ServiceMetrics } from "./internal/metrics.js";
 import { GroupCommit } from "./internal/group-commit.js";
 import { LearningQueue } from "./internal/learning.js";
+import { lazyChildLoggerFactory } from "./internal/request-logger.js";
 import type { RouterLearnReport, ServerOptions, ServerPluginContext } from "./types.js";
 
 /** Default request body limit: 64 KiB. */
@@ -100,16 +101,24 @@ export async function createServer(options: ServerOptions): Promise<MoeRouterSer
       ...(options.logDestination ? { stream: options.logDestination } : {}),
     },
     logController: new LogController({ disableRequestLogging: options.logRequests !== true }),
+    // Each request's child logger (bound to its reqId) is made when it first writes a line.
+    childLoggerFactory: lazyChildLoggerFactory,
     bodyLimit,
     return503OnClosing: false,
     forceCloseConnections: "idle",
     ajv: { customOptions: { coerceTypes: false, removeAdditional: false, useDefaults: false, allErrors: false } },
   });
 
+  const commit = new GroupCommit(
+    () => router.flush(),
+    ackTimeoutMs,
+    () => new MoeRouterError(ErrorCode.STORE_FAILED, `The event store did not acknowledge the record within ${ackTimeoutMs} ms; it is not known to be durable. Check the store (GET /readyz).`),
+  );
   const metrics = new ServiceMetrics({
     accuracyWindow: positiveInteger(options.accuracyWindow, "accuracyWindow", 1000),
     storeStats: () => router.stats?.().tracker?.store,
     ...(options.alerts ? { alertStates: () => options.alerts!.rules() } : {}),
+    commitStats: () => commit.stats(),
   });
   const decisionListeners = new Set<(decision: Decision) => void>();
   const outcomeListeners = new Set<(outcome: RecordedOutcome) => void>();
@@ -127,11 +136,7 @@ export async function createServer(options: ServerOptions): Promise<MoeRouterSer
     router,
     metrics,
     learning,
-    commit: new GroupCommit(
-      () => router.flush(),
-      ackTimeoutMs,
-      () => new MoeRouterError(ErrorCode.STORE_FAILED, `The event store did not acknowledge the record within ${ackTimeoutMs} ms; it is not known to be durable. Check the store (GET /readyz).`),
-    ),
+    commit,
     closing: false,
     ...(options.alerts ? { alerts: options.alerts } : {}),
     openapi: buildOpenApi(ENDPOINTS, { version: VERSION, auth: options.token !== undefined }),
@@ -157,6 +162,11 @@ export async function createServer(options: ServerOptions): Promise<MoeRouterSer
 
   const authorised = options.token !== undefined ? bearerChecker(options.token) : undefined;
   app.addHook("onRequest", (request: FastifyRequest, reply: FastifyReply, done: (error?: Error) => void) => {
+    // Without a token and while running there is nothing to check (the common case: no path parsing).
+    if (!state.closing && !authorised) {
+      done();
+      return;
+    }
     const path = pathOf(request.url);
     if (state.closing && !PUBLIC_PATHS.has(path)) {
       done(new MoeRouterError(ErrorCode.NOT_READY, "The service is stopping; retry on another instance or after it restarts."));

@@ -74,6 +74,23 @@ describe("dashboard series", () => {
   });
 });
 
+describe("dashboard and sample data (issue 13)", () => {
+  it("leaves generated sample decisions out of every figure and counts them; includeSynthetic counts them", async () => {
+    const real = [event(1, { correct: true }), event(3, { correct: true })];
+    const samples = Array.from({ length: 5 }, (_, i) => ({ ...event(2 + i, { correct: false }), synthetic: true }));
+    const store = source([...real, ...samples, { ...event(60 * 30), synthetic: true }]);
+    const snapshot = await buildSnapshot(store, { windowHours: 24, recent: 10, descriptionChars: 20, now: NOW });
+    expect(snapshot.totals).toMatchObject({ decisions: 2, judged: 2, accuracy: 1 });
+    expect(snapshot.syntheticExcluded).toBe(5);
+    expect(snapshot.recent.map((d) => d.eventId)).toEqual(real.map((e) => e.event_id));
+    expect(snapshot.minutely.reduce((sum, p) => sum + p.decisions, 0)).toBe(2);
+    expect(snapshot.hourly.reduce((sum, p) => sum + p.decisions, 0)).toBe(2);
+    const all = await buildSnapshot(store, { windowHours: 24, recent: 10, descriptionChars: 20, now: NOW, includeSynthetic: true });
+    expect(all.totals).toMatchObject({ decisions: 7, judged: 7 });
+    expect(all.syntheticExcluded).toBe(0);
+  });
+});
+
 describe("snapshot cache", () => {
   it("serves one computation to concurrent callers, reuses it while fresh or idle, recomputes after a change", async () => {
     let time = 0;

@@ -41,6 +41,10 @@ describe("GET /metrics", () => {
     expect(value(text, "moe_router_store_records_written_total")).toBe(5);
     expect(value(text, "moe_router_store_records_failed_total")).toBe(0);
     expect(value(text, "moe_router_store_records_dropped_total")).toBe(0);
+    // Group commit: each route waited for one acknowledgement; sequential requests, one flush each at most.
+    expect(value(text, "moe_router_ack_requests_total")).toBe(3);
+    expect(value(text, "moe_router_ack_flushes_total")).toBeGreaterThanOrEqual(1);
+    expect(value(text, "moe_router_ack_flushes_total")).toBeLessThanOrEqual(3);
     // prom-client's process defaults.
     expect(text).toMatch(/^process_cpu_user_seconds_total /m);
     expect(text).toMatch(/^nodejs_eventloop_lag_seconds /m);

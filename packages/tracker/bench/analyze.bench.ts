@@ -14,43 +14,19 @@
  * Run: pnpm bench analyze   (builds packages/tracker first)
  */
 import { execFileSync, spawnSync } from "node:child_process";
-import { once } from "node:events";
-import { appendFileSync, copyFileSync, createWriteStream, existsSync, mkdirSync, rmSync, statSync, truncateSync, utimesSync, writeFileSync } from "node:fs";
-import { cpus, loadavg, tmpdir } from "node:os";
+import { appendFileSync, copyFileSync, rmSync, statSync, truncateSync, utimesSync } from "node:fs";
+import { cpus, loadavg } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { generateSampleRecords } from "../src/index.js";
+import { SAMPLE_END as END, sampleLog } from "./sample-log.js";
 
 const here = dirname(fileURLToPath(import.meta.url));
 const root = join(here, "../../..");
 const sizes = (process.env.MOE_BENCH_SIZES ?? "100000,1000000").split(",").map(Number);
 const runs = Number(process.env.MOE_BENCH_RUNS ?? 3);
-const END = new Date("2026-01-01T00:00:00.000Z");
 
-/** Writes `count` sample decisions (and their outcomes) once; later runs reuse the file. */
-async function logFor(count: number): Promise<string> {
-  const dir = join(tmpdir(), "moe-analyze-bench");
-  mkdirSync(dir, { recursive: true });
-  const path = join(dir, `events-${count}.jsonl`);
-  const done = `${path}.done`;
-  if (existsSync(done) && !process.env.MOE_BENCH_FRESH) return path;
-  const started = performance.now();
-  const out = createWriteStream(path);
-  let batch: string[] = [];
-  for (const record of generateSampleRecords({ count, seed: 11, days: 60, end: END })) {
-    batch.push(JSON.stringify(record));
-    if (batch.length === 2000) {
-      if (!out.write(`${batch.join("\n")}\n`)) await once(out, "drain");
-      batch = [];
-    }
-  }
-  if (batch.length) out.write(`${batch.join("\n")}\n`);
-  out.end();
-  await once(out, "finish");
-  writeFileSync(done, "");
-  console.log(`generated ${count.toLocaleString("en-US")} events in ${((performance.now() - started) / 1000).toFixed(1)} s -> ${path}`);
-  return path;
-}
+const logFor = sampleLog;
 
 interface Run { seconds: number; cpuSeconds: number; peakMiB: number; decisions: number; outcomes: number; workers: number; cache?: { rebuilt: number; extended: number; warm: number; parsedBytes: number } }
 

@@ -4,8 +4,11 @@
  * schema/routing-event.schema.json.
  */
 
-/** Current schema version written by this package. */
-export const SCHEMA_VERSION = 1;
+/**
+ * Current schema version written by this package. Version 2 added `synthetic`; readers of
+ * version 1 read version 2 lines unchanged (unknown fields are kept).
+ */
+export const SCHEMA_VERSION = 2;
 
 /** One layer attempt as stored. */
 export interface LayerAttemptRecord {
@@ -32,6 +35,11 @@ export interface DecisionRecord {
   event_id: string;
   /** ISO-8601 time of routing. */
   timestamp: string;
+  /**
+   * True for generated sample data (`generateSampleRecords`, `moe-router generate`), which
+   * analysis, tuning and training leave out unless asked to include it. Absent on real decisions.
+   */
+  synthetic?: boolean;
   task_id?: string;
   task_description: string;
   task_metadata?: Record<string, unknown>;
@@ -65,6 +73,8 @@ export interface OutcomeRecord {
   record_type: "outcome";
   event_id: string;
   timestamp: string;
+  /** True for a generated sample outcome (see {@link DecisionRecord.synthetic}). */
+  synthetic?: boolean;
   outcome: Outcome;
 }
 

@@ -76,7 +76,8 @@ function outcomeFor(expert: string, truth: string, correct: boolean, random: Ran
  * decisions and outcomes in time order, each outcome some minutes to hours after its
  * decision; outcomes later than `end` are not reported yet, as in a live log. `degrade`
  * injects known degradations from known times on (a layer's accuracy, errors or latency,
- * vague tasks, the expert mix), `drift: 0` makes the log stable.
+ * vague tasks, the expert mix), `drift: 0` makes the log stable. Every record
+ * is marked `synthetic: true`, so real analyses and tuning can leave it out.
  */
 export function* generateSampleRecords(options: SampleEventsOptions): Generator<LogRecord> {
   check(options);
@@ -113,7 +114,7 @@ export function* generateSampleRecords(options: SampleEventsOptions): Generator<
       const outcome = outcomeFor(record.selected_master, task.truth, correct, random);
       const reported = time + ((outcome.completion_time_minutes ?? 30) + random.logNormal(45, 1.2)) * MINUTE;
       if (reported <= end) {
-        pending.push(reported, { schema_version: SCHEMA_VERSION, record_type: "outcome", event_id: eventId, timestamp: new Date(reported).toISOString(), outcome });
+        pending.push(reported, { schema_version: SCHEMA_VERSION, record_type: "outcome", event_id: eventId, timestamp: new Date(reported).toISOString(), synthetic: true, outcome });
       }
     }
   }

@@ -156,7 +156,7 @@ describe("analysis cache: appends and invalidation", () => {
     // Another format version.
     await rebuiltAfter(() => {
       const bytes = readFileSync(cachePath);
-      const at = bytes.indexOf('"version":2,');
+      const at = bytes.indexOf('"version":3,');
       expect(at).toBeGreaterThan(0);
       bytes.write('"version":9,', at, "latin1");
       writeFileSync(cachePath, bytes);

@@ -45,7 +45,7 @@ describe("jsonl store: the file", () => {
     const lines = readFileSync(path, "utf8").split("\n");
     expect(lines).toHaveLength(3);
     expect(lines[2]).toBe("");
-    expect(lines[0]!.startsWith(`{"schema_version":1,"record_type":"decision","event_id":"${record.event_id}","timestamp":"`)).toBe(true);
+    expect(lines[0]!.startsWith(`{"schema_version":2,"record_type":"decision","event_id":"${record.event_id}","timestamp":"`)).toBe(true);
     expect(JSON.parse(lines[1]!)).toMatchObject({ record_type: "outcome", event_id: record.event_id, outcome: { task_completed: true } });
   });
 

@@ -3,6 +3,7 @@ import { isMoeRouterError } from "@moe-router/core";
 import { Ajv2020 } from "ajv/dist/2020.js";
 import { describe, expect, it } from "vitest";
 import { decisionToRecord, generateSampleRecords, readRecord, SCHEMA_VERSION } from "../src/index.js";
+import { normaliseRecord } from "../src/read-record.js";
 import { outcomeRecord, sampleDecision } from "./support/records.js";
 
 const schema = JSON.parse(readFileSync(new URL("../schema/routing-event.schema.json", import.meta.url), "utf8"));
@@ -69,8 +70,32 @@ describe("decisionToRecord", () => {
 describe("schema/routing-event.schema.json", () => {
   it("is JSON Schema 2020-12 with the schema version", () => {
     expect(schema.$schema).toBe("https://json-schema.org/draft/2020-12/schema");
-    expect(schema.$defs.decision.properties.schema_version.const).toBe(SCHEMA_VERSION);
-    expect(schema.$defs.outcome.properties.schema_version.const).toBe(SCHEMA_VERSION);
+    // Version 2 added `synthetic`; version 1 lines stay valid.
+    expect(SCHEMA_VERSION).toBe(2);
+    expect(schema.$id).toBe(`urn:moe-router:schema:routing-event:${SCHEMA_VERSION}`);
+    expect(schema.$defs.decision.properties.schema_version.enum).toEqual([1, SCHEMA_VERSION]);
+    expect(schema.$defs.outcome.properties.schema_version.enum).toEqual([1, SCHEMA_VERSION]);
+  });
+
+  it("keeps version 1 lines valid and readable unchanged (old logs, old writers)", () => {
+    const v1 = { ...decisionToRecord(sampleDecision()), schema_version: 1 };
+    expectValid(v1);
+    expect(readRecord(JSON.stringify(v1))).toEqual(v1);
+    const v1Outcome = { ...outcomeRecord("e1"), schema_version: 1 };
+    expectValid(v1Outcome);
+    expect(validate({ ...v1, schema_version: 3 })).toBe(false);
+  });
+
+  it("marks sample records synthetic, real ones not; a synthetic that is not a boolean is removed and counted", () => {
+    const samples = [...generateSampleRecords({ count: 40, seed: 1, end: new Date("2026-11-20T00:00:00Z") })];
+    expect(samples.length).toBeGreaterThan(40);
+    expect(samples.every((record) => record.synthetic === true && record.schema_version === SCHEMA_VERSION)).toBe(true);
+    expect("synthetic" in decisionToRecord(sampleDecision())).toBe(false);
+    expect(validate({ ...decisionToRecord(sampleDecision()), synthetic: "yes" })).toBe(false);
+    const issues = { invalidFields: 0 };
+    const read = normaliseRecord({ ...decisionToRecord(sampleDecision()), synthetic: "yes" }, issues);
+    expect(read && "synthetic" in read).toBe(false);
+    expect(issues.invalidFields).toBe(1);
   });
 
   it("accepts what this package writes", () => {

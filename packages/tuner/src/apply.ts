@@ -84,6 +84,7 @@ export async function applyProposalToStore(store: ThresholdsStore, proposal: Thr
     after: proposal.after,
     reason: `${options.reason ?? summary(proposal)}${ended}${previous.corrupt ? "; replaced a corrupt thresholds file" : ""}`,
     samples: samplesByLayer(proposal),
+    document: file,
   });
   return { file, thresholdsPath: store.description, historyPath: store.historyDescription, ...(previous.corrupt ? { replacedCorrupt: previous.corrupt } : {}) };
 }
@@ -134,6 +135,7 @@ export async function startExperimentInStore(store: ThresholdsStore, proposal: T
     reason: `${options.reason ?? summary(proposal)}; experiment "${options.name}" on ${(options.share * 100).toFixed(1)}% of tasks`,
     samples: samplesByLayer(proposal),
     experiment,
+    document: file,
   });
   return { file, thresholdsPath: store.description, historyPath: store.historyDescription, ...(previous.corrupt ? { replacedCorrupt: previous.corrupt } : {}) };
 }

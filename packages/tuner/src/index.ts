@@ -11,13 +11,17 @@ export type {
   BoundMethod, CascadeSummary, FitRecord, LayerProposal, LayerSample, PrecisionConstraint, PredictedMetrics, ProposalStatus, RouteTrace,
   SweepPoint, ThresholdProposal, TraceAttempt, TraceTruth,
 } from "./types.js";
-export { traceFromEvent } from "./traces.js";
+export { readTraces, traceFromEvent, type ReadTraces, type ReadTracesOptions } from "./traces.js";
 export { proposeThresholds, type ProposeOptions } from "./propose.js";
 export { readThresholdsFile, writeThresholdsFile, type ThresholdsFile, type ThresholdsFileExperiment, type ThresholdsHistoryEntry } from "./thresholds-file.js";
 export { openThresholdsStore, type OpenThresholdsStoreOptions, type ThresholdsStore } from "./thresholds-store.js";
 export { postgresThresholdsStore, type PostgresThresholdsStoreOptions, type ThresholdsPool } from "./postgres-thresholds.js";
 export { applyProposalToStore, startExperimentInStore, type ApplyOptions, type ApplyResult, type ExperimentOptions } from "./apply.js";
 export { loadEvaluationData, type EvalRow, type EvaluationData, type LoadDatasetOptions, type LoadedDataset } from "./dataset.js";
+export {
+  documentOfEntry, experimentStatus, promoteExperiment, rollbackThresholds, stopExperiment, thresholdsHistory, type ExperimentStatus,
+  type ExperimentStatusOptions, type HistoryOperationOptions, type HistoryOperationResult, type NumberedHistoryEntry, type RollbackOptions,
+} from "./history-ops.js";
 export { evaluate, type EvaluateOptions, type EvaluationProgress, type EvaluationReport } from "./evaluate.js";
 export { evaluationSplit, type EvaluationSplit, type EvaluationSplitOptions, type ValidationSource } from "./split.js";
 export { formatEvaluation, formatProposal } from "./format.js";

@@ -24,16 +24,23 @@ export interface ThresholdsFile {
   readonly experiment?: ThresholdsFileExperiment;
 }
 
-/** One line of the history file (JSONL, appended by every apply or experiment start). */
+/**
+ * One line of the history file (JSONL; one row per version in PostgreSQL), appended by every
+ * write: an apply, an experiment start, a rollback, an experiment promoted or stopped.
+ */
 export interface ThresholdsHistoryEntry {
   readonly time: string;
-  readonly action: "apply" | "experiment";
+  readonly action: "apply" | "experiment" | "rollback" | "promote" | "stop";
   readonly before: Readonly<Record<string, number>>;
   readonly after: Readonly<Record<string, number>>;
   readonly reason: string;
   /** Samples behind each layer's move. */
   readonly samples: Readonly<Record<string, number>>;
   readonly experiment?: ThresholdsFileExperiment;
+  /** The whole document this entry wrote (entries written before it was added lack it), so any entry can be restored exactly. */
+  readonly document?: ThresholdsFile;
+  /** For a rollback: the number of the entry restored (1 = the oldest; 0 = the config's thresholds). */
+  readonly restored?: number;
 }
 
 function corrupt(path: string, problem: string, cause?: unknown): MoeRouterError {

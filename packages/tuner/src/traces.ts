@@ -1,4 +1,4 @@
-import type { Decision } from "@moe-router/core";
+import { ErrorCode, MoeRouterError, type Decision } from "@moe-router/core";
 import type { RoutingEvent } from "@moe-router/tracker";
 import { judgeExpert, judgeOutcome } from "@moe-router/tracker/rules";
 import type { RouteTrace, TraceAttempt, TraceTruth } from "./types.js";
@@ -51,4 +51,39 @@ export function traceFromDecision(decision: Decision, truth: TraceTruth): RouteT
 /** Whether routing to `expert` was right: true, false, or undefined when the truth is not known (the tracker's {@link judgeExpert}). */
 export function judge(expert: string, truth: TraceTruth): boolean | undefined {
   return judgeExpert(expert, { rightExpert: truth.expert, wrongExpert: truth.wrongExpert });
+}
+
+/** Options of {@link readTraces}. */
+export interface ReadTracesOptions {
+  /** Only decisions routed at or after this time. */
+  readonly since?: Date;
+  /** Generated sample decisions (`synthetic: true`): "exclude" (the default: thresholds must not move on sample data) or "include". */
+  readonly synthetic?: "include" | "exclude";
+}
+
+/** What {@link readTraces} read. */
+export interface ReadTraces {
+  readonly traces: RouteTrace[];
+  /** Synthetic decisions left out (0 with `synthetic: "include"`). */
+  readonly syntheticExcluded: number;
+}
+
+/**
+ * Reads the tracked decisions (outcomes joined) of a store as traces for
+ * `proposeThresholds`, leaving generated sample decisions out unless asked: what
+ * `moe-router tune` tunes on.
+ * @example
+ * const { traces } = await readTraces(store, { since: new Date(Date.now() - 7 * 86_400_000) });
+ * @throws MoeRouterError INVALID_CONFIG for a bad `synthetic`; what the store's reader throws.
+ */
+export async function readTraces(store: { read(options?: { since?: Date }): AsyncIterable<RoutingEvent> }, options: ReadTracesOptions = {}): Promise<ReadTraces> {
+  const synthetic = options.synthetic ?? "exclude";
+  if (synthetic !== "include" && synthetic !== "exclude") throw new MoeRouterError(ErrorCode.INVALID_CONFIG, `synthetic must be "include" or "exclude"; got ${JSON.stringify(synthetic)}.`);
+  const traces: RouteTrace[] = [];
+  let syntheticExcluded = 0;
+  for await (const event of store.read(options.since ? { since: options.since } : {})) {
+    if (event.synthetic === true && synthetic === "exclude") syntheticExcluded++;
+    else traces.push(traceFromEvent(event));
+  }
+  return { traces, syntheticExcluded };
 }

@@ -6,7 +6,7 @@ import { loadRouterConfig, storeSpec } from "@moe-router/router";
 import type { Command } from "../io.js";
 import { jsonlPath, logExists, useColor } from "./analyze.js";
 
-const usage = "moe-router alerts [--config FILE] [--store SPEC] [--at ISO-TIME] [--json]";
+const usage = "moe-router alerts [--config FILE] [--store SPEC] [--at ISO-TIME] [--include-synthetic] [--json]";
 
 /**
  * `moe-router alerts`: evaluates the config's alert rules now (or `--at` a past time) and
@@ -16,7 +16,7 @@ const alerts: Command = {
   summary: "Evaluate the config's alert rules (firing / ok / not enough data, value, bound, samples); exits 1 when any fires.",
   usage,
   async run(argv, io) {
-    const { values } = parseCommandArgs(argv, { config: { type: "string", short: "c" }, store: { type: "string" }, at: { type: "string" }, json: { type: "boolean" } }, usage, false);
+    const { values } = parseCommandArgs(argv, { config: { type: "string", short: "c" }, store: { type: "string" }, at: { type: "string" }, "include-synthetic": { type: "boolean" }, json: { type: "boolean" } }, usage, false);
     const { config, source } = await loadRouterConfig(values.config, io.cwd);
     if (!config.alerts || config.alerts.length === 0) {
       throw new MoeRouterError(ErrorCode.INVALID_CONFIG, `No alert rules in ${source}: add an "alerts" list to the config, e.g. alerts: [{ name: keyword-accuracy, metric: accuracy, layer: keyword, window: 24h, below: 0.85 }], and pass it with --config.`);
@@ -39,7 +39,7 @@ const alerts: Command = {
       data = store = await openStore(spec, { cwd: io.cwd });
     }
     try {
-      const evaluations = await evaluateAlerts(rules, data, { now });
+      const evaluations = await evaluateAlerts(rules, data, { now, synthetic: values["include-synthetic"] === true ? "include" : "exclude" });
       io.stdout(values.json ? `${JSON.stringify({ evaluatedAt: new Date(now).toISOString(), store: spec, alerts: evaluations }, null, 2)}\n` : renderAlertsText(evaluations, { color: useColor(io) }));
       return evaluations.some((evaluation) => evaluation.state === "firing") ? 1 : 0;
     } finally {

@@ -10,7 +10,7 @@ import { storeSpec } from "@moe-router/router";
 import { RANGES } from "../ranges.js";
 import { printJson } from "../output.js";
 
-const usage = "moe-router analyze [-w HOURS] [-l LAYER] [--by minute|hour|day|auto] [--json] [--workers N] [--no-cache] [--store SPEC] [--config FILE]";
+const usage = "moe-router analyze [-w HOURS] [-l LAYER] [--by minute|hour|day|auto] [--json] [--workers N] [--no-cache] [--include-synthetic] [--store SPEC] [--config FILE]";
 
 /** Options shared by analyze, dashboard and report. */
 export interface AnalysisSource {
@@ -22,6 +22,8 @@ export interface AnalysisSource {
   readonly workers?: number;
   /** Skip the JSONL log's columnar analysis cache (`--no-cache`): parse the whole log. */
   readonly noCache?: boolean;
+  /** Count generated sample decisions (`synthetic: true`) too (`--include-synthetic`); left out by default. */
+  readonly includeSynthetic?: boolean;
 }
 
 /**
@@ -50,20 +52,23 @@ export async function analyzeSource(source: AnalysisSource, io: CliIO): Promise<
   const options: AnalyzerOptions = {
     ...(source.windowHours !== undefined ? { windowHours: source.windowHours } : {}),
     ...(source.layer !== undefined ? { layer: source.layer } : {}),
+    synthetic: source.includeSynthetic ? "include" : "exclude",
   };
   const path = jsonlPath(spec, io.cwd);
   if (path !== undefined) {
     if (!(await logExists(path))) {
-      throw new MoeRouterError(ErrorCode.NOT_FOUND, `No event log at ${path}. Route some tasks first (moe-router route "..."), generate sample data (moe-router generate), or name the log with --store.`);
+      throw new MoeRouterError(ErrorCode.NOT_FOUND, `No event log at ${path}. Route some tasks first (moe-router route "..."), or name the log with --store (sample data from moe-router generate is in .moe-router/sample-events.jsonl: --store .moe-router/sample-events.jsonl --include-synthetic).`);
     }
     const { report } = await analyzeJsonlDetailed(path, { ...options, ...(source.workers !== undefined ? { workers: source.workers } : {}), ...(source.noCache ? { cache: false } : {}) });
     warnAboutData(report.dataIssues, path, io);
+    noteSynthetic(report, io);
     return { report, spec };
   }
   const store = await openStore(spec, { cwd: io.cwd });
   try {
     const report = await analyzeStore(store, options);
     warnAboutData(report.dataIssues, store.description, io);
+    noteSynthetic(report, io);
     return { report, spec };
   } finally {
     await store.close();
@@ -89,13 +94,14 @@ export async function seriesSource(source: AnalysisSource, by: BucketUnit | "aut
   const spec = storeSpec(config, source.store);
   const options = {
     by,
+    synthetic: source.includeSynthetic ? "include" as const : "exclude" as const,
     ...(source.windowHours !== undefined ? { windowHours: source.windowHours } : {}),
     ...(source.layer !== undefined ? { layer: source.layer } : {}),
   };
   const path = jsonlPath(spec, io.cwd);
   if (path !== undefined) {
     if (!(await logExists(path))) {
-      throw new MoeRouterError(ErrorCode.NOT_FOUND, `No event log at ${path}. Route some tasks first (moe-router route "..."), generate sample data (moe-router generate), or name the log with --store.`);
+      throw new MoeRouterError(ErrorCode.NOT_FOUND, `No event log at ${path}. Route some tasks first (moe-router route "..."), or name the log with --store (sample data from moe-router generate is in .moe-router/sample-events.jsonl: --store .moe-router/sample-events.jsonl --include-synthetic).`);
     }
     return timeSeriesJsonl(path, { ...options, ...(source.noCache ? { cache: false } : {}) });
   }
@@ -104,6 +110,13 @@ export async function seriesSource(source: AnalysisSource, by: BucketUnit | "aut
     return await timeSeriesStore(store, options);
   } finally {
     await store.close();
+  }
+}
+
+/** Says on stderr how many sample decisions were left out, and how to count them. */
+function noteSynthetic(report: AnalysisReport, io: CliIO): void {
+  if (report.syntheticExcluded > 0) {
+    io.stderr(`note: left out ${report.syntheticExcluded} synthetic (generated sample) decision(s); pass --include-synthetic to count them.\n`);
   }
 }
 
@@ -145,6 +158,7 @@ const analyze: Command = {
         json: { type: "boolean" },
         workers: { type: "string" },
         "no-cache": { type: "boolean" },
+        "include-synthetic": { type: "boolean" },
         store: { type: "string" },
         config: { type: "string", short: "c" },
       },
@@ -155,11 +169,11 @@ const analyze: Command = {
     const workers = numberOption(values.workers, "--workers", RANGES.workers);
     const by = byOption(values.by);
     if (by !== undefined) {
-      const series = await seriesSource({ windowHours, layer: values.layer, store: values.store, config: values.config, noCache: values["no-cache"] === true }, by, io);
+      const series = await seriesSource({ windowHours, layer: values.layer, store: values.store, config: values.config, noCache: values["no-cache"] === true, includeSynthetic: values["include-synthetic"] === true }, by, io);
       io.stdout(values.json ? `${JSON.stringify(series, null, 2)}\n` : renderTimeSeriesText(series, { color: useColor(io) }));
       return 0;
     }
-    const { report } = await analyzeSource({ windowHours, layer: values.layer, store: values.store, config: values.config, workers, noCache: values["no-cache"] === true }, io);
+    const { report } = await analyzeSource({ windowHours, layer: values.layer, store: values.store, config: values.config, workers, noCache: values["no-cache"] === true, includeSynthetic: values["include-synthetic"] === true }, io);
     if (values.json) printJson(io, report, true);
     else io.stdout(renderAnalysisText(report, { color: useColor(io) }));
     return 0;

@@ -4,7 +4,7 @@ import { numberOption, parseCommandArgs } from "../args.js";
 import type { CliIO, Command } from "../io.js";
 import { analyzeSource, seriesSource, useColor, windowOption, type AnalysisSource } from "./analyze.js";
 
-const usage = "moe-router dashboard [-w HOURS] [--live] [--interval S] [-l LAYER] [--no-cache] [--store SPEC] [--config FILE]";
+const usage = "moe-router dashboard [-w HOURS] [--live] [--interval S] [-l LAYER] [--no-cache] [--include-synthetic] [--store SPEC] [--config FILE]";
 
 const HIDE_CURSOR = "\x1b[?25l";
 const SHOW_CURSOR = "\x1b[?25h";
@@ -79,6 +79,7 @@ const dashboard: Command = {
         interval: { type: "string" },
         layer: { type: "string", short: "l" },
         "no-cache": { type: "boolean" },
+        "include-synthetic": { type: "boolean" },
         store: { type: "string" },
         config: { type: "string", short: "c" },
       },
@@ -96,7 +97,7 @@ const dashboard: Command = {
     process.once("SIGINT", stop);
     process.once("SIGTERM", stop);
     try {
-      await runDashboard({ windowHours, layer: values.layer, store: values.store, config: values.config, noCache: values["no-cache"] === true, live: values.live === true, intervalSeconds }, io, controller.signal);
+      await runDashboard({ windowHours, layer: values.layer, store: values.store, config: values.config, noCache: values["no-cache"] === true, includeSynthetic: values["include-synthetic"] === true, live: values.live === true, intervalSeconds }, io, controller.signal);
     } finally {
       process.off("SIGINT", stop);
       process.off("SIGTERM", stop);

@@ -29,12 +29,18 @@ function endOption(value: string | undefined, days: number): Date {
   return end;
 }
 
+/** Where `generate` writes unless --store says otherwise: apart from the real log. */
+export const DEFAULT_SAMPLE_STORE = ".moe-router/sample-events.jsonl";
+
 /**
- * Writes realistic, seeded sample events with outcomes into the event store, for demos
- * and benchmarks (the prototype's generate-sample-routing-data.py).
+ * Writes realistic, seeded sample events with outcomes, for demos and benchmarks (the
+ * prototype's generate-sample-routing-data.py). They go to their own log by default
+ * (.moe-router/sample-events.jsonl), never into the real one unless --store names it, and
+ * every record is marked `synthetic: true`, which analyze, tune and train leave out unless
+ * given --include-synthetic.
  */
 const generate: Command = {
-  summary: "Write N realistic, seeded sample decisions with outcomes to the event store (demos, benchmarks); --degrade injects a known degradation.",
+  summary: "Write N realistic, seeded sample decisions with outcomes (marked synthetic) to .moe-router/sample-events.jsonl or --store (demos, benchmarks); --degrade injects a known degradation.",
   usage,
   async run(argv, io) {
     const { values } = parseCommandArgs(
@@ -63,7 +69,7 @@ const generate: Command = {
     // Relative times (@-24h) count back from --end, so a degradation lands at a known time.
     const degrade = (values.degrade ?? []).map((spec) => parseDegradation(spec, end));
     const { config } = await loadRouterConfig(values.config, io.cwd);
-    const tracking = await requireTracking(config, { cwd: io.cwd, logger: cliLogger(io) }, values.store);
+    const tracking = await requireTracking(config, { cwd: io.cwd, logger: cliLogger(io) }, values.store ?? DEFAULT_SAMPLE_STORE);
     const store = tracking.tracker.store;
     const started = performance.now();
     const progress = progressBar("generate", count, io.stderr, io.isTTY);
@@ -85,7 +91,7 @@ const generate: Command = {
       await tracking.close();
     }
     const seconds = (performance.now() - started) / 1000;
-    printJson(io, { decisions, outcomes, seed, days, end: end.toISOString(), store: tracking.spec, seconds: Number(seconds.toFixed(2)) });
+    printJson(io, { decisions, outcomes, synthetic: true, seed, days, end: end.toISOString(), store: tracking.spec, seconds: Number(seconds.toFixed(2)) });
     return 0;
   },
 };

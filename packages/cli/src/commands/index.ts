@@ -19,5 +19,6 @@ export const commands: Readonly<Record<string, () => Promise<Command>>> = {
   train: async () => (await import("./train.js")).default,
   learn: async () => (await import("./learn.js")).default,
   thresholds: async () => (await import("./thresholds.js")).default,
+  experiment: async () => (await import("./experiment.js")).default,
   serve: async () => (await import("./serve.js")).default,
 };

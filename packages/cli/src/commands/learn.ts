@@ -14,7 +14,7 @@ function parseSince(value: string | undefined): Date | undefined {
 }
 
 function summary(report: LearnReport, store: string): string {
-  const lines = [`${report.corrections} corrected outcome(s) in ${store}.`];
+  const lines = [`${report.corrections} corrected outcome(s) in ${store}${report.syntheticSkipped ? ` (${report.syntheticSkipped} of generated sample decisions left out: sample data never teaches a layer)` : ""}.`];
   if (report.layers.length === 0) lines.push("No layer in this cascade learns; corrections stay in the log (for `moe-router train --from-log`).");
   for (const layer of report.layers) {
     const state = layer.error ? `failed: [${layer.error.code}] ${layer.error.message}` : `${layer.applied} applied`;

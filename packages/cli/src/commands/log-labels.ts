@@ -17,13 +17,21 @@ export function labelFromEvent(event: RoutingEvent): LabelledText | undefined {
   return label !== undefined && event.task_description?.trim() ? { text: event.task_description, label } : undefined;
 }
 
-/** Labelled tasks from the tracker's store, and how many decisions gave no label. */
-export async function readLogLabels(spec: string, cwd: string): Promise<{ examples: LabelledText[]; skipped: number }> {
+/**
+ * Labelled tasks from the tracker's store, how many decisions gave no label, and how many
+ * generated sample decisions (`synthetic: true`) were left out (unless `includeSynthetic`).
+ */
+export async function readLogLabels(spec: string, cwd: string, includeSynthetic = false): Promise<{ examples: LabelledText[]; skipped: number; synthetic: number }> {
   const store = await openStore(spec, { cwd });
   const examples: LabelledText[] = [];
   let skipped = 0;
+  let synthetic = 0;
   try {
     for await (const event of store.read()) {
+      if (event.synthetic === true && !includeSynthetic) {
+        synthetic++;
+        continue;
+      }
       const example = labelFromEvent(event);
       if (example) examples.push(example);
       else skipped++;
@@ -31,5 +39,5 @@ export async function readLogLabels(spec: string, cwd: string): Promise<{ exampl
   } finally {
     await store.close();
   }
-  return { examples, skipped };
+  return { examples, skipped, synthetic };
 }

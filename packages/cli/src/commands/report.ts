@@ -6,7 +6,7 @@ import type { Command } from "../io.js";
 import { analyzeSource, byOption, seriesSource, windowOption } from "./analyze.js";
 import { printText } from "../output.js";
 
-const usage = "moe-router report --html FILE [-w HOURS] [-l LAYER] [--by minute|hour|day|auto] [--title TEXT] [--no-cache] [--store SPEC] [--config FILE]";
+const usage = "moe-router report --html FILE [-w HOURS] [-l LAYER] [--by minute|hour|day|auto] [--title TEXT] [--no-cache] [--include-synthetic] [--store SPEC] [--config FILE]";
 
 /**
  * `moe-router report --html FILE`: one self-contained static HTML page with inline SVG charts
@@ -25,6 +25,7 @@ const report: Command = {
         by: { type: "string" },
         title: { type: "string" },
         "no-cache": { type: "boolean" },
+        "include-synthetic": { type: "boolean" },
         store: { type: "string" },
         config: { type: "string", short: "c" },
       },
@@ -34,7 +35,7 @@ const report: Command = {
     if (!values.html) throw new MoeRouterError(ErrorCode.INVALID_ARGUMENT, `Name the output file with --html, e.g. moe-router report --html routing-report.html.\nUsage: ${usage}`);
     const windowHours = windowOption(values.window);
     const by = byOption(values.by) ?? "auto";
-    const source = { windowHours, layer: values.layer, store: values.store, config: values.config, noCache: values["no-cache"] === true };
+    const source = { windowHours, layer: values.layer, store: values.store, config: values.config, noCache: values["no-cache"] === true, includeSynthetic: values["include-synthetic"] === true };
     const { report: analysis, spec } = await analyzeSource(source, io);
     const series = await seriesSource(source, by, io);
     const file = resolve(io.cwd, values.html);

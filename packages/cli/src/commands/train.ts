@@ -13,7 +13,7 @@ import { readLogLabels, type LabelledText } from "./log-labels.js";
 import { describeFit, fitLayers, namedEntries, type LayerFitResult, type NamedEntry } from "./train-layers.js";
 
 const usage =
-  "moe-router train [--data FILE.jsonl] [--from-log] [--store SPEC] [--layer NAME[,NAME...]] [--text-field text] [--label-field label] [--kind softmax|mlp] [--epochs N] [--class-weights balanced|none] [--seed N] [--out FILE] [--config FILE] [--json]";
+  "moe-router train [--data FILE.jsonl] [--from-log] [--include-synthetic] [--store SPEC] [--layer NAME[,NAME...]] [--text-field text] [--label-field label] [--kind softmax|mlp] [--epochs N] [--class-weights balanced|none] [--seed N] [--out FILE] [--config FILE] [--json]";
 const NEURAL_PACKAGE = "@moe-router/layer-neural";
 /** The embedder used when the config names none: the same one `{ "package": "@moe-router/embeddings" }` gives. */
 const DEFAULT_EMBEDDER = "@moe-router/embeddings";
@@ -117,6 +117,7 @@ const command: Command = {
       {
         data: { type: "string" },
         "from-log": { type: "boolean" },
+        "include-synthetic": { type: "boolean" },
         store: { type: "string" },
         "text-field": { type: "string" },
         "label-field": { type: "string" },
@@ -156,9 +157,10 @@ const command: Command = {
     }
     if (fromLog) {
       const spec = storeSpec(config, values.store);
-      const log = await readLogLabels(spec, io.cwd);
+      const log = await readLogLabels(spec, io.cwd, values["include-synthetic"] === true);
       labelled.push(...log.examples);
-      sources.push(`log ${spec} (${log.examples.length} labelled outcomes, ${log.skipped} decisions without a usable outcome skipped)`);
+      const synthetic = log.synthetic ? `, ${log.synthetic} synthetic sample decisions left out (--include-synthetic counts them)` : "";
+      sources.push(`log ${spec} (${log.examples.length} labelled outcomes, ${log.skipped} decisions without a usable outcome skipped${synthetic})`);
     }
     if (labelled.length === 0) {
       throw new MoeRouterError(ErrorCode.INSUFFICIENT_DATA, `No labelled examples found (${sources.join("; ")}). Record outcomes with \`moe-router outcome\` (was_correct_master or user_corrected_to) or give --data.`);

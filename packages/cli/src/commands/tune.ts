@@ -1,7 +1,7 @@
 import { ErrorCode, MoeRouterError } from "@moe-router/core";
 import { openStore } from "@moe-router/tracker";
 import {
-  applyProposalToStore, formatProposal, openThresholdsStore, parseObjective, proposeThresholds, startExperimentInStore, targetForObjective, traceFromEvent,
+  applyProposalToStore, formatProposal, openThresholdsStore, parseObjective, proposeThresholds, readTraces, startExperimentInStore, targetForObjective,
   type BoundMethod, type RouteTrace, type ThresholdProposal,
 } from "@moe-router/tuner";
 import { argumentError, numberOption, parseCommandArgs } from "../args.js";
@@ -12,18 +12,23 @@ import { windowOption } from "./analyze.js";
 import { parseConstraint } from "./eval.js";
 import { storeSpec, thresholdsStoreSpec } from "@moe-router/router";
 import { printJson, printText } from "../output.js";
+import { runHistoryRequest, takeRollback } from "./tune-history.js";
 
-const usage = "moe-router tune [-d|--dry-run] [-a|--aggressive] [-m|--min-samples N] [-w|--window HOURS] [--target-precision P] [--objective precision[:P|auto]|coverage:C|oos-recall:R] [--constraint cascade|layer] [--confidence C] [--bound clopper-pearson|wilson] [--max-step S] [--experiment NAME --share S] [--store SPEC] [--config FILE] [--verbose] [--json]";
+const usage = "moe-router tune [-d|--dry-run] [-a|--aggressive] [-m|--min-samples N] [-w|--window HOURS] [--target-precision P] [--objective precision[:P|auto]|coverage:C|oos-recall:R] [--constraint cascade|layer] [--confidence C] [--bound clopper-pearson|wilson] [--max-step S] [--experiment NAME --share S] [--rollback [N]] [--history] [--include-synthetic] [--store SPEC] [--config FILE] [--verbose] [--json]";
 
 const DEFAULT_WINDOW_HOURS = 168;
 
-/** Reads the tracked decisions (with outcomes joined) of the last `hours` as traces. */
-async function readTraces(spec: string, hours: number, io: CliIO): Promise<RouteTrace[]> {
+/**
+ * Reads the tracked decisions (with outcomes joined) of the last `hours` as traces. Generated
+ * sample decisions (`synthetic: true`) are left out unless `includeSynthetic`: thresholds must
+ * not move on sample data.
+ */
+async function readLogTraces(spec: string, hours: number, io: CliIO, includeSynthetic: boolean): Promise<RouteTrace[]> {
   const store = await openStore(spec, { cwd: io.cwd });
   try {
     const since = new Date(Date.now() - hours * 3_600_000);
-    const traces: RouteTrace[] = [];
-    for await (const event of store.read({ since })) traces.push(traceFromEvent(event));
+    const { traces, syntheticExcluded } = await readTraces(store, { since, synthetic: includeSynthetic ? "include" : "exclude" });
+    if (syntheticExcluded > 0) io.stderr(`note: left out ${syntheticExcluded} synthetic (generated sample) decision(s); pass --include-synthetic to tune on them.\n`);
     return traces;
   } finally {
     await store.close();
@@ -40,9 +45,10 @@ function insufficient(proposal: ThresholdProposal): MoeRouterError {
 }
 
 const tune: Command = {
-  summary: "Tune layer thresholds from tracked outcomes (-d previews, -a moves further, --experiment starts an A/B test).",
+  summary: "Tune layer thresholds from tracked outcomes (-d previews, -a moves further, --experiment starts an A/B test, --rollback [N] restores a history entry, --history lists them).",
   usage,
-  async run(argv, io) {
+  async run(rawArgv, io) {
+    const { argv, rollback } = takeRollback(rawArgv);
     const { values } = parseCommandArgs(argv, {
       "dry-run": { type: "boolean", short: "d" },
       aggressive: { type: "boolean", short: "a" },
@@ -56,11 +62,17 @@ const tune: Command = {
       "max-step": { type: "string" },
       experiment: { type: "string" },
       share: { type: "string" },
+      "include-synthetic": { type: "boolean" },
       store: { type: "string" },
       config: { type: "string", short: "c" },
       json: { type: "boolean" },
       verbose: { type: "boolean", short: "v" },
+      history: { type: "boolean" },
     }, usage, false);
+    if (rollback || values.history) {
+      if (rollback && values.history) throw argumentError("Give --rollback or --history, not both.");
+      return runHistoryRequest({ ...(rollback ? { rollback } : {}), history: values.history === true }, { ...(values.config ? { config: values.config } : {}), json: values.json === true }, io);
+    }
     const minSamples = numberOption(values["min-samples"], "-m/--min-samples", { min: 1, max: 1_000_000_000, integer: true, unit: "samples", example: "-m 30" });
     const hours = windowOption(values.window) ?? DEFAULT_WINDOW_HOURS;
     const givenTarget = numberOption(values["target-precision"], "--target-precision", { ...RANGES.openShare, example: "--target-precision 0.9" });
@@ -88,7 +100,7 @@ const tune: Command = {
     const config = session.config;
     await session.close();
 
-    const traces = await readTraces(storeSpec(config, values.store), hours, io);
+    const traces = await readLogTraces(storeSpec(config, values.store), hours, io, values["include-synthetic"] === true);
     // An objective other than a fixed precision is turned into the target precision that meets it on these traces.
     const chosen = objective ? targetForObjective(objective, traces, {
       layers, current, fallbackExpert: config.fallback?.expert ?? "coordinator-master",

@@ -34,3 +34,14 @@ export function logRecords(path: string): Array<Record<string, unknown>> {
   if (!existsSync(path)) return [];
   return readFileSync(path, "utf8").trim().split("\n").filter(Boolean).map((line) => JSON.parse(line) as Record<string, unknown>);
 }
+
+/**
+ * Sample records standing in for real traffic: the `synthetic` mark taken off, so analyze,
+ * tune, alerts and serve count them as they count a real log (issue 13 keeps marked ones out).
+ */
+export function asReal<T extends { synthetic?: boolean }>(records: Iterable<T>): T[] {
+  return [...records].map((record) => {
+    const { synthetic: _mark, ...rest } = record;
+    return rest as T;
+  });
+}

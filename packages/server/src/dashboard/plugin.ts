@@ -29,6 +29,8 @@ export interface DashboardOptions {
   readonly timeoutMs?: number;
   /** Firing alerts to show (e.g. from an alert monitor); absent: no alerts section. */
   readonly alerts?: () => readonly DashboardAlert[] | Promise<readonly DashboardAlert[]>;
+  /** Count generated sample decisions (`synthetic: true`, from `moe-router generate`) too. Default false: left out. */
+  readonly includeSynthetic?: boolean;
   /** The clock, for tests. */
   readonly now?: () => number;
 }
@@ -101,7 +103,7 @@ export function dashboardPlugin(options: DashboardOptions = {}): ServerPlugin {
       const cache = new SnapshotCache<DashboardSnapshot>(async () => {
         if (!source) throw new MoeRouterError(ErrorCode.NOT_READY, "Tracking is off, so the dashboard has no events to show. Enable tracking in the config (tracking.store) and restart.");
         const [snapshot, firing] = await Promise.all([
-          buildSnapshot(source, { windowHours, recent, descriptionChars: 200, now: now() }),
+          buildSnapshot(source, { windowHours, recent, descriptionChars: 200, now: now(), includeSynthetic: options.includeSynthetic === true }),
           alerts ? Promise.resolve(alerts()) : Promise.resolve(null),
         ]);
         return { ...snapshot, alerts: firing };

@@ -60,6 +60,8 @@ export interface DashboardSnapshot {
     readonly p50LatencyMs: number | null;
     readonly p95LatencyMs: number | null;
   };
+  /** Generated sample decisions (`synthetic: true`) in the window, left out of every figure (0 with `includeSynthetic`). */
+  readonly syntheticExcluded?: number;
   readonly layers: readonly DashboardLayer[];
   readonly experts: readonly { readonly expert: string; readonly count: number; readonly share: number | null }[];
   readonly clarificationReasons: Readonly<Record<string, number>>;
@@ -81,6 +83,8 @@ export interface SnapshotOptions {
   /** Longest description shown for a recent decision, in characters. */
   readonly descriptionChars: number;
   readonly now: number;
+  /** Count generated sample decisions (`synthetic: true`) too; left out by default. */
+  readonly includeSynthetic?: boolean;
 }
 
 function layerRow(report: AnalysisReport["layers"][number]): DashboardLayer {
@@ -124,8 +128,14 @@ export async function buildSnapshot(source: EventSource, options: SnapshotOption
   const minutely = new SeriesAccumulator({ bucketMs: MINUTE_MS, buckets: 60 }, now);
   const since = Math.min(hourly.since, now - options.windowHours * HOUR_MS);
   const recent: DashboardDecision[] = [];
+  let syntheticExcluded = 0;
   for await (const event of source.read({ since: new Date(since) })) {
     const time = Date.parse(event.timestamp);
+    // Sample data written into the service's store must not pass for live traffic.
+    if (event.synthetic === true && !options.includeSynthetic) {
+      if (time >= now - options.windowHours * HOUR_MS && time <= now) syntheticExcluded++;
+      continue;
+    }
     analyzer.add(event);
     hourly.add(event, time);
     minutely.add(event, time);
@@ -145,6 +155,7 @@ export async function buildSnapshot(source: EventSource, options: SnapshotOption
       p50LatencyMs: overall.latency.p50,
       p95LatencyMs: overall.latency.p95,
     },
+    syntheticExcluded,
     layers: report.layers.map(layerRow),
     experts: report.experts.slice(0, 12).map((entry) => ({ expert: entry.expert, count: entry.count, share: entry.share })),
     clarificationReasons: report.clarification.reasons,

@@ -1,7 +1,8 @@
 import type { Decision } from "@moe-router/core";
 import type { StoreStats } from "@moe-router/tracker";
-import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from "prom-client";
+import { Counter, Gauge, Registry, collectDefaultMetrics } from "prom-client";
 import { AccuracyWindows } from "./accuracy.js";
+import { LocalCounter, LocalHistogram, type CounterCell, type HistogramCell } from "./local-metrics.js";
 
 /** Latency buckets in seconds: from 10 µs (keyword rules) to 2.5 s (a slow model layer). */
 const LATENCY_BUCKETS = [0.00001, 0.000025, 0.00005, 0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5];
@@ -14,33 +15,34 @@ export interface ServiceMetricsOptions {
   readonly storeStats: () => StoreStats | undefined;
   /** The alert monitor's rule states, read at each scrape (`moe_router_alert_firing`). */
   readonly alertStates?: () => ReadonlyMap<string, { readonly firing: boolean }>;
+  /** The group commit's counters, read at each scrape: acknowledgements asked for, store flushes run. */
+  readonly commitStats?: () => { readonly commits: number; readonly flushes: number } | undefined;
 }
 
-type Child = { inc(value?: number): void };
-type Observer = { observe(value: number): void };
-
 /**
- * The service's Prometheus metrics (prom-client, own registry). Label children are cached
- * so recording a decision costs a few map look-ups, not a label-hash per sample.
+ * The service's Prometheus metrics (prom-client, own registry). What every decision records
+ * (routes, layer latency) is kept in local cells and read by prom-client at scrape time
+ * (see local-metrics.ts), so recording a decision costs a few map look-ups and additions.
  */
 export class ServiceMetrics {
   readonly registry = new Registry();
   readonly accuracy: AccuracyWindows;
-  private readonly routes: Counter<"layer" | "expert">;
-  private readonly latency: Histogram<"layer">;
+  private readonly routes: LocalCounter<"layer" | "expert">;
+  private readonly latency: LocalHistogram<"layer">;
   private readonly layerErrors: Counter<"layer" | "code">;
   private readonly clarifications: Counter<"reason">;
   private readonly outcomes: Counter<"layer" | "correctness">;
   private readonly learned: Counter<"result">;
-  private readonly routeChildren = new Map<string, Child>();
-  private readonly latencyChildren = new Map<string, Observer>();
+  /** Per deciding layer, per expert: avoids building a key string per decision. */
+  private readonly routeCells = new Map<string, Map<string, CounterCell>>();
+  private readonly latencyCells = new Map<string, HistogramCell>();
 
   constructor(options: ServiceMetricsOptions) {
     const registers = [this.registry];
     collectDefaultMetrics({ register: this.registry });
     this.accuracy = new AccuracyWindows(options.accuracyWindow);
-    this.routes = new Counter({ name: "moe_router_routes_total", help: "Decisions by deciding layer and expert.", labelNames: ["layer", "expert"], registers });
-    this.latency = new Histogram({ name: "moe_router_layer_latency_seconds", help: "Time each layer took per attempt.", labelNames: ["layer"], buckets: LATENCY_BUCKETS, registers });
+    this.routes = new LocalCounter({ name: "moe_router_routes_total", help: "Decisions by deciding layer and expert.", labelNames: ["layer", "expert"], registers });
+    this.latency = new LocalHistogram({ name: "moe_router_layer_latency_seconds", help: "Time each layer took per attempt.", labelName: "layer", buckets: LATENCY_BUCKETS, registers });
     this.layerErrors = new Counter({ name: "moe_router_layer_errors_total", help: "Layer attempts that failed (threw, timed out, malformed verdict), by code.", labelNames: ["layer", "code"], registers });
     this.clarifications = new Counter({ name: "moe_router_clarifications_total", help: "Decisions left to the clarification fallback, by reason.", labelNames: ["reason"], registers });
     this.outcomes = new Counter({ name: "moe_router_outcomes_total", help: "Outcomes recorded, by deciding layer and correctness (correct, incorrect, unknown).", labelNames: ["layer", "correctness"], registers });
@@ -80,6 +82,22 @@ export class ServiceMetrics {
     storeCounter("written", "Records the event store wrote durably.");
     storeCounter("failed", "Records lost because a store write failed.");
     storeCounter("dropped", "Records the store refused (closed, or its buffer full).");
+    const commitCounter = (kind: "commits" | "flushes", name: string, help: string) => {
+      let reported = 0;
+      new Counter({
+        name,
+        help,
+        registers,
+        collect() {
+          const value = options.commitStats?.()?.[kind] ?? 0;
+          if (value > reported) this.inc(value - reported);
+          reported = value;
+        },
+      });
+    };
+    // Their ratio is the group commit's batch size: requests acknowledged per store flush.
+    commitCounter("commits", "moe_router_ack_requests_total", "Requests that waited for a durable acknowledgement (group commit).");
+    commitCounter("flushes", "moe_router_ack_flushes_total", "Store flushes the group commit ran to acknowledge them.");
     const alertStates = options.alertStates;
     if (alertStates) {
       new Gauge({
@@ -104,13 +122,15 @@ export class ServiceMetrics {
 
   /** Counts one decision: route, each attempt's latency and error, clarification. */
   recordDecision(decision: Decision): void {
-    const key = `${decision.layer}\u0000${decision.expert}`;
-    let route = this.routeChildren.get(key);
-    if (!route) this.routeChildren.set(key, (route = this.routes.labels(decision.layer, decision.expert)));
-    route.inc();
+    const { layer, expert } = decision;
+    let byExpert = this.routeCells.get(layer);
+    if (!byExpert) this.routeCells.set(layer, (byExpert = new Map()));
+    let route = byExpert.get(expert);
+    if (!route) byExpert.set(expert, (route = this.routes.cell(`${layer}\u0000${expert}`, () => ({ layer, expert }))));
+    route.pending++;
     for (const attempt of decision.attempts) {
-      let latency = this.latencyChildren.get(attempt.layer);
-      if (!latency) this.latencyChildren.set(attempt.layer, (latency = this.latency.labels(attempt.layer)));
+      let latency = this.latencyCells.get(attempt.layer);
+      if (!latency) this.latencyCells.set(attempt.layer, (latency = this.latency.cell(attempt.layer)));
       latency.observe(attempt.latencyMs / 1000);
       if (attempt.error) this.layerErrors.labels(attempt.layer, attempt.error.code).inc();
     }

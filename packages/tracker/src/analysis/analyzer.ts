@@ -13,7 +13,7 @@ export interface Analyzer {
   readonly since: number | undefined;
 }
 
-const KNOWN_OPTIONS = new Set(["windowHours", "layer", "now", "calibrationBins", "alpha"]);
+const KNOWN_OPTIONS = new Set(["windowHours", "layer", "now", "calibrationBins", "alpha", "synthetic"]);
 
 function invalid(message: string): MoeRouterError {
   return new MoeRouterError(ErrorCode.INVALID_CONFIG, message);
@@ -25,7 +25,10 @@ function checkOptions(options: AnalyzerOptions): void {
       throw new MoeRouterError(ErrorCode.UNKNOWN_OPTION, `Unknown analyzer option "${key}". Known options: ${[...KNOWN_OPTIONS].join(", ")}.`);
     }
   }
-  const { windowHours, layer, calibrationBins, alpha } = options;
+  const { windowHours, layer, calibrationBins, alpha, synthetic } = options;
+  if (synthetic !== undefined && synthetic !== "include" && synthetic !== "exclude") {
+    throw invalid(`synthetic must be "include" or "exclude"; got ${JSON.stringify(synthetic)}.`);
+  }
   if (windowHours !== undefined && !(typeof windowHours === "number" && windowHours > 0 && Number.isFinite(windowHours))) {
     throw invalid(`windowHours must be a positive number of hours (e.g. 24); got ${String(windowHours)}.`);
   }
@@ -55,6 +58,7 @@ export function coreSettings(options: AnalyzerOptions): CoreSettings {
     windowHours: options.windowHours,
     since: options.windowHours === undefined ? undefined : now - options.windowHours * 3_600_000,
     layer: options.layer,
+    excludeSynthetic: options.synthetic === "exclude",
     bins: options.calibrationBins ?? 10,
     alpha: options.alpha ?? 0.05,
   };

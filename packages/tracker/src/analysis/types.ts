@@ -23,6 +23,12 @@ export interface AnalyzerOptions {
   readonly calibrationBins?: number;
   /** Significance level of the A/B tests. Default 0.05. */
   readonly alpha?: number;
+  /**
+   * Generated sample decisions (`synthetic: true`, from `generateSampleRecords`): "include"
+   * (the default, every record counts) or "exclude" (left out and counted in
+   * `syntheticExcluded`; what `moe-router analyze` does unless `--include-synthetic`).
+   */
+  readonly synthetic?: "include" | "exclude";
 }
 
 /** Latency percentiles in milliseconds; percentiles are within 1 % of the exact value. */
@@ -194,6 +200,8 @@ export interface AnalysisReport {
   readonly layerFilter: string | null;
   /** Decisions read but left out by the window or the layer filter (unreadable lines are in `dataIssues`). */
   readonly skipped: number;
+  /** Synthetic (generated sample) decisions left out because the analysis excluded them. */
+  readonly syntheticExcluded: number;
   /** Lines and fields the reader skipped (see {@link DataIssues}). */
   readonly dataIssues: DataIssues;
   readonly firstEventAt: string | null;

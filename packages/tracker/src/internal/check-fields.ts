@@ -82,7 +82,7 @@ export function checkDecisionFields(decision: Json): number {
     if (decision.confidence !== undefined) removed++;
     decision.confidence = 0;
   }
-  removed += drop(decision, "total_latency_ms", isLatency) + drop(decision, "shadow", isBoolean);
+  removed += drop(decision, "total_latency_ms", isLatency) + drop(decision, "shadow", isBoolean) + drop(decision, "synthetic", isBoolean);
   const ab = decision.ab_test;
   if (ab !== undefined && !(isObject(ab) && typeof ab.experiment === "string" && typeof ab.variant === "string")) {
     delete decision.ab_test;

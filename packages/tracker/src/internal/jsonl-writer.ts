@@ -306,9 +306,8 @@ export class JsonlWriter {
     let written = 0;
     let prefix = 0;
     try {
-      const target = await this.target(month);
+      const { target, size } = await this.target(month);
       path = target.path;
-      const size = (await target.handle.stat()).size;
       let text = piece.lines.join("");
       // A crash may have left a line without its newline; never glue our record onto it.
       if (size > 0 && size !== target.knownEnd && !(await this.endsWithNewline(target.handle, size))) {
@@ -351,8 +350,14 @@ export class JsonlWriter {
     return last[0] === NEWLINE;
   }
 
-  /** The file to append to for a month, moving on to the next size index when full. */
-  private async target(month: string): Promise<Target> {
+  /**
+   * The file to append to for a month, moving on to the next size index when full, and its
+   * size now. The size comes from one synchronous fstat per batch: other processes append to
+   * the same file (and may crash mid-line, or fill it past maxBytes), so it must be asked for;
+   * fstat of an open local file is a cached inode read (~2 µs), where the promise API's stat
+   * cost a thread-pool round trip (25-65 µs of CPU, measured), about 4 % of a busy server.
+   */
+  private async target(month: string): Promise<{ target: Target; size: number }> {
     const maxBytes = this.options.maxBytes;
     let target = this.targets.get(month);
     if (!target) {
@@ -372,13 +377,13 @@ export class JsonlWriter {
         }
       }
     }
-    if (maxBytes) {
-      while ((await target.handle.stat()).size >= maxBytes) {
-        await target.handle.close().catch(() => undefined);
-        target = await this.openTarget(month, target.index + 1);
-      }
+    let size = fstatSync(target.handle.fd).size;
+    while (maxBytes && size >= maxBytes) {
+      await target.handle.close().catch(() => undefined);
+      target = await this.openTarget(month, target.index + 1);
+      size = fstatSync(target.handle.fd).size;
     }
-    return target;
+    return { target, size };
   }
 
   private async openTarget(month: string, index: number): Promise<Target> {

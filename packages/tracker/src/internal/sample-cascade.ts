@@ -153,6 +153,7 @@ export function simulateDecision(task: SampleTask, random: Random, context: Simu
     record_type: "decision",
     event_id: context.eventId,
     timestamp: context.timestamp,
+    synthetic: true,
     task_description: task.description,
     task_metadata: context.metadata,
     selected_master: "coordinator-master",

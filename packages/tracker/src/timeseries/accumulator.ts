@@ -52,6 +52,8 @@ export class SeriesAccumulator implements TimeSeriesAccumulator {
       this.skipped++;
       return;
     }
+    // Left out before anything else: an excluded sample decision is not in the series at all.
+    if (this.settings.excludeSynthetic && event.synthetic === true) return;
     const time = parseIsoTime(event.timestamp);
     if (!Number.isFinite(time)) {
       this.skipped++;

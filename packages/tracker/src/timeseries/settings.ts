@@ -22,9 +22,11 @@ export interface SeriesSettings {
   readonly origin: number;
   readonly layer: string | undefined;
   readonly maxBuckets: number;
+  /** Leave out decisions marked `synthetic`. */
+  readonly excludeSynthetic: boolean;
 }
 
-const KNOWN = ["by", "windowHours", "since", "until", "now", "layer", "maxBuckets"];
+const KNOWN = ["by", "windowHours", "since", "until", "now", "layer", "maxBuckets", "synthetic"];
 
 function invalid(message: string): MoeRouterError {
   return new MoeRouterError(ErrorCode.INVALID_CONFIG, message);
@@ -58,6 +60,8 @@ export function seriesSettings(options: TimeSeriesOptions = {}): SeriesSettings 
   }
   if (windowHours !== undefined && options.since !== undefined) throw invalid("Give either windowHours or since, not both.");
   if (layer !== undefined && (typeof layer !== "string" || layer === "")) throw invalid(`layer must be a layer name such as "keyword"; got ${JSON.stringify(layer)}.`);
+  const synthetic = options.synthetic;
+  if (synthetic !== undefined && synthetic !== "include" && synthetic !== "exclude") throw invalid(`synthetic must be "include" or "exclude"; got ${JSON.stringify(synthetic)}.`);
   if (!(Number.isInteger(maxBuckets) && maxBuckets >= 1)) throw invalid(`maxBuckets must be a positive integer; got ${String(maxBuckets)}.`);
   const since = windowHours !== undefined ? now - windowHours * UNIT_MS.hour : timeOf(options.since, "since");
   const until = timeOf(options.until, "until") ?? (since !== undefined ? now : undefined);
@@ -87,7 +91,7 @@ export function seriesSettings(options: TimeSeriesOptions = {}): SeriesSettings 
   } else {
     throw invalid(`by must be "minute", "hour", "day" or "auto"; got ${JSON.stringify(by)}.`);
   }
-  const settings: SeriesSettings = { now, since, until, by: unit, bucketMs, origin, layer, maxBuckets };
+  const settings: SeriesSettings = { now, since, until, by: unit, bucketMs, origin, layer, maxBuckets, excludeSynthetic: synthetic === "exclude" };
   if (since !== undefined && until !== undefined && unit !== "auto") checkBucketCount(settings, since, until);
   return settings;
 }

@@ -29,6 +29,12 @@ export interface TimeSeriesOptions {
   readonly layer?: string;
   /** Refuse ranges needing more buckets than this (a coarser `by` is needed). Default 5,000. */
   readonly maxBuckets?: number;
+  /**
+   * Generated sample decisions (`synthetic: true`): `"include"` (the default, every decision
+   * counts) or `"exclude"` (left out, as `moe-router analyze --by`, `alerts` and the service's
+   * dashboard do unless asked to include them).
+   */
+  readonly synthetic?: "include" | "exclude";
 }
 
 /**

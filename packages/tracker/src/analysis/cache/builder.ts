@@ -1,21 +1,45 @@
 import { open } from "node:fs/promises";
 import { normaliseRecord } from "../../read-record.js";
 import type { LayerAttemptRecord, Outcome, RoutingEvent } from "../../records.js";
-import { parseIsoTime } from "../internal/iso-time.js";
+import { parseIsoTime, parseIsoTimeAt } from "../internal/iso-time.js";
 import { Column, column, Dictionary, NONE, type ColumnArray } from "./columns.js";
 import { hashId, type IdHash } from "./hash.js";
 import {
-  ATTEMPT_SHADOW, ATTEMPT_SUCCESS, BAD_FIELD, BAD_INVALID, BAD_TORN, KIND_EXOTIC, KIND_INLINE, OUTCOME_COMPLETED, OUTCOME_CORRECT, OUTCOME_INCORRECT,
+  ATTEMPT_SHADOW, ATTEMPT_SUCCESS, BAD_FIELD, BAD_INVALID, BAD_TORN, KIND_EXOTIC, KIND_INLINE, KIND_SYNTHETIC, OUTCOME_COMPLETED, OUTCOME_CORRECT, OUTCOME_INCORRECT,
   SCHEMA, TABLE_OF, VARIANT_CANDIDATE, VARIANT_CONTROL, VARIANT_OTHER, type ColumnName, type RowCounts, type Segment,
 } from "./segment.js";
 
 type Json = Record<string, unknown>;
 
-/** True for a timestamp in the canonical toISOString() form that every reader decodes alike. */
-function canonicalTime(text: unknown): number | undefined {
+/**
+ * Epoch ms of a timestamp in the canonical toISOString() form that every reader decodes alike,
+ * else undefined. A real calendar date from 1970 to 9999 in that form is canonical by
+ * construction (toISOString() gives it back), decided arithmetically: the round trip through
+ * Date.parse and toISOString() is only made for other years and for a day past its month's end.
+ */
+export function canonicalTime(text: unknown): number | undefined {
   if (typeof text !== "string" || text.length !== 24) return undefined;
+  const time = parseIsoTimeAt(text, 0);
+  if (Number.isNaN(time)) return undefined;
+  if (time >= 0 && time < 253_402_300_800_000) {
+    const day = (text.charCodeAt(8) - 48) * 10 + (text.charCodeAt(9) - 48);
+    if (day <= 28) return time;
+    const month = (text.charCodeAt(5) - 48) * 10 + (text.charCodeAt(6) - 48);
+    const year = Number(text.slice(0, 4));
+    if (day <= daysInMonth(year, month)) return time;
+  }
+  return exactCanonicalTime(text);
+}
+
+/** The definition {@link canonicalTime} implements: decodes alike everywhere and survives the round trip. */
+export function exactCanonicalTime(text: string): number | undefined {
   const time = parseIsoTime(text);
   return Number.isFinite(time) && Date.parse(text) === time && new Date(time).toISOString() === text ? time : undefined;
+}
+
+function daysInMonth(year: number, month: number): number {
+  if (month === 2) return (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0 ? 29 : 28;
+  return month === 4 || month === 6 || month === 9 || month === 11 ? 30 : 31;
 }
 
 const numberOr = (value: unknown): number => (typeof value === "number" ? value : Number.NaN);
@@ -109,6 +133,7 @@ export class SegmentBuilder {
       this.outcome("i", record.outcome);
       this.rows.inline++;
     }
+    if (record.synthetic === true) kind |= KIND_SYNTHETIC;
     hashId(record.event_id, this.hash);
     this.push("d_time", time ?? parseIsoTime(record.timestamp));
     this.push("d_key", this.hash.key);

@@ -6,7 +6,7 @@ import { columnArray, type ColumnArray } from "./columns.js";
 import { SCHEMA, TABLE_OF, type ColumnName, type FileTable, type RowCounts, type Segment } from "./segment.js";
 
 /** Bumped whenever the file layout or the meaning of a column changes: other versions are rebuilt. */
-export const CACHE_FORMAT_VERSION = 2;
+export const CACHE_FORMAT_VERSION = 3;
 const MAGIC = "MOEACOL\n";
 const SAMPLE_BYTES = 4096;
 /** Blocks sampled between the first and the last 4 KB, so that most in-place edits are seen too. */

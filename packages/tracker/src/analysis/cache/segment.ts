@@ -50,7 +50,7 @@ export type ColumnName = keyof typeof SCHEMA;
 export const TABLE_OF: Record<string, "decisions" | "attempts" | "outcomes" | "inline" | "bad"> = { d: "decisions", a: "attempts", o: "outcomes", i: "inline", b: "bad" };
 
 /** `d_kind` bits. */
-export const KIND_EXOTIC = 1, KIND_INLINE = 2;
+export const KIND_EXOTIC = 1, KIND_INLINE = 2, KIND_SYNTHETIC = 4;
 /** `d_variant` values. */
 export const VARIANT_OTHER = 0, VARIANT_CONTROL = 1, VARIANT_CANDIDATE = 2;
 /** `a_flags` bits. */

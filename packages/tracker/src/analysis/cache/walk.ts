@@ -1,8 +1,9 @@
 import { normaliseRecord } from "../../read-record.js";
 import type { LayerAttemptRecord, Outcome, RoutingEvent } from "../../records.js";
 import { NONE } from "./columns.js";
+import { IdSet } from "./id-set.js";
 import {
-  ATTEMPT_SHADOW, ATTEMPT_SUCCESS, BAD_FIELD, BAD_TORN, KIND_EXOTIC, KIND_INLINE, OUTCOME_COMPLETED, OUTCOME_CORRECT, OUTCOME_INCORRECT,
+  ATTEMPT_SHADOW, ATTEMPT_SUCCESS, BAD_FIELD, BAD_TORN, KIND_EXOTIC, KIND_INLINE, KIND_SYNTHETIC, OUTCOME_COMPLETED, OUTCOME_CORRECT, OUTCOME_INCORRECT,
   VARIANT_CANDIDATE, VARIANT_CONTROL, type FileTable, type Segment,
 } from "./segment.js";
 
@@ -130,8 +131,10 @@ function decisionOf(segment: Segment, row: number, attemptStart: number, dict: r
 export function walkFiles(files: readonly WalkFile[], window: WalkWindow, core: EventSink): WalkCounts {
   const counts: WalkCounts = { tornLines: 0, invalidRecords: 0, invalidFields: 0, duplicates: 0 };
   const pending = new Map<number, Pending>();
-  // Decisions met so far, key -> check, to skip a second copy of one.
-  const seen = new Map<number, number>();
+  // Decisions met so far (key and check), to skip a second copy of one.
+  let decisions = 0;
+  for (const { table } of files) for (const segment of table.segments) decisions += segment.rows.decisions;
+  const seen = new IdSet(decisions);
   const { sinceMs } = window;
   const addOutcome = (segment: Segment, row: number, dict: readonly string[]): void => {
     const key = segment.columns.o_key[row]!, check = segment.columns.o_check[row]!;
@@ -162,13 +165,12 @@ export function walkFiles(files: readonly WalkFile[], window: WalkWindow, core: 
         const inlineRow = kind & KIND_INLINE ? inline-- : -1;
         const exoticText = kind & KIND_EXOTIC ? segment.exotic[exotic--]! : undefined;
         const key = c.d_key[row]!;
-        const known = seen.get(key);
-        if (known !== undefined) {
+        const known = seen.add(key, c.d_check[row]!);
+        if (known >= 0) {
           if (known !== c.d_check[row]!) throw new CacheFallback("event-id hash collision");
           counts.duplicates++;
           continue;
         }
-        seen.set(key, c.d_check[row]!);
         const joined = pending.get(key);
         if (joined !== undefined) {
           if (joined.check !== c.d_check[row]!) throw new CacheFallback("event-id hash collision");
@@ -179,6 +181,7 @@ export function walkFiles(files: readonly WalkFile[], window: WalkWindow, core: 
           if (!(time >= sinceMs)) continue;
         }
         const event = exoticText !== undefined ? (normaliseRecord(JSON.parse(exoticText)) as RoutingEvent) : decisionOf(segment, row, attemptStart, dict);
+        if (kind & KIND_SYNTHETIC) event.synthetic = true;
         if (joined !== undefined) event.outcome = outcomeOf(joined.segment, "o", joined.row, joined.dict);
         else if (inlineRow >= 0) event.outcome = outcomeOf(segment, "i", inlineRow, dict);
         core.add(event);

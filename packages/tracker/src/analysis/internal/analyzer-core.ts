@@ -14,12 +14,14 @@ export interface CoreSettings {
   /** Lower bound of the window, epoch ms. */
   readonly since: number | undefined;
   readonly layer: string | undefined;
+  /** Leave out decisions marked `synthetic` (generated sample data). */
+  readonly excludeSynthetic: boolean;
   readonly bins: number;
   readonly alpha: number;
 }
 
 type Totals = Record<
-  "decisions" | "skipped" | "withOutcome" | "judged" | "correct" | "completed" | "clarifications" | "corrections" |
+  "decisions" | "skipped" | "synthetic" | "withOutcome" | "judged" | "correct" | "completed" | "clarifications" | "corrections" |
   "minutesSum" | "minutesCount" | "qualitySum" | "qualityCount" | "first" | "last",
   number
 >;
@@ -55,7 +57,7 @@ function touches(event: RoutingEvent, layer: string): boolean {
  */
 export class AnalyzerCore {
   private readonly totals: Totals = {
-    decisions: 0, skipped: 0, withOutcome: 0, judged: 0, correct: 0, completed: 0, clarifications: 0, corrections: 0,
+    decisions: 0, skipped: 0, synthetic: 0, withOutcome: 0, judged: 0, correct: 0, completed: 0, clarifications: 0, corrections: 0,
     minutesSum: 0, minutesCount: 0, qualitySum: 0, qualityCount: 0, first: Number.POSITIVE_INFINITY, last: Number.NEGATIVE_INFINITY,
   };
   private readonly layers = new Map<string, LayerAccumulator>();
@@ -69,19 +71,30 @@ export class AnalyzerCore {
 
   constructor(readonly settings: CoreSettings) {}
 
-  /** True when the event is a decision inside the window and the layer filter. */
-  passes(event: RoutingEvent): boolean {
+  /** True when the event is a decision inside the window and the layer filter (synthetic or not). */
+  private inScope(event: RoutingEvent): boolean {
     if (event === null || typeof event !== "object" || typeof event.selected_master !== "string") return false;
     // Without a window an undated event still counts; with one it cannot be placed, so it is left out.
     if (this.settings.since !== undefined && !(parseIsoTime(event.timestamp) >= this.settings.since)) return false;
     return this.settings.layer === undefined || touches(event, this.settings.layer);
   }
 
-  /** {@link passes}, counting the event as skipped when it does not. */
+  /** True when the event counts: a decision inside the window and the layer filter, and not a left-out synthetic one. */
+  passes(event: RoutingEvent): boolean {
+    return this.inScope(event) && !(this.settings.excludeSynthetic && event.synthetic === true);
+  }
+
+  /** {@link passes}, counting the event as skipped (or as left-out synthetic) when it does not. */
   accepts(event: RoutingEvent): boolean {
-    if (this.passes(event)) return true;
-    this.totals.skipped++;
-    return false;
+    if (!this.inScope(event)) {
+      this.totals.skipped++;
+      return false;
+    }
+    if (this.settings.excludeSynthetic && event.synthetic === true) {
+      this.totals.synthetic++;
+      return false;
+    }
+    return true;
   }
 
   /** Adds one decision (filters first) with its outcome, if any. */
@@ -224,6 +237,7 @@ export class AnalyzerCore {
       },
       layerFilter: settings.layer ?? null,
       skipped: t.skipped,
+      syntheticExcluded: t.synthetic,
       dataIssues: { tornLines: 0, invalidRecords: 0, invalidFields: 0, duplicates: 0 },
       firstEventAt: Number.isFinite(t.first) ? new Date(t.first).toISOString() : null,
       lastEventAt: Number.isFinite(t.last) ? new Date(t.last).toISOString() : null,

@@ -6,16 +6,28 @@
  */
 export function parseIsoTime(text: string): number {
   if (typeof text !== "string") return Number.NaN;
-  if (text.length !== 24 || text.charCodeAt(23) !== 90 /* Z */ || text.charCodeAt(10) !== 84 /* T */) return Date.parse(text);
-  const year = digits(text, 0, 4), month = digits(text, 5, 2), day = digits(text, 8, 2);
-  const hour = digits(text, 11, 2), minute = digits(text, 14, 2), second = digits(text, 17, 2), millisecond = digits(text, 20, 3);
+  if (text.length !== 24) return Date.parse(text);
+  const time = parseIsoTimeAt(text, 0);
+  return Number.isNaN(time) ? Date.parse(text) : time;
+}
+
+/**
+ * Epoch milliseconds of the canonical form ("2026-11-25T03:54:39.899Z") found at
+ * `text[start, start + 24)`, decoded arithmetically; NaN when those characters are not in
+ * that form (fields out of range included). Like Date.parse, a day past the month's end
+ * rolls over (2023-02-29 is 1 March).
+ */
+export function parseIsoTimeAt(text: string, start: number): number {
+  if (text.charCodeAt(start + 23) !== 90 /* Z */ || text.charCodeAt(start + 10) !== 84 /* T */) return Number.NaN;
+  const year = digits(text, start, 4), month = digits(text, start + 5, 2), day = digits(text, start + 8, 2);
+  const hour = digits(text, start + 11, 2), minute = digits(text, start + 14, 2), second = digits(text, start + 17, 2), millisecond = digits(text, start + 20, 3);
   if (
-    year < 0 || month < 1 || month > 12 || day < 1 || day > 31 || hour > 23 || minute > 59 || second > 59 || millisecond < 0 ||
-    text.charCodeAt(4) !== 45 || text.charCodeAt(7) !== 45 || text.charCodeAt(13) !== 58 || text.charCodeAt(16) !== 58 || text.charCodeAt(19) !== 46
+    year < 0 || month < 1 || month > 12 || day < 1 || day > 31 || hour < 0 || hour > 23 || minute < 0 || minute > 59 || second < 0 || second > 59 || millisecond < 0 ||
+    text.charCodeAt(start + 4) !== 45 || text.charCodeAt(start + 7) !== 45 || text.charCodeAt(start + 13) !== 58 || text.charCodeAt(start + 16) !== 58 || text.charCodeAt(start + 19) !== 46
   ) {
-    return Date.parse(text);
+    return Number.NaN;
   }
-  // Like Date.parse, a day past the month's end rolls over (2023-02-29 is 1 March): the formula is linear in the day.
+  // The formula is linear in the day, hence the roll-over.
   return daysFromCivil(year, month, day) * 86_400_000 + hour * 3_600_000 + minute * 60_000 + second * 1000 + millisecond;
 }
 

@@ -11,7 +11,8 @@ export function summarySection(report: AnalysisReport, s: Styles): string {
   const accuracy = overall.accuracy;
   return [
     `${s.bold("Window")}      ${window}${report.layerFilter ? ` · layer ${s.cyan(report.layerFilter)}` : ""} (${span})`,
-    `${s.bold("Decisions")}   ${count(overall.decisions)}${report.skipped ? s.dim(` (${count(report.skipped)} outside window/filter)`) : ""}`,
+    `${s.bold("Decisions")}   ${count(overall.decisions)}${report.skipped ? s.dim(` (${count(report.skipped)} outside window/filter)`) : ""}` +
+      `${report.syntheticExcluded ? s.dim(` (${count(report.syntheticExcluded)} synthetic sample decisions left out)`) : ""}`,
     `${s.bold("Outcomes")}    ${count(overall.withOutcome)} (${percent(overall.outcomeCoverage)} coverage) · completed ${percent(overall.completionRate)}` +
       `${overall.meanQualityScore !== null ? ` · quality ${decimal(overall.meanQualityScore, 2)}` : ""}` +
       `${overall.meanCompletionMinutes !== null ? ` · ${overall.meanCompletionMinutes.toFixed(1)} min avg` : ""}`,

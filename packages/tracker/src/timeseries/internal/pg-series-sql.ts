@@ -22,7 +22,7 @@ const latency = (field: string) => `CASE WHEN jsonb_typeof(${field}) = 'number' 
 
 /**
  * $1 since, $2 until (timestamptz or null), $3 origin and $4 width (epoch ms, float8),
- * $5 the layer filter (text or null). Rows: kind ('d' decisions, 'e' expert, 'a' all
+ * $5 the layer filter (text or null), $6 true to leave out synthetic (generated sample) decisions. Rows: kind ('d' decisions, 'e' expert, 'a' all
  * attempts, 'l' layer, 'p' latency; key null for the decision level), bucket b, key, stats.
  */
 export function seriesStatement(decisions: string, outcomes: string): string {
@@ -34,6 +34,7 @@ export function seriesStatement(decisions: string, outcomes: string): string {
   LEFT JOIN LATERAL (SELECT o.record->'outcome' AS outcome FROM ${outcomes} o WHERE o.event_id = d.event_id ORDER BY o.seq DESC LIMIT 1) latest ON true
   WHERE ($1::timestamptz IS NULL OR d."timestamp" >= $1::timestamptz)
     AND ($2::timestamptz IS NULL OR d."timestamp" < $2::timestamptz)
+    AND (NOT $6::boolean OR d.record->'synthetic' IS DISTINCT FROM 'true'::jsonb)
     AND jsonb_typeof(d.record->'selected_master') = 'string'
     AND jsonb_typeof(d.record->'routing_layer') = 'string'
     AND jsonb_typeof(d.record->'layer_attempts') = 'array'
@@ -98,5 +99,6 @@ SELECT 'p', b, name, jsonb_build_object(
 export function spanStatement(decisions: string): string {
   return `SELECT (extract(epoch FROM min("timestamp")) * 1000)::float8 AS first, (extract(epoch FROM max("timestamp")) * 1000)::float8 AS last
 FROM ${decisions}
-WHERE ($1::timestamptz IS NULL OR "timestamp" >= $1::timestamptz) AND ($2::timestamptz IS NULL OR "timestamp" < $2::timestamptz)`;
+WHERE ($1::timestamptz IS NULL OR "timestamp" >= $1::timestamptz) AND ($2::timestamptz IS NULL OR "timestamp" < $2::timestamptz)
+  AND (NOT $3::boolean OR record->'synthetic' IS DISTINCT FROM 'true'::jsonb)`;
 }

@@ -35,7 +35,7 @@ function layerIn(bucket: MutableBucket, name: string): Mutable<LayerCounts> {
 /** Resolves "auto" and checks the bucket count against the events' span when the range is open. */
 async function resolveUnit(pool: QueryablePool, decisions: string, settings: SeriesSettings): Promise<{ unit: BucketUnit | "custom"; bucketMs: number }> {
   if (settings.by !== "auto" && settings.since !== undefined && settings.until !== undefined) return { unit: settings.by, bucketMs: settings.bucketMs };
-  const { rows } = await pool.query(spanStatement(decisions), [settings.since === undefined ? null : new Date(settings.since), settings.until === undefined ? null : new Date(settings.until)]);
+  const { rows } = await pool.query(spanStatement(decisions), [settings.since === undefined ? null : new Date(settings.since), settings.until === undefined ? null : new Date(settings.until), settings.excludeSynthetic]);
   const first = rows[0]?.first === null || rows[0]?.first === undefined ? undefined : Number(rows[0].first);
   const last = rows[0]?.last === null || rows[0]?.last === undefined ? undefined : Number(rows[0].last);
   let unit: BucketUnit | "custom" = settings.by === "auto" ? "minute" : settings.by;
@@ -64,6 +64,7 @@ export async function pgTimeSeries(pool: QueryablePool, prefix: string, descript
       origin,
       bucketMs,
       settings.layer ?? null,
+      settings.excludeSynthetic,
     ]);
     const buckets = new Map<number, MutableBucket>();
     const positions = new Map<string, number>();
