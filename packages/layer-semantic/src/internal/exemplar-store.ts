@@ -130,6 +130,8 @@ export class ExemplarStore {
       this.index.addMany(rows);
       this.absorb([...learnedBefore].map(([key, entry]) => ({ key, ...entry })), vectors);
       this.loadedFromCache = all.length > 0 ? new Set(all.map((s) => textKey(s.text))).size - missing.length : 0;
+      // Build the search lists now, so the first route does not pay for them.
+      this.index.searchLists();
       const stale = cached ? [...cached.vectors.keys()].some((key) => this.index.rowsOf(key).length === 0) : false;
       // In the background: routing need not wait for the disk (ready() and close() do).
       if (this.persistPath && (cached === undefined || missing.length > 0 || stale)) void this.scheduleWrite();

@@ -101,23 +101,43 @@ export function neighboursFor(k: number, count: number): number {
   return Math.min(k, count, Math.max(3, Math.ceil(count / 2)));
 }
 
+let useLists = true;
+
 /**
- * Cosine of the query with every row: the only O(rows x dimension) work of a route. Walks
- * the index column by column and skips zero components of the query, so the cost scales
- * with the query's non-zeros (sparse hashed vectors) and memory is read sequentially.
+ * Turns the inverted lists off (true: the default) so benchmarks and tests can compare with
+ * the column scan in one process. Not part of the package's API.
+ */
+export function setListSearch(enabled: boolean): void {
+  useLists = enabled;
+}
+
+/**
+ * Cosine of the query with every row: the only O(rows x dimension) work of a route. Sparse
+ * vectors go through the inverted lists (cost: the lists of the query's non-zeros); dense
+ * ones through the columns. Both give the same numbers, bit for bit (see SparseLists).
  */
 function similaritiesOf(index: ExemplarIndex, query: Float32Array): Float64Array {
+  const similarities = new Float64Array(index.size);
+  const lists = useLists ? index.searchLists() : undefined;
+  if (lists !== undefined) lists.accumulate(query, similarities);
+  else scanColumns(index, query, similarities);
+  return similarities;
+}
+
+/**
+ * The exact column scan: walks the index column by column and skips zero components of the
+ * query, so memory is read sequentially.
+ */
+export function scanColumns(index: ExemplarIndex, query: Float32Array, similarities: Float64Array): void {
   const size = index.size;
   const capacity = index.capacity;
   const columns = index.columns;
-  const similarities = new Float64Array(size);
   for (let i = 0; i < index.dimension; i++) {
     const weight = query[i]!;
     if (weight === 0) continue;
     const offset = i * capacity;
     for (let row = 0; row < size; row++) similarities[row]! += columns[offset + row]! * weight;
   }
-  return similarities;
 }
 
 /** Keeps the `k` slots of `topK` from `start` as the k largest values seen, descending. */

@@ -174,7 +174,9 @@ function align4(offset: number): number {
 
 function readFloats(bytes: Buffer, start: number, count: number): Float32Array {
   if (endianness() === "LE") {
-    // Copy into a fresh aligned buffer: the Buffer may sit at an odd offset of a shared pool.
+    // A large file's Buffer owns its memory from offset 0: view the floats in place.
+    if ((bytes.byteOffset + start) % 4 === 0) return new Float32Array(bytes.buffer, bytes.byteOffset + start, count);
+    // Otherwise copy into a fresh aligned buffer: the Buffer may sit at an odd offset of a shared pool.
     const copy = new Uint8Array(count * 4);
     copy.set(bytes.subarray(start, start + count * 4));
     return new Float32Array(copy.buffer);
