@@ -54,14 +54,22 @@ function freePort(): Promise<number> {
   });
 }
 
-/** Starts a server (about a second); call stop() in afterAll. */
-export async function startPostgres(): Promise<PostgresServer> {
-  const external = process.env.MOE_PG_URL;
-  if (external) return { url: external, stop: async () => undefined };
-  const bin = findPostgresBin();
-  if (!bin) throw new Error(postgresUnavailable() ?? "PostgreSQL binaries not found");
+/** A freshly initialised data directory with its server started, and how to drive it. */
+interface LocalServer {
+  readonly url: string;
+  readonly data: string;
+  /** Runs a server binary (as the postgres user when this process is root). */
+  command(tool: string, args: string[]): Promise<unknown>;
+  /** Starts the server on its port and data directory. */
+  start(): Promise<unknown>;
+  /** Stops it at once (if running) and removes its directory. */
+  stopSync(): void;
+}
+
+/** initdb + pg_ctl start on a temp directory and a free loopback port. */
+async function startLocal(bin: string, dirPrefix: string): Promise<LocalServer> {
   const asRoot = process.getuid?.() === 0;
-  const dir = mkdtempSync(join(tmpdir(), "moe-pg-"));
+  const dir = mkdtempSync(join(tmpdir(), dirPrefix));
   if (asRoot) {
     const uid = Number(execFileSync("id", ["-u", "postgres"]).toString().trim());
     const gid = Number(execFileSync("id", ["-g", "postgres"]).toString().trim());
@@ -74,7 +82,8 @@ export async function startPostgres(): Promise<PostgresServer> {
   await command("initdb", ["-D", data, "-U", "postgres", "-A", "trust", "-E", "UTF8", "--no-sync"]);
   // Durability settings off: a test server, thrown away afterwards.
   const serverOptions = `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off`;
-  await command("pg_ctl", ["-D", data, "-o", serverOptions, "-l", join(dir, "server.log"), "-w", "-t", "30", "start"]);
+  const start = () => command("pg_ctl", ["-D", data, "-o", serverOptions, "-l", join(dir, "server.log"), "-w", "-t", "30", "start"]);
+  await start();
   const stopSync = () => {
     try {
       const args = ["-D", data, "-m", "immediate", "-w", "stop"];
@@ -85,13 +94,23 @@ export async function startPostgres(): Promise<PostgresServer> {
     }
     rmSync(dir, { recursive: true, force: true });
   };
+  return { url: `postgres://postgres@127.0.0.1:${port}/postgres`, data, command, start, stopSync };
+}
+
+/** Starts a server (about a second); call stop() in afterAll. */
+export async function startPostgres(): Promise<PostgresServer> {
+  const external = process.env.MOE_PG_URL;
+  if (external) return { url: external, stop: async () => undefined };
+  const bin = findPostgresBin();
+  if (!bin) throw new Error(postgresUnavailable() ?? "PostgreSQL binaries not found");
+  const server = await startLocal(bin, "moe-pg-");
   // If the test process dies without afterAll, do not leave a server behind.
-  process.once("exit", stopSync);
+  process.once("exit", server.stopSync);
   return {
-    url: `postgres://postgres@127.0.0.1:${port}/postgres`,
+    url: server.url,
     async stop() {
-      process.removeListener("exit", stopSync);
-      stopSync();
+      process.removeListener("exit", server.stopSync);
+      server.stopSync();
     },
   };
 }
@@ -131,20 +150,8 @@ function childrenOf(pid: number): number[] {
 export async function startControlledPostgres(): Promise<ControlledPostgres> {
   const bin = findPostgresBin();
   if (!bin) throw new Error("PostgreSQL binaries not found in /usr/lib/postgresql/*/bin");
-  const asRoot = process.getuid?.() === 0;
-  const dir = mkdtempSync(join(tmpdir(), "moe-pg-fault-"));
-  if (asRoot) {
-    const uid = Number(execFileSync("id", ["-u", "postgres"]).toString().trim());
-    const gid = Number(execFileSync("id", ["-g", "postgres"]).toString().trim());
-    chownSync(dir, uid, gid);
-  }
-  const command = (tool: string, args: string[]) => (asRoot ? run("runuser", ["-u", "postgres", "--", join(bin, tool), ...args]) : run(join(bin, tool), args));
-  const data = join(dir, "data");
-  const port = await freePort();
-  await command("initdb", ["-D", data, "-U", "postgres", "-A", "trust", "-E", "UTF8", "--no-sync"]);
-  const serverOptions = `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off`;
-  const start = () => command("pg_ctl", ["-D", data, "-o", serverOptions, "-l", join(dir, "server.log"), "-w", "-t", "30", "start"]);
-  await start();
+  const server = await startLocal(bin, "moe-pg-fault-");
+  const { data, command } = server;
   const frozen = new Set<number>();
   const stopSync = () => {
     for (const pid of frozen) {
@@ -154,19 +161,12 @@ export async function startControlledPostgres(): Promise<ControlledPostgres> {
         // Gone.
       }
     }
-    try {
-      const args = ["-D", data, "-m", "immediate", "-w", "stop"];
-      if (asRoot) execFileSync("runuser", ["-u", "postgres", "--", join(bin, "pg_ctl"), ...args], { stdio: "ignore" });
-      else execFileSync(join(bin, "pg_ctl"), args, { stdio: "ignore" });
-    } catch {
-      // Already stopped.
-    }
-    rmSync(dir, { recursive: true, force: true });
+    server.stopSync();
   };
   process.once("exit", stopSync);
   const postmaster = () => Number(readFileSync(join(data, "postmaster.pid"), "utf8").split("\n")[0]);
   return {
-    url: `postgres://postgres@127.0.0.1:${port}/postgres`,
+    url: server.url,
     async stop() {
       process.removeListener("exit", stopSync);
       stopSync();
@@ -175,7 +175,7 @@ export async function startControlledPostgres(): Promise<ControlledPostgres> {
       await command("pg_ctl", ["-D", data, "-m", "fast", "-w", "-t", "30", "stop"]);
     },
     async resume() {
-      await start();
+      await server.start();
     },
     freeze(backends = false) {
       const main = postmaster();

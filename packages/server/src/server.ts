@@ -13,6 +13,7 @@ import { buildOpenApi } from "./internal/openapi.js";
 import { ServiceMetrics } from "./internal/metrics.js";
 import { GroupCommit } from "./internal/group-commit.js";
 import { LearningQueue } from "./internal/learning.js";
+import { serialLearn } from "./internal/serial-learn.js";
 import { lazyChildLoggerFactory } from "./internal/request-logger.js";
 import type { RouterLearnReport, ServerOptions, ServerPluginContext } from "./types.js";
 
@@ -122,8 +123,10 @@ export async function createServer(options: ServerOptions): Promise<MoeRouterSer
   });
   const decisionListeners = new Set<(decision: Decision) => void>();
   const outcomeListeners = new Set<(outcome: RecordedOutcome) => void>();
+  // Online learning and the shared corrections of other instances share this one serialised path.
+  const learnSerially = serialLearn((since) => (router.learn ? router.learn(since ? { since } : {}) : Promise.resolve(undefined)));
   const learning = new LearningQueue({
-    learn: (since) => (router.learn ? router.learn(since ? { since } : {}) : Promise.resolve(undefined)),
+    learn: (since) => learnSerially(since),
     batchSize: positiveInteger(options.learnBatchSize, "learnBatchSize", 32),
     delayMs: positiveInteger(options.learnDelayMs, "learnDelayMs", 1000),
     onBatch(batch, { value, error }) {
@@ -200,6 +203,7 @@ export async function createServer(options: ServerOptions): Promise<MoeRouterSer
   registerHandlers(app, state, { batchBodyLimit });
   const context: ServerPluginContext = {
     router,
+    learn: learnSerially,
     onDecision(listener) {
       decisionListeners.add(listener);
       return () => void decisionListeners.delete(listener);

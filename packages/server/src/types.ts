@@ -151,6 +151,12 @@ export interface ServerPluginContext {
   onDecision(listener: (decision: Decision) => void): () => void;
   /** Subscribes to every outcome the service records; returns the unsubscribe function. */
   onOutcome(listener: (outcome: RecordedOutcome) => void): () => void;
+  /**
+   * The service's one serialised path into `router.learn({ since })`, shared with its online
+   * learning: a plugin that learns (the shared corrections) calls this, never `router.learn`
+   * directly, so two learn runs never overlap.
+   */
+  readonly learn?: (since: Date | undefined) => Promise<unknown>;
 }
 
 /** Options of {@link startServer}: {@link ServerOptions} plus where to listen. */

@@ -12,6 +12,7 @@ export { readRecord, type ReadRecord } from "./read-record.js";
 export { createTracker, type Tracker } from "./tracker.js";
 export { jsonlStore } from "./jsonl-store.js";
 export { postgresStore } from "./postgres-store.js";
+export { createPgPool, type PgPoolOptions } from "./stores/postgres/connection.js";
 export { openStore, type OpenStoreOptions } from "./open-store.js";
 export { EVENT_STORE_FORMS, isDatabaseSpec, parseStoreSpec, redactConnectionString, type ParseStoreSpecOptions, type StoreSpec } from "./store-spec.js";
 export { listLogFiles } from "./log-names.js";

@@ -5,6 +5,9 @@ import { storableJson } from "./internal/pg-text.js";
 import { serialise } from "./internal/serialise.js";
 import { PgWriter } from "./internal/pg-writer.js";
 import { pgTimeSeries } from "./timeseries/internal/pg-series.js";
+import { createPgPool } from "./stores/postgres/connection.js";
+import { pgAnalysis } from "./stores/postgres/pg-analysis.js";
+import { migrateStatement } from "./stores/postgres/sql/migrations.js";
 import { StoreState } from "./internal/store-state.js";
 import { checkKnownKeys, checkLimit, checkReadOptions } from "./internal/validate.js";
 import type { Waiter } from "./internal/write-piece.js";
@@ -15,32 +18,12 @@ import { redactConnectionString } from "./store-spec.js";
 
 const OPTION_KEYS = [
   "connectionString", "pool", "tablePrefix", "maxBufferedRecords", "maxBufferedBytes", "highWaterBytes", "pageSize",
-  "connectTimeoutMs", "statementTimeoutMs", "retryDelayMs", "maxRetryDelayMs", "closeTimeoutMs", "flushTimeoutMs",
+  "connectTimeoutMs", "statementTimeoutMs", "analysisTimeoutMs", "retryDelayMs", "maxRetryDelayMs", "closeTimeoutMs", "flushTimeoutMs",
 ];
 const IDENTIFIER = /^[a-z_][a-z0-9_]{0,40}$/;
 
 function invalid(message: string): MoeRouterError {
   return new MoeRouterError(ErrorCode.INVALID_CONFIG, message);
-}
-
-/** Imports `pg` on first use: it is an optional peer dependency. */
-async function createPool(connectionString: string, connectTimeoutMs: number, statementTimeoutMs: number): Promise<QueryablePool> {
-  let module: Record<string, unknown>;
-  try {
-    module = (await import("pg")) as Record<string, unknown>;
-  } catch (error) {
-    throw new MoeRouterError(ErrorCode.NOT_FOUND, 'The PostgreSQL store needs the "pg" package, an optional peer dependency of @moe-router/tracker: npm install pg', { cause: error });
-  }
-  const Pool = ((module.default as Record<string, unknown> | undefined)?.Pool ?? module.Pool) as new (config: object) => QueryablePool & { on(event: string, listener: (error: Error) => void): void };
-  // Timeouts on both sides: a server that accepts TCP and never answers (stopped, or behind a
-  // black-holing firewall) must not hold routing or close() forever.
-  const pool = new Pool({
-    connectionString, max: 4, connectionTimeoutMillis: connectTimeoutMs, query_timeout: statementTimeoutMs, statement_timeout: statementTimeoutMs,
-    keepAlive: true, idleTimeoutMillis: 10_000, allowExitOnIdle: true,
-  });
-  // An idle client losing its connection must not crash the host process.
-  pool.on("error", () => undefined);
-  return pool;
 }
 
 /** Rejects when `promise` does not settle within `ms` (the pool's own timeouts cover owned pools; this covers any). */
@@ -108,6 +91,7 @@ export async function postgresStore(options: PostgresStoreOptions): Promise<Even
   const pageSize = positiveOption(raw, "pageSize", 2_000);
   const connectTimeoutMs = positiveOption(raw, "connectTimeoutMs", 5_000);
   const statementTimeoutMs = positiveOption(raw, "statementTimeoutMs", 15_000);
+  const analysisTimeoutMs = positiveOption(raw, "analysisTimeoutMs", 600_000);
   const retryDelayMs = positiveOption(raw, "retryDelayMs", 100);
   const maxRetryDelayMs = Math.max(retryDelayMs, positiveOption(raw, "maxRetryDelayMs", 5_000));
   const closeTimeoutMs = positiveOption(raw, "closeTimeoutMs", 10_000);
@@ -123,7 +107,7 @@ export async function postgresStore(options: PostgresStoreOptions): Promise<Even
     const url = (options as { connectionString?: unknown }).connectionString;
     if (typeof url !== "string" || !/^postgres(ql)?:\/\//.test(url)) throw invalid('postgresStore: connectionString must be a URL such as "postgres://user@127.0.0.1:5432/db".');
     description = `${redactConnectionString(url)} (${prefix}_*)`;
-    pool = await createPool(url, connectTimeoutMs, statementTimeoutMs);
+    pool = await createPgPool({ connectionString: url, connectTimeoutMs, statementTimeoutMs });
   }
   const sql = pgStatements(prefix);
   const storeFailure = (action: string, error: unknown): MoeRouterError =>
@@ -137,7 +121,8 @@ export async function postgresStore(options: PostgresStoreOptions): Promise<Even
   };
 
   try {
-    await query(sql.createTables);
+    // Creates the tables, or brings an older schema up to date (forward-only migrations).
+    await query(migrateStatement(prefix));
   } catch (error) {
     await endPool();
     throw storeFailure("Connecting to", error);
@@ -287,6 +272,10 @@ export async function postgresStore(options: PostgresStoreOptions): Promise<Even
       }
       const row = rows[0];
       return row ? merge(row.record as string, row.outcome as string | null, { invalidFields: 0 }) : undefined;
+    },
+    async analyze(analyzerOptions) {
+      await writer.settle(statementTimeoutMs);
+      return pgAnalysis(pool, prefix, description, analyzerOptions, analysisTimeoutMs);
     },
     async timeSeries(seriesOptions) {
       await writer.settle(statementTimeoutMs);

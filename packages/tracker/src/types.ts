@@ -4,6 +4,7 @@
  */
 import type { MoeRouterError } from "@moe-router/core";
 import type { LogRecord, OutcomeRecord, RoutingEvent } from "./records.js";
+import type { AnalysisReport, AnalyzerOptions } from "./analysis/types.js";
 import type { TimeSeries, TimeSeriesOptions } from "./timeseries/types.js";
 
 /** Time window of a read: `since <= timestamp < until` (decision timestamps). */
@@ -113,6 +114,12 @@ export interface EventStore {
    * rows to Node). Call `timeSeriesStore(store)`, which falls back to `read()` without it.
    */
   timeSeries?(options?: TimeSeriesOptions): Promise<TimeSeries>;
+  /**
+   * Present when the store computes the analysis itself (PostgreSQL: in SQL, only aggregates
+   * sent to Node). Same report as streaming `read()` through the analyzer; `analyzeStore(store)`
+   * calls it when present and falls back to `read()` without it.
+   */
+  analyze?(options?: AnalyzerOptions): Promise<AnalysisReport>;
   /** Subscribes to store failures; returns the unsubscribe function. */
   onError(listener: StoreErrorListener): () => void;
   stats(): StoreStats;
@@ -174,6 +181,8 @@ export type PostgresStoreOptions = (
   readonly maxBufferedRecords?: number;
   /** Above this many buffered bytes, `whenWritable()` (and so `await cascade.route()`) waits for the server. Default 8 MiB. */
   readonly highWaterBytes?: number;
+  /** Longest an `analyze()` query may run (it aggregates in the database, in its own transaction). Default 600,000 ms. */
+  readonly analysisTimeoutMs?: number;
   /** Rows fetched per page while reading. Default 2,000. */
   readonly pageSize?: number;
   /** Longest wait for a connection (owned pools). Default 5,000 ms. */

@@ -7,6 +7,7 @@ import { analyzeJsonl, analyzeJsonlDetailed, analyzeStore, generateSampleRecords
 import { analyzeJsonlWith } from "../src/analysis/analyze-jsonl.js";
 import { inThread } from "../src/analysis/internal/worker-pool.js";
 import type { LogRecord, OutcomeRecord } from "../src/records.js";
+import { rounded } from "./support/rounded.js";
 
 const dir = mkdtempSync(join(tmpdir(), "moe-analyze-jsonl-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -18,15 +19,6 @@ function writeLog(name: string, records: Iterable<LogRecord | string>): string {
   writeFileSync(path, "");
   for (const record of records) appendFileSync(path, `${typeof record === "string" ? record : JSON.stringify(record)}\n`);
   return path;
-}
-
-/** Rounds every number to 10 significant digits: merged partial sums differ in the last bits. */
-function rounded(report: AnalysisReport): unknown {
-  const round = (value: unknown): unknown =>
-    typeof value === "number" ? Number(value.toPrecision(10))
-      : Array.isArray(value) ? value.map(round)
-        : value && typeof value === "object" ? Object.fromEntries(Object.entries(value).map(([k, v]) => [k, round(v)])) : value;
-  return round(report);
 }
 
 async function viaStore(path: string, options: Parameters<typeof analyzeJsonl>[1] = {}): Promise<AnalysisReport> {

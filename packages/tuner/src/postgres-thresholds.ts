@@ -7,7 +7,7 @@
 import { ErrorCode, MoeRouterError, isMoeRouterError } from "@moe-router/core";
 import { parseThresholdsFile, type ThresholdsFile, type ThresholdsHistoryEntry } from "./thresholds-file.js";
 import type { ThresholdsStore } from "./thresholds-store.js";
-import { redactConnectionString } from "@moe-router/tracker/rules";
+import { createPgPool, redactConnectionString } from "@moe-router/tracker/rules";
 
 /** The part of a `pg` Pool this store uses (so any compatible pool can be passed). */
 export interface ThresholdsPool {
@@ -30,21 +30,6 @@ const SCHEMA_LOCK = 7_146_532_902;
 
 function invalid(message: string): MoeRouterError {
   return new MoeRouterError(ErrorCode.INVALID_CONFIG, message);
-}
-
-/** Imports `pg` on first use: it is an optional peer dependency. */
-async function createPool(connectionString: string): Promise<ThresholdsPool> {
-  let module: Record<string, unknown>;
-  try {
-    module = (await import("pg")) as Record<string, unknown>;
-  } catch (error) {
-    throw new MoeRouterError(ErrorCode.NOT_FOUND, 'Thresholds in PostgreSQL need the "pg" package, an optional peer dependency of @moe-router/tuner: npm install pg', { cause: error });
-  }
-  const Pool = ((module.default as Record<string, unknown> | undefined)?.Pool ?? module.Pool) as new (config: object) => ThresholdsPool & { on(event: string, listener: (error: Error) => void): void };
-  const pool = new Pool({ connectionString, max: 2 });
-  // An idle client losing its connection must not crash the host process.
-  pool.on("error", () => undefined);
-  return pool;
 }
 
 /**
@@ -71,8 +56,9 @@ export async function postgresThresholdsStore(options: PostgresThresholdsStoreOp
   } else {
     const url = (options as { connectionString?: unknown }).connectionString;
     if (typeof url !== "string" || !/^postgres(ql)?:\/\//.test(url)) throw invalid('postgresThresholdsStore: connectionString must be a URL such as "postgres://user@127.0.0.1:5432/db".');
+    // The tracker's pool set-up (timeouts on both sides, pg imported on first use): one owner for it.
     location = redactConnectionString(url);
-    pool = await createPool(url);
+    pool = await createPgPool({ connectionString: url, max: 2, neededBy: "@moe-router/tuner" });
   }
   const description = `${location} (table ${table})`;
   const failed = (action: string, error: unknown): MoeRouterError =>

@@ -45,7 +45,7 @@ export async function logExists(path: string): Promise<boolean> {
 
 /**
  * Analyses the configured store: the JSONL log through the fast parallel reader, any other
- * store (PostgreSQL) through its `read()`. Warns on stderr about skipped lines.
+ * store through `analyzeStore` (PostgreSQL computes the report in SQL). Warns on stderr about skipped lines.
  * @throws MoeRouterError NOT_FOUND when the JSONL log does not exist yet.
  */
 export async function analyzeSource(source: AnalysisSource, io: CliIO): Promise<{ report: AnalysisReport; spec: string }> {

@@ -10,7 +10,7 @@ import type { FastifyInstance, FastifyReply } from "fastify";
 import type { RouterHandle, ServerPlugin, ServerPluginContext } from "../types.js";
 import { SnapshotCache } from "./cache.js";
 import { DASHBOARD_HEADERS, dashboardPage } from "./page.js";
-import { buildSnapshot, type DashboardAlert, type DashboardSnapshot } from "./snapshot.js";
+import { buildSnapshot, computes, type ComputingSource, type DashboardAlert, type DashboardSnapshot } from "./snapshot.js";
 
 /** Options of {@link dashboardPlugin}. */
 export interface DashboardOptions {
@@ -55,7 +55,11 @@ export function isDashboardPath(path: string): boolean {
  * own `store` or `read()`.
  */
 function routerEvents(router: RouterHandle): EventSource | undefined {
-  const candidates = router as { tracker?: Partial<EventSource>; store?: Partial<EventSource>; read?: EventSource["read"] };
+  const candidates = router as { tracker?: Partial<EventSource> & { store?: Partial<ComputingSource> }; store?: Partial<EventSource>; read?: EventSource["read"] };
+  // A store that computes (PostgreSQL: in SQL) is used as it is: nothing streams through Node.
+  for (const store of [candidates.tracker?.store, candidates.store]) {
+    if (store && typeof store.read === "function" && computes(store as EventSource)) return store as ComputingSource;
+  }
   for (const owner of [candidates.tracker, candidates.store]) {
     if (owner && typeof owner.read === "function") return { read: (range) => owner.read!(range) };
   }

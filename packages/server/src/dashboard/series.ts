@@ -3,7 +3,7 @@
  * accuracy from outcomes and p95 routing latency. Fed one event at a time during the same pass
  * over the store that feeds the analyzer, so the store is read once per refresh.
  */
-import type { RoutingEvent } from "@moe-router/tracker";
+import { createTimeSeriesAccumulator, type RoutingEvent, type TimeSeriesAccumulator } from "@moe-router/tracker";
 import { judgeOutcome } from "@moe-router/tracker/rules";
 
 /** One time bucket. Rates are null when their denominator is zero. */
@@ -27,37 +27,26 @@ export interface SeriesSpec {
   readonly buckets: number;
 }
 
-interface Bucket {
-  decisions: number;
-  clarifications: number;
-  judged: number;
-  correct: number;
-  latencies: number[];
-}
-
 /** Was the routed expert right? The tracker's rule ({@link judgeOutcome}); no verdict is undefined. */
 export function judgeEvent(event: RoutingEvent): boolean | undefined {
   return judgeOutcome(event.selected_master, event.outcome).correct;
 }
 
-/** Nearest-rank percentile of unsorted values (sorts them in place). */
-function percentile(values: number[], share: number): number | null {
-  if (values.length === 0) return null;
-  values.sort((a, b) => a - b);
-  return values[Math.min(values.length - 1, Math.ceil(share * values.length) - 1)]!;
-}
-
-/** Accumulates events into fixed buckets; events outside the range are ignored. */
+/**
+ * Fixed buckets ending with the one that holds `now`, over the tracker's streaming time-series
+ * accumulator (the same counting rules as `analyze --by` and the alerts, and bounded memory: a
+ * sparse latency histogram per bucket rather than every latency). Events outside the range are ignored.
+ */
 export class SeriesAccumulator {
   readonly #spec: SeriesSpec;
   readonly #first: number;
-  readonly #buckets: Bucket[];
+  readonly #series: TimeSeriesAccumulator;
 
   constructor(spec: SeriesSpec, now: number) {
     this.#spec = spec;
     const current = Math.floor(now / spec.bucketMs) * spec.bucketMs;
     this.#first = current - (spec.buckets - 1) * spec.bucketMs;
-    this.#buckets = Array.from({ length: spec.buckets }, () => ({ decisions: 0, clarifications: 0, judged: 0, correct: 0, latencies: [] }));
+    this.#series = createTimeSeriesAccumulator({ by: spec.bucketMs, since: this.#first, until: this.#first + spec.buckets * spec.bucketMs, now, maxBuckets: spec.buckets });
   }
 
   /** Start of the oldest bucket (ms since the epoch): read the store from here. */
@@ -65,31 +54,21 @@ export class SeriesAccumulator {
     return this.#first;
   }
 
-  add(event: RoutingEvent, time: number = Date.parse(event.timestamp)): void {
-    const index = Math.floor((time - this.#first) / this.#spec.bucketMs);
-    const bucket = this.#buckets[index];
-    if (bucket === undefined) return;
-    bucket.decisions++;
-    if (event.routing_layer === "clarification") bucket.clarifications++;
-    const verdict = judgeEvent(event);
-    if (verdict !== undefined) {
-      bucket.judged++;
-      if (verdict) bucket.correct++;
-    }
-    const latency = event.total_latency_ms;
-    if (typeof latency === "number" && Number.isFinite(latency) && latency >= 0) bucket.latencies.push(latency);
+  /** Adds one event (the accumulator reads its time from the event itself). */
+  add(event: RoutingEvent): void {
+    this.#series.add(event);
   }
 
   result(): SeriesPoint[] {
-    return this.#buckets.map((bucket, i) => ({
-      start: new Date(this.#first + i * this.#spec.bucketMs).toISOString(),
+    return this.#series.result().buckets.slice(0, this.#spec.buckets).map((bucket) => ({
+      start: bucket.start,
       decisions: bucket.decisions,
       clarifications: bucket.clarifications,
-      clarificationRate: bucket.decisions ? bucket.clarifications / bucket.decisions : null,
-      judged: bucket.judged,
-      correct: bucket.correct,
-      accuracy: bucket.judged ? bucket.correct / bucket.judged : null,
-      p95LatencyMs: percentile(bucket.latencies, 0.95),
+      clarificationRate: bucket.clarificationRate,
+      judged: bucket.accuracy.judged,
+      correct: bucket.accuracy.correct,
+      accuracy: bucket.accuracy.rate,
+      p95LatencyMs: bucket.latencyMs.p95,
     }));
   }
 }

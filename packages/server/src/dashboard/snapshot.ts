@@ -4,7 +4,9 @@
  * recent decisions. The store is the truth, so with a shared PostgreSQL store every instance's
  * dashboard shows the whole fleet.
  */
-import { createAnalyzer, type AnalysisReport, type EventSource, type LatencySummary, type RoutingEvent } from "@moe-router/tracker";
+import {
+  createAnalyzer, type AnalysisReport, type AnalyzerOptions, type EventSource, type LatencySummary, type RoutingEvent, type TimeSeries, type TimeSeriesOptions,
+} from "@moe-router/tracker";
 import { SeriesAccumulator, judgeEvent, type SeriesPoint } from "./series.js";
 
 const HOUR_MS = 3_600_000;
@@ -117,11 +119,62 @@ function recentRow(event: RoutingEvent, descriptionChars: number): DashboardDeci
   };
 }
 
-/**
- * Reads the window once from `source` (newest first) and builds the dashboard's snapshot.
- * @throws what the source throws (the plugin turns it into a coded 503).
- */
-export async function buildSnapshot(source: EventSource, options: SnapshotOptions): Promise<Omit<DashboardSnapshot, "alerts">> {
+/** A source that computes the analysis and the series itself (the PostgreSQL store: in SQL). */
+export interface ComputingSource extends EventSource {
+  analyze(options: AnalyzerOptions): Promise<AnalysisReport>;
+  timeSeries(options: TimeSeriesOptions): Promise<TimeSeries>;
+  recentEvents(limit: number): Promise<RoutingEvent[]>;
+}
+
+/** True when `source` computes what the dashboard shows (no event has to stream through Node). */
+export function computes(source: EventSource): source is ComputingSource {
+  const s = source as Partial<ComputingSource>;
+  return typeof s.analyze === "function" && typeof s.timeSeries === "function" && typeof s.recentEvents === "function";
+}
+
+/** A tracker time series as the dashboard's points. */
+function points(series: TimeSeries): SeriesPoint[] {
+  return series.buckets.map((bucket) => ({
+    start: bucket.start,
+    decisions: bucket.decisions,
+    clarifications: bucket.clarifications,
+    clarificationRate: bucket.clarificationRate,
+    judged: bucket.accuracy.judged,
+    correct: bucket.accuracy.correct,
+    accuracy: bucket.accuracy.rate,
+    p95LatencyMs: bucket.latencyMs.p95,
+  }));
+}
+
+/** The window's buckets of one width, ending with the one that holds `now` (as SeriesAccumulator lays them out). */
+function range(bucketMs: number, buckets: number, now: number): { since: number; until: number } {
+  const current = Math.floor(now / bucketMs) * bucketMs;
+  return { since: current - (buckets - 1) * bucketMs, until: current + bucketMs };
+}
+
+/** The snapshot's parts from a computing source: its analysis, two series and its most recent decisions. */
+async function computedParts(source: ComputingSource, options: SnapshotOptions) {
+  const { now } = options;
+  const hours = range(HOUR_MS, Math.ceil(options.windowHours), now), minutes = range(MINUTE_MS, 60, now);
+  // Sample data written into the service's store must not pass for live traffic.
+  const synthetic = options.includeSynthetic ? "include" : "exclude";
+  const [report, hourly, minutely, latest] = await Promise.all([
+    source.analyze({ windowHours: options.windowHours, now, synthetic }),
+    source.timeSeries({ by: "hour", since: hours.since, until: hours.until, now, synthetic }),
+    source.timeSeries({ by: "minute", since: minutes.since, until: minutes.until, now, synthetic }),
+    // More than shown, so that left-out synthetic ones do not empty the list.
+    source.recentEvents(options.includeSynthetic ? options.recent : options.recent * 4),
+  ]);
+  const since = Math.min(hours.since, now - options.windowHours * HOUR_MS);
+  const recent = latest
+    .filter((event) => { const time = Date.parse(event.timestamp); return time <= now && time >= since && (options.includeSynthetic || event.synthetic !== true); })
+    .slice(0, options.recent)
+    .map((event) => recentRow(event, options.descriptionChars));
+  return { report, hourly: points(hourly), minutely: points(minutely), recent, syntheticExcluded: report.syntheticExcluded };
+}
+
+/** Reads the window once from `source` (newest first) into the analyzer, the two series and the recent list. */
+async function streamedParts(source: EventSource, options: SnapshotOptions) {
   const { now } = options;
   const analyzer = createAnalyzer({ windowHours: options.windowHours, now });
   const hourly = new SeriesAccumulator({ bucketMs: HOUR_MS, buckets: Math.ceil(options.windowHours) }, now);
@@ -137,11 +190,22 @@ export async function buildSnapshot(source: EventSource, options: SnapshotOption
       continue;
     }
     analyzer.add(event);
-    hourly.add(event, time);
-    minutely.add(event, time);
+    hourly.add(event);
+    minutely.add(event);
     if (recent.length < options.recent && time <= now) recent.push(recentRow(event, options.descriptionChars));
   }
-  const report = analyzer.result();
+  return { report: analyzer.result(), hourly: hourly.result(), minutely: minutely.result(), recent, syntheticExcluded };
+}
+
+/**
+ * Builds the dashboard's snapshot. A source that computes (the PostgreSQL store: analysis and
+ * series in SQL, see {@link computes}) is asked for its figures; any other is read once over
+ * the window (newest first).
+ * @throws what the source throws (the plugin turns it into a coded 503).
+ */
+export async function buildSnapshot(source: EventSource, options: SnapshotOptions): Promise<Omit<DashboardSnapshot, "alerts">> {
+  const { now } = options;
+  const { report, hourly, minutely, recent, syntheticExcluded } = computes(source) ? await computedParts(source, options) : await streamedParts(source, options);
   const overall = report.overall;
   return {
     generatedAt: new Date(now).toISOString(),
@@ -159,8 +223,8 @@ export async function buildSnapshot(source: EventSource, options: SnapshotOption
     layers: report.layers.map(layerRow),
     experts: report.experts.slice(0, 12).map((entry) => ({ expert: entry.expert, count: entry.count, share: entry.share })),
     clarificationReasons: report.clarification.reasons,
-    hourly: hourly.result(),
-    minutely: minutely.result(),
+    hourly,
+    minutely,
     recent,
   };
 }

@@ -53,7 +53,8 @@ export function sharedCorrectionsPlugin(options: SharedCorrectionsOptions = {}):
         source,
         // The router's own learn path: it reads the store from the oldest corrected decision and
         // applies what each learnable layer has not learned yet (so nothing is learned twice).
-        learn: ({ since }) => router.learn!({ since }),
+        // Through the service's serialised path, so it never overlaps the online learning of this instance's own corrections.
+        learn: ({ since }) => (context.learn ? context.learn(since) : router.learn!({ since })),
         ...(options.intervalMs !== undefined ? { intervalMs: options.intervalMs } : {}),
         ...(options.batchSize !== undefined ? { batchSize: options.batchSize } : {}),
         ...(typeof dataDir === "string" ? { watermarkFile: join(dataDir, SHARED_CORRECTIONS_FILE) } : {}),

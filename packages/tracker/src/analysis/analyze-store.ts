@@ -8,6 +8,8 @@ export interface EventSource {
   read(range?: { since?: Date; until?: Date }): AsyncIterable<RoutingEvent> | Iterable<RoutingEvent>;
   /** A store's counters: what its read skipped goes into the report's `dataIssues`. */
   stats?(): Partial<DataIssues>;
+  /** A store that computes the analysis itself (PostgreSQL, in SQL); {@link analyzeStore} then calls it instead of reading. */
+  analyze?(options?: AnalyzerOptions): Promise<AnalysisReport>;
 }
 
 /** The report with the store's read counts as its data issues. */
@@ -22,12 +24,16 @@ function withIssues(report: AnalysisReport, store: EventSource): AnalysisReport 
 }
 
 /**
- * Streams a store (or anything with `read()`) through {@link createAnalyzer} and returns the
- * report. The window's lower bound is passed to `read` so a store can skip old records early;
- * the analyzer applies it again, so a store that ignores it gives the same answer.
- * @throws MoeRouterError STORE_FAILED when reading fails for a reason that is not already coded.
+ * The analysis report of a store. A store that computes it itself (PostgreSQL: in SQL, see
+ * {@link EventSource.analyze}) is asked to; anything else is streamed (its `read()`) through
+ * {@link createAnalyzer}. The window's lower bound is passed to `read` so a store can skip old
+ * records early; the analyzer applies it again, so a store that ignores it gives the same answer.
+ * (To stream a store that computes, pass `{ read: (range) => store.read(range), stats: () => store.stats() }`.)
+ * @throws MoeRouterError STORE_FAILED when reading fails for a reason that is not already coded;
+ *   INVALID_CONFIG / UNKNOWN_OPTION for bad options.
  */
 export async function analyzeStore(store: EventSource, options: AnalyzerOptions = {}): Promise<AnalysisReport> {
+  if (typeof store.analyze === "function") return store.analyze(options);
   const analyzer = createAnalyzer(options);
   const range = analyzer.since === undefined ? {} : { since: new Date(analyzer.since) };
   try {

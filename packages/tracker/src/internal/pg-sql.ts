@@ -1,14 +1,10 @@
-/** SQL of the PostgreSQL store, parameterised by the table prefix (validated as an identifier). */
+/** SQL of the PostgreSQL store (reads and writes; the schema is in stores/postgres/sql/migrations.ts), parameterised by the table prefix (validated as an identifier). */
 export interface PgStatements {
-  readonly createTables: string;
   readonly insertBatch: string;
   readonly readPage: string;
   readonly getOne: string;
   readonly correctionsAfter: string;
 }
-
-// Any fixed number works; it only serialises concurrent CREATE TABLE IF NOT EXISTS.
-const SCHEMA_LOCK = 7_146_532_901;
 
 /** Builds the statements for tables `<prefix>_decisions` and `<prefix>_outcomes`. */
 export function pgStatements(prefix: string): PgStatements {
@@ -16,28 +12,6 @@ export function pgStatements(prefix: string): PgStatements {
   const outcomes = `${prefix}_outcomes`;
   const outcomeJoin = `LEFT JOIN LATERAL (SELECT o.record FROM ${outcomes} o WHERE o.event_id = d.event_id ORDER BY o.seq DESC LIMIT 1) latest ON true`;
   return {
-    // One simple-protocol call: the statements run as one implicit transaction on one
-    // connection (rolled back whole on error, leaving the connection clean); the advisory
-    // lock stops two processes racing on CREATE TABLE IF NOT EXISTS.
-    createTables: `SELECT pg_advisory_xact_lock(${SCHEMA_LOCK});
-CREATE TABLE IF NOT EXISTS ${decisions} (
-  seq bigserial PRIMARY KEY,
-  event_id text NOT NULL UNIQUE,
-  "timestamp" timestamptz NOT NULL,
-  routing_layer text NOT NULL,
-  selected_master text NOT NULL,
-  schema_version integer NOT NULL,
-  record jsonb NOT NULL
-);
-CREATE INDEX IF NOT EXISTS ${decisions}_timestamp_idx ON ${decisions} ("timestamp");
-CREATE INDEX IF NOT EXISTS ${decisions}_layer_idx ON ${decisions} (routing_layer, "timestamp");
-CREATE TABLE IF NOT EXISTS ${outcomes} (
-  seq bigserial PRIMARY KEY,
-  event_id text NOT NULL,
-  "timestamp" timestamptz NOT NULL,
-  record jsonb NOT NULL
-);
-CREATE INDEX IF NOT EXISTS ${outcomes}_event_idx ON ${outcomes} (event_id, seq);`,
     // $1: a JSON array of records. Both inserts run in one statement, so one batch is atomic.
     insertBatch: `WITH input AS (
   SELECT value, ordinality FROM jsonb_array_elements($1::jsonb) WITH ORDINALITY

@@ -1,18 +1,20 @@
-/** A small seeded PRNG (mulberry32) with the distributions the sample generator needs. */
+import { seededRandom } from "@moe-router/core";
+
+/**
+ * The sample generator's seeded randomness: core's `seededRandom` (mulberry32, the one copy of
+ * it) with the distributions the generator needs.
+ */
 export class Random {
-  private state: number;
+  private readonly source: () => number;
 
   constructor(seed: number) {
     // Mix the seed so nearby seeds give unrelated streams.
-    this.state = (Math.imul(seed ^ 0x9e3779b9, 0x85ebca6b) ^ 0x6d2b79f5) >>> 0;
+    this.source = seededRandom((Math.imul(seed ^ 0x9e3779b9, 0x85ebca6b) ^ 0x6d2b79f5) >>> 0);
   }
 
   /** Uniform in [0,1). */
   next(): number {
-    let t = (this.state = (this.state + 0x6d2b79f5) >>> 0);
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+    return this.source();
   }
 
   /** Uniform in [low, high). */

@@ -17,6 +17,19 @@ const MIN_INDEX = Math.ceil(Math.log(MIN_VALUE) / LOG_GAMMA);
 const MAX_INDEX = Math.ceil(Math.log(MAX_VALUE) / LOG_GAMMA);
 const BUCKETS = MAX_INDEX - MIN_INDEX + 1;
 
+/** The bucketing constants, for code that computes bucket keys elsewhere (the PostgreSQL analysis, in SQL). */
+export const HISTOGRAM_LIMITS = { minValue: MIN_VALUE, maxValue: MAX_VALUE, logGamma: LOG_GAMMA } as const;
+
+/** Summary figures of a histogram whose bucket counts are given apart (see {@link LogHistogram.fromBuckets}). */
+export interface HistogramTotals {
+  readonly total: number;
+  readonly sum: number;
+  readonly minimum: number;
+  readonly maximum: number;
+  readonly underflow: number;
+  readonly overflow: number;
+}
+
 /**
  * The log-bucket key of a latency in (MIN_VALUE, MAX_VALUE], -Infinity below and +Infinity
  * above: for sparse histograms that share this histogram's accuracy.
@@ -71,6 +84,25 @@ export class LogHistogram {
     histogram.sum = snapshot.sum;
     histogram.minimum = snapshot.minimum;
     histogram.maximum = snapshot.maximum;
+    return histogram;
+  }
+
+  /**
+   * A histogram from bucket counts keyed by {@link bucketKey} (computed elsewhere, e.g. by a
+   * GROUP BY in SQL) and its totals; keys outside the bucketed range are ignored.
+   */
+  static fromBuckets(buckets: Iterable<readonly [number, number]>, totals: HistogramTotals): LogHistogram {
+    const histogram = new LogHistogram();
+    for (const [key, count] of buckets) {
+      const index = key - MIN_INDEX;
+      if (Number.isInteger(index) && index >= 0 && index < BUCKETS) histogram.counts[index]! += count;
+    }
+    histogram.underflow = totals.underflow;
+    histogram.overflow = totals.overflow;
+    histogram.total = totals.total;
+    histogram.sum = totals.sum;
+    histogram.minimum = totals.total > 0 ? totals.minimum : Number.POSITIVE_INFINITY;
+    histogram.maximum = totals.total > 0 ? totals.maximum : Number.NEGATIVE_INFINITY;
     return histogram;
   }
 
