@@ -26,3 +26,13 @@ export function pendingBumps(root = repoRoot): Map<string, Bump> {
   }
   return bumps;
 }
+
+/**
+ * The bump a breaking change needs: "major" from 1.0.0 on; below 1.0 the minor is the
+ * breaking part (npm's caret: ^0.2.0 does not take 0.3.0), so "minor" (pre-1.0 semantics: a
+ * package's own breaking change does not make it 1.0.0; changesets still releases the peer
+ * dependents whose range must move as majors).
+ */
+export function breakingBump(version: string): Bump {
+  return Number(version.split(".")[0]) >= 1 ? "major" : "minor";
+}

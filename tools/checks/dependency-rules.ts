@@ -76,6 +76,15 @@ export function checkPackage(pkg: WorkspacePackage, all: readonly WorkspacePacka
       }
     }
     const where = relative(root, file);
+    const inInternal = relative(pkg.dir, file).split(sep).includes("internal");
+    if (shipped && !inInternal) {
+      for (const decl of source.getExportDeclarations()) {
+        const text = decl.getModuleSpecifierValue();
+        if (text?.startsWith(".") && text.split("/").includes("internal")) {
+          violations.push({ file: where, line: decl.getStartLineNumber(), rule: "no-internal-exports", message: `"${text}": nothing is exported from internal/; move what is public out of internal/ (shared layer helpers go to @moe-router/core/kit)` });
+        }
+      }
+    }
     for (const { text, line } of specifiers) {
       const add = (rule: string, message: string) => violations.push({ file: where, line, rule, message });
       if (text.startsWith(".")) {

@@ -10,8 +10,9 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { updateReports } from "../api-report/bin.js";
 import { diffReports, readCheckedIn } from "../api-report/report.js";
-import { pendingBumps } from "./changesets.js";
+import { BUMPS, breakingBump, pendingBumps } from "./changesets.js";
 import { checkDependencyRules } from "./dependency-rules.js";
+import { checkManifests } from "./manifests.js";
 import { packPackages } from "./pack.js";
 import { listPackages, repoRoot } from "./workspace.js";
 
@@ -35,6 +36,9 @@ function showAtRef(ref: string, path: string): string {
 console.log("dependency rules");
 for (const v of checkDependencyRules()) problems.push(`${v.file}:${v.line} [${v.rule}] ${v.message}`);
 
+console.log("manifests (ranges between our packages, published exports maps)");
+for (const p of checkManifests()) problems.push(`${p.package} [${p.rule}] ${p.message}`);
+
 console.log("API reports");
 const stale = updateReports({ check: true });
 if (stale.length) problems.push(`API reports out of date for ${stale.join(", ")}: run \`pnpm api-report\` and commit the result with a changeset.`);
@@ -51,7 +55,9 @@ if (base) {
     const breaking = diff.removed.length + diff.changed.length > 0;
     const bump = bumps.get(pkg.name);
     if (!bump) problems.push(`${pkg.name}: its API changed (${diff.added.length} added, ${diff.changed.length} changed, ${diff.removed.length} removed) but no changeset names it: run \`pnpm changeset\`.`);
-    else if (breaking && bump !== "major") problems.push(`${pkg.name}: exports were removed or changed incompatibly (${[...diff.removed, ...diff.changed].join(", ")}); the changeset asks for "${bump}" but this needs "major".`);
+    else if (breaking && BUMPS.indexOf(bump) < BUMPS.indexOf(breakingBump(String(pkg.manifest.version)))) {
+      problems.push(`${pkg.name}: exports were removed or changed incompatibly (${[...diff.removed, ...diff.changed].join(", ")}); the changeset asks for "${bump}" but this needs "${breakingBump(String(pkg.manifest.version))}".`);
+    }
     else note(`${pkg.name}: API changed, changeset bump ${bump}`);
   }
   const status = spawnSync("pnpm", ["changeset", "status", `--since=${base}`], { cwd: repoRoot, encoding: "utf8" });

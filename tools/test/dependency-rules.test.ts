@@ -57,6 +57,19 @@ describe("dependency rules", () => {
     expect(checkDependencyRules(root)).toEqual([expect.objectContaining({ rule: "layer-imports-core-only", file: "packages/core/src/index.ts" })]);
   });
 
+  it("forbids exporting from internal/ (core's index exported checkVerdict from internal/)", () => {
+    const root = workspace({
+      "packages/core/package.json": JSON.stringify({ name: "@moe-router/core" }),
+      "packages/core/src/index.ts": 'export { checkVerdict } from "./internal/verdict.js";\nexport * from "./public.js";\n',
+      "packages/core/src/public.ts": 'export { a } from "./internal/a.js";\n',
+      "packages/core/src/internal/verdict.ts": "export const checkVerdict = 1;\n",
+      "packages/core/src/internal/a.ts": 'export { checkVerdict as a } from "./verdict.js";\n',
+    });
+    expect(checkDependencyRules(root).map((v) => `${v.file}:${v.line}:${v.rule}`)).toEqual([
+      "packages/core/src/index.ts:1:no-internal-exports", "packages/core/src/public.ts:1:no-internal-exports",
+    ]);
+  });
+
   it("lets shipped code use a subpath another package exports (a light entry), never its test kit or an undeclared one", () => {
     const core = JSON.stringify({ name: "@moe-router/core", exports: { ".": "./dist/index.js", "./rules": "./dist/rules.js", "./testing": "./dist/testing.js" } });
     const root = workspace({

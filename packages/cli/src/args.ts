@@ -1,21 +1,4 @@
-import { parseArgs, type ParseArgsConfig } from "node:util";
 import { ErrorCode, MoeRouterError } from "@moe-router/core";
-
-type Options = NonNullable<ParseArgsConfig["options"]>;
-
-/** Parses argv with node:util parseArgs, turning its errors into coded usage errors. */
-export function parseCommandArgs<T extends Options>(
-  argv: readonly string[],
-  options: T,
-  usage: string,
-  allowPositionals = true,
-): { values: { [K in keyof T]?: T[K]["type"] extends "boolean" ? boolean : T[K]["multiple"] extends true ? string[] : string }; positionals: string[] } {
-  try {
-    return parseArgs({ args: [...argv], options, allowPositionals, strict: true }) as never;
-  } catch (error) {
-    throw new MoeRouterError(ErrorCode.UNKNOWN_OPTION, `${(error as Error).message}\nUsage: ${usage}`, { cause: error });
-  }
-}
 
 /** A coded error for a wrong command-line argument (exit 2). */
 export function argumentError(message: string, usage?: string): MoeRouterError {

@@ -47,7 +47,11 @@ export function serviceAlertMonitor(router: Router, cwd: string, log: MonitorLog
     synthetic: "exclude",
     ...(settings?.intervalMs !== undefined ? { intervalMs: settings.intervalMs } : {}),
     ...(settings?.webhook ? { webhook: settings.webhook } : {}),
-    onChange: (n) => (n.status === "firing" ? log.warn : log.info)({ rule: n.rule.name, status: n.status, value: n.evaluation.value, bound: n.evaluation.bound, samples: n.evaluation.samples }, `alert ${n.rule.name} ${n.status === "firing" ? "started firing" : "resolved"}`),
+    onChange: (n) => {
+      const fields = { rule: n.rule.name, status: n.status, value: n.evaluation.value, bound: n.evaluation.bound, samples: n.evaluation.samples };
+      if (n.status === "firing") log.warn(fields, `alert ${n.rule.name} started firing`);
+      else log.info(fields, `alert ${n.rule.name} resolved`);
+    },
     onError: (error) => log.warn({ code: error.code }, `alerts: ${error.message}`),
   });
 }

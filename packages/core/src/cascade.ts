@@ -6,7 +6,8 @@ import { assignVariant, sampled, type Variant } from "./experiment.js";
 import { hasVisibleText } from "./internal/blank.js";
 import { clarify } from "./internal/clarify.js";
 import { ObserverHub } from "./internal/observers.js";
-import { checkVerdict } from "./internal/verdict.js";
+import { checkVerdict } from "./kit/verdict.js";
+import { isThenable } from "./kit/thenable.js";
 import type { Decision, LabelledExample, Layer, LayerAttempt, LayerContext, RoutingTask, Verdict } from "./types.js";
 
 /** Counters a cascade keeps about itself. */
@@ -70,10 +71,6 @@ type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 /** The decision once an observer's backpressure promise settles (a rejection never fails routing). */
 function afterWait(wait: PromiseLike<void>, decision: Decision): Promise<Decision> {
   return Promise.resolve(wait).then(() => decision, () => decision);
-}
-
-function isThenable(value: unknown): value is PromiseLike<unknown> {
-  return value !== null && typeof value === "object" && typeof (value as PromiseLike<unknown>).then === "function";
 }
 
 /**

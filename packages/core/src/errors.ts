@@ -11,6 +11,8 @@ export const ErrorCode = {
   INVALID_CONFIG: "MOE_INVALID_CONFIG",
   /** An option name is not known (often a typo). */
   UNKNOWN_OPTION: "MOE_UNKNOWN_OPTION",
+  /** A warning: an option was given under its old name; rename it (the message says to what). */
+  DEPRECATED_OPTION: "MOE_DEPRECATED_OPTION",
   /** A layer threw while routing or learning. */
   LAYER_FAILED: "MOE_LAYER_FAILED",
   /** A layer exceeded its time budget. */

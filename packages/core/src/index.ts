@@ -3,8 +3,8 @@
  * A/B assignment, config validation and typed errors. Knows no layer.
  */
 export type {
-  AttemptError, CascadeObserver, Clarification, Decision, Embedder, LabelledExample, Layer,
-  LayerAttempt, LayerCapabilities, LayerContext, LayerFactory, LayerStartEvent, LayerVerdictEvent,
+  AttemptError, CalibrationReport, CascadeObserver, Clarification, Decision, Embedder, FitOptions, LabelledExample, Layer,
+  LayerAttempt, LayerCapabilities, LayerContext, LayerStartEvent, LayerVerdictEvent,
   RouteStartEvent, RoutingTask, Verdict,
 } from "./types.js";
 export { createCascade, type Cascade, type CascadeStats } from "./cascade.js";
@@ -13,7 +13,6 @@ export { ErrorCode, MoeRouterError, isMoeRouterError, toAttemptError, type Error
 export { assignVariant, sampled, type ExperimentConfig, type Variant } from "./experiment.js";
 export type { EmbedderModule, LayerEnvironment, LayerModule } from "./modules.js";
 export { lookupLayer, type LookupLayerOptions } from "./reference-layer.js";
-export { checkVerdict } from "./internal/verdict.js";
 export { cosine, dot, norm, normalise, softmax } from "./vectors.js";
 export { applyPlatt, expectedCalibrationError, fitPlatt, fitTemperature, type PlattScaler } from "./calibration.js";
 export { seededRandom } from "./random.js";

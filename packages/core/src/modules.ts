@@ -8,6 +8,13 @@ export interface LayerEnvironment {
   readonly dataDir: string;
   /** Experts the cascade declares, when it does. */
   readonly experts?: readonly string[];
+  /**
+   * The directory of the config file the layer was named in (the working directory for a
+   * config object); relative input paths such as `exemplarsFile` resolve against it.
+   */
+  readonly configDir?: string;
+  /** Receives warnings the layer raises while starting (e.g. a deprecated option name). */
+  readonly onWarning?: (warning: Error) => void;
 }
 
 /**

@@ -60,6 +60,41 @@ export interface LayerCapabilities {
   readonly persistence?: boolean;
   /** Experts this layer can answer with; empty/absent = open set. */
   readonly experts?: readonly string[];
+  /** `fit()` trains the layer afresh on a training set (with validation rows for calibration). */
+  readonly fit?: boolean;
+  /** `calibrate()` refits the confidence mapping on held-out examples. */
+  readonly calibrate?: boolean;
+  /** `ready()` finishes the layer's lazy start-up (embedding exemplars, loading a model). */
+  readonly ready?: boolean;
+}
+
+/** Options of {@link Layer.fit}. */
+export interface FitOptions {
+  /** Held-out rows for early stopping and calibration; never trained on. */
+  readonly validation?: readonly LabelledExample[];
+  /** Seed of any random split or initialisation the layer makes. */
+  readonly seed?: number;
+}
+
+/**
+ * What `calibrate()` (and a calibrating `fit()`) measured: one shape for every layer, so
+ * hosts (the tuner, `moe-router train`) print it without knowing the layer.
+ * `Parameters` is the fitted mapping (Platt scaler, temperature, ...) in the layer's terms.
+ */
+export interface CalibrationReport<Parameters = unknown> {
+  /** The calibration now in force (persist it, or pass it back as the layer's option). */
+  readonly parameters: Parameters;
+  /** Examples the fit used. */
+  readonly examples: number;
+  /** Share of those examples routed to the right expert. */
+  readonly accuracy: number;
+  /** Expected calibration error before and after the fit. */
+  readonly eceBefore: number;
+  readonly eceAfter: number;
+  /** ECE of the raw score read as a probability, when the layer measures it. */
+  readonly eceRaw?: number;
+  /** Examples skipped because the layer knows nothing of their expert. */
+  readonly unknownExpert?: number;
 }
 
 /** A routing layer: the plugin contract. Create one with a factory function. */
@@ -72,12 +107,19 @@ export interface Layer {
   route(task: RoutingTask, context: LayerContext): Verdict | Promise<Verdict>;
   /** Absorbs labelled examples (e.g. corrected outcomes). */
   learn?(examples: readonly LabelledExample[]): void | Promise<void>;
+  /**
+   * Trains the layer afresh on `examples` (capability `fit`); `options.validation` holds the
+   * rows for early stopping / calibration. Resolves to the layer's report (a
+   * {@link CalibrationReport} or a richer one).
+   */
+  fit?(examples: readonly LabelledExample[], options?: FitOptions): Promise<unknown>;
+  /** Refits the confidence mapping on held-out examples (capability `calibrate`). */
+  calibrate?(validation: readonly LabelledExample[]): Promise<CalibrationReport>;
+  /** Finishes lazy start-up so the first route is fast (capability `ready`). */
+  ready?(): Promise<void>;
   /** Releases resources (files, connections, models). */
   close?(): void | Promise<void>;
 }
-
-/** A factory that authors export: options in, layer out. */
-export type LayerFactory<Options = unknown> = (options: Options) => Layer;
 
 /** Turns texts into vectors. Implemented in @moe-router/embeddings and friends. */
 export interface Embedder {

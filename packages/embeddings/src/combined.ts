@@ -1,9 +1,7 @@
 import { ErrorCode, MoeRouterError, type Embedder } from "@moe-router/core";
+import { isThenable } from "@moe-router/core/kit";
 import type { CombinedEmbedderOptions } from "./types.js";
 
-function isThenable<T>(value: T | Promise<T>): value is Promise<T> {
-  return typeof (value as Promise<T>)?.then === "function";
-}
 
 /**
  * Combines embedders by concatenating their L2-normalised vectors, part i scaled by

@@ -1,4 +1,5 @@
 import { ErrorCode, MoeRouterError, type LabelledExample, type Layer, type LayerContext, type RoutingTask, type Verdict } from "@moe-router/core";
+import { defineLayer, fallbackExpertOption, isThenable, type FilledOptions, type LayerOptionSchema } from "@moe-router/core/kit";
 import { fitStacker, fuse, logColumns, type StackerParameters, type StackRow } from "./stacker.js";
 
 /** Options of {@link fusionLayer}. */
@@ -48,16 +49,6 @@ export interface FusionLayer extends Layer {
   parameters(): StackerParameters | undefined;
 }
 
-interface FittableMember extends Layer {
-  ready?(): Promise<void>;
-  fit?(examples: readonly LabelledExample[], options?: { readonly validation?: readonly LabelledExample[] }): Promise<unknown>;
-  calibrate?(validation: readonly LabelledExample[]): Promise<unknown>;
-}
-
-function isThenable<T>(value: unknown): value is PromiseLike<T> {
-  return value !== null && typeof value === "object" && typeof (value as PromiseLike<T>).then === "function";
-}
-
 /** A verdict that names no expert with any confidence (a member failed or was not fitted). */
 function usable(verdict: Verdict | undefined): Verdict | undefined {
   return verdict && typeof verdict.expert === "string" && Number.isFinite(verdict.confidence) ? verdict : undefined;
@@ -87,22 +78,31 @@ export function fusionLayer(options: FusionLayerOptions): FusionLayer {
   if (!options || typeof options !== "object" || !Array.isArray(options.members) || options.members.length === 0) {
     throw new MoeRouterError(ErrorCode.INVALID_CONFIG, "fusionLayer needs { members: [layer, ...] }: the layers whose probabilities it combines.");
   }
-  const known = new Set(["members", "name", "fallbackExpert", "fitMembers", "ownMembers", "parameters", "memory"]);
-  for (const key of Object.keys(options)) {
-    if (!known.has(key)) throw new MoeRouterError(ErrorCode.UNKNOWN_OPTION, `Unknown option "${key}" in fusionLayer(). Known options: ${[...known].join(", ")}.`, { data: { option: key, where: "fusionLayer()" } });
-  }
+  return definition.factory(options);
+}
+
+const OPTIONS = {
+  // Layer objects: checked in buildFusion (each a { name, route }, distinct names).
+  members: { type: "array", required: true, factoryOnly: true },
+  name: { type: "string", default: "fusion", example: "fusion" },
+  fallbackExpert: fallbackExpertOption,
+  fitMembers: { type: "boolean", default: false },
+  ownMembers: { type: "boolean" },
+  parameters: { type: "object", factoryOnly: true },
+  memory: { type: "number", integer: true, min: 1, default: 64, description: "verdicts remembered per route" },
+} as const satisfies LayerOptionSchema<FusionLayerOptions>;
+
+const definition = defineLayer<FusionLayerOptions>()({ name: "fusion", options: OPTIONS, build: buildFusion });
+
+function buildFusion(options: FilledOptions<FusionLayerOptions, typeof OPTIONS>): FusionLayer {
   const raw = options.members;
   raw.forEach((member, i) => {
     if (!member || typeof member.route !== "function" || typeof member.name !== "string") throw new MoeRouterError(ErrorCode.INVALID_CONFIG, `fusionLayer member ${i} is not a layer ({ name, route }).`);
   });
   const names = raw.map((m) => m.name);
   if (new Set(names).size !== names.length) throw new MoeRouterError(ErrorCode.INVALID_CONFIG, `fusionLayer members need distinct names; got ${names.join(", ")}.`);
-  const name = options.name ?? "fusion";
-  if (typeof name !== "string" || !name || names.includes(name)) throw new MoeRouterError(ErrorCode.INVALID_CONFIG, `The fusion layer's "name" must be a non-empty string other than its members' names; got ${JSON.stringify(name)}.`);
-  const fallbackExpert = options.fallbackExpert ?? "coordinator-master";
-  const memorySize = options.memory ?? 64;
-  if (!Number.isInteger(memorySize) || memorySize < 1) throw new MoeRouterError(ErrorCode.INVALID_CONFIG, `"memory" must be a whole number >= 1; got ${memorySize}.`);
-  const fitMembers = options.fitMembers ?? false;
+  const { name, fallbackExpert, fitMembers, memory: memorySize } = options;
+  if (names.includes(name)) throw new MoeRouterError(ErrorCode.INVALID_CONFIG, `The fusion layer's "name" must be a non-empty string other than its members' names; got ${JSON.stringify(name)}.`);
   const ownMembers = options.ownMembers ?? fitMembers;
   let parameters = options.parameters;
   if (parameters && (parameters.members.length !== names.length || parameters.members.some((m, i) => m !== names[i]))) {
@@ -183,7 +183,7 @@ export function fusionLayer(options: FusionLayerOptions): FusionLayer {
   const layer: FusionLayer = {
     name,
     members: wrapped,
-    capabilities: { learn: false, deterministic: raw.every((m) => m.capabilities?.deterministic === true), async: anyAsync, persistence: false },
+    capabilities: { learn: false, fit: true, deterministic: raw.every((m) => m.capabilities?.deterministic === true), async: anyAsync, persistence: false },
     route(task, context) {
       if (closed) throw new MoeRouterError(ErrorCode.CLOSED, `Layer "${name}" was closed; create a new one to route.`);
       const verdicts = collect(task, context);
@@ -194,7 +194,7 @@ export function fusionLayer(options: FusionLayerOptions): FusionLayer {
       const validation = fitOptions.validation ?? [];
       if (validation.length === 0) throw new MoeRouterError(ErrorCode.INSUFFICIENT_DATA, "The fusion layer fits its weights on held-out rows: call fit(train, { validation }) with validation examples.");
       if (fitMembers) {
-        for (const member of raw as FittableMember[]) {
+        for (const member of raw) {
           await member.ready?.();
           if (typeof member.fit === "function") await member.fit(examples, { validation });
           else if (typeof member.learn === "function") {

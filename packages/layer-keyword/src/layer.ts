@@ -1,8 +1,33 @@
 import { ErrorCode, MoeRouterError, type Layer, type LayerEnvironment, type RoutingTask, type Verdict } from "@moe-router/core";
+import { defineLayer } from "@moe-router/core/kit";
+import { DEFAULT_RULES } from "./default-rules.js";
 import type { KeywordLayerOptions } from "./types.js";
-import { invalidConfig } from "./internal/errors.js";
 import { Matcher } from "./internal/matcher.js";
-import { resolveOptions } from "./internal/options.js";
+import { OPTIONS } from "./internal/options.js";
+import { compileRules } from "./internal/rules.js";
+
+const definition = defineLayer<KeywordLayerOptions>()({
+  name: "keyword",
+  options: OPTIONS,
+  checkDeclaredExperts: true,
+  build(options): Layer {
+    const { name, fallbackExpert, noMatchConfidence, matchBoost, maxBoost, maxPatternInputLength } = options;
+    const compiled = compileRules(options.rules ?? DEFAULT_RULES, maxPatternInputLength);
+    const matcher = new Matcher(compiled, { fallbackExpert, noMatchConfidence, matchBoost, maxBoost, patternInputCap: maxPatternInputLength });
+    const experts = Object.freeze([...new Set([...compiled.rules.map((rule) => rule.expert), fallbackExpert])]);
+    return {
+      name,
+      capabilities: Object.freeze({ deterministic: true, experts }),
+      route(task: RoutingTask): Verdict {
+        const description = task?.description;
+        if (typeof description !== "string") {
+          throw new MoeRouterError(ErrorCode.INVALID_TASK, `Layer "${name}" needs a task with a string description, e.g. { description: "Fix login bug" }.`);
+        }
+        return matcher.match(description);
+      },
+    };
+  },
+});
 
 /**
  * Builds the keyword layer: rules of keywords, phrases and patterns, matched on word
@@ -18,20 +43,7 @@ import { resolveOptions } from "./internal/options.js";
  * // -> expert "cicd-master", confidence 0.86, layer "keyword"
  */
 export function keywordLayer(options?: KeywordLayerOptions): Layer {
-  const { name, compiled, settings } = resolveOptions(options);
-  const matcher = new Matcher(compiled, settings);
-  const experts = Object.freeze([...new Set([...compiled.rules.map((rule) => rule.expert), settings.fallbackExpert])]);
-  return {
-    name,
-    capabilities: Object.freeze({ deterministic: true, experts }),
-    route(task: RoutingTask): Verdict {
-      const description = task?.description;
-      if (typeof description !== "string") {
-        throw new MoeRouterError(ErrorCode.INVALID_TASK, `Layer "${name}" needs a task with a string description, e.g. { description: "Fix login bug" }.`);
-      }
-      return matcher.match(description);
-    },
-  };
+  return definition.factory(options);
 }
 
 /**
@@ -40,19 +52,6 @@ export function keywordLayer(options?: KeywordLayerOptions): Layer {
  * Options are validated like {@link keywordLayer}'s; when the environment declares its
  * experts, every rule's expert and the fallback expert must be among them.
  */
-export function createLayer(options: unknown, environment?: LayerEnvironment): Layer {
-  const layer = keywordLayer(options as KeywordLayerOptions | undefined);
-  const declared = environment?.experts;
-  if (declared !== undefined && declared.length > 0) {
-    for (const expert of layer.capabilities?.experts ?? []) {
-      if (!declared.includes(expert)) {
-        throw invalidConfig(
-          `expert "${expert}" is used by the keyword rules or as fallbackExpert but is not among the declared experts (${declared.join(", ")}). ` +
-            "Declare it, change the rule's expert, or set fallbackExpert.",
-          { expert },
-        );
-      }
-    }
-  }
-  return layer;
+export function createLayer(options: unknown, environment: LayerEnvironment): Layer {
+  return definition.createLayer(options, environment);
 }

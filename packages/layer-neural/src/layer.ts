@@ -2,13 +2,32 @@ import { ErrorCode, MoeRouterError, softmax, type LabelledExample, type Layer, t
 import type { FeatureKind, HeadInput, NeuralFitOptions, NeuralFitReport, NeuralLayerOptions, OnnxHead, TrainedHead } from "./types.js";
 import { inputBuilder, type InputBuilder } from "./internal/features.js";
 import { Learner } from "./internal/learner.js";
-import { checkKind, checkKnownKeys, numberIn } from "./internal/options.js";
+import { defineLayer, fallbackExpertOption, isThenable, type FilledOptions, type LayerOptionSchema } from "@moe-router/core/kit";
 import { buildVerdict, untrainedVerdict } from "./internal/verdict.js";
 import { onnxHead } from "./onnx.js";
 import { loadHeadSync, saveHead } from "./persist.js";
 
-const LAYER_KEYS = ["embedder", "model", "onnx", "name", "fallbackExpert", "kind", "features", "tfidf", "fitEpochs", "fitStopOn", "learnEpochs", "learnBufferSize", "savePath"];
 const FEATURE_KINDS: readonly FeatureKind[] = ["embedding", "tfidf", "tfidf+embedding"];
+
+/** The neural layer's options: known keys, types, ranges and defaults (the layer kit checks them). */
+export const OPTIONS = {
+  // A trained head, or the path of a model file (checked when loaded).
+  model: { type: "any", factoryOnly: true },
+  onnx: { type: "object", check: (value: { path?: unknown }) => (typeof value.path === "string" && value.path ? undefined : 'must be { "path": "head.onnx", "labels"?: [...] }.') },
+  name: { type: "string", default: "neural", example: "neural" },
+  fallbackExpert: fallbackExpertOption,
+  kind: { type: "string", oneOf: ["softmax", "mlp"], default: "softmax" },
+  features: { type: "string", oneOf: FEATURE_KINDS },
+  tfidf: { type: "object" },
+  fitEpochs: { type: "number", integer: true, min: 1, max: 10_000, default: 100 },
+  fitStopOn: { type: "string", oneOf: ["loss", "accuracy"], default: "accuracy" },
+  learnEpochs: { type: "number", integer: true, min: 1, max: 10_000, default: 30 },
+  learnBufferSize: { type: "number", integer: true, min: 1, default: 5_000 },
+  savePath: { type: "path", base: "data", factoryOnly: true },
+} as const satisfies LayerOptionSchema<NeuralLayerOptions>;
+
+/** The layer's definition: `neuralLayer` is its factory, module.ts adds the config entry. */
+export const definition = defineLayer<NeuralLayerOptions>()({ name: "neural", options: OPTIONS, needsEmbedder: true, build: buildNeuralLayer });
 
 /** The neural layer: a core Layer with `fit()` (train a fresh, calibrated head on a training set). */
 export interface NeuralLayer extends Layer {
@@ -18,10 +37,6 @@ export interface NeuralLayer extends Layer {
    * (or on 10% of each class carved off), replaces the current head and saves it.
    */
   fit?(examples: readonly LabelledExample[], options?: NeuralFitOptions): Promise<NeuralFitReport>;
-}
-
-function isThenable<T>(value: unknown): value is PromiseLike<T> {
-  return value !== null && typeof value === "object" && typeof (value as PromiseLike<T>).then === "function";
 }
 
 /** Refuses a head whose vectors are not this embedder's. */
@@ -60,30 +75,17 @@ function checkHeadFits(head: TrainedHead | OnnxHead, embedder: NeuralLayerOption
  * const layer = neuralLayer({ embedder: hashedEmbedder(), model: ".moe-router/neural/model.json" });
  */
 export function neuralLayer(options: NeuralLayerOptions): NeuralLayer {
-  if (!options || typeof options !== "object") throw new MoeRouterError(ErrorCode.INVALID_CONFIG, "neuralLayer needs options: neuralLayer({ embedder, model? }).");
-  checkKnownKeys(options, LAYER_KEYS, "neuralLayer options");
-  const { embedder } = options;
-  if (!embedder || typeof embedder.embed !== "function" || typeof embedder.id !== "string" || !(embedder.dimension > 0)) {
-    throw new MoeRouterError(ErrorCode.INVALID_CONFIG, 'neuralLayer needs an "embedder" ({ id, dimension, embed }), e.g. hashedEmbedder() from @moe-router/embeddings.');
-  }
+  return definition.factory(options);
+}
+
+function buildNeuralLayer(options: FilledOptions<NeuralLayerOptions, typeof OPTIONS>): NeuralLayer {
+  const { embedder, name, fallbackExpert, kind, fitEpochs, fitStopOn, learnEpochs, learnBufferSize: memory } = options;
   if (options.model !== undefined && options.onnx !== undefined) {
     throw new MoeRouterError(ErrorCode.INVALID_CONFIG, 'Give neuralLayer either "model" (a TypeScript head) or "onnx" (an exported head), not both.');
-  }
-  const name = options.name ?? "neural";
-  if (typeof name !== "string" || !name) throw new MoeRouterError(ErrorCode.INVALID_CONFIG, '"name" must be a non-empty string.');
-  const fallbackExpert = options.fallbackExpert ?? "coordinator-master";
-  const kind = checkKind(options.kind);
-  if (options.features !== undefined && !FEATURE_KINDS.includes(options.features)) {
-    throw new MoeRouterError(ErrorCode.INVALID_CONFIG, `"features" must be one of ${FEATURE_KINDS.map((f) => `"${f}"`).join(", ")}; got ${JSON.stringify(options.features)}.`);
   }
   if (options.features !== undefined && options.features !== "embedding" && options.onnx !== undefined) {
     throw new MoeRouterError(ErrorCode.INVALID_CONFIG, 'An ONNX head reads embeddings only; drop "features" or the "onnx" option.');
   }
-  const fitEpochs = numberIn(options.fitEpochs, "fitEpochs", 100, { min: 1, max: 10_000, integer: true });
-  const fitStopOn = options.fitStopOn ?? "accuracy";
-  if (fitStopOn !== "loss" && fitStopOn !== "accuracy") throw new MoeRouterError(ErrorCode.INVALID_CONFIG, `"fitStopOn" must be "loss" or "accuracy"; got ${JSON.stringify(options.fitStopOn)}.`);
-  const learnEpochs = numberIn(options.learnEpochs, "learnEpochs", 30, { min: 1, max: 10_000, integer: true });
-  const memory = numberIn(options.learnBufferSize, "learnBufferSize", 5_000, { min: 1, integer: true });
 
   let head: TrainedHead | undefined;
   if (typeof options.model === "string") head = loadHeadSync(options.model, { embedderId: embedder.id });
@@ -135,6 +137,7 @@ export function neuralLayer(options: NeuralLayerOptions): NeuralLayer {
     name,
     capabilities: {
       learn: learner !== undefined,
+      fit: learner !== undefined,
       deterministic: true,
       // Sync embedders (and TF-IDF features alone) keep route() promise-free; an async embedder or ONNX Runtime cannot.
       async: onnxOptions !== undefined || (embedder.embed.constructor.name === "AsyncFunction" && (head?.features?.kind ?? options.features ?? "embedding") !== "tfidf"),

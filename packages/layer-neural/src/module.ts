@@ -1,10 +1,9 @@
 import { existsSync } from "node:fs";
 import { isAbsolute, join, resolve } from "node:path";
-import { ErrorCode, MoeRouterError, type Layer, type LayerEnvironment } from "@moe-router/core";
-import type { TfidfOptions } from "@moe-router/core";
+import type { Layer, LayerEnvironment, TfidfOptions } from "@moe-router/core";
+import { defineLayer, resolveLayerPath } from "@moe-router/core/kit";
 import type { FeatureKind, HeadKind, NeuralLayerOptions } from "./types.js";
-import { neuralLayer } from "./layer.js";
-import { checkKnownKeys } from "./internal/options.js";
+import { definition as layerDefinition, OPTIONS } from "./layer.js";
 
 /** Options of the layer when named in a config file (`{ "package": "@moe-router/layer-neural", "options": {...} }`). */
 export interface NeuralLayerConfig {
@@ -25,7 +24,20 @@ export interface NeuralLayerConfig {
   readonly learnBufferSize?: number;
 }
 
-const CONFIG_KEYS = ["modelPath", "onnx", "name", "fallbackExpert", "kind", "features", "tfidf", "fitEpochs", "fitStopOn", "learnEpochs", "learnBufferSize"];
+const definition = defineLayer<NeuralLayerOptions, NeuralLayerConfig>()({
+  name: "neural",
+  options: OPTIONS,
+  needsEmbedder: true,
+  config: { modelPath: { type: "path", base: "data", description: "the model file" } },
+  build: (options) => layerDefinition.factory(options),
+  fromConfig(config, environment): NeuralLayerOptions {
+    const { modelPath, onnx, ...rest } = config;
+    const layerOptions: NeuralLayerOptions = { ...rest, embedder: environment.embedder! };
+    if (onnx !== undefined) return { ...layerOptions, onnx: { ...onnx, path: resolveLayerPath(onnx.path, environment, "data") } };
+    const path = modelPath ?? defaultModelPath(environment.dataDir);
+    return { ...layerOptions, ...(existsSync(path) ? { model: path } : {}), savePath: path };
+  },
+});
 
 /** Where the layer keeps its model in a data directory, and where `moe-router train` writes it. */
 export function defaultModelPath(dataDir: string): string {
@@ -47,18 +59,5 @@ export function resolveModelPath(options: { readonly modelPath?: string } | unde
  * @throws MoeRouterError INVALID_CONFIG when the config names no embedder or an option is wrong.
  */
 export function createLayer(options: unknown, environment: LayerEnvironment): Layer {
-  const config = (options ?? {}) as NeuralLayerConfig;
-  if (typeof config !== "object" || Array.isArray(config)) throw new MoeRouterError(ErrorCode.INVALID_CONFIG, "@moe-router/layer-neural options must be an object, e.g. { \"modelPath\": \"neural/model.json\" }.");
-  checkKnownKeys(config, CONFIG_KEYS, "@moe-router/layer-neural options");
-  if (!environment.embedder) {
-    throw new MoeRouterError(ErrorCode.INVALID_CONFIG, 'The neural layer needs an embedder: add `"embedder": { "package": "@moe-router/embeddings" }` to the config (the one the model was trained with).');
-  }
-  const { modelPath, onnx, ...rest } = config;
-  const layerOptions: NeuralLayerOptions = { ...rest, embedder: environment.embedder };
-  if (onnx !== undefined) {
-    if (!onnx || typeof onnx.path !== "string") throw new MoeRouterError(ErrorCode.INVALID_CONFIG, '"onnx" must be { "path": "head.onnx", "labels"?: [...] }.');
-    return neuralLayer({ ...layerOptions, onnx: { ...onnx, path: isAbsolute(onnx.path) ? onnx.path : resolve(environment.dataDir, onnx.path) } });
-  }
-  const path = resolveModelPath({ ...(modelPath !== undefined ? { modelPath } : {}) }, environment.dataDir);
-  return neuralLayer({ ...layerOptions, ...(existsSync(path) ? { model: path } : {}), savePath: path });
+  return definition.createLayer(options, environment);
 }

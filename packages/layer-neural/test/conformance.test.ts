@@ -1,3 +1,5 @@
+import { existsSync } from "node:fs";
+import { join } from "node:path";
 import { describe, it } from "vitest";
 import { layerConformance } from "@moe-router/core/testing";
 import { neuralLayer, trainHead } from "../src/index.js";
@@ -16,4 +18,11 @@ describe("trained on hwu64-mini (learns new labels on top)", () => {
 
 describe("mlp learning from scratch", () => {
   layerConformance({ describe, it }, () => neuralLayer({ embedder, kind: "mlp" }));
+});
+
+describe("saving its model (the persistence group runs)", () => {
+  layerConformance({ describe, it }, ({ dataDir }) => {
+    const path = join(dataDir, "model.json");
+    return neuralLayer({ embedder, ...(existsSync(path) ? { model: path } : {}), savePath: path });
+  });
 });

@@ -110,7 +110,7 @@ async function dataset(name: "banking77" | "hwu64"): Promise<string[]> {
 
   // pgvector in PGlite: same index, a seeded subsample of the test tasks.
   const database = new PGlite({ extensions: { vector } });
-  const pgLayer = ragLayer({ embedder, calibration: report.scaler, store: pgvectorStore({ client: database, dimension: embedder.dimension, embedderId: embedder.id }) });
+  const pgLayer = ragLayer({ embedder, calibration: report.parameters, store: pgvectorStore({ client: database, dimension: embedder.dimension, embedderId: embedder.id }) });
   started = performance.now();
   await pgLayer.learn(toExamples(indexed));
   const pgIndexSeconds = (performance.now() - started) / 1000;
@@ -126,7 +126,7 @@ async function dataset(name: "banking77" | "hwu64"): Promise<string[]> {
   }
   embedTimes.sort((a, b) => a - b);
   console.log(`${name}: embedding alone (hashed, 1 text): median ${ms(percentile(embedTimes, 0.5))}, p99 ${ms(percentile(embedTimes, 0.99))}`);
-  console.log(`${name}: indexed ${indexed.length} in ${indexSeconds.toFixed(1)} s (embedded), ${pgIndexSeconds.toFixed(1)} s (PGlite); calibration n=${calibration.length}, Platt a=${report.scaler.a.toFixed(2)} b=${report.scaler.b.toFixed(2)}, ECE on calibration ${report.eceBefore.toFixed(3)} -> ${report.eceAfter.toFixed(3)}`);
+  console.log(`${name}: indexed ${indexed.length} in ${indexSeconds.toFixed(1)} s (embedded), ${pgIndexSeconds.toFixed(1)} s (PGlite); calibration n=${calibration.length}, Platt a=${report.parameters.a.toFixed(2)} b=${report.parameters.b.toFixed(2)}, ECE on calibration ${report.eceBefore.toFixed(3)} -> ${report.eceAfter.toFixed(3)}`);
   return [
     `| ${name} | embedded | ${indexed.length} / ${test.length} | ${pct(embedded.accuracy)} | ${pct(embedded.at50)} | ${pct(embedded.at80)} | ${embedded.ece.toFixed(3)} | ${ms(embedded.median)} / ${ms(embedded.p99)} |`,
     `| ${name} | embedded, same sample | ${indexed.length} / ${sample.length} sampled | ${pct(embeddedOnSample.accuracy)} | ${pct(embeddedOnSample.at50)} | ${pct(embeddedOnSample.at80)} | ${embeddedOnSample.ece.toFixed(3)} | ${ms(embeddedOnSample.median)} / ${ms(embeddedOnSample.p99)} |`,

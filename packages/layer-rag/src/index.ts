@@ -11,6 +11,6 @@ export { openStore, EMBEDDED_INDEX_FILE, type OpenStoreOptions } from "./open-st
 export { indexDirectory } from "./index-directory.js";
 export { parseOwners, ownerMatcher } from "./owners.js";
 export type {
-  CalibrationReport, ConfidenceFeature, IndexDirectoryOptions, IndexReport, ItemSource, Neighbour,
+  ConfidenceFeature, IndexDirectoryOptions, IndexReport, ItemSource, Neighbour,
   OwnerRule, ProgressCallback, RagLayer, RagLayerOptions, VectorItem, VectorStore, Weighting,
 } from "./types.js";

@@ -5,18 +5,38 @@
 import { createHash } from "node:crypto";
 import {
   ErrorCode, MoeRouterError, applyPlatt, expectedCalibrationError, fitPlatt,
-  type LabelledExample, type LayerContext, type PlattScaler, type RoutingTask, type Verdict,
+  type CalibrationReport, type LabelledExample, type LayerContext, type PlattScaler, type RoutingTask, type Verdict,
 } from "@moe-router/core";
 import { readCalibrationFile, writeCalibrationFile } from "./internal/calibration-file.js";
-import { checkChoice, checkKnownKeys, checkNumber } from "./internal/options.js";
+import { defineLayer, fallbackExpertOption, type FilledOptions, type LayerOptionSchema } from "@moe-router/core/kit";
 import { confidenceFeature, vote } from "./internal/vote.js";
 import { embeddedStore, type EmbeddedStore } from "./stores/embedded.js";
-import type { CalibrationReport, Neighbour, RagLayer, RagLayerOptions, VectorItem, VectorStore } from "./types.js";
+import type { Neighbour, RagLayer, RagLayerOptions, VectorItem, VectorStore } from "./types.js";
 
-const OPTION_NAMES = [
-  "embedder", "store", "k", "weighting", "temperature", "minSimilarity", "confidenceFeature",
-  "calibration", "calibrationFile", "name", "defaultExpert", "experts", "snippetLength", "onWarning",
-] as const;
+/** The RAG layer's options: known keys, types, ranges and defaults (the layer kit checks them). */
+export const OPTIONS = {
+  // A VectorStore object (its dimension is checked against the embedder's).
+  store: { type: "object", factoryOnly: true },
+  k: { type: "number", integer: true, min: 1, max: 1000, default: 8 },
+  weighting: { type: "string", oneOf: ["softmax", "linear", "uniform"], default: "softmax" },
+  temperature: { type: "number", min: 0, exclusiveMin: true, max: 10, default: 0.1 },
+  minSimilarity: { type: "number", min: -1, max: 1, default: 0 },
+  confidenceFeature: { type: "string", oneOf: ["share", "margin", "share-similarity"], default: "share-similarity" },
+  calibration: {
+    type: "object",
+    check: (value: { a?: unknown; b?: unknown }) => (Number.isFinite(value.a) && Number.isFinite(value.b) ? undefined : "must be { a, b } with finite numbers, as returned by layer.calibrate()."),
+  },
+  calibrationFile: { type: "path", base: "data", allowFalse: true },
+  onWarning: { type: "function" },
+  name: { type: "string", default: "rag", example: "rag" },
+  fallbackExpert: fallbackExpertOption,
+  experts: { type: "array", check: (value: unknown[]) => (value.every((e) => typeof e === "string" && e) ? undefined : "must be an array of expert names.") },
+  snippetLength: { type: "number", integer: true, min: 8, default: 160 },
+} as const satisfies LayerOptionSchema<RagLayerOptions>;
+
+/** The layer's definition: `ragLayer` is its factory, module.ts adds the config entry. */
+export const definition = defineLayer<RagLayerOptions>()({ name: "rag", options: OPTIONS, needsEmbedder: true, build: buildRagLayer });
+
 const WHERE = "ragLayer()";
 /** Texts embedded per call when learning or calibrating. */
 const EMBED_BATCH = 64;
@@ -31,35 +51,6 @@ function snippet(text: string, length: number): string {
   return flat.length <= length ? flat : `${flat.slice(0, length - 1).trimEnd()}…`;
 }
 
-function checkOptions(options: RagLayerOptions): void {
-  if (options === null || typeof options !== "object") throw new TypeError(`${WHERE} takes an options object: ragLayer({ embedder })`);
-  checkKnownKeys(options, OPTION_NAMES, WHERE);
-  const { embedder } = options;
-  if (!embedder || typeof embedder.embed !== "function" || !(Number.isInteger(embedder.dimension) && embedder.dimension > 0)) {
-    throw new MoeRouterError(ErrorCode.INVALID_CONFIG, `${WHERE} needs an embedder ({ id, dimension, embed }), e.g. hashedEmbedder() from @moe-router/embeddings.`);
-  }
-  checkNumber(options.k, "k", WHERE, { min: 1, max: 1000, integer: true });
-  checkNumber(options.temperature, "temperature", WHERE, { min: 0, exclusiveMin: true, max: 10 });
-  checkNumber(options.minSimilarity, "minSimilarity", WHERE, { min: -1, max: 1 });
-  checkNumber(options.snippetLength, "snippetLength", WHERE, { min: 8, integer: true });
-  checkChoice(options.weighting, "weighting", WHERE, ["softmax", "linear", "uniform"]);
-  checkChoice(options.confidenceFeature, "confidenceFeature", WHERE, ["share", "margin", "share-similarity"]);
-  const calibration = options.calibration;
-  if (calibration !== undefined && !(calibration && Number.isFinite(calibration.a) && Number.isFinite(calibration.b))) {
-    throw new MoeRouterError(ErrorCode.INVALID_CONFIG, `${WHERE}: "calibration" must be { a, b } with finite numbers, as returned by layer.calibrate().`);
-  }
-  if (options.calibrationFile !== undefined && options.calibrationFile !== false && (typeof options.calibrationFile !== "string" || !options.calibrationFile)) {
-    throw new MoeRouterError(ErrorCode.INVALID_CONFIG, `${WHERE}: "calibrationFile" must be a file path (or false).`, { data: { option: "calibrationFile" } });
-  }
-  if (options.onWarning !== undefined && typeof options.onWarning !== "function") throw new TypeError(`${WHERE}: "onWarning" must be a function.`);
-  if (options.store && options.store.dimension !== embedder.dimension) {
-    throw new MoeRouterError(
-      ErrorCode.INVALID_CONFIG,
-      `${WHERE}: the store holds ${options.store.dimension}-dimensional vectors but the embedder makes ${embedder.dimension}. Use the embedder the store was built with, or re-index.`,
-    );
-  }
-}
-
 /**
  * Creates the RAG layer. Feed it labelled items with `learn()` (past tasks) or
  * `indexDirectory()` (documents), then `calibrate()` on held-out examples.
@@ -70,16 +61,19 @@ function checkOptions(options: RagLayerOptions): void {
  * const verdict = await rag.route({ description: "Rotate API keys" }, { eventId: "e1" });
  */
 export function ragLayer(options: RagLayerOptions): RagLayer {
-  checkOptions(options);
+  return definition.factory(options);
+}
+
+function buildRagLayer(options: FilledOptions<RagLayerOptions, typeof OPTIONS>): RagLayer {
   const { embedder } = options;
+  if (options.store && options.store.dimension !== embedder.dimension) {
+    throw new MoeRouterError(
+      ErrorCode.INVALID_CONFIG,
+      `${WHERE}: the store holds ${options.store.dimension}-dimensional vectors but the embedder makes ${embedder.dimension}. Use the embedder the store was built with, or re-index.`,
+    );
+  }
   const store: VectorStore = options.store ?? embeddedStore({ dimension: embedder.dimension, embedderId: embedder.id });
-  const k = options.k ?? 8;
-  const weighting = options.weighting ?? "softmax";
-  const temperature = options.temperature ?? 0.1;
-  const minSimilarity = options.minSimilarity ?? 0;
-  const feature = options.confidenceFeature ?? "share-similarity";
-  const defaultExpert = options.defaultExpert ?? "coordinator-master";
-  const snippetLength = options.snippetLength ?? 160;
+  const { k, weighting, temperature, minSimilarity, confidenceFeature: feature, fallbackExpert, snippetLength } = options;
   const allowed = options.experts?.length ? new Set(options.experts) : undefined;
   const warn = options.onWarning ?? ((warning: MoeRouterError) => process.emitWarning(warning));
   let scaler: PlattScaler | undefined = options.calibration;
@@ -127,7 +121,7 @@ export function ragLayer(options: RagLayerOptions): RagLayer {
 
   return {
     name: options.name ?? "rag",
-    capabilities: { learn: true, deterministic: true, async: true, persistence: persistent, ...(options.experts ? { experts: [...options.experts] } : {}) },
+    capabilities: { learn: true, calibrate: true, deterministic: true, async: true, persistence: persistent, ...(options.experts ? { experts: [...options.experts] } : {}) },
     store,
     get calibration() {
       return scaler;
@@ -140,7 +134,7 @@ export function ragLayer(options: RagLayerOptions): RagLayer {
       const { neighbours, result, raw } = await decide(vector!, experts);
       if (!result) {
         const reason = (await store.count()) === 0 ? "the index is empty" : "no neighbour is similar enough";
-        return { expert: defaultExpert, confidence: 0, details: { neighbours: [], reason } };
+        return { expert: fallbackExpert, confidence: 0, details: { neighbours: [], reason } };
       }
       const probabilities = Object.fromEntries(result.ranked);
       return {
@@ -172,7 +166,7 @@ export function ragLayer(options: RagLayerOptions): RagLayer {
       await store.flush?.();
     },
 
-    async calibrate(validation: readonly LabelledExample[]): Promise<CalibrationReport> {
+    async calibrate(validation: readonly LabelledExample[]): Promise<CalibrationReport<PlattScaler>> {
       const usable = validation.filter((e) => typeof e?.text === "string" && e.text.trim() && typeof e.expert === "string");
       if (usable.length < 2) {
         throw new MoeRouterError(ErrorCode.INSUFFICIENT_DATA, `calibrate() needs held-out labelled examples (got ${usable.length}); pass e.g. 10% of your labelled tasks, kept out of learn().`);
@@ -199,7 +193,7 @@ export function ragLayer(options: RagLayerOptions): RagLayer {
         }
       }
       return {
-        scaler: fitted,
+        parameters: fitted,
         examples: usable.length,
         accuracy,
         eceBefore,

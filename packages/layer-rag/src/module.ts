@@ -3,9 +3,9 @@
  * `{ "package": "@moe-router/layer-rag", "threshold": 0.85, "options": { "k": 8 } }`.
  */
 import { resolve } from "node:path";
-import { ErrorCode, MoeRouterError, type LayerEnvironment } from "@moe-router/core";
-import { ragLayer } from "./layer.js";
-import { checkKnownKeys } from "./internal/options.js";
+import type { LayerEnvironment } from "@moe-router/core";
+import { defineLayer } from "@moe-router/core/kit";
+import { definition as layerDefinition, OPTIONS } from "./layer.js";
 import { openStore } from "./open-store.js";
 import type { PgvectorIndex } from "./stores/pgvector.js";
 import type { RagLayer, RagLayerOptions } from "./types.js";
@@ -20,46 +20,40 @@ export interface RagModuleOptions extends Omit<RagLayerOptions, "embedder" | "st
   readonly index?: PgvectorIndex;
 }
 
-const OPTION_NAMES = [
-  "store", "table", "index", "k", "weighting", "temperature", "minSimilarity", "confidenceFeature",
-  "calibration", "calibrationFile", "name", "defaultExpert", "experts", "snippetLength", "onWarning",
-] as const;
-
-/**
- * Builds the RAG layer from config options and the host's environment (its embedder, data
- * directory and declared experts). The layer owns the store it opens and closes it.
- */
-export async function createLayer(options: unknown, environment: LayerEnvironment): Promise<RagLayer> {
-  const where = "the @moe-router/layer-rag options";
-  if (options !== undefined && (options === null || typeof options !== "object" || Array.isArray(options))) {
-    throw new MoeRouterError(ErrorCode.INVALID_CONFIG, `${where} must be an object, e.g. { "k": 8 }.`);
-  }
-  const { store: spec, table, index, calibrationFile, ...layerOptions } = (options ?? {}) as RagModuleOptions;
-  if (calibrationFile !== undefined && calibrationFile !== false && (typeof calibrationFile !== "string" || !calibrationFile)) {
-    throw new MoeRouterError(ErrorCode.INVALID_CONFIG, `${where}: "calibrationFile" must be a path (relative to the data directory) or false.`, { data: { option: "calibrationFile" } });
-  }
-  checkKnownKeys(options ?? {}, OPTION_NAMES, where);
-  const embedder = environment.embedder;
-  if (!embedder) {
-    throw new MoeRouterError(
-      ErrorCode.INVALID_CONFIG,
-      'The RAG layer needs an embedder: add "embedder": { "package": "@moe-router/embeddings" } to the config (the same one used by `moe-router index`).',
-    );
-  }
-  const store = await openStore(spec, {
-    embedder, dataDir: environment.dataDir,
-    ...(table !== undefined ? { table } : {}), ...(index !== undefined ? { index } : {}),
-  });
-  try {
+const definition = defineLayer<RagLayerOptions, RagModuleOptions>()({
+  name: "rag",
+  options: OPTIONS,
+  needsEmbedder: true,
+  config: {
+    store: { type: "string", example: "embedded", description: 'store spec: "embedded", "memory", "embedded:<file>" or "postgres://..."' },
+    table: { type: "string", example: "moe_rag_items" },
+    // "none" or { kind: "hnsw" | "ivfflat", ... }: checked by the pgvector store.
+    index: { type: "any" },
+  },
+  build: (options) => layerDefinition.factory(options),
+  async fromConfig(config, environment): Promise<RagLayerOptions> {
+    const { store: spec, table, index, calibrationFile, ...layerOptions } = config;
+    const embedder = environment.embedder!;
+    const store = await openStore(spec, {
+      embedder, dataDir: environment.dataDir,
+      ...(table !== undefined ? { table } : {}), ...(index !== undefined ? { index } : {}),
+    });
     const name = layerOptions.name ?? "rag";
-    const calibrationPath = calibrationFile === false ? undefined : resolve(environment.dataDir, calibrationFile ?? `rag-${name.replace(/[^\w.-]+/g, "_")}.calibration.json`);
-    return ragLayer({
+    const calibrationPath = calibrationFile === false ? undefined : calibrationFile ?? resolve(environment.dataDir, `rag-${name.replace(/[^\w.-]+/g, "_")}.calibration.json`);
+    return {
       ...layerOptions, embedder, store,
       ...(calibrationPath ? { calibrationFile: calibrationPath } : {}),
       ...(layerOptions.experts === undefined && environment.experts ? { experts: environment.experts } : {}),
-    });
-  } catch (error) {
-    await store.close();
-    throw error;
-  }
+    };
+  },
+  discard: async (options) => { await options.store?.close(); },
+});
+
+/**
+ * Builds the RAG layer from config options and the host's environment (its embedder, data
+ * directory and declared experts). The layer owns the store it opens and closes it; a
+ * relative `calibrationFile` starts at the data directory.
+ */
+export async function createLayer(options: unknown, environment: LayerEnvironment): Promise<RagLayer> {
+  return definition.createLayer(options, environment);
 }

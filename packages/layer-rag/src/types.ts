@@ -2,7 +2,7 @@
  * Public types of @moe-router/layer-rag: the vector store contract, the layer's options,
  * and the document indexer's options and report.
  */
-import type { Embedder, LabelledExample, Layer, LayerContext, MoeRouterError, PlattScaler, RoutingTask, Verdict } from "@moe-router/core";
+import type { CalibrationReport, Embedder, LabelledExample, Layer, LayerContext, MoeRouterError, PlattScaler, RoutingTask, Verdict } from "@moe-router/core";
 
 /** Where a stored item came from: a past task (with its right expert) or a document chunk. */
 export type ItemSource = "task" | "document";
@@ -110,6 +110,8 @@ export interface RagLayerOptions {
   /** Layer name. Default "rag". */
   readonly name?: string;
   /** Expert reported (with confidence 0) when no neighbour qualifies. Default "coordinator-master". */
+  readonly fallbackExpert?: string;
+  /** @deprecated Renamed `fallbackExpert` (accepted with a MOE_DEPRECATED_OPTION warning). */
   readonly defaultExpert?: string;
   /** Only these experts may be answered; neighbours of others are ignored. Default: any. */
   readonly experts?: readonly string[];
@@ -117,17 +119,6 @@ export interface RagLayerOptions {
   readonly snippetLength?: number;
 }
 
-/** What {@link RagLayer.calibrate} fitted and how well. */
-export interface CalibrationReport {
-  readonly scaler: PlattScaler;
-  /** Validation examples routed. */
-  readonly examples: number;
-  /** Share of validation examples the layer got right. */
-  readonly accuracy: number;
-  /** Expected calibration error on the validation set, before and after scaling. */
-  readonly eceBefore: number;
-  readonly eceAfter: number;
-}
 
 /** The RAG layer: a {@link Layer} with calibration and access to its store. */
 export interface RagLayer extends Layer {
@@ -143,7 +134,7 @@ export interface RagLayer extends Layer {
    * store) and uses it from now on (and saves it to `calibrationFile`, when set). Throws
    * MOE_INSUFFICIENT_DATA when the layer gets all (or none) of them right.
    */
-  calibrate(validation: readonly LabelledExample[]): Promise<CalibrationReport>;
+  calibrate(validation: readonly LabelledExample[]): Promise<CalibrationReport<PlattScaler>>;
   /** The Platt scaler in force, if any (persist it as the `calibration` option). */
   readonly calibration: PlattScaler | undefined;
 }

@@ -18,16 +18,16 @@ describe("calibrate()", () => {
     const { layer, calibration, evaluation } = await trainedLayer();
     const report = await layer.calibrate(calibration);
     expect(report.examples).toBe(calibration.length);
-    expect(report.scaler.a).toBeGreaterThan(0); // a stronger vote means a likelier right answer
+    expect(report.parameters.a).toBeGreaterThan(0); // a stronger vote means a likelier right answer
     expect(report.eceAfter).toBeLessThan(report.eceBefore);
-    expect(layer.calibration).toEqual(report.scaler);
+    expect(layer.calibration).toEqual(report.parameters);
 
     let right = 0;
     let confidence = 0;
     for (const example of evaluation) {
       const verdict = await layer.route({ description: example.text }, { eventId: "cal" });
       const feature = verdict.details!.feature as { name: string; value: number };
-      expect(verdict.confidence).toBeCloseTo(applyPlatt(report.scaler, feature.value), 10);
+      expect(verdict.confidence).toBeCloseTo(applyPlatt(report.parameters, feature.value), 10);
       if (verdict.expert === example.expert) right++;
       confidence += verdict.confidence;
     }
@@ -58,10 +58,10 @@ describe("calibrationFile", () => {
     const before = await layer.route({ description: test[1]!.text }, { eventId: "f" });
     expect(before.details).toMatchObject({ calibrated: false, calibration_source: "none", calibration_samples: 0 });
     const report = await layer.calibrate(test.filter((_, i) => i % 2 === 0));
-    expect(JSON.parse(readFileSync(file, "utf8"))).toMatchObject({ format: "moe-router/rag-calibration", version: 1, a: report.scaler.a, b: report.scaler.b, examples: report.examples });
+    expect(JSON.parse(readFileSync(file, "utf8"))).toMatchObject({ format: "moe-router/rag-calibration", version: 1, a: report.parameters.a, b: report.parameters.b, examples: report.examples });
 
     const restarted = ragLayer({ embedder, store: layer.store, calibrationFile: file });
-    expect(restarted.calibration).toEqual(report.scaler);
+    expect(restarted.calibration).toEqual(report.parameters);
     const verdict = await restarted.route({ description: test[1]!.text }, { eventId: "f" });
     expect(verdict.details).toMatchObject({ calibrated: true, calibration_source: "fitted", calibration_samples: report.examples });
     // Configured parameters win over the file; a file fitted for another feature is ignored.

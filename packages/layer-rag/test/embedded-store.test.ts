@@ -3,7 +3,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { embeddedStore } from "../src/index.js";
-import { seededRandom, vectorStoreSuite } from "./vector-store-suite.js";
+import { seededRandom } from "@moe-router/core";
+import { vectorStoreSuite } from "../src/testing/index.js";
 
 const directory = mkdtempSync(join(tmpdir(), "moe-rag-embedded-"));
 

@@ -66,7 +66,7 @@ describe("similarity-weighted vote", () => {
   it("falls back to the default expert with confidence 0 when the index is empty or nothing is similar", async () => {
     const empty = ragLayer({ embedder: tableEmbedder(geometry) });
     expect(await empty.route({ description: "query" }, context)).toEqual({ expert: "coordinator-master", confidence: 0, details: { neighbours: [], reason: "the index is empty" } });
-    const strict = await layerWith({ minSimilarity: 0.999, defaultExpert: "help-desk" });
+    const strict = await layerWith({ minSimilarity: 0.999, fallbackExpert: "help-desk" });
     expect(await strict.route({ description: "query" }, context)).toMatchObject({ expert: "help-desk", confidence: 0, details: { reason: "no neighbour is similar enough" } });
   });
 
@@ -136,6 +136,6 @@ describe("options", () => {
   it("declares its capabilities", async () => {
     const layer = ragLayer({ embedder: hashedEmbedder(), name: "docs", experts: ["a", "b"] });
     expect(layer.name).toBe("docs");
-    expect(layer.capabilities).toEqual({ learn: true, deterministic: true, async: true, persistence: false, experts: ["a", "b"] });
+    expect(layer.capabilities).toEqual({ learn: true, calibrate: true, deterministic: true, async: true, persistence: false, experts: ["a", "b"] });
   });
 });

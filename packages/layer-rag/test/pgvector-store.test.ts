@@ -5,7 +5,7 @@ import { hashedEmbedder } from "@moe-router/embeddings";
 import { afterAll, describe, expect, it } from "vitest";
 import { pgvectorStore, ragLayer } from "../src/index.js";
 import { SEED_TASKS } from "./support/fixtures.js";
-import { vectorStoreSuite } from "./vector-store-suite.js";
+import { vectorStoreSuite } from "../src/testing/index.js";
 
 // One in-process PostgreSQL (PGlite + pgvector) for the file; each test gets its own table.
 const database = new PGlite({ extensions: { vector } });

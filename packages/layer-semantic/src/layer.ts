@@ -3,11 +3,10 @@ import { ErrorCode, MoeRouterError, softmax, type LabelledExample, type LayerCap
 import { confidenceOf, DEFAULT_FEATURE, DEFAULT_PRIOR_WEIGHT, evaluateCalibration, fitCalibration, PRIOR_CALIBRATION, rank, type CalibrationSample } from "./internal/calibration.js";
 import { checkExamples, stratifiedSplit } from "./internal/examples.js";
 import { ExemplarStore, type Seed } from "./internal/exemplar-store.js";
-import { validateOptions } from "./internal/options.js";
 import { selfCalibrate } from "./internal/self-calibration.js";
 import { scoreExperts } from "./internal/scoring.js";
 import { chain, isThenable, type MaybePromise } from "./internal/sync.js";
-import type { CalibrateOptions, CalibrationReport, FitOptions, SemanticCalibration, SemanticLayer, SemanticLayerOptions, SemanticLayerStats } from "./types.js";
+import type { CalibrateOptions, FitOptions, SemanticCalibrationReport, SemanticCalibration, SemanticLayer, SemanticLayerOptions, SemanticLayerStats } from "./types.js";
 
 const DEFAULT_FALLBACK = "coordinator-master";
 
@@ -23,7 +22,8 @@ function toQuery(vector: Float32Array): Float32Array | undefined {
 }
 
 /**
- * Creates the semantic layer: the task is embedded and compared with each expert's exemplar
+ * Builds the semantic layer from options the layer kit has checked (see `definition.ts`,
+ * whose `semanticLayer` is the public factory): the task is embedded and compared with each expert's exemplar
  * utterances; the best expert wins with a calibrated confidence (the probability of being
  * right, fitted on labelled data).
  *
@@ -35,8 +35,7 @@ function toQuery(vector: Float32Array): Float32Array | undefined {
  * const layer = semanticLayer({ embedder: hashedEmbedder(), experts: DEFAULT_EXPERT_EXEMPLARS });
  * const verdict = await layer.route({ description: "Rotate the leaked API keys" }, { eventId: "1" });
  */
-export function semanticLayer(options: SemanticLayerOptions): SemanticLayer {
-  validateOptions(options);
+export function buildSemanticLayer(options: SemanticLayerOptions): SemanticLayer {
   const embedder = options.embedder;
   const name = options.name ?? "semantic";
   const scoring = options.scoring ?? "knn";
@@ -210,7 +209,7 @@ export function semanticLayer(options: SemanticLayerOptions): SemanticLayer {
     return chain(store.embed([text]), (vectors) => vectors[0]!);
   }
 
-  async function calibrateOn(validation: readonly LabelledExample[], calibrateOptions: CalibrateOptions): Promise<CalibrationReport> {
+  async function calibrateOn(validation: readonly LabelledExample[], calibrateOptions: CalibrateOptions): Promise<SemanticCalibrationReport> {
     checkExamples(validation, "calibrate()");
     await ensureReady();
     const vectors = await store.embed(validation.map((example) => example.text));
@@ -234,7 +233,7 @@ export function semanticLayer(options: SemanticLayerOptions): SemanticLayer {
     calibratedAtSize = index.size;
     persistCalibration();
     await store.flush();
-    return { calibration, examples: samples.length, unknownExpert, accuracy: after.accuracy, eceRaw: after.eceRaw, eceBefore: before.ece, eceAfter: after.ece };
+    return { parameters: calibration, examples: samples.length, unknownExpert, accuracy: after.accuracy, eceRaw: after.eceRaw, eceBefore: before.ece, eceAfter: after.ece };
   }
 
   let capabilities: LayerCapabilities | undefined;
@@ -246,7 +245,7 @@ export function semanticLayer(options: SemanticLayerOptions): SemanticLayer {
       // The cascade reads this on every route: rebuild only when learning added an expert.
       if (capabilities === undefined || capabilitiesExperts !== index.experts.length) {
         const experts = new Set([...Object.keys(configured), ...index.experts, fallbackExpert]);
-        capabilities = Object.freeze({ learn: true, deterministic: true, async: true, persistence: options.persistPath !== undefined, experts: Object.freeze([...experts].sort()) });
+        capabilities = Object.freeze({ learn: true, fit: true, calibrate: true, ready: true, deterministic: true, async: true, persistence: options.persistPath !== undefined, experts: Object.freeze([...experts].sort()) });
         capabilitiesExperts = index.experts.length;
       }
       return capabilities;
@@ -261,7 +260,7 @@ export function semanticLayer(options: SemanticLayerOptions): SemanticLayer {
       await store.learn(examples);
       maybeRecalibrateAfterLearning();
     },
-    async fit(examples: readonly LabelledExample[], fitOptions: FitOptions = {}): Promise<CalibrationReport> {
+    async fit(examples: readonly LabelledExample[], fitOptions: FitOptions = {}): Promise<SemanticCalibrationReport> {
       checkExamples(examples, "fit()");
       const share = fitOptions.validationShare ?? 0.1;
       if (!(share > 0 && share < 1)) throw new MoeRouterError(ErrorCode.INVALID_CONFIG, `fit(): validationShare must be between 0 and 1 (exclusive); got ${String(share)}.`);
@@ -272,7 +271,7 @@ export function semanticLayer(options: SemanticLayerOptions): SemanticLayer {
       await store.learn(train); // not layer.learn(): no self-calibration that the fit replaces anyway
       return calibrateOn(validation, { kind: fitOptions.kind ?? "platt", feature: fitOptions.feature ?? DEFAULT_FEATURE, ...(fitOptions.priorWeight !== undefined ? { priorWeight: fitOptions.priorWeight } : {}) });
     },
-    calibrate(validation: readonly LabelledExample[], calibrateOptions: CalibrateOptions = {}): Promise<CalibrationReport> {
+    calibrate(validation: readonly LabelledExample[], calibrateOptions: CalibrateOptions = {}): Promise<SemanticCalibrationReport> {
       return calibrateOn(validation, calibrateOptions);
     },
     async ready(): Promise<void> {

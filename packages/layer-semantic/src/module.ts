@@ -1,42 +1,65 @@
 import { readFileSync } from "node:fs";
-import { join, resolve } from "node:path";
+import { join } from "node:path";
 import { ErrorCode, MoeRouterError, type LayerEnvironment } from "@moe-router/core";
+import { defineLayer } from "@moe-router/core/kit";
 import { DEFAULT_EXPERT_EXEMPLARS } from "./default-exemplars.js";
-import { checkKnownKeys, invalidConfig } from "./internal/options.js";
-import { semanticLayer } from "./layer.js";
-import type { ExpertExemplars, SemanticLayer, SemanticLayerConfig } from "./types.js";
+import { invalidConfig, OPTIONS } from "./internal/options.js";
+import { buildSemanticLayer } from "./layer.js";
+import type { ExpertExemplars, SemanticLayer, SemanticLayerConfig, SemanticLayerOptions } from "./types.js";
 
-const KNOWN_CONFIG = [
-  "experts", "exemplarsFile", "exemplarsSplit", "name", "scoring", "k", "calibration", "calibrationKind",
-  "calibrationSample", "calibrationPriorWeight", "fallbackExpert", "seed", "persist",
-];
+const definition = defineLayer<SemanticLayerOptions, SemanticLayerConfig>()({
+  name: "semantic",
+  options: OPTIONS,
+  needsEmbedder: true,
+  config: {
+    exemplarsFile: { type: "path", base: "config", description: "JSONL file of { text, label } rows" },
+    exemplarsSplit: { type: "string", default: "train" },
+    persist: { type: "boolean", default: true },
+  },
+  build: (options) => buildSemanticLayer(options),
+  fromConfig(config, environment): SemanticLayerOptions {
+    const { persist, exemplarsFile, exemplarsSplit, experts: configuredExperts, ...rest } = config;
+    let experts: Record<string, ExpertExemplars> = configuredExperts ? { ...configuredExperts } : {};
+    if (exemplarsFile !== undefined) experts = mergeExemplars(experts, readExemplarsFile(exemplarsFile, exemplarsSplit ?? "train"));
+    if (configuredExperts === undefined && exemplarsFile === undefined) experts = defaultExperts(environment.experts);
+    const name = config.name ?? "semantic";
+    return {
+      ...rest,
+      embedder: environment.embedder!,
+      experts,
+      ...(persist === false ? {} : { persistPath: join(environment.dataDir, `semantic-${name.replace(/[^\w.-]+/g, "_")}.vectors`) }),
+    };
+  },
+});
+
+/**
+ * Creates the semantic layer: the task is embedded and compared with each expert's exemplar
+ * utterances; the best expert wins with a calibrated confidence (the probability of being
+ * right, fitted on labelled data).
+ *
+ * Routing is synchronous when the embedder is (no promise on the hot path); with an async
+ * embedder `route()` returns a promise. Exemplars are embedded lazily on first use (or on
+ * `ready()`), and cached in `persistPath` when given.
+ *
+ * @throws MoeRouterError MOE_INVALID_CONFIG / MOE_UNKNOWN_OPTION for wrong options.
+ * @example
+ * const layer = semanticLayer({ embedder: hashedEmbedder(), experts: DEFAULT_EXPERT_EXEMPLARS });
+ * const verdict = await layer.route({ description: "Rotate the leaked API keys" }, { eventId: "1" });
+ */
+export function semanticLayer(options: SemanticLayerOptions): SemanticLayer {
+  return definition.factory(options);
+}
 
 /**
  * Builds the layer from a config file entry (core's `LayerModule`):
  * `{ "package": "@moe-router/layer-semantic", "threshold": 0.7, "options": { "exemplarsFile": "exemplars.jsonl" } }`.
- * The embedder comes from the environment; vectors persist under `environment.dataDir`.
+ * The embedder comes from the environment; vectors persist under `environment.dataDir`;
+ * a relative `exemplarsFile` starts at the config file's directory.
  * With neither `experts` nor `exemplarsFile`, {@link DEFAULT_EXPERT_EXEMPLARS} are used
  * (limited to the cascade's declared experts, when it declares them).
  */
 export function createLayer(options: unknown, environment: LayerEnvironment): SemanticLayer {
-  const config = (options ?? {}) as SemanticLayerConfig;
-  if (typeof config !== "object" || Array.isArray(config)) throw invalidConfig("The semantic layer's options must be an object (or be left out).");
-  checkKnownKeys(config, KNOWN_CONFIG, "semantic layer options");
-  if (!environment?.embedder) {
-    throw new MoeRouterError(ErrorCode.INVALID_CONFIG, 'the semantic layer needs an embedder; add "embedder": {"package": "@moe-router/embeddings"} to the config', { data: { option: "embedder" } });
-  }
-  if (config.persist !== undefined && typeof config.persist !== "boolean") throw invalidConfig('Option "persist" must be true or false.', "persist");
-  const { persist, exemplarsFile, exemplarsSplit, experts: configuredExperts, ...rest } = config;
-  let experts: Record<string, ExpertExemplars> = configuredExperts ? { ...configuredExperts } : {};
-  if (exemplarsFile !== undefined) experts = mergeExemplars(experts, readExemplarsFile(exemplarsFile, exemplarsSplit ?? "train"));
-  if (configuredExperts === undefined && exemplarsFile === undefined) experts = defaultExperts(environment.experts);
-  const name = config.name ?? "semantic";
-  return semanticLayer({
-    ...rest,
-    embedder: environment.embedder,
-    experts,
-    ...(persist === false ? {} : { persistPath: join(environment.dataDir, `semantic-${name.replace(/[^\w.-]+/g, "_")}.vectors`) }),
-  });
+  return definition.createLayer(options, environment);
 }
 
 function defaultExperts(declared: readonly string[] | undefined): Record<string, ExpertExemplars> {
@@ -63,13 +86,12 @@ function mergeExemplars(experts: Record<string, ExpertExemplars>, rows: Map<stri
  * split can be named without leaking test rows into the exemplars.
  */
 function readExemplarsFile(path: string, split: string): Map<string, string[]> {
-  if (typeof path !== "string" || !path) throw invalidConfig('Option "exemplarsFile" must be a path to a JSONL file of { "text", "label" } rows.', "exemplarsFile");
-  const absolute = resolve(path);
+  const absolute = path;
   let content: string;
   try {
     content = readFileSync(absolute, "utf8");
   } catch (error) {
-    throw new MoeRouterError(ErrorCode.NOT_FOUND, `The exemplars file ${absolute} could not be read (${(error as NodeJS.ErrnoException).code ?? (error as Error).message}); check "exemplarsFile" (relative paths start at the working directory).`, { cause: error, data: { path: absolute } });
+    throw new MoeRouterError(ErrorCode.NOT_FOUND, `The exemplars file ${absolute} could not be read (${(error as NodeJS.ErrnoException).code ?? (error as Error).message}); check "exemplarsFile" (a relative path starts at the config file's directory).`, { cause: error, data: { path: absolute } });
   }
   const rows = new Map<string, string[]>();
   content.split("\n").forEach((line, i) => {

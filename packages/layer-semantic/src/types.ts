@@ -1,4 +1,4 @@
-import type { Embedder, LabelledExample, Layer, MoeRouterError } from "@moe-router/core";
+import type { CalibrationReport, Embedder, LabelledExample, Layer, MoeRouterError } from "@moe-router/core";
 
 /**
  * How an expert's score is computed from the similarities of the task to its exemplars.
@@ -125,6 +125,9 @@ export interface FitOptions {
   readonly priorWeight?: number;
 }
 
+/** Core's {@link CalibrationReport} as the semantic layer fills it (always with `eceRaw` and `unknownExpert`). */
+export type SemanticCalibrationReport = CalibrationReport<SemanticCalibration> & { readonly eceRaw: number; readonly unknownExpert: number };
+
 /** Options of {@link SemanticLayer.calibrate}. */
 export interface CalibrateOptions {
   /** Default "platt". */
@@ -135,23 +138,6 @@ export interface CalibrateOptions {
   readonly priorWeight?: number;
 }
 
-/** What a calibration fit found, measured on the examples it was fitted on. */
-export interface CalibrationReport {
-  /** The parameters now in force. */
-  readonly calibration: SemanticCalibration;
-  /** Examples the fit used. */
-  readonly examples: number;
-  /** Examples skipped because their expert has no exemplars in this layer. */
-  readonly unknownExpert: number;
-  /** Share routed to the right expert. */
-  readonly accuracy: number;
-  /** ECE when the raw top similarity is read as a probability (what an uncalibrated layer reports). */
-  readonly eceRaw: number;
-  /** ECE of the calibration in force before this fit. */
-  readonly eceBefore: number;
-  /** ECE of the new calibration. */
-  readonly eceAfter: number;
-}
 
 /** Counters about the layer's exemplar store. */
 export interface SemanticLayerStats {
@@ -186,9 +172,9 @@ export interface SemanticLayer extends Layer {
   /** Adds labelled examples as exemplars (only new texts are embedded; a known text with a new expert is relabelled). */
   learn(examples: readonly LabelledExample[]): Promise<void>;
   /** Learns `examples` (minus a held-out share) and calibrates on the held-out part. */
-  fit(examples: readonly LabelledExample[], options?: FitOptions): Promise<CalibrationReport>;
+  fit(examples: readonly LabelledExample[], options?: FitOptions): Promise<SemanticCalibrationReport>;
   /** Refits calibration on held-out labelled examples; exemplars are unchanged. */
-  calibrate(validation: readonly LabelledExample[], options?: CalibrateOptions): Promise<CalibrationReport>;
+  calibrate(validation: readonly LabelledExample[], options?: CalibrateOptions): Promise<SemanticCalibrationReport>;
   /** The calibration in force (throws MOE_CLOSED after close()). Available after ready(). */
   getCalibration(): SemanticCalibration;
   /** Per-expert confidence floors, for hosts that want to show or tune them. */
@@ -207,7 +193,7 @@ export interface SemanticLayerConfig
     SemanticLayerOptions,
     "experts" | "name" | "scoring" | "k" | "calibration" | "calibrationKind" | "calibrationSample" | "fallbackExpert" | "seed"
   > {
-  /** JSONL file of `{ "text", "label" }` rows (label = expert), merged into `experts`. Relative to the working directory. */
+  /** JSONL file of `{ "text", "label" }` rows (label = expert), merged into `experts`. Relative to the config file's directory. */
   readonly exemplarsFile?: string;
   /** Rows of `exemplarsFile` with a `split` field are used only when it equals this. Default "train". */
   readonly exemplarsSplit?: string;

@@ -30,7 +30,7 @@ describe("calibration", () => {
     expect(report.examples).toBe(36);
     expect(layer.stats().exemplars).toBe(108);
     expect(layer.stats().calibrationSource).toBe("fitted");
-    expect(report.calibration.kind).toBe("platt");
+    expect(report.parameters.kind).toBe("platt");
     expect(report.eceAfter).toBeLessThan(0.2);
     // On unseen test rows, mean confidence tracks accuracy (what "calibrated" means).
     const verdicts = await Promise.all(test.map((example) => layer.route({ description: example.text }, context)));
@@ -57,7 +57,7 @@ describe("calibration", () => {
     const { train } = miniExamples("hwu64");
     const layer = semanticLayer({ embedder: fakeEmbedder({ dimension: 512 }) });
     const report = await layer.fit(train, { kind: "temperature" });
-    expect(report.calibration.kind).toBe("temperature");
+    expect(report.parameters.kind).toBe("temperature");
     const verdict = await layer.route({ description: "wake me up at seven" }, context);
     expect(verdict.confidence).toBeCloseTo(Math.max(...Object.values(verdict.probabilities!)), 9);
   });
@@ -70,7 +70,7 @@ describe("calibration", () => {
     const exemplars = layer.stats().exemplars;
     const report = await layer.calibrate(test, { feature: "margin+top" });
     expect(layer.stats().exemplars).toBe(exemplars);
-    expect(report.calibration).toMatchObject({ kind: "platt", feature: "margin+top" });
+    expect(report.parameters).toMatchObject({ kind: "platt", feature: "margin+top" });
     const pinned: SemanticCalibration = JSON.parse(JSON.stringify(layer.getCalibration()));
     const copy = semanticLayer({ embedder, calibration: pinned });
     await copy.learn(train);

@@ -1,3 +1,4 @@
+import { join } from "node:path";
 import { describe, it } from "vitest";
 import { layerConformance } from "@moe-router/core/testing";
 import { hashedEmbedder } from "@moe-router/embeddings";
@@ -15,4 +16,8 @@ describe("with an async embedder", () => {
 describe("with the hashed n-gram embedder", () => {
   const embedder = hashedEmbedder();
   layerConformance({ describe, it }, () => semanticLayer({ embedder, experts: DEFAULT_EXPERT_EXEMPLARS }));
+});
+
+describe("persisting its vectors (the persistence group runs)", () => {
+  layerConformance({ describe, it }, ({ dataDir }) => semanticLayer({ embedder: fakeEmbedder(), experts: DEFAULT_EXPERT_EXEMPLARS, persistPath: join(dataDir, "semantic.vectors") }));
 });

@@ -23,7 +23,7 @@ describe("createLayer (config files)", () => {
 
   it("says how to add an embedder when the environment has none", () => {
     expect(() => createLayer({}, { dataDir })).toThrowError(
-      expect.objectContaining({ code: "MOE_INVALID_CONFIG", message: 'the semantic layer needs an embedder; add "embedder": {"package": "@moe-router/embeddings"} to the config' }),
+      expect.objectContaining({ code: "MOE_INVALID_CONFIG", message: expect.stringContaining('The semantic layer needs an embedder: add "embedder": { "package": "@moe-router/embeddings" } to the config') }),
     );
   });
 

@@ -174,7 +174,7 @@ describe("persisted calibration", () => {
     const last = semanticLayer({ embedder: fakeEmbedder(), experts: changed, persistPath, k: 2 });
     await last.ready();
     expect(last.stats()).toMatchObject({ calibrationSource: "fitted", calibrationSamples: 4, calibrationRestored: true });
-    expect(last.getCalibration()).toEqual(report.calibration);
+    expect(last.getCalibration()).toEqual(report.parameters);
   });
 
   it("reads vector files written without a calibration (earlier builds) and adds one", async () => {

@@ -105,6 +105,7 @@ export async function buildRouter(config: RouterConfig, options: BuildRouterOpti
           target,
           options: entry.options ?? {},
           dataDir,
+          configDir: base.configDir,
           ...(config.experts ? { experts: config.experts } : {}),
           ...(config.embedder ? { embedder: { target: workerTarget(config.embedder.package, base), options: config.embedder.options ?? {} } } : {}),
           timeoutMs: entry.timeoutMs ?? config.layerTimeoutMs ?? DEFAULT_ISOLATED_TIMEOUT_MS,
@@ -116,7 +117,7 @@ export async function buildRouter(config: RouterConfig, options: BuildRouterOpti
       }
       const module = await importLayerModule(entry.package, base);
       loaded("layer", entry.package);
-      const environment = { dataDir, ...(embedder ? { embedder } : {}), ...(config.experts ? { experts: config.experts } : {}) };
+      const environment = { dataDir, configDir: base.configDir, ...(embedder ? { embedder } : {}), ...(config.experts ? { experts: config.experts } : {}) };
       layers.push(await startWithin("Layer", entry.package, budget, () => module.createLayer(entry.options ?? {}, environment), (late) => void closeQuietly(late)));
     }
     const cascade = createCascadeFor({

@@ -13,6 +13,8 @@ export interface IsolatedLayerOptions {
   readonly target: string;
   readonly options: Record<string, unknown>;
   readonly dataDir: string;
+  /** The config file's directory, passed to the layer's environment. */
+  readonly configDir?: string;
   readonly experts?: readonly string[];
   /** The config's embedder, created again inside the worker (an embedder cannot cross threads). */
   readonly embedder?: { readonly target: string; readonly options: Record<string, unknown> };
@@ -31,6 +33,7 @@ let env;
 const describe = (e) => ({ code: e && typeof e.code === "string" && e.code.startsWith("MOE_") ? e.code : undefined, message: e && e.message !== undefined ? String(e.message) : String(e) });
 async function init() {
   env = { dataDir: workerData.dataDir };
+  if (workerData.configDir) env.configDir = workerData.configDir;
   if (workerData.experts) env.experts = workerData.experts;
   if (workerData.embedder) {
     const m = await import(workerData.embedder.target);
@@ -102,7 +105,7 @@ class LayerWorker {
     this.worker = new Worker(WORKER_SOURCE, {
       eval: true,
       execArgv: workerExecArgv(),
-      workerData: { target: options.target, options: options.options, dataDir: options.dataDir, experts: options.experts, embedder: options.embedder },
+      workerData: { target: options.target, options: options.options, dataDir: options.dataDir, configDir: options.configDir, experts: options.experts, embedder: options.embedder },
     });
     this.ready = new Promise<WorkerInfo>((resolve, reject) => {
       const timer = setTimeout(() => {

@@ -155,7 +155,7 @@ function addStats(into: ReturnType<typeof emptyStats>, stats: CascadeStats): voi
 
 async function loadConfigFrom(options: OpenRouterOptions, cwd: string): Promise<LoadedConfig> {
   if (options.config === undefined || typeof options.config === "string") return loadRouterConfig(options.config, cwd);
-  return { config: validateRouterConfig(options.config, "config object"), baseDir: cwd, configDir: cwd, source: "config object" };
+  return { config: validateRouterConfig(options.config, "config object"), configDir: cwd, source: "config object" };
 }
 
 function sameExperiment(a: RouterConfig["experiment"], b: RouterConfig["experiment"]): boolean {

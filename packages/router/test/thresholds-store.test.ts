@@ -38,8 +38,8 @@ describe("thresholdsStore in the config", () => {
 
   it("as a file path, is read at start like the thresholds file", async () => {
     const { cwd, configPath } = toyProject({ thresholdsStore: "shared/thresholds.json" });
-    const { fileThresholdsStore } = await import("@moe-router/tuner");
-    await fileThresholdsStore(`${cwd}/shared/thresholds.json`).write(file({ toy: 0.5 }), entry({ toy: 0.5 }));
+    const { openThresholdsStore } = await import("@moe-router/tuner");
+    await (await openThresholdsStore(`${cwd}/shared/thresholds.json`)).write(file({ toy: 0.5 }), entry({ toy: 0.5 }));
     const router = await openRouter({ config: configPath, cwd });
     open.push(router);
     expect(router.cascade.getThresholds()).toEqual({ toy: 0.5 });

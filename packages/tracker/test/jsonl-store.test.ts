@@ -4,7 +4,7 @@ import { join } from "node:path";
 import { isMoeRouterError } from "@moe-router/core";
 import { afterAll, describe, expect, it } from "vitest";
 import { jsonlStore, type EventStore, type RoutingEvent } from "../src/index.js";
-import { storeSuite } from "./store-suite.js";
+import { eventStoreSuite } from "../src/testing/index.js";
 import { daysAgo, decisionRecord, outcomeRecord } from "./support/records.js";
 
 const root = mkdtempSync(join(tmpdir(), "moe-jsonl-"));
@@ -18,7 +18,7 @@ async function collect(store: EventStore, options = {}): Promise<RoutingEvent[]>
   return events;
 }
 
-storeSuite("jsonl", () => ({
+eventStoreSuite({ describe, it }, "jsonl", () => ({
   async fresh() {
     const path = join(freshDir(), "events.jsonl");
     return { open: async () => jsonlStore({ path }) };
@@ -26,7 +26,7 @@ storeSuite("jsonl", () => ({
 }));
 
 // The same suite with read chunks shorter than a line, so every line crosses chunk boundaries.
-storeSuite("jsonl (200-byte read chunks)", () => ({
+eventStoreSuite({ describe, it }, "jsonl (200-byte read chunks)", () => ({
   bulkRecords: 600,
   async fresh() {
     const path = join(freshDir(), "events.jsonl");

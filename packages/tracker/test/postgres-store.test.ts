@@ -1,7 +1,7 @@
 import { isMoeRouterError } from "@moe-router/core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { postgresStore } from "../src/index.js";
-import { storeSuite } from "./store-suite.js";
+import { eventStoreSuite } from "../src/testing/index.js";
 import { postgresUnavailable, startPostgres, type PostgresServer } from "./support/postgres.js";
 import { decisionRecord, outcomeRecord } from "./support/records.js";
 
@@ -24,7 +24,7 @@ describe.skipIf(unavailable !== undefined)("postgres store", () => {
   });
 
   // Each test gets its own tables on the one server.
-  storeSuite("postgres", () => ({
+  eventStoreSuite({ describe, it }, "postgres", () => ({
     async fresh() {
       const tablePrefix = `t${process.pid}_${++tables}`;
       return { open: () => postgresStore({ connectionString: url(), tablePrefix }) };

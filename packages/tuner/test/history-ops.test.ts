@@ -10,9 +10,10 @@ import { isMoeRouterError } from "@moe-router/core";
 import type { RoutingEvent } from "@moe-router/tracker";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
-  applyProposalToStore, documentOfEntry, experimentStatus, fileThresholdsStore, postgresThresholdsStore, promoteExperiment, proposeThresholds, rollbackThresholds,
+  applyProposalToStore, documentOfEntry, experimentStatus, postgresThresholdsStore, promoteExperiment, proposeThresholds, rollbackThresholds,
   startExperimentInStore, stopExperiment, thresholdsHistory, type ThresholdsStore,
 } from "../src/index.js";
+import { fileThresholdsStore } from "../src/thresholds-store.js";
 import { postgresUnavailable, startPostgres, type PostgresServer } from "../../../tools/test-support/postgres.js";
 import { graded } from "./support/traces.js";
 

@@ -25,8 +25,8 @@ export function layerSources(names: LayerNames): Record<string, string> {
 
   const layer = project.createSourceFile("src/layer.ts", "");
   layer.addStatements(header);
-  layer.addImportDeclaration({ moduleSpecifier: "@moe-router/core", namedImports: ["ErrorCode", "MoeRouterError", "isUnitInterval"], });
   layer.addImportDeclaration({ moduleSpecifier: "@moe-router/core", isTypeOnly: true, namedImports: ["Layer", "LayerEnvironment", "Verdict"] });
+  layer.addImportDeclaration({ moduleSpecifier: "@moe-router/core/kit", namedImports: ["defineLayer", "fallbackExpertOption", "type FilledOptions"] });
   layer.addImportDeclaration({ moduleSpecifier: "./types.js", isTypeOnly: true, namedImports: [names.optionsType] });
   layer.addFunction({
     name: "tokens",
@@ -34,43 +34,53 @@ export function layerSources(names: LayerNames): Record<string, string> {
     returnType: "Set<string>",
     statements: 'return new Set(text.toLowerCase().split(/[^\\p{L}\\p{N}]+/u).filter(Boolean));',
   });
+  layer.addStatements([
+    "/** The options: known keys, types, ranges and defaults. The kit refuses anything else with a coded error. */",
+    "const OPTIONS = {",
+    '  terms: { type: "object", required: true, description: "expert -> words", check: (terms: Record<string, unknown>) => (Object.values(terms).every((words) => Array.isArray(words) && words.every((w) => typeof w === "string")) ? undefined : \'must map experts to words, e.g. { "cicd-master": ["deploy"] }.\') },',
+    '  confidence: { type: "number", min: 0, max: 1, default: 0.8 },',
+    `  name: { type: "string", default: "${names.name}" },`,
+    "  fallbackExpert: fallbackExpertOption,",
+    "} as const;",
+    "",
+    `function build(options: FilledOptions<${names.optionsType}, typeof OPTIONS>): Layer {`,
+    "  const { confidence, fallbackExpert } = options;",
+    "  const index = new Map<string, string>();",
+    "  for (const [expert, words] of Object.entries(options.terms)) for (const word of words) index.set(word.toLowerCase(), expert);",
+    "  return {",
+    "    name: options.name,",
+    "    capabilities: { deterministic: true },",
+    "    route(task): Verdict {",
+    "      const matched: string[] = [];",
+    "      let expert: string | undefined;",
+    "      for (const token of tokens(task.description)) {",
+    "        const hit = index.get(token);",
+    "        if (hit !== undefined && (expert === undefined || expert === hit)) { expert = hit; matched.push(token); }",
+    "      }",
+    "      return expert === undefined",
+    "        ? { expert: fallbackExpert, confidence: 0, details: { matched } }",
+    "        : { expert, confidence, details: { matched } };",
+    "    },",
+    "  };",
+    "}",
+    "",
+    `const definition = defineLayer<${names.optionsType}>()({ name: "${names.name}", options: OPTIONS, build });`,
+  ]);
   layer.addFunction({
     name: names.factory,
     isExported: true,
-    docs: ["Creates the layer. Throws MOE_INVALID_CONFIG for bad options."],
+    docs: ["Creates the layer. Throws MOE_INVALID_CONFIG / MOE_UNKNOWN_OPTION for bad options."],
     parameters: [{ name: "options", type: names.optionsType }],
     returnType: "Layer",
-    statements: [
-      "const confidence = options.confidence ?? 0.8;",
-      `if (!isUnitInterval(confidence)) throw new MoeRouterError(ErrorCode.INVALID_CONFIG, \`confidence must be in [0,1]; got \${String(confidence)}.\`);`,
-      `if (!options.terms || typeof options.terms !== "object") throw new MoeRouterError(ErrorCode.INVALID_CONFIG, 'terms must map experts to words, e.g. { "cicd-master": ["deploy"] }.');`,
-      "const index = new Map<string, string>();",
-      "for (const [expert, words] of Object.entries(options.terms)) for (const word of words) index.set(word.toLowerCase(), expert);",
-      'const fallbackExpert = options.fallbackExpert ?? "coordinator-master";',
-      "return {",
-      `  name: options.name ?? "${names.name}",`,
-      "  capabilities: { deterministic: true },",
-      "  route(task): Verdict {",
-      "    const matched: string[] = [];",
-      "    let expert: string | undefined;",
-      "    for (const token of tokens(task.description)) {",
-      "      const hit = index.get(token);",
-      "      if (hit !== undefined && (expert === undefined || expert === hit)) { expert = hit; matched.push(token); }",
-      "    }",
-      "    return expert === undefined",
-      "      ? { expert: fallbackExpert, confidence: 0, details: { matched } }",
-      "      : { expert, confidence, details: { matched } };",
-      "  },",
-      "};",
-    ],
+    statements: "return definition.factory(options);",
   });
   layer.addFunction({
     name: "createLayer",
     isExported: true,
-    docs: ["Config-file entry point (core's LayerModule)."],
-    parameters: [{ name: "options", type: "unknown" }, { name: "_environment", type: "LayerEnvironment" }],
+    docs: ["Config-file entry point (core's LayerModule): the same checks, paths resolved from the environment."],
+    parameters: [{ name: "options", type: "unknown" }, { name: "environment", type: "LayerEnvironment" }],
     returnType: "Layer",
-    statements: `return ${names.factory}(options as ${names.optionsType});`,
+    statements: "return definition.createLayer(options, environment);",
   });
   files.push(layer);
 
@@ -105,7 +115,10 @@ export function layerSources(names: LayerNames): Record<string, string> {
     '    expect(layer.route({ description: "Plan the offsite" }, { eventId: "t" })).toMatchObject({ confidence: 0 });',
     "  });",
     '  it("rejects a confidence outside [0,1]", () => {',
-    `    expect(() => ${names.factory}({ terms: {}, confidence: 2 })).toThrowError(/confidence must be in \\[0,1\\]/);`,
+    `    expect(() => ${names.factory}({ terms: {}, confidence: 2 })).toThrowError(expect.objectContaining({ code: "MOE_INVALID_CONFIG", message: expect.stringContaining('option "confidence" must be a number >= 0 and <= 1') }));`,
+    "  });",
+    '  it("rejects a misspelt option", () => {',
+    `    expect(() => ${names.factory}({ terms: {}, confidnce: 2 } as never)).toThrowError(expect.objectContaining({ code: "MOE_UNKNOWN_OPTION" }));`,
     "  });",
     "});",
   ]);

@@ -1,22 +1,23 @@
 import { ErrorCode, MoeRouterError } from "@moe-router/core";
 import { evaluateAlerts, renderAlertsText, resolveAlertRules, type AlertSource } from "@moe-router/alerts";
 import { openStore, timeSeriesJsonl, type EventStore } from "@moe-router/tracker";
-import { parseCommandArgs } from "../args.js";
+import { parseDeclared, usageOf } from "../declare.js";
+import { DECLARATIONS } from "./declarations.js";
 import { loadRouterConfig, storeSpec } from "@moe-router/router";
 import type { Command } from "../io.js";
 import { jsonlPath, logExists, useColor } from "./analyze.js";
 
-const usage = "moe-router alerts [--config FILE] [--store SPEC] [--at ISO-TIME] [--include-synthetic] [--json]";
+const usage = usageOf(DECLARATIONS.alerts);
 
 /**
  * `moe-router alerts`: evaluates the config's alert rules now (or `--at` a past time) and
  * prints each with its state, value, bound and samples; exit 1 when any rule fires (cron, CI).
  */
 const alerts: Command = {
-  summary: "Evaluate the config's alert rules (firing / ok / not enough data, value, bound, samples); exits 1 when any fires.",
+  summary: DECLARATIONS.alerts.summary,
   usage,
   async run(argv, io) {
-    const { values } = parseCommandArgs(argv, { config: { type: "string", short: "c" }, store: { type: "string" }, at: { type: "string" }, "include-synthetic": { type: "boolean" }, json: { type: "boolean" } }, usage, false);
+    const { values } = parseDeclared(DECLARATIONS.alerts, argv);
     const { config, source } = await loadRouterConfig(values.config, io.cwd);
     if (!config.alerts || config.alerts.length === 0) {
       throw new MoeRouterError(ErrorCode.INVALID_CONFIG, `No alert rules in ${source}: add an "alerts" list to the config, e.g. alerts: [{ name: keyword-accuracy, metric: accuracy, layer: keyword, window: 24h, below: 0.85 }], and pass it with --config.`);

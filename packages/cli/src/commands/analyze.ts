@@ -3,14 +3,16 @@ import {
   analyzeJsonlDetailed, analyzeStore, listLogFiles, openStore, parseStoreSpec, renderAnalysisText, renderTimeSeriesText, timeSeriesJsonl, timeSeriesStore, type AnalysisReport, type AnalyzerOptions,
   type BucketUnit, type DataIssues, type TimeSeries,
 } from "@moe-router/tracker";
-import { numberOption, parseCommandArgs } from "../args.js";
+import { numberOption } from "../args.js";
+import { parseDeclared, usageOf } from "../declare.js";
+import { DECLARATIONS } from "./declarations.js";
 import { loadRouterConfig } from "@moe-router/router";
 import type { CliIO, Command } from "../io.js";
 import { storeSpec } from "@moe-router/router";
 import { RANGES } from "../ranges.js";
 import { printJson } from "../output.js";
 
-const usage = "moe-router analyze [-w HOURS] [-l LAYER] [--by minute|hour|day|auto] [--json] [--workers N] [--no-cache] [--include-synthetic] [--store SPEC] [--config FILE]";
+const usage = usageOf(DECLARATIONS.analyze);
 
 /** Options shared by analyze, dashboard and report. */
 export interface AnalysisSource {
@@ -146,25 +148,10 @@ export function windowOption(value: string | undefined): number | undefined {
  * latency, experts, corrections, clarifications and A/B comparisons, as text or JSON.
  */
 const analyze: Command = {
-  summary: "Analyse routing performance per layer (accuracy, calibration, latency, corrections, A/B); --by hour for a time series; --json for the object.",
+  summary: DECLARATIONS.analyze.summary,
   usage,
   async run(argv, io) {
-    const { values } = parseCommandArgs(
-      argv,
-      {
-        window: { type: "string", short: "w" },
-        layer: { type: "string", short: "l" },
-        by: { type: "string" },
-        json: { type: "boolean" },
-        workers: { type: "string" },
-        "no-cache": { type: "boolean" },
-        "include-synthetic": { type: "boolean" },
-        store: { type: "string" },
-        config: { type: "string", short: "c" },
-      },
-      usage,
-      false,
-    );
+    const { values } = parseDeclared(DECLARATIONS.analyze, argv);
     const windowHours = windowOption(values.window);
     const workers = numberOption(values.workers, "--workers", RANGES.workers);
     const by = byOption(values.by);

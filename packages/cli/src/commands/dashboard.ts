@@ -1,10 +1,12 @@
 import { ErrorCode, MoeRouterError } from "@moe-router/core";
 import { CLEAR_SCREEN, renderDashboard } from "@moe-router/tracker";
-import { numberOption, parseCommandArgs } from "../args.js";
+import { numberOption } from "../args.js";
+import { parseDeclared, usageOf } from "../declare.js";
+import { DECLARATIONS } from "./declarations.js";
 import type { CliIO, Command } from "../io.js";
 import { analyzeSource, seriesSource, useColor, windowOption, type AnalysisSource } from "./analyze.js";
 
-const usage = "moe-router dashboard [-w HOURS] [--live] [--interval S] [-l LAYER] [--no-cache] [--include-synthetic] [--store SPEC] [--config FILE]";
+const usage = usageOf(DECLARATIONS.dashboard);
 
 const HIDE_CURSOR = "\x1b[?25l";
 const SHOW_CURSOR = "\x1b[?25h";
@@ -54,7 +56,7 @@ export async function runDashboard(options: DashboardOptions, io: CliIO, signal:
     while (!signal.aborted) {
       const { report, spec, series } = await frame();
       if (signal.aborted) break;
-      const status = `store ${spec} · every ${options.intervalSeconds} s · Ctrl-C to quit`;
+      const status = `Ctrl-C to quit · every ${options.intervalSeconds} s · store ${spec}`;
       // Home + clear-below redraws without scrolling; off a terminal frames are simply appended.
       io.stdout(`${io.isTTY ? CLEAR_SCREEN : ""}${renderDashboard(report, { color, status, series })}`);
       frames++;
@@ -68,24 +70,10 @@ export async function runDashboard(options: DashboardOptions, io: CliIO, signal:
 
 /** `moe-router dashboard`: a terminal dashboard, one snapshot or live (`--live`). */
 const dashboard: Command = {
-  summary: "Terminal dashboard of routing performance; --live redraws it in place every few seconds (Ctrl-C quits).",
+  summary: DECLARATIONS.dashboard.summary,
   usage,
   async run(argv, io) {
-    const { values } = parseCommandArgs(
-      argv,
-      {
-        window: { type: "string", short: "w" },
-        live: { type: "boolean" },
-        interval: { type: "string" },
-        layer: { type: "string", short: "l" },
-        "no-cache": { type: "boolean" },
-        "include-synthetic": { type: "boolean" },
-        store: { type: "string" },
-        config: { type: "string", short: "c" },
-      },
-      usage,
-      false,
-    );
+    const { values } = parseDeclared(DECLARATIONS.dashboard, argv);
     const intervalSeconds = numberOption(values.interval, "--interval", { min: 0.1, max: 3600, unit: "seconds", example: "--interval 5" }) ?? 2;
     if (values.interval !== undefined && !values.live) {
       throw new MoeRouterError(ErrorCode.INVALID_ARGUMENT, "--interval only applies with --live (e.g. moe-router dashboard --live --interval 5).");

@@ -2,7 +2,8 @@ import { rm } from "node:fs/promises";
 import type { LabelledExample } from "@moe-router/core";
 import { join } from "node:path";
 import { analyzeStore, createTracker, jsonlStore, renderAnalysisText, type Tracker } from "@moe-router/tracker";
-import { parseCommandArgs } from "../args.js";
+import { parseDeclared, usageOf } from "../declare.js";
+import { DECLARATIONS } from "./declarations.js";
 import { DEMO_TASKS } from "../demo-tasks.js";
 import type { CliIO, Command } from "../io.js";
 import { DEFAULT_DATA_DIR, type Router } from "@moe-router/router";
@@ -31,17 +32,17 @@ async function learnFromCorrections(router: Router, tracker: Tracker, correction
   io.stdout(`${learners.join(", ")} learned from ${corrections.length} corrected outcomes: ${fixed}/${corrections.length} of those tasks now route right${failed.length ? ` (learn failed in ${failed.join(", ")})` : ""}\n`);
 }
 
-const usage = "moe-router demo [--config FILE] [--log FILE] [--keep] [--verbose]";
+const usage = usageOf(DECLARATIONS.demo);
 
 /**
  * The main job on the embedded default: routes sample tasks, records their outcomes
  * (corrections where the route was wrong) and prints the analysis. No server needed.
  */
 const demo: Command = {
-  summary: "Route sample tasks on the embedded default, record outcomes, print the analysis.",
+  summary: DECLARATIONS.demo.summary,
   usage,
   async run(argv, io) {
-    const { values } = parseCommandArgs(argv, { config: { type: "string", short: "c" }, log: { type: "string" }, keep: { type: "boolean" }, verbose: { type: "boolean", short: "v" } }, usage, false);
+    const { values } = parseDeclared(DECLARATIONS.demo, argv);
     const logPath = join(io.cwd, values.log ?? join(DEFAULT_DATA_DIR, "demo-events.jsonl"));
     // The demo keeps what its layers learn (and its tuned thresholds) apart from real routing state.
     const demoDataDir = join(io.cwd, DEFAULT_DATA_DIR, "demo");

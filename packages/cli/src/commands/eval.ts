@@ -5,7 +5,9 @@ import { ErrorCode, MoeRouterError } from "@moe-router/core";
 import type { Layer } from "@moe-router/core";
 import { fusionLayer } from "@moe-router/layer-fusion";
 import { evaluate, formatEvaluation, holdOutIntents, loadEvaluationData, parseObjective, type EvaluationProgress, type Objective, type PrecisionConstraint } from "@moe-router/tuner";
-import { numberOption, parseCommandArgs } from "../args.js";
+import { numberOption } from "../args.js";
+import { parseDeclared, usageOf } from "../declare.js";
+import { DECLARATIONS } from "./declarations.js";
 import { loadRouterConfig } from "@moe-router/router";
 import type { RouterConfig } from "@moe-router/router";
 import { cliLogger, type Command } from "../io.js";
@@ -14,7 +16,7 @@ import { buildRouter } from "@moe-router/router";
 import { RANGES } from "../ranges.js";
 import { printJson, printText } from "../output.js";
 
-const usage = "moe-router eval --data FILE.jsonl [--label-field label] [--text-field text] [--split-field split] [--train-split train] [--val-split val] [--test-split test] [--oos-label LABEL] [--hold-out-intents N] [--oos-class] [--config FILE] [--target-precision P|auto] [--objective precision[:P|auto]|coverage:C|oos-recall:R] [--fusion off|last|alone] [--fusion-threshold 0.6] [--constraint cascade|layer] [--val-share 0.1] [--seed 42] [--no-tune] [--verbose] [--json]";
+const usage = usageOf(DECLARATIONS.eval);
 
 /**
  * The built-in evaluation cascade: semantic -> RAG -> neural over the model-free hashed
@@ -65,32 +67,10 @@ export function parseConstraint(value: string | undefined): PrecisionConstraint 
 }
 
 const command: Command = {
-  summary: "Evaluate a cascade on a labelled JSONL dataset: fit on train, tune on val, report test accuracy, coverage, latency and risk-coverage.",
+  summary: DECLARATIONS.eval.summary,
   usage,
   async run(argv, io) {
-    const { values } = parseCommandArgs(argv, {
-      data: { type: "string" },
-      "label-field": { type: "string" },
-      "text-field": { type: "string" },
-      "split-field": { type: "string" },
-      "train-split": { type: "string" },
-      "val-split": { type: "string" },
-      "test-split": { type: "string" },
-      "oos-label": { type: "string" },
-      "hold-out-intents": { type: "string" },
-      "oos-class": { type: "boolean" },
-      objective: { type: "string" },
-      fusion: { type: "string" },
-      "fusion-threshold": { type: "string" },
-      config: { type: "string", short: "c" },
-      "target-precision": { type: "string" },
-      constraint: { type: "string" },
-      "val-share": { type: "string" },
-      seed: { type: "string" },
-      "no-tune": { type: "boolean" },
-      json: { type: "boolean" },
-      verbose: { type: "boolean", short: "v" },
-    }, usage, false);
+    const { values } = parseDeclared(DECLARATIONS.eval, argv);
     if (!values.data) throw new MoeRouterError(ErrorCode.INVALID_ARGUMENT, `--data FILE.jsonl is required. Usage: ${usage}`);
     const target = values["target-precision"];
     const targetPrecision = target === undefined || target === "auto" ? "auto" : numberOption(target, "--target-precision", { ...RANGES.openShare, example: '--target-precision 0.9, or "auto"' })!;

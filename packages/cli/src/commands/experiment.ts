@@ -1,12 +1,14 @@
 import { openStore } from "@moe-router/tracker";
 import { loadRouterConfig, storeSpec, thresholdsStoreSpec } from "@moe-router/router";
 import { experimentStatus, openThresholdsStore, promoteExperiment, stopExperiment, type ExperimentStatus } from "@moe-router/tuner";
-import { argumentError, parseCommandArgs } from "../args.js";
+import { argumentError } from "../args.js";
+import { parseDeclared, usageOf } from "../declare.js";
+import { DECLARATIONS } from "./declarations.js";
 import type { Command } from "../io.js";
 import { printJson, printText } from "../output.js";
 import { formatThresholds } from "./tune-history.js";
 
-const usage = "moe-router experiment status|stop|promote [--config FILE] [--store SPEC] [--include-synthetic] [--reason TEXT] [--json]";
+const usage = usageOf(DECLARATIONS.experiment);
 
 const percent = (value: number | null | undefined) => (value === null || value === undefined ? "-" : `${(value * 100).toFixed(1)}%`);
 
@@ -38,12 +40,10 @@ function statusText(status: ExperimentStatus): string {
  * with `tune --rollback`).
  */
 const experiment: Command = {
-  summary: "Manage the A/B experiment `tune --experiment` started: status (control vs candidate, measured so far), promote (apply the candidate), stop (back to control).",
+  summary: DECLARATIONS.experiment.summary,
   usage,
   async run(argv, io) {
-    const { values, positionals } = parseCommandArgs(argv, {
-      config: { type: "string", short: "c" }, store: { type: "string" }, "include-synthetic": { type: "boolean" }, reason: { type: "string" }, json: { type: "boolean" },
-    }, usage);
+    const { values, positionals } = parseDeclared(DECLARATIONS.experiment, argv);
     const [action, ...extra] = positionals;
     if (action !== "status" && action !== "stop" && action !== "promote") throw argumentError(`Name what to do: status, stop or promote${action ? `; got "${action}"` : ""}.`, usage);
     if (extra.length > 0) throw argumentError(`Unexpected argument "${extra[0]}".`, usage);

@@ -1,6 +1,7 @@
-import { ErrorCode, MoeRouterError } from "@moe-router/core";
 import { generateSampleRecords, parseDegradation } from "@moe-router/tracker";
-import { argumentError, numberOption, parseCommandArgs } from "../args.js";
+import { argumentError, numberOption } from "../args.js";
+import { parseDeclared, usageOf } from "../declare.js";
+import { DECLARATIONS } from "./declarations.js";
 import { loadRouterConfig } from "@moe-router/router";
 import { cliLogger, type Command } from "../io.js";
 import { progressBar } from "../progress.js";
@@ -8,7 +9,7 @@ import { requireTracking } from "@moe-router/router";
 import { RANGES } from "../ranges.js";
 import { printJson } from "../output.js";
 
-const usage = "moe-router generate -n N [--seed S] [--days D] [--end ISO-DATE] [--outcome-share X] [--drift X] [--degrade LAYER:ACCURACY@-24h ...] [--store SPEC] [--config FILE]";
+const usage = usageOf(DECLARATIONS.generate);
 
 // Flush every so many records: bounds memory and lets the progress bar move.
 const FLUSH_EVERY = 5_000;
@@ -40,25 +41,10 @@ export const DEFAULT_SAMPLE_STORE = ".moe-router/sample-events.jsonl";
  * given --include-synthetic.
  */
 const generate: Command = {
-  summary: "Write N realistic, seeded sample decisions with outcomes (marked synthetic) to .moe-router/sample-events.jsonl or --store (demos, benchmarks); --degrade injects a known degradation.",
+  summary: DECLARATIONS.generate.summary,
   usage,
   async run(argv, io) {
-    const { values } = parseCommandArgs(
-      argv,
-      {
-        count: { type: "string", short: "n" },
-        seed: { type: "string" },
-        days: { type: "string" },
-        end: { type: "string" },
-        "outcome-share": { type: "string" },
-        drift: { type: "string" },
-        degrade: { type: "string", multiple: true },
-        store: { type: "string" },
-        config: { type: "string", short: "c" },
-      },
-      usage,
-      false,
-    );
+    const { values } = parseDeclared(DECLARATIONS.generate, argv);
     const count = numberOption(values.count, "-n/--count", { min: 1, max: MAX_COUNT, integer: true, unit: "events", example: "-n 1000" });
     if (count === undefined) throw argumentError("Say how many events to generate with -n N.", usage);
     const seed = numberOption(values.seed, "--seed", RANGES.seed) ?? 1;

@@ -2,14 +2,16 @@ import { readFile } from "node:fs/promises";
 import { isAbsolute, resolve } from "node:path";
 import { ErrorCode, MoeRouterError, type Embedder } from "@moe-router/core";
 import { indexDirectory, openStore, parseOwners, type IndexReport, type RagModuleOptions } from "@moe-router/layer-rag";
-import { numberOption, parseCommandArgs } from "../args.js";
+import { numberOption } from "../args.js";
+import { parseDeclared, usageOf } from "../declare.js";
+import { DECLARATIONS } from "./declarations.js";
 import { DEFAULT_DATA_DIR, importEmbedderModule, loadRouterConfig } from "@moe-router/router";
 import type { RouterConfig } from "@moe-router/router";
 import type { Command } from "../io.js";
 import { progressBar, type ProgressBar } from "../progress.js";
 import { printJson, printText } from "../output.js";
 
-const usage = "moe-router index <dir> --owners FILE [--config FILE] [--store SPEC] [--chunk-lines N] [--include GLOB]... [--exclude GLOB]... [--json]";
+const usage = usageOf(DECLARATIONS.index);
 const RAG_PACKAGE = "@moe-router/layer-rag";
 /** The embedder used when the config names none: the same one a config gets from `{ "package": "@moe-router/embeddings" }`. */
 const DEFAULT_EMBEDDER = "@moe-router/embeddings";
@@ -45,22 +47,10 @@ function summary(report: IndexReport, directory: string, store: string): string 
 }
 
 const command: Command = {
-  summary: "Index a directory's files for the RAG layer, labelled by a CODEOWNERS-style owners file.",
+  summary: DECLARATIONS.index.summary,
   usage,
   async run(argv, io) {
-    const { values, positionals } = parseCommandArgs(
-      argv,
-      {
-        owners: { type: "string", short: "o" },
-        config: { type: "string", short: "c" },
-        store: { type: "string" },
-        "chunk-lines": { type: "string" },
-        include: { type: "string", multiple: true },
-        exclude: { type: "string", multiple: true },
-        json: { type: "boolean" },
-      },
-      usage,
-    );
+    const { values, positionals } = parseDeclared(DECLARATIONS.index, argv);
     if (positionals.length !== 1) throw new MoeRouterError(ErrorCode.INVALID_ARGUMENT, `Give exactly one directory to index. Usage: ${usage}`);
     if (!values.owners) {
       throw new MoeRouterError(ErrorCode.INVALID_ARGUMENT, `--owners FILE is required: a CODEOWNERS-style file with lines such as "/src/auth/ security-master". Usage: ${usage}`);

@@ -1,10 +1,11 @@
 import type { Command } from "../io.js";
+import type { CommandName } from "./declarations.js";
 
 /**
  * Command registry. Each command lives in its own module and is loaded on use,
  * so `route` does not pay for `dashboard`'s imports.
  */
-export const commands: Readonly<Record<string, () => Promise<Command>>> = {
+export const commands: Readonly<Record<CommandName, () => Promise<Command>>> = {
   route: async () => (await import("./route.js")).default,
   demo: async () => (await import("./demo.js")).default,
   outcome: async () => (await import("./outcome.js")).default,

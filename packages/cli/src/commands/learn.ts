@@ -1,10 +1,11 @@
 import { ErrorCode, MoeRouterError } from "@moe-router/core";
 import type { LearnReport } from "@moe-router/router";
-import { parseCommandArgs } from "../args.js";
+import { parseDeclared, usageOf } from "../declare.js";
+import { DECLARATIONS } from "./declarations.js";
 import type { Command } from "../io.js";
 import { openSession } from "../session.js";
 
-const usage = "moe-router learn [--config FILE] [--store SPEC] [--since DATE] [--json] [--verbose]";
+const usage = usageOf(DECLARATIONS.learn);
 
 function parseSince(value: string | undefined): Date | undefined {
   if (value === undefined) return undefined;
@@ -28,15 +29,10 @@ function summary(report: LearnReport, store: string): string {
  * cascade, persistently; a second run applies nothing (the watermark is in the data directory).
  */
 const learn: Command = {
-  summary: "Apply corrected outcomes not yet learned to every learnable layer (semantic, RAG, neural), once.",
+  summary: DECLARATIONS.learn.summary,
   usage,
   async run(argv, io) {
-    const { values } = parseCommandArgs(
-      argv,
-      { config: { type: "string", short: "c" }, store: { type: "string" }, since: { type: "string" }, json: { type: "boolean" }, verbose: { type: "boolean", short: "v" } },
-      usage,
-      false,
-    );
+    const { values } = parseDeclared(DECLARATIONS.learn, argv);
     const since = parseSince(values.since);
     const session = await openSession({ ...(values.config ? { configFile: values.config } : {}), ...(values.store !== undefined ? { store: values.store } : {}), requireStore: true, verbose: values.verbose === true }, io);
     try {

@@ -1,13 +1,15 @@
-import { ErrorCode, MoeRouterError } from "@moe-router/core";
+import type { MoeRouterError } from "@moe-router/core";
 import type { OutcomeInput } from "@moe-router/tracker";
-import { argumentError, numberOption, parseCommandArgs } from "../args.js";
+import { argumentError, numberOption } from "../args.js";
+import { parseDeclared, usageOf } from "../declare.js";
+import { DECLARATIONS } from "./declarations.js";
 import { loadRouterConfig } from "@moe-router/router";
 import { cliLogger, type Command } from "../io.js";
 import { requireTracking } from "@moe-router/router";
 import { RANGES } from "../ranges.js";
 import { printJson } from "../output.js";
 
-const usage = "moe-router outcome <event-id> --completed|--failed [--correct | --corrected-to EXPERT] [--minutes N] [--quality Q] [--config FILE] [--store SPEC] [--pretty]";
+const usage = usageOf(DECLARATIONS.outcome);
 
 function usageError(message: string): MoeRouterError {
   return argumentError(message, usage);
@@ -21,24 +23,10 @@ const MAX_MINUTES = 525_600;
  * another process and days later: the outcome is appended as its own record.
  */
 const outcome: Command = {
-  summary: "Record a routed task's outcome (completed/failed, right expert or correction, minutes, quality).",
+  summary: DECLARATIONS.outcome.summary,
   usage,
   async run(argv, io) {
-    const { values, positionals } = parseCommandArgs(
-      argv,
-      {
-        completed: { type: "boolean" },
-        failed: { type: "boolean" },
-        correct: { type: "boolean" },
-        "corrected-to": { type: "string" },
-        minutes: { type: "string" },
-        quality: { type: "string" },
-        config: { type: "string", short: "c" },
-        store: { type: "string" },
-        pretty: { type: "boolean" },
-      },
-      usage,
-    );
+    const { values, positionals } = parseDeclared(DECLARATIONS.outcome, argv);
     if (positionals.length !== 1) throw usageError(positionals.length === 0 ? "No event id given (the event_id printed by `moe-router route`)." : `Give one event id; got ${positionals.length}.`);
     if (values.completed === values.failed) throw usageError(values.completed ? "Give --completed or --failed, not both." : "Say whether the task was --completed or --failed.");
     if (values.correct && values["corrected-to"] !== undefined) throw usageError("Give --correct or --corrected-to EXPERT, not both: a correction means the routing was wrong.");

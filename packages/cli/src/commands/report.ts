@@ -1,37 +1,23 @@
 import { resolve } from "node:path";
 import { ErrorCode, MoeRouterError, writeFileAtomic } from "@moe-router/core";
 import { renderHtmlReport } from "@moe-router/tracker";
-import { parseCommandArgs } from "../args.js";
+import { parseDeclared, usageOf } from "../declare.js";
+import { DECLARATIONS } from "./declarations.js";
 import type { Command } from "../io.js";
 import { analyzeSource, byOption, seriesSource, windowOption } from "./analyze.js";
 import { printText } from "../output.js";
 
-const usage = "moe-router report --html FILE [-w HOURS] [-l LAYER] [--by minute|hour|day|auto] [--title TEXT] [--no-cache] [--include-synthetic] [--store SPEC] [--config FILE]";
+const usage = usageOf(DECLARATIONS.report);
 
 /**
  * `moe-router report --html FILE`: one self-contained static HTML page with inline SVG charts
  * (no script, no network), to open in a browser or attach to a ticket.
  */
 const report: Command = {
-  summary: "Write a self-contained HTML report with charts (trends over time, per-layer accuracy, calibration, latency, experts, corrections, A/B).",
+  summary: DECLARATIONS.report.summary,
   usage,
   async run(argv, io) {
-    const { values } = parseCommandArgs(
-      argv,
-      {
-        html: { type: "string" },
-        window: { type: "string", short: "w" },
-        layer: { type: "string", short: "l" },
-        by: { type: "string" },
-        title: { type: "string" },
-        "no-cache": { type: "boolean" },
-        "include-synthetic": { type: "boolean" },
-        store: { type: "string" },
-        config: { type: "string", short: "c" },
-      },
-      usage,
-      false,
-    );
+    const { values } = parseDeclared(DECLARATIONS.report, argv);
     if (!values.html) throw new MoeRouterError(ErrorCode.INVALID_ARGUMENT, `Name the output file with --html, e.g. moe-router report --html routing-report.html.\nUsage: ${usage}`);
     const windowHours = windowOption(values.window);
     const by = byOption(values.by) ?? "auto";

@@ -1,28 +1,17 @@
 import { ErrorCode, MoeRouterError } from "@moe-router/core";
-import { parseCommandArgs } from "../args.js";
+import { parseDeclared, usageOf } from "../declare.js";
+import { DECLARATIONS } from "./declarations.js";
 import type { Command } from "../io.js";
 import { openSession } from "../session.js";
 import { printJson } from "../output.js";
 
-const usage = 'moe-router route "<task description>" [--priority P] [--task-id ID] [--config FILE] [--store SPEC] [--no-track] [--verbose] [--pretty]';
+const usage = usageOf(DECLARATIONS.route);
 
 const route: Command = {
-  summary: "Route one task; prints { master, layer, confidence, event_id, ... } as JSON.",
+  summary: DECLARATIONS.route.summary,
   usage,
   async run(argv, io) {
-    const { values, positionals } = parseCommandArgs(
-      argv,
-      {
-        priority: { type: "string", short: "p" },
-        "task-id": { type: "string" },
-        config: { type: "string", short: "c" },
-        store: { type: "string" },
-        "no-track": { type: "boolean" },
-        verbose: { type: "boolean", short: "v" },
-        pretty: { type: "boolean" },
-      },
-      usage,
-    );
+    const { values, positionals } = parseDeclared(DECLARATIONS.route, argv);
     if (positionals.length === 0) {
       throw new MoeRouterError(ErrorCode.INVALID_TASK, `No task given. Usage: ${usage}`);
     }

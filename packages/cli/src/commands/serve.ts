@@ -2,12 +2,13 @@ import { readFile } from "node:fs/promises";
 import { resolve } from "node:path";
 import { ErrorCode, MoeRouterError } from "@moe-router/core";
 import { loadRouterConfig, openRouter, type RouterLogger } from "@moe-router/router";
-import { numberOption, parseCommandArgs } from "../args.js";
+import { numberOption } from "../args.js";
+import { parseDeclared, usageOf } from "../declare.js";
+import { DECLARATIONS } from "./declarations.js";
 import type { CliIO, Command } from "../io.js";
 import { serviceAlertMonitor, serviceObservers } from "../monitoring.js";
 
-const usage =
-  "moe-router serve [--host 127.0.0.1] [--port 8700] [--config FILE] [--token-file FILE] [--store SPEC] [--log-level info] [--log-requests] [--body-limit BYTES] [--thresholds-interval MS]";
+const usage = usageOf(DECLARATIONS.serve);
 
 /** Reads the service token: --token-file first, then $MOE_ROUTER_TOKEN; never echoes it. */
 async function readToken(file: string | undefined, io: CliIO): Promise<string | undefined> {
@@ -54,25 +55,10 @@ function forwardingLogger(io: CliIO): RouterLogger & { attach(log: { warn(o: obj
  * config; the tuned thresholds file is polled and applied without restart.
  */
 const serve: Command = {
-  summary: "Run the router as an HTTP service (route, batch, outcomes, events, metrics, OpenAPI).",
+  summary: DECLARATIONS.serve.summary,
   usage,
   async run(argv, io) {
-    const { values } = parseCommandArgs(
-      argv,
-      {
-        host: { type: "string" },
-        port: { type: "string", short: "p" },
-        config: { type: "string", short: "c" },
-        "token-file": { type: "string" },
-        store: { type: "string" },
-        "log-level": { type: "string" },
-        "log-requests": { type: "boolean" },
-        "body-limit": { type: "string" },
-        "thresholds-interval": { type: "string" },
-      },
-      usage,
-      false,
-    );
+    const { values } = parseDeclared(DECLARATIONS.serve, argv);
     const port = numberOption(values.port, "--port", { min: 0, max: 65535, integer: true, example: "--port 8080" });
     const bodyLimit = numberOption(values["body-limit"], "--body-limit", { min: 1, max: 1_073_741_824, integer: true, unit: "bytes", example: "--body-limit 65536" });
     const intervalMs = numberOption(values["thresholds-interval"], "--thresholds-interval", { min: 50, max: 86_400_000, integer: true, unit: "milliseconds", example: "--thresholds-interval 1000" }) ?? 1000;

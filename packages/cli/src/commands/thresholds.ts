@@ -1,9 +1,10 @@
 import type { ThresholdsReport } from "@moe-router/router";
-import { parseCommandArgs } from "../args.js";
+import { parseDeclared, usageOf } from "../declare.js";
+import { DECLARATIONS } from "./declarations.js";
 import type { Command } from "../io.js";
 import { openSession } from "../session.js";
 
-const usage = "moe-router thresholds [--config FILE] [--json] [--verbose]";
+const usage = usageOf(DECLARATIONS.thresholds);
 
 const SOURCE_NAMES = { config: "config", "thresholds-file": "thresholds file" } as const;
 
@@ -22,10 +23,10 @@ function table(report: ThresholdsReport, configSource: string): string {
 
 /** Shows the thresholds in force, layer by layer, and where each comes from (config, thresholds file, experiment). */
 const thresholds: Command = {
-  summary: "Show the thresholds in force, layer by layer, and where each comes from (config, thresholds file, experiment).",
+  summary: DECLARATIONS.thresholds.summary,
   usage,
   async run(argv, io) {
-    const { values } = parseCommandArgs(argv, { config: { type: "string", short: "c" }, json: { type: "boolean" }, verbose: { type: "boolean", short: "v" } }, usage, false);
+    const { values } = parseDeclared(DECLARATIONS.thresholds, argv);
     const session = await openSession({ ...(values.config ? { configFile: values.config } : {}), noTrack: true, verbose: values.verbose === true }, io);
     try {
       const report = session.router.thresholds();

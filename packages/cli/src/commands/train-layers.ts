@@ -7,16 +7,11 @@
  * - `learn(train)` then `calibrate(held out)` (the RAG layer: stores the tasks and fits its
  *   Platt scaler, persisted in its calibration file).
  */
-import { ErrorCode, isMoeRouterError, MoeRouterError, seededRandom, type Embedder, type LabelledExample, type Layer } from "@moe-router/core";
+import { ErrorCode, isMoeRouterError, MoeRouterError, seededRandom, type CalibrationReport, type Embedder, type LabelledExample, type Layer } from "@moe-router/core";
 import { importLayerModule, type LayerEntry, type ModuleBase, type RouterConfig } from "@moe-router/router";
 
-/** What a layer's fit or calibrate reported (the fields the layers share). */
-interface FitReport {
-  readonly examples: number;
-  readonly accuracy: number;
-  readonly eceBefore: number;
-  readonly eceAfter: number;
-}
+/** What a layer's fit or calibrate reported: core's one report type. */
+type FitReport = CalibrationReport;
 
 interface Fittable extends Layer {
   fit(examples: readonly LabelledExample[], options?: { seed?: number }): Promise<FitReport>;
@@ -149,6 +144,7 @@ export async function fitLayers(
     const module = await importLayerModule(named.entry.package, environment.base);
     const layer = await module.createLayer(named.entry.options ?? {}, {
       dataDir: environment.dataDir,
+      configDir: environment.base.configDir,
       embedder: environment.embedder,
       ...(config.experts ? { experts: config.experts } : {}),
     });

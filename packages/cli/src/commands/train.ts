@@ -2,7 +2,9 @@ import { readFile } from "node:fs/promises";
 import { resolve } from "node:path";
 import { ErrorCode, MoeRouterError, type Embedder } from "@moe-router/core";
 import { defaultModelPath, resolveModelPath, saveHead, trainHead, type HeadKind, type TrainedHead, type TrainingExample } from "@moe-router/layer-neural";
-import { numberOption, parseCommandArgs } from "../args.js";
+import { numberOption } from "../args.js";
+import { parseDeclared, usageOf } from "../declare.js";
+import { DECLARATIONS } from "./declarations.js";
 import { DEFAULT_DATA_DIR, importEmbedderModule, loadRouterConfig, storeSpec } from "@moe-router/router";
 import type { RouterConfig } from "@moe-router/router";
 import { RANGES } from "../ranges.js";
@@ -12,8 +14,7 @@ import { printJson, printText } from "../output.js";
 import { readLogLabels, type LabelledText } from "./log-labels.js";
 import { describeFit, fitLayers, namedEntries, type LayerFitResult, type NamedEntry } from "./train-layers.js";
 
-const usage =
-  "moe-router train [--data FILE.jsonl] [--from-log] [--include-synthetic] [--store SPEC] [--layer NAME[,NAME...]] [--text-field text] [--label-field label] [--kind softmax|mlp] [--epochs N] [--class-weights balanced|none] [--seed N] [--out FILE] [--config FILE] [--json]";
+const usage = usageOf(DECLARATIONS.train);
 const NEURAL_PACKAGE = "@moe-router/layer-neural";
 /** The embedder used when the config names none: the same one `{ "package": "@moe-router/embeddings" }` gives. */
 const DEFAULT_EMBEDDER = "@moe-router/embeddings";
@@ -109,30 +110,10 @@ function chooseLayers(config: RouterConfig, requested: string | undefined): { ot
 }
 
 const command: Command = {
-  summary: "Fit the config's learnable layers (semantic exemplars + calibration, RAG tasks + calibration, the neural head) from a labelled JSONL dataset and/or corrected outcomes in the tracker's log.",
+  summary: DECLARATIONS.train.summary,
   usage,
   async run(argv, io) {
-    const { values } = parseCommandArgs(
-      argv,
-      {
-        data: { type: "string" },
-        "from-log": { type: "boolean" },
-        "include-synthetic": { type: "boolean" },
-        store: { type: "string" },
-        "text-field": { type: "string" },
-        "label-field": { type: "string" },
-        kind: { type: "string" },
-        epochs: { type: "string" },
-        "class-weights": { type: "string" },
-        seed: { type: "string" },
-        out: { type: "string", short: "o" },
-        config: { type: "string", short: "c" },
-        layer: { type: "string", short: "l" },
-        json: { type: "boolean" },
-      },
-      usage,
-      false,
-    );
+    const { values } = parseDeclared(DECLARATIONS.train, argv);
     const fromLog = values["from-log"] === true || values.store !== undefined;
     if (!values.data && !fromLog) {
       throw new MoeRouterError(ErrorCode.INVALID_ARGUMENT, `Nothing to train on: give --data FILE.jsonl (rows { text, label }) and/or --from-log (corrected outcomes in the tracker's log). Usage: ${usage}`);

@@ -4,7 +4,9 @@ import {
   applyProposalToStore, formatProposal, openThresholdsStore, parseObjective, proposeThresholds, readTraces, startExperimentInStore, targetForObjective,
   type BoundMethod, type RouteTrace, type ThresholdProposal,
 } from "@moe-router/tuner";
-import { argumentError, numberOption, parseCommandArgs } from "../args.js";
+import { argumentError, numberOption } from "../args.js";
+import { parseDeclared, usageOf } from "../declare.js";
+import { DECLARATIONS } from "./declarations.js";
 import { RANGES } from "../ranges.js";
 import type { CliIO, Command } from "../io.js";
 import { openSession } from "../session.js";
@@ -14,7 +16,7 @@ import { storeSpec, thresholdsStoreSpec } from "@moe-router/router";
 import { printJson, printText } from "../output.js";
 import { runHistoryRequest, takeRollback } from "./tune-history.js";
 
-const usage = "moe-router tune [-d|--dry-run] [-a|--aggressive] [-m|--min-samples N] [-w|--window HOURS] [--target-precision P] [--objective precision[:P|auto]|coverage:C|oos-recall:R] [--constraint cascade|layer] [--confidence C] [--bound clopper-pearson|wilson] [--max-step S] [--experiment NAME --share S] [--rollback [N]] [--history] [--include-synthetic] [--store SPEC] [--config FILE] [--verbose] [--json]";
+const usage = usageOf(DECLARATIONS.tune);
 
 const DEFAULT_WINDOW_HOURS = 168;
 
@@ -45,30 +47,11 @@ function insufficient(proposal: ThresholdProposal): MoeRouterError {
 }
 
 const tune: Command = {
-  summary: "Tune layer thresholds from tracked outcomes (-d previews, -a moves further, --experiment starts an A/B test, --rollback [N] restores a history entry, --history lists them).",
+  summary: DECLARATIONS.tune.summary,
   usage,
   async run(rawArgv, io) {
     const { argv, rollback } = takeRollback(rawArgv);
-    const { values } = parseCommandArgs(argv, {
-      "dry-run": { type: "boolean", short: "d" },
-      aggressive: { type: "boolean", short: "a" },
-      "min-samples": { type: "string", short: "m" },
-      window: { type: "string", short: "w" },
-      "target-precision": { type: "string" },
-      objective: { type: "string" },
-      constraint: { type: "string" },
-      confidence: { type: "string" },
-      bound: { type: "string" },
-      "max-step": { type: "string" },
-      experiment: { type: "string" },
-      share: { type: "string" },
-      "include-synthetic": { type: "boolean" },
-      store: { type: "string" },
-      config: { type: "string", short: "c" },
-      json: { type: "boolean" },
-      verbose: { type: "boolean", short: "v" },
-      history: { type: "boolean" },
-    }, usage, false);
+    const { values } = parseDeclared(DECLARATIONS.tune, argv);
     if (rollback || values.history) {
       if (rollback && values.history) throw argumentError("Give --rollback or --history, not both.");
       return runHistoryRequest({ ...(rollback ? { rollback } : {}), history: values.history === true }, { ...(values.config ? { config: values.config } : {}), json: values.json === true }, io);

@@ -4,6 +4,7 @@
  * @example
  * import { describe, it } from "vitest";
  * import { layerConformance } from "@moe-router/core/testing";
- * layerConformance({ describe, it }, () => myLayer({ ... }));
+ * layerConformance({ describe, it }, ({ dataDir }) => myLayer({ dataDir }));
  */
-export { layerConformance, type ConformanceOptions, type TestApi } from "./conformance.js";
+export { CONFORMANCE_GROUPS, layerConformance } from "./conformance.js";
+export type { ConformanceContext, ConformanceOptions, LayerUnderTest, TestApi, TestContextLike } from "./support.js";

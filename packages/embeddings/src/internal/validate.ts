@@ -10,18 +10,7 @@ const MAX_NGRAM = 8;
 /** Largest vector length accepted (4 MiB per vector already). */
 const MAX_DIMENSION = 1 << 20;
 
-/** Throws UNKNOWN_OPTION for a key not in `known`. */
-export function checkKnownKeys(options: object, known: readonly string[], where: string): void {
-  for (const key of Object.keys(options)) {
-    if (!known.includes(key)) {
-      throw new MoeRouterError(
-        ErrorCode.UNKNOWN_OPTION,
-        `Unknown option "${key}" in ${where}. Known options: ${known.join(", ")}.`,
-        { data: { option: key, where } },
-      );
-    }
-  }
-}
+export { checkKnownKeys } from "@moe-router/core/kit";
 
 /** Returns a valid dimension or throws INVALID_CONFIG. */
 export function checkDimension(value: unknown, where: string): number {

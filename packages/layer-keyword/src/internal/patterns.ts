@@ -1,5 +1,6 @@
 import type { KeywordPattern } from "../types.js";
-import { invalidConfig, isPlainObject, rejectUnknownKeys } from "./errors.js";
+import { checkKnownKeys as rejectUnknownKeys, isPlainObject } from "@moe-router/core/kit";
+import { invalidConfig } from "./errors.js";
 import { findUnsafePattern } from "./regex-safety.js";
 
 /** A pattern ready to test: stateless regex, weight and the label reported in details. */

@@ -1,6 +1,7 @@
 import { isUnitInterval } from "@moe-router/core";
 import type { KeywordRule, KeywordTerm } from "../types.js";
-import { invalidConfig, isPlainObject, rejectUnknownKeys } from "./errors.js";
+import { checkKnownKeys as rejectUnknownKeys, isPlainObject } from "@moe-router/core/kit";
+import { invalidConfig } from "./errors.js";
 import { stemmedTokens } from "./normalise.js";
 import { checkWeight, compilePattern, type CompiledPattern } from "./patterns.js";
 

@@ -3,6 +3,7 @@
  * TF-IDF vector, or both side by side (TF-IDF terms first, then the embedding's entries).
  */
 import type { Embedder, SparseVector, TfidfFeaturizer } from "@moe-router/core";
+import { isThenable } from "@moe-router/core/kit";
 import type { FeatureKind, HeadInput } from "../types.js";
 
 /** Makes the inputs of one head. */
@@ -13,10 +14,6 @@ export interface InputBuilder {
   readonly usesEmbedder: boolean;
   /** Inputs of `texts`; synchronous unless the embedder is asynchronous. */
   inputs(texts: readonly string[]): HeadInput[] | Promise<HeadInput[]>;
-}
-
-function isThenable<T>(value: unknown): value is PromiseLike<T> {
-  return value !== null && typeof value === "object" && typeof (value as PromiseLike<T>).then === "function";
 }
 
 /** TF-IDF entries, then the non-zero entries of the embedding shifted past them. */

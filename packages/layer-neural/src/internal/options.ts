@@ -3,6 +3,7 @@
  * neuralLayer and createLayer so each mistake reads the same wherever it is made.
  */
 import { ErrorCode, MoeRouterError } from "@moe-router/core";
+import { checkKnownKeys } from "@moe-router/core/kit";
 import type { HeadKind, TrainOptions } from "../types.js";
 
 /** trainHead's options with defaults filled in. */
@@ -24,15 +25,6 @@ const TRAIN_KEYS = [
   "kind", "hidden", "epochs", "batchSize", "learningRate", "l2", "classWeights", "validationShare", "validation", "features", "stopOn",
   "patience", "seed", "embedderId", "replaySize", "warmStart", "onProgress",
 ];
-
-/** Throws UNKNOWN_OPTION for a key not in `known` (usually a typo). */
-export function checkKnownKeys(options: object, known: readonly string[], where: string): void {
-  for (const key of Object.keys(options)) {
-    if (!known.includes(key)) {
-      throw new MoeRouterError(ErrorCode.UNKNOWN_OPTION, `Unknown option "${key}" in ${where}. Known options: ${known.join(", ")}.`, { data: { option: key, where } });
-    }
-  }
-}
 
 /** Returns `value` (or `fallback` when undefined) after checking it is a number in range. */
 export function numberIn(value: unknown, name: string, fallback: number, range: { min: number; max?: number; integer?: boolean; exclusiveMin?: boolean }): number {

@@ -1,15 +1,6 @@
 /** Option checks that turn a user's config mistake into a coded error saying what to fix. */
 import { ErrorCode, MoeRouterError } from "@moe-router/core";
 
-/** Throws MOE_UNKNOWN_OPTION for a key not in `known` (usually a typo). */
-export function checkKnownKeys(options: object, known: readonly string[], where: string): void {
-  for (const key of Object.keys(options)) {
-    if (!known.includes(key)) {
-      throw new MoeRouterError(ErrorCode.UNKNOWN_OPTION, `Unknown option "${key}" in ${where}. Known options: ${known.join(", ")}.`, { data: { option: key, where } });
-    }
-  }
-}
-
 /** Throws MOE_INVALID_CONFIG unless `value` is undefined or a number in range. */
 export function checkNumber(value: unknown, name: string, where: string, range: { min?: number; max?: number; integer?: boolean; exclusiveMin?: boolean }): void {
   if (value === undefined) return;
@@ -24,12 +15,5 @@ export function checkNumber(value: unknown, name: string, where: string, range: 
       range.max !== undefined ? `<= ${range.max}` : "",
     ].filter(Boolean).join(" and ");
     throw new MoeRouterError(ErrorCode.INVALID_CONFIG, `${where}: "${name}" must be ${range.integer ? "an integer" : "a number"} ${bounds}; got ${JSON.stringify(value)}.`, { data: { option: name } });
-  }
-}
-
-/** Throws MOE_INVALID_CONFIG unless `value` is undefined or one of `allowed`. */
-export function checkChoice(value: unknown, name: string, where: string, allowed: readonly string[]): void {
-  if (value !== undefined && !allowed.includes(value as string)) {
-    throw new MoeRouterError(ErrorCode.INVALID_CONFIG, `${where}: "${name}" must be one of ${allowed.map((a) => JSON.stringify(a)).join(", ")}; got ${JSON.stringify(value)}.`, { data: { option: name } });
   }
 }

@@ -1,10 +1,7 @@
 import { ErrorCode, isUnitInterval, MoeRouterError } from "@moe-router/core";
+import { checkKnownKeys, fallbackExpertOption, type LayerOptionSchema } from "@moe-router/core/kit";
 import type { SemanticCalibration, SemanticLayerOptions } from "../types.js";
 
-const KNOWN_OPTIONS = [
-  "embedder", "experts", "name", "scoring", "k", "calibration", "calibrationKind", "calibrationSample",
-  "calibrationPriorWeight", "persistPath", "fallbackExpert", "seed", "onWarning",
-];
 const KNOWN_EXPERT_OPTIONS = ["exemplars", "description", "threshold"];
 const SCORING = ["max", "centroid", "knn"];
 const FEATURES = ["margin", "top", "probability", "margin+top"];
@@ -12,19 +9,6 @@ const FEATURES = ["margin", "top", "probability", "margin+top"];
 /** A MOE_INVALID_CONFIG error naming the option. */
 export function invalidConfig(message: string, option?: string): MoeRouterError {
   return new MoeRouterError(ErrorCode.INVALID_CONFIG, message, option ? { data: { option } } : {});
-}
-
-/** Throws MOE_UNKNOWN_OPTION for a key outside `known` (usually a typo). */
-export function checkKnownKeys(object: object, known: readonly string[], where: string): void {
-  for (const key of Object.keys(object)) {
-    if (!known.includes(key)) {
-      throw new MoeRouterError(ErrorCode.UNKNOWN_OPTION, `Unknown option "${key}" in ${where}. Known options: ${known.join(", ")}.`, { data: { option: key, where } });
-    }
-  }
-}
-
-function isPositiveInteger(value: unknown): value is number {
-  return typeof value === "number" && Number.isInteger(value) && value > 0;
 }
 
 /** Validates fitted calibration parameters (e.g. copied into a config file). */
@@ -52,41 +36,21 @@ export function validateCalibration(calibration: unknown, where = "calibration")
   throw invalidConfig(`${where}.kind must be "platt" or "temperature"; got ${String(c.kind)}.`, where);
 }
 
-/** Validates {@link SemanticLayerOptions}; throws a coded error that says what to fix. */
-export function validateOptions(options: SemanticLayerOptions): void {
-  if (!options || typeof options !== "object") {
-    throw invalidConfig("semanticLayer needs an options object: semanticLayer({ embedder, experts: { name: { exemplars: [...] } } }).");
-  }
-  checkKnownKeys(options, KNOWN_OPTIONS, "semantic layer options");
-  const embedder = options.embedder as Partial<SemanticLayerOptions["embedder"]> | undefined;
-  if (!embedder || typeof embedder.embed !== "function" || typeof embedder.id !== "string" || !isPositiveInteger(embedder.dimension)) {
-    throw invalidConfig('The semantic layer needs an embedder { id, dimension, embed() }, e.g. hashedEmbedder() from @moe-router/embeddings; in a config file add "embedder": {"package": "@moe-router/embeddings"}.', "embedder");
-  }
-  if (options.name !== undefined && (typeof options.name !== "string" || !options.name)) throw invalidConfig('Option "name" must be a non-empty string.', "name");
-  if (options.scoring !== undefined && !SCORING.includes(options.scoring)) {
-    throw invalidConfig(`Option "scoring" must be one of ${SCORING.join(", ")}; got ${String(options.scoring)}.`, "scoring");
-  }
-  if (options.k !== undefined && !isPositiveInteger(options.k)) throw invalidConfig(`Option "k" must be a positive integer; got ${String(options.k)}.`, "k");
-  if (options.calibration !== undefined && options.calibration !== "exemplars") validateCalibration(options.calibration);
-  if (options.calibrationKind !== undefined && options.calibrationKind !== "platt" && options.calibrationKind !== "temperature") {
-    throw invalidConfig(`Option "calibrationKind" must be "platt" or "temperature"; got ${String(options.calibrationKind)}.`, "calibrationKind");
-  }
-  if (options.calibrationSample !== undefined && !isPositiveInteger(options.calibrationSample)) {
-    throw invalidConfig(`Option "calibrationSample" must be a positive integer; got ${String(options.calibrationSample)}.`, "calibrationSample");
-  }
-  if (options.calibrationPriorWeight !== undefined && !(typeof options.calibrationPriorWeight === "number" && Number.isFinite(options.calibrationPriorWeight) && options.calibrationPriorWeight >= 0)) {
-    throw invalidConfig(`Option "calibrationPriorWeight" must be a number >= 0 (pseudo-examples of the prior); got ${String(options.calibrationPriorWeight)}.`, "calibrationPriorWeight");
-  }
-  if (options.persistPath !== undefined && (typeof options.persistPath !== "string" || !options.persistPath)) {
-    throw invalidConfig('Option "persistPath" must be a file path.', "persistPath");
-  }
-  if (options.fallbackExpert !== undefined && (typeof options.fallbackExpert !== "string" || !options.fallbackExpert)) {
-    throw invalidConfig('Option "fallbackExpert" must be a non-empty expert name such as "coordinator-master".', "fallbackExpert");
-  }
-  if (options.seed !== undefined && !Number.isInteger(options.seed)) throw invalidConfig(`Option "seed" must be an integer; got ${String(options.seed)}.`, "seed");
-  if (options.onWarning !== undefined && typeof options.onWarning !== "function") throw invalidConfig('Option "onWarning" must be a function.', "onWarning");
-  validateExperts(options.experts);
-}
+/** The semantic layer's options: known keys, types, ranges and defaults (the layer kit checks them). */
+export const OPTIONS = {
+  experts: { type: "object", validate: (value) => validateExperts(value as SemanticLayerOptions["experts"]) },
+  name: { type: "string", default: "semantic", example: "semantic" },
+  scoring: { type: "string", oneOf: SCORING, default: "knn" },
+  k: { type: "number", integer: true, min: 1, default: 5 },
+  calibration: { type: "any", validate: (value) => { if (value !== "exemplars") validateCalibration(value); } },
+  calibrationKind: { type: "string", oneOf: ["platt", "temperature"] },
+  calibrationSample: { type: "number", integer: true, min: 1 },
+  calibrationPriorWeight: { type: "number", min: 0, description: "pseudo-examples of the prior" },
+  persistPath: { type: "path", base: "data", factoryOnly: true },
+  fallbackExpert: fallbackExpertOption,
+  seed: { type: "number", integer: true, default: 42 },
+  onWarning: { type: "function" },
+} as const satisfies LayerOptionSchema<SemanticLayerOptions>;
 
 function validateExperts(experts: SemanticLayerOptions["experts"]): void {
   if (experts === undefined) return;

@@ -36,8 +36,6 @@ export function parseConfigText(text: string, file: string): unknown {
 /** A config as loaded, with where it came from. */
 export interface LoadedConfig {
   readonly config: RouterConfig;
-  /** Directory relative data paths (stores, data dir, thresholds file) resolve against: the working directory. */
-  readonly baseDir: string;
   /** Directory local module paths resolve against: the config file's (the working directory for the default). */
   readonly configDir: string;
   /** The config file's absolute path, or "embedded default". */
@@ -50,7 +48,7 @@ export interface LoadedConfig {
  * local module paths (`package: ./my-layer.js`) against the config file's directory.
  */
 export async function loadRouterConfig(file: string | undefined, cwd: string): Promise<LoadedConfig> {
-  if (file === undefined) return { config: DEFAULT_CONFIG, baseDir: cwd, configDir: cwd, source: "embedded default" };
+  if (file === undefined) return { config: DEFAULT_CONFIG, configDir: cwd, source: "embedded default" };
   const path = resolve(cwd, file);
   let text: string;
   try {
@@ -59,5 +57,5 @@ export async function loadRouterConfig(file: string | undefined, cwd: string): P
     throw new MoeRouterError(ErrorCode.NOT_FOUND, `Cannot read config file ${path}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}. Check the --config path.`, { cause: error });
   }
   const config = validateRouterConfig(parseConfigText(text, path), path);
-  return { config, baseDir: cwd, configDir: dirname(path), source: path };
+  return { config, configDir: dirname(path), source: path };
 }

@@ -1,14 +1,9 @@
 import { ErrorCode, MoeRouterError } from "@moe-router/core";
 import type { ReadOptions } from "../types.js";
 
-/** Throws UNKNOWN_OPTION for a key that is not in `known` (usually a typo). */
-export function checkKnownKeys(object: object, known: readonly string[], where: string): void {
-  for (const key of Object.keys(object)) {
-    if (!known.includes(key)) {
-      throw new MoeRouterError(ErrorCode.UNKNOWN_OPTION, `Unknown option "${key}" in ${where}. Known options: ${known.join(", ")}.`, { data: { option: key, where } });
-    }
-  }
-}
+import { checkKnownKeys } from "@moe-router/core/kit";
+
+export { checkKnownKeys };
 
 function isValidDate(value: unknown): value is Date {
   return value instanceof Date && Number.isFinite(value.getTime());

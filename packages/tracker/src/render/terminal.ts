@@ -4,6 +4,7 @@ import type { TimeSeries } from "../timeseries/types.js";
 import { styles } from "./internal/ansi.js";
 import { count, milliseconds, percent } from "./internal/format.js";
 import { table } from "./internal/table.js";
+import { dashboardFrame } from "./internal/dashboard-frame.js";
 import { trendsSection } from "./internal/trends-terminal.js";
 import {
   calibrationSection, clarificationSection, correctionsSection, experimentsSection, expertsSection,
@@ -20,7 +21,7 @@ export interface TerminalRenderOptions {
 export interface DashboardRenderOptions extends TerminalRenderOptions {
   /** Shown in the title line, e.g. "refreshing every 2 s · Ctrl-C to quit". */
   readonly status?: string;
-  /** A time series of the same window: adds a "Trends" section of sparklines (80 columns). */
+  /** A time series of the same window: adds four trend sparklines (decisions, accuracy, clarified, p95). */
   readonly series?: TimeSeries;
 }
 
@@ -62,33 +63,13 @@ function analysisText(report: AnalysisReport, options: TerminalRenderOptions): s
 }
 
 /**
- * One dashboard frame: the headline figures, layers with accuracy bars, latency and experts.
- * Strings from the log and the status line are neutralised as in {@link renderAnalysisText}.
+ * One dashboard frame that fits an 80 x 24 terminal: the headline figures, layers with
+ * accuracy bars, the top experts and (with `series`) four trend sparklines; `moe-router analyze`
+ * has the full report. Strings from the log and the status line are neutralised as in
+ * {@link renderAnalysisText}.
  */
 export function renderDashboard(report: AnalysisReport, options: DashboardRenderOptions = {}): string {
-  return dashboardFrame(terminalSafeDeep(report), options);
-}
-
-function dashboardFrame(report: AnalysisReport, options: DashboardRenderOptions): string {
-  const s = styles(options.color === true);
-  const status = options.status ? terminalSafe(options.status) : "";
-  const title = `${s.bold("moe-router dashboard")}  ${s.dim(`${report.generatedAt}${status ? ` · ${status}` : ""}`)}`;
-  const sections = [
-    title,
-    "",
-    summarySection(report, s),
-    "",
-    layersSection(report.layers, s, true),
-    "",
-    latencySection(report, s),
-    "",
-    s.bold("Experts"),
-    expertsSection(report, s, 30),
-  ];
-  if (options.series) sections.push("", s.bold("Trends"), trendsSection(options.series, s));
-  if (report.experiments.length) sections.push("", s.bold("A/B experiments"), experimentsSection(report, s));
-  if (report.corrections.total) sections.push("", s.bold("Corrections"), correctionsSection(report, s));
-  return `${sections.join("\n")}\n`;
+  return dashboardFrame(terminalSafeDeep(report), styles(options.color === true), options.status ? terminalSafe(options.status) : "", options.series);
 }
 
 /**

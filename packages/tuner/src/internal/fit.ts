@@ -2,13 +2,6 @@ import { performance } from "node:perf_hooks";
 import { ErrorCode, MoeRouterError, isMoeRouterError, type LabelledExample, type Layer } from "@moe-router/core";
 import type { FitRecord } from "../types.js";
 
-/** Optional abilities of learnable layers beyond core's contract (layer-semantic, layer-rag, layer-neural offer some). */
-interface FittableLayer extends Layer {
-  ready?(): Promise<void>;
-  fit?(examples: readonly LabelledExample[], options?: { readonly validation?: readonly LabelledExample[] }): Promise<unknown>;
-  calibrate?(validation: readonly LabelledExample[]): Promise<unknown>;
-}
-
 /** A few figures from a calibration report, whatever layer returned it. */
 function describe(report: unknown): string | undefined {
   if (!report || typeof report !== "object") return undefined;
@@ -34,7 +27,7 @@ export async function fitLayers(
 ): Promise<FitRecord[]> {
   const records: FitRecord[] = [];
   for (let i = 0; i < layers.length; i++) {
-    const layer = layers[i] as FittableLayer;
+    const layer = layers[i]!;
     onProgress?.({ stage: "fit", done: i, total: layers.length, layer: layer.name });
     const started = performance.now();
     let method: FitRecord["method"] = "none";

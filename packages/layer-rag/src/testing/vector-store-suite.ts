@@ -6,7 +6,7 @@
  */
 import assert from "node:assert/strict";
 import { isMoeRouterError, seededRandom } from "@moe-router/core";
-import type { VectorItem, VectorStore } from "../src/index.js";
+import type { VectorItem, VectorStore } from "../index.js";
 
 /** The parts of a test runner the suite needs. */
 export interface SuiteTestApi {
@@ -29,9 +29,6 @@ export interface VectorStoreSuiteOptions {
 
 const DIMENSION = 16;
 const EMBEDDER = "suite-embedder-v1";
-
-/** Deterministic pseudo-random numbers (core's mulberry32), so failures reproduce. */
-export { seededRandom };
 
 function randomVector(random: () => number, dimension = DIMENSION): Float32Array {
   return Float32Array.from({ length: dimension }, () => random() * 2 - 1);
