@@ -54,7 +54,9 @@ function invalid(message: string): MoeRouterError {
 async function joinLateOutcomes(core: AnalyzerCore, parts: readonly Part[], orphansByPart: readonly [string, Outcome][][], runner: PartRunner, chunkBytes: number): Promise<void> {
   // The newest report of an outcome wins: later parts overwrite earlier ones.
   const late = new Map<string, { outcome: Outcome; part: number }>();
-  orphansByPart.forEach((orphans, part) => { for (const [id, outcome] of orphans) late.set(id, { outcome, part }); });
+  orphansByPart.forEach((orphans, part) => {
+    for (const [id, outcome] of orphans) late.set(id, { outcome, part });
+  });
   if (late.size === 0) return;
   const searches = parts.slice(0, -1).map(async (part) => {
     const wanted = [...late].filter(([, o]) => o.part > part.index).map(([id]) => id);
@@ -165,7 +167,14 @@ export async function analyzeJsonlWith(path: string, options: AnalyzeJsonlOption
       core.merge(result.snapshot);
       for (const key of Object.keys(counts) as (keyof ReadCounts)[]) counts[key] += result.counts[key];
     }
-    if (parts.length > 1) await joinLateOutcomes(core, parts, results.map((r) => r.orphans), runner, chunkBytes);
+    if (parts.length > 1)
+      await joinLateOutcomes(
+        core,
+        parts,
+        results.map((r) => r.orphans),
+        runner,
+        chunkBytes,
+      );
     return { report: { ...core.result(), dataIssues: { ...counts } }, counts, workers: parts.length, bytes };
   } catch (error) {
     throw readFailure(error, absolute);

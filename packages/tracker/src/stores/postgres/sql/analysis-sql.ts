@@ -39,22 +39,24 @@ const dropped = (object: string, key: string, valid: string) => `(CASE WHEN ${pr
 const allStrings = (field: string) => `(CASE WHEN jsonb_typeof(${field}) = 'array' THEN NOT jsonb_path_exists(${field}, 'strict $[*] ? (@.type() != "string")', '{}', true) ELSE false END)`;
 
 /** Fields a reader removes from an outcome (checkOutcomeFields). */
-export const outcomeFields = (o: string) => [
-  dropped(o, "completion_time_minutes", inRange(`${o}->'completion_time_minutes'`, MAX_MINUTES)),
-  dropped(o, "quality_score", inRange(`${o}->'quality_score'`, 1)),
-  dropped(o, "was_correct_master", isType(`${o}->'was_correct_master'`, "boolean")),
-  dropped(o, "user_corrected_to", isType(`${o}->'user_corrected_to'`, "string")),
-].join(" + ");
+export const outcomeFields = (o: string) =>
+  [
+    dropped(o, "completion_time_minutes", inRange(`${o}->'completion_time_minutes'`, MAX_MINUTES)),
+    dropped(o, "quality_score", inRange(`${o}->'quality_score'`, 1)),
+    dropped(o, "was_correct_master", isType(`${o}->'was_correct_master'`, "boolean")),
+    dropped(o, "user_corrected_to", isType(`${o}->'user_corrected_to'`, "string")),
+  ].join(" + ");
 
 /** Fields a reader removes from one layer attempt (checkAttemptFields); a null expert or error goes silently. */
-const attemptFields = (a: string) => [
-  dropped(a, "selected_master", isType(`${a}->'selected_master'`, "string")),
-  dropped(a, "confidence", inRange(`${a}->'confidence'`, 1)),
-  dropped(a, "latency_ms", inRange(`${a}->'latency_ms'`, MAX_LATENCY_MS)),
-  dropped(a, "shadow", isType(`${a}->'shadow'`, "boolean")),
-  `(CASE WHEN ${a} ? 'success' AND NOT ${isType(`${a}->'success'`, "boolean")} THEN 1 ELSE 0 END)`,
-  dropped(a, "error", `(${isType(`${a}->'error'`, "object")} AND ${isType(`${a}->'error'->'code'`, "string")})`),
-].join(" + ");
+const attemptFields = (a: string) =>
+  [
+    dropped(a, "selected_master", isType(`${a}->'selected_master'`, "string")),
+    dropped(a, "confidence", inRange(`${a}->'confidence'`, 1)),
+    dropped(a, "latency_ms", inRange(`${a}->'latency_ms'`, MAX_LATENCY_MS)),
+    dropped(a, "shadow", isType(`${a}->'shadow'`, "boolean")),
+    `(CASE WHEN ${a} ? 'success' AND NOT ${isType(`${a}->'success'`, "boolean")} THEN 1 ELSE 0 END)`,
+    dropped(a, "error", `(${isType(`${a}->'error'`, "object")} AND ${isType(`${a}->'error'->'code'`, "string")})`),
+  ].join(" + ");
 
 /**
  * Fields a reader removes from a decision (checkDecisionFields), given the decision's fields as
@@ -89,9 +91,34 @@ const bucketOf = (v: string) =>
 
 /** The grouping keys: what a decision, an attempt or a latency row is counted by. */
 const DIMENSIONS = [
-  "kind", "usable", "kept", "excluded", "expert", "routed_by", "corrected", "reason", "c0", "c1", "experiment", "variant", "verdict", "has_outcome", "completed",
-  "counted", "name", "shadow", "success", "errored", "code", "named", "hit", "bin", "lb",
-].map((column) => `x.${column}`).join(", ");
+  "kind",
+  "usable",
+  "kept",
+  "excluded",
+  "expert",
+  "routed_by",
+  "corrected",
+  "reason",
+  "c0",
+  "c1",
+  "experiment",
+  "variant",
+  "verdict",
+  "has_outcome",
+  "completed",
+  "counted",
+  "name",
+  "shadow",
+  "success",
+  "errored",
+  "code",
+  "named",
+  "hit",
+  "bin",
+  "lb",
+]
+  .map((column) => `x.${column}`)
+  .join(", ");
 
 /**
  * The analysis statement over `<prefix>_decisions` and `<prefix>_outcomes`.
