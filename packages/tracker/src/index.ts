@@ -9,13 +9,13 @@ export { judgeExpert, judgeOutcome, type OutcomeJudgement } from "./outcome-judg
 export { readRecord, type ReadRecord } from "./read-record.js";
 export { createTracker, type Tracker } from "./tracker.js";
 export { jsonlStore } from "./jsonl-store.js";
-export { postgresStore } from "./postgres-store.js";
+export { postgresStore } from "./stores/postgres/store.js";
 export { createPgPool, type PgPoolOptions } from "./stores/postgres/connection.js";
 export { openStore, type OpenStoreOptions } from "./open-store.js";
 export { EVENT_STORE_FORMS, isDatabaseSpec, parseStoreSpec, redactConnectionString, type ParseStoreSpecOptions, type StoreSpec } from "./store-spec.js";
 export { listLogFiles } from "./log-names.js";
-export { generateSampleRecords, type SampleEventsOptions } from "./sample-events.js";
-export { parseDegradation, type SampleDegradation } from "./sample-degrade.js";
+export { generateSampleRecords, type SampleEventsOptions } from "./sample/sample-events.js";
+export { parseDegradation, type SampleDegradation } from "./sample/sample-degrade.js";
 export type {
   EventStore,
   JsonlStoreOptions,

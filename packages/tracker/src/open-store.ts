@@ -1,5 +1,5 @@
 import { jsonlStore } from "./jsonl-store.js";
-import { postgresStore } from "./postgres-store.js";
+import { postgresStore } from "./stores/postgres/store.js";
 import { parseStoreSpec } from "./store-spec.js";
 import type { EventStore } from "./types.js";
 

@@ -1,9 +1,9 @@
 import { ErrorCode, MoeRouterError, isMoeRouterError } from "@moe-router/core";
 import type { QueryablePool } from "../../types.js";
-import { UNIT_MS, autoUnit, checkBucketCount, seriesSettings, type SeriesSettings } from "../settings.js";
-import type { BucketUnit, LatencyQuantile, TimeSeries, TimeSeriesOptions } from "../types.js";
-import { buildSeries, type BucketCounts, type LayerCounts } from "./build-series.js";
-import { seriesStatement, spanStatement } from "./pg-series-sql.js";
+import { UNIT_MS, autoUnit, checkBucketCount, seriesSettings, type SeriesSettings } from "../../timeseries/settings.js";
+import type { BucketUnit, LatencyQuantile, TimeSeries, TimeSeriesOptions } from "../../timeseries/types.js";
+import { buildSeries, type BucketCounts, type LayerCounts } from "../../timeseries/internal/build-series.js";
+import { seriesStatement, spanStatement } from "./sql/series-sql.js";
 
 type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 type Stats = Record<string, number | null>;
@@ -52,7 +52,7 @@ async function resolveUnit(pool: QueryablePool, decisions: string, settings: Ser
 }
 
 /**
- * The time series computed in PostgreSQL (see pg-series-sql.ts); same result as streaming the
+ * The time series computed in PostgreSQL (see sql/series-sql.ts); same result as streaming the
  * store's events through the accumulator, latency order statistics exact rather than within 0.5 %.
  * @throws MoeRouterError STORE_FAILED when the query fails; INVALID_CONFIG for bad options.
  */

@@ -1,5 +1,5 @@
 import { ErrorCode, MoeRouterError } from "@moe-router/core";
-import type { Waiter } from "./write-piece.js";
+import type { Waiter } from "../../internal/write-piece.js";
 
 /** Settings of {@link PgWriter}. */
 export interface PgWriterOptions {

@@ -1,11 +1,11 @@
 import { ErrorCode, MoeRouterError } from "@moe-router/core";
-import { MinHeap } from "./internal/min-heap.js";
+import { MinHeap } from "../internal/min-heap.js";
 import { Random } from "./internal/prng.js";
 import { simulateDecision } from "./internal/sample-cascade.js";
 import { sampleTask } from "./internal/sample-tasks.js";
-import { checkKnownKeys } from "./internal/validate.js";
+import { checkKnownKeys } from "../internal/validate.js";
 import { activeAt, checkDegradations, type SampleDegradation } from "./sample-degrade.js";
-import { SCHEMA_VERSION, type LogRecord, type Outcome, type OutcomeRecord } from "./records.js";
+import { SCHEMA_VERSION, type LogRecord, type Outcome, type OutcomeRecord } from "../records.js";
 
 /** Options of {@link generateSampleRecords}. */
 export interface SampleEventsOptions {

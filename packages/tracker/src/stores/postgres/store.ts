@@ -1,20 +1,20 @@
 import { ErrorCode, MoeRouterError, isMoeRouterError } from "@moe-router/core";
-import { flushOnExit } from "./internal/exit-hooks.js";
-import { pgStatements } from "./internal/pg-sql.js";
-import { storableJson } from "./internal/pg-text.js";
-import { serialise } from "./internal/serialise.js";
-import { PgWriter } from "./internal/pg-writer.js";
-import { pgTimeSeries } from "./timeseries/internal/pg-series.js";
-import { createPgPool } from "./stores/postgres/connection.js";
-import { pgAnalysis } from "./stores/postgres/pg-analysis.js";
-import { migrateStatement } from "./stores/postgres/sql/migrations.js";
-import { StoreState } from "./internal/store-state.js";
-import { checkKnownKeys, checkLimit, checkReadOptions } from "./internal/validate.js";
-import type { Waiter } from "./internal/write-piece.js";
-import type { LogRecord, OutcomeRecord, RoutingEvent } from "./records.js";
-import { normaliseRecord } from "./read-record.js";
-import type { EventStore, PostgresStoreOptions, QueryablePool, ReadOptions, StoredCorrection } from "./types.js";
-import { redactConnectionString } from "./store-spec.js";
+import { flushOnExit } from "../../internal/exit-hooks.js";
+import { pgStatements } from "./sql/statements.js";
+import { storableJson } from "./text.js";
+import { serialise } from "../../internal/serialise.js";
+import { PgWriter } from "./writer.js";
+import { pgTimeSeries } from "./pg-series.js";
+import { createPgPool } from "./connection.js";
+import { pgAnalysis } from "./pg-analysis.js";
+import { migrateStatement } from "./sql/migrations.js";
+import { StoreState } from "../../internal/store-state.js";
+import { checkKnownKeys, checkLimit, checkReadOptions } from "../../internal/validate.js";
+import type { Waiter } from "../../internal/write-piece.js";
+import type { LogRecord, OutcomeRecord, RoutingEvent } from "../../records.js";
+import { normaliseRecord } from "../../read-record.js";
+import type { EventStore, PostgresStoreOptions, QueryablePool, ReadOptions, StoredCorrection } from "../../types.js";
+import { redactConnectionString } from "../../store-spec.js";
 
 const OPTION_KEYS = [
   "connectionString",

@@ -1,4 +1,4 @@
-import { SCHEMA_VERSION, type DecisionRecord, type LayerAttemptRecord } from "../records.js";
+import { SCHEMA_VERSION, type DecisionRecord, type LayerAttemptRecord } from "../../records.js";
 import type { ActiveDegradations } from "../sample-degrade.js";
 import type { Random } from "./prng.js";
 import { SAMPLE_EXPERTS, type Clarity, type SampleTask } from "./sample-tasks.js";
