@@ -15,13 +15,23 @@ export interface ApiEntry {
 }
 
 function squash(text: string): string {
-  return text.replace(/\/\*\*[\s\S]*?\*\//g, "").replace(/\/\/[^\n]*/g, "").replace(/\s+/g, " ").trim();
+  return text
+    .replace(/\/\*\*[\s\S]*?\*\//g, "")
+    .replace(/\/\/[^\n]*/g, "")
+    .replace(/\s+/g, " ")
+    .trim();
 }
 
 function signatureOf(name: string, node: ExportedDeclarations): { kind: string; signature: string } {
   if (Node.isFunctionDeclaration(node)) {
-    const typeParams = node.getTypeParameters().map((t) => t.getText()).join(", ");
-    const params = node.getParameters().map((p) => squash(p.getText())).join(", ");
+    const typeParams = node
+      .getTypeParameters()
+      .map((t) => t.getText())
+      .join(", ");
+    const params = node
+      .getParameters()
+      .map((p) => squash(p.getText()))
+      .join(", ");
     const returns = node.getReturnTypeNode()?.getText() ?? node.getReturnType().getText(node);
     return { kind: "function", signature: `function ${name}${typeParams ? `<${typeParams}>` : ""}(${params}): ${squash(returns)}` };
   }
@@ -29,11 +39,20 @@ function signatureOf(name: string, node: ExportedDeclarations): { kind: string; 
     return { kind: node.getKindName().replace("Declaration", "").toLowerCase(), signature: squash(node.getText()).replace(/^export (default )?/, "") };
   }
   if (Node.isClassDeclaration(node)) {
-    const members = node.getMembers()
+    const members = node
+      .getMembers()
       .filter((m) => !isHidden(m))
       .map((m) => {
-        if (Node.isMethodDeclaration(m)) return `${m.getName()}(${m.getParameters().map((p) => squash(p.getText())).join(", ")}): ${squash(m.getReturnType().getText(m))}`;
-        if (Node.isConstructorDeclaration(m)) return `constructor(${m.getParameters().map((p) => squash(p.getText())).join(", ")})`;
+        if (Node.isMethodDeclaration(m))
+          return `${m.getName()}(${m
+            .getParameters()
+            .map((p) => squash(p.getText()))
+            .join(", ")}): ${squash(m.getReturnType().getText(m))}`;
+        if (Node.isConstructorDeclaration(m))
+          return `constructor(${m
+            .getParameters()
+            .map((p) => squash(p.getText()))
+            .join(", ")})`;
         return squash(m.getText());
       });
     return { kind: "class", signature: `class ${name}${node.getExtends() ? ` extends ${node.getExtends()!.getText()}` : ""} { ${members.join("; ")} }` };

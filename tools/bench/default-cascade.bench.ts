@@ -11,9 +11,15 @@ import { join } from "node:path";
 import { DEFAULT_CONFIG, buildRouter } from "@moe-router/cli";
 
 const tasks = [
-  "Fix authentication bug in login system", "Deploy API to production", "Run a security audit of the payment service",
-  "Catalog all dependencies of the web app", "Update the nightly release pipeline", "Rotate the leaked API keys",
-  "Plan the next quarter's roadmap", "Add pagination to the orders endpoint", "List every service that uses log4j",
+  "Fix authentication bug in login system",
+  "Deploy API to production",
+  "Run a security audit of the payment service",
+  "Catalog all dependencies of the web app",
+  "Update the nightly release pipeline",
+  "Rotate the leaked API keys",
+  "Plan the next quarter's roadmap",
+  "Add pagination to the orders endpoint",
+  "List every service that uses log4j",
 ];
 const dataDir = mkdtempSync(join(tmpdir(), "default-cascade-"));
 const router = await buildRouter({ ...DEFAULT_CONFIG, dataDir, tracking: { enabled: false } }, { cwd: dataDir });
@@ -27,6 +33,10 @@ for (let i = 0; i < 2200; i++) {
 const cpu = process.cpuUsage(cpuStart);
 times.sort((a, b) => a - b);
 const q = (p: number) => times[Math.min(times.length - 1, Math.floor(p * times.length))]!.toFixed(3);
-console.log(`default cascade (${router.layers.map((l) => l.name).join(" -> ")}): p50 ${q(0.5)} ms, p99 ${q(0.99)} ms over ${times.length} routes; CPU ${((cpu.user + cpu.system) / 1000 / 2200).toFixed(3)} ms/route; load ${loadavg().map((l) => l.toFixed(1)).join(" ")}`);
+console.log(
+  `default cascade (${router.layers.map((l) => l.name).join(" -> ")}): p50 ${q(0.5)} ms, p99 ${q(0.99)} ms over ${times.length} routes; CPU ${((cpu.user + cpu.system) / 1000 / 2200).toFixed(3)} ms/route; load ${loadavg()
+    .map((l) => l.toFixed(1))
+    .join(" ")}`,
+);
 await router.close();
 rmSync(dataDir, { recursive: true, force: true });

@@ -61,14 +61,16 @@ function argmaxDot(query: Float32Array, matrix: Float32Array, rows: number, dime
 }
 
 /** Scores `embedder` on one dataset. `prepare` runs first (e.g. fitting IDF on the train texts). */
-export async function evaluate(
-  embedder: Embedder,
-  dataset: string,
-  data: { train: DatasetRow[]; test: DatasetRow[] },
-): Promise<AccuracyResult> {
+export async function evaluate(embedder: Embedder, dataset: string, data: { train: DatasetRow[]; test: DatasetRow[] }): Promise<AccuracyResult> {
   const { dimension } = embedder;
-  const train = await embedAll(embedder, data.train.map((r) => r.text));
-  const test = await embedAll(embedder, data.test.map((r) => r.text));
+  const train = await embedAll(
+    embedder,
+    data.train.map((r) => r.text),
+  );
+  const test = await embedAll(
+    embedder,
+    data.test.map((r) => r.text),
+  );
   const labels = [...new Set(data.train.map((r) => r.label))];
   const labelIndex = new Map(labels.map((l, i) => [l, i]));
   const centroids = new Float32Array(labels.length * dimension);
@@ -104,14 +106,16 @@ export async function evaluate(
 /** Prints results as a readable table (and the markdown rows the README uses). */
 export function printResults(embedderId: string, results: readonly AccuracyResult[]): void {
   console.log(`embedder: ${embedderId}`);
-  console.table(results.map((r) => ({
-    dataset: r.dataset,
-    "train/test": `${r.train}/${r.test}`,
-    labels: r.labels,
-    "nearest centroid": `${(r.nearestCentroid * 100).toFixed(1)}%`,
-    "1-NN": `${(r.nearestNeighbour * 100).toFixed(1)}%`,
-    "ms/text (batched)": r.msPerText.toFixed(3),
-  })));
+  console.table(
+    results.map((r) => ({
+      dataset: r.dataset,
+      "train/test": `${r.train}/${r.test}`,
+      labels: r.labels,
+      "nearest centroid": `${(r.nearestCentroid * 100).toFixed(1)}%`,
+      "1-NN": `${(r.nearestNeighbour * 100).toFixed(1)}%`,
+      "ms/text (batched)": r.msPerText.toFixed(3),
+    })),
+  );
   for (const r of results) {
     console.log(`| ${r.dataset} | ${r.train}/${r.test} | ${r.labels} | ${(r.nearestCentroid * 100).toFixed(1)}% | ${(r.nearestNeighbour * 100).toFixed(1)}% | ${r.msPerText.toFixed(3)} |`);
   }

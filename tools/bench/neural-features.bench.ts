@@ -31,7 +31,12 @@ function accuracyAt(confidence: readonly number[], correct: readonly boolean[], 
 }
 
 const pct = (x: number | undefined) => (x === undefined ? "   -  " : `${(x * 100).toFixed(1).padStart(5)}%`);
-console.log(`load ${(await import("node:os")).loadavg().map((l) => l.toFixed(1)).join(" ")}`);
+console.log(
+  `load ${(await import("node:os"))
+    .loadavg()
+    .map((l) => l.toFixed(1))
+    .join(" ")}`,
+);
 console.log("dataset    features          head     fit s  epochs  T      acc100  acc80   acc50   ECE    p50 ms | TF-IDF+LR acc100 acc80");
 for (const name of datasets) {
   const path = fullDatasetPath(name);
@@ -42,7 +47,7 @@ for (const name of datasets) {
   const split = evaluationSplit(await loadEvaluationData(path));
   const toExamples = (rows: typeof split.train): LabelledExample[] => rows.map((r) => ({ text: r.text, expert: r.label }));
   const baselinePath = join(process.cwd(), ".baselines", `${name}.json`);
-  const baseline = existsSync(baselinePath) ? JSON.parse(readFileSync(baselinePath, "utf8")) as { accuracy_100: number; accuracy_80: number } : undefined;
+  const baseline = existsSync(baselinePath) ? (JSON.parse(readFileSync(baselinePath, "utf8")) as { accuracy_100: number; accuracy_80: number }) : undefined;
   for (const { features, kind } of configs) {
     const embedder = hashedEmbedder();
     embedder.fitIdf(split.train.map((r) => r.text));
@@ -63,11 +68,24 @@ for (const name of datasets) {
     }
     latencies.sort((a, b) => a - b);
     const acc = (c: number) => accuracyAt(confidence, correct, c);
-    console.log([
-      name.padEnd(10), features.padEnd(17), kind.padEnd(8), fitSeconds.toFixed(1).padStart(5), `${report.bestEpoch}/${report.epochsRun}`.padStart(7),
-      report.temperature.toFixed(2).padStart(5), pct(acc(1)), pct(acc(0.8)), pct(acc(0.5)), expectedCalibrationError(confidence, correct).toFixed(3).padStart(6),
-      latencies[Math.floor(latencies.length / 2)]!.toFixed(3).padStart(7), "|", pct(baseline?.accuracy_100), pct(baseline?.accuracy_80),
-      `(${correct.filter(Boolean).length}/${correct.length} right)`,
-    ].join("  "));
+    console.log(
+      [
+        name.padEnd(10),
+        features.padEnd(17),
+        kind.padEnd(8),
+        fitSeconds.toFixed(1).padStart(5),
+        `${report.bestEpoch}/${report.epochsRun}`.padStart(7),
+        report.temperature.toFixed(2).padStart(5),
+        pct(acc(1)),
+        pct(acc(0.8)),
+        pct(acc(0.5)),
+        expectedCalibrationError(confidence, correct).toFixed(3).padStart(6),
+        latencies[Math.floor(latencies.length / 2)]!.toFixed(3).padStart(7),
+        "|",
+        pct(baseline?.accuracy_100),
+        pct(baseline?.accuracy_80),
+        `(${correct.filter(Boolean).length}/${correct.length} right)`,
+      ].join("  "),
+    );
   }
 }

@@ -81,5 +81,9 @@ subjects.forEach((subject, index) => {
     `${subject.name.padEnd(56)} wall median ${wall.toFixed(1).padStart(6)} ms (${(wall / peerWall).toFixed(2)}x)  CPU mean ${Number.isNaN(cpu) ? "n/a" : `${cpu.toFixed(1).padStart(6)} ms (${(cpu / peerCpu).toFixed(2)}x)`}`,
   );
 });
-console.log(`load average before ${loadBefore.map((l) => l.toFixed(2)).join(" ")}, after ${loadavg().map((l) => l.toFixed(2)).join(" ")}`);
+console.log(
+  `load average before ${loadBefore.map((l) => l.toFixed(2)).join(" ")}, after ${loadavg()
+    .map((l) => l.toFixed(2))
+    .join(" ")}`,
+);
 rmSync(work, { recursive: true, force: true });

@@ -81,7 +81,12 @@ export function checkPackage(pkg: WorkspacePackage, all: readonly WorkspacePacka
       for (const decl of source.getExportDeclarations()) {
         const text = decl.getModuleSpecifierValue();
         if (text?.startsWith(".") && text.split("/").includes("internal")) {
-          violations.push({ file: where, line: decl.getStartLineNumber(), rule: "no-internal-exports", message: `"${text}": nothing is exported from internal/; move what is public out of internal/ (shared layer helpers go to @moe-router/core/kit)` });
+          violations.push({
+            file: where,
+            line: decl.getStartLineNumber(),
+            rule: "no-internal-exports",
+            message: `"${text}": nothing is exported from internal/; move what is public out of internal/ (shared layer helpers go to @moe-router/core/kit)`,
+          });
         }
       }
     }

@@ -54,7 +54,9 @@ export function satisfies(version: string, range: string): boolean | undefined {
 export function publishedExports(exports: unknown): unknown {
   if (exports === null || typeof exports !== "object" || Array.isArray(exports)) return exports;
   return Object.fromEntries(
-    Object.entries(exports as Record<string, unknown>).filter(([key]) => key !== SOURCE_CONDITION).map(([key, value]) => [key, publishedExports(value)]),
+    Object.entries(exports as Record<string, unknown>)
+      .filter(([key]) => key !== SOURCE_CONDITION)
+      .map(([key, value]) => [key, publishedExports(value)]),
   );
 }
 
@@ -68,8 +70,18 @@ export function checkManifests(packages: readonly WorkspacePackage[] = listPacka
         const version = versions.get(name);
         if (version === undefined || range.startsWith("workspace:")) continue;
         const ok = satisfies(version, range);
-        if (ok === undefined) problems.push({ package: pkg.name, rule: "peer-ranges", message: `${field}["${name}"] is "${range}": use a caret range such as "^${version}" (the check reads ^, ~, >= and exact versions).` });
-        else if (!ok) problems.push({ package: pkg.name, rule: "peer-ranges", message: `${field}["${name}"] is "${range}" but the workspace has ${name}@${version}: npm i of the packed packages fails with ERESOLVE. Set the range to "^${version}" (or version ${name} into it).` });
+        if (ok === undefined)
+          problems.push({
+            package: pkg.name,
+            rule: "peer-ranges",
+            message: `${field}["${name}"] is "${range}": use a caret range such as "^${version}" (the check reads ^, ~, >= and exact versions).`,
+          });
+        else if (!ok)
+          problems.push({
+            package: pkg.name,
+            rule: "peer-ranges",
+            message: `${field}["${name}"] is "${range}" but the workspace has ${name}@${version}: npm i of the packed packages fails with ERESOLVE. Set the range to "^${version}" (or version ${name} into it).`,
+          });
       }
     }
     const manifest = pkg.manifest as { exports?: unknown; publishConfig?: { exports?: unknown } };

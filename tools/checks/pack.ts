@@ -22,5 +22,3 @@ export function packPackages(folders: readonly string[], dest: string): Record<s
   }
   return out;
 }
-
-export { repoRoot };

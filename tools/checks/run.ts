@@ -54,11 +54,13 @@ if (base) {
     const diff = diffReports(before, after);
     const breaking = diff.removed.length + diff.changed.length > 0;
     const bump = bumps.get(pkg.name);
-    if (!bump) problems.push(`${pkg.name}: its API changed (${diff.added.length} added, ${diff.changed.length} changed, ${diff.removed.length} removed) but no changeset names it: run \`pnpm changeset\`.`);
+    if (!bump)
+      problems.push(`${pkg.name}: its API changed (${diff.added.length} added, ${diff.changed.length} changed, ${diff.removed.length} removed) but no changeset names it: run \`pnpm changeset\`.`);
     else if (breaking && BUMPS.indexOf(bump) < BUMPS.indexOf(breakingBump(String(pkg.manifest.version)))) {
-      problems.push(`${pkg.name}: exports were removed or changed incompatibly (${[...diff.removed, ...diff.changed].join(", ")}); the changeset asks for "${bump}" but this needs "${breakingBump(String(pkg.manifest.version))}".`);
-    }
-    else note(`${pkg.name}: API changed, changeset bump ${bump}`);
+      problems.push(
+        `${pkg.name}: exports were removed or changed incompatibly (${[...diff.removed, ...diff.changed].join(", ")}); the changeset asks for "${bump}" but this needs "${breakingBump(String(pkg.manifest.version))}".`,
+      );
+    } else note(`${pkg.name}: API changed, changeset bump ${bump}`);
   }
   const status = spawnSync("pnpm", ["changeset", "status", `--since=${base}`], { cwd: repoRoot, encoding: "utf8" });
   if (status.status !== 0) problems.push(`changeset status --since=${base} failed: a changed package has no changeset.\n${status.stdout}${status.stderr}`);
@@ -68,14 +70,16 @@ if (base) {
 
 console.log("publint and attw on packed packages");
 const dest = mkdtempSync(join(tmpdir(), "moe-pack-"));
-const tarballs = packPackages(listPackages().map((p) => p.folder), dest);
+const tarballs = packPackages(
+  listPackages().map((p) => p.folder),
+  dest,
+);
 for (const pkg of listPackages()) {
   const lint = spawnSync("pnpm", ["exec", "publint", "run", pkg.dir, "--strict"], { cwd: repoRoot, encoding: "utf8" });
   if (lint.status !== 0 || /warn|error/i.test(lint.stdout.replace(/Running publint.*\n/, ""))) problems.push(`publint ${pkg.name}:\n${lint.stdout}${lint.stderr}`);
   const attw = spawnSync("pnpm", ["exec", "attw", tarballs[pkg.folder]!, "--profile", "esm-only", "--format", "ascii"], { cwd: repoRoot, encoding: "utf8" });
   if (attw.status !== 0) problems.push(`attw ${pkg.name}:\n${attw.stdout}${attw.stderr}`);
 }
-
 
 if (problems.length) {
   console.error(`\n${problems.length} workspace check(s) failed:\n- ${problems.join("\n- ")}`);

@@ -23,14 +23,20 @@ export function fullDatasetPath(name: "banking77" | "hwu64"): string | undefined
   return existsSync(path) ? path : undefined;
 }
 
-/** Path of the committed mini subset used by tests. */
+/**
+ * Path of the committed mini subset used by tests.
+ * @public (a helper for measurement scripts; nothing in the repository calls it today)
+ */
 export function miniDatasetPath(name: "banking77" | "hwu64"): string {
   return join(repoRoot, "fixtures/datasets", `${name}-mini.jsonl`);
 }
 
 /** Reads a JSONL dataset file. */
 export function readDataset(path: string): DatasetRow[] {
-  return readFileSync(path, "utf8").split("\n").filter((line) => line.trim()).map((line) => JSON.parse(line) as DatasetRow);
+  return readFileSync(path, "utf8")
+    .split("\n")
+    .filter((line) => line.trim())
+    .map((line) => JSON.parse(line) as DatasetRow);
 }
 
 /** Rows of one split. */

@@ -11,11 +11,11 @@ export function forbidNetwork(): { attempts: string[]; restore(): void } {
   net.Socket.prototype.connect = function (this: net.Socket, ...args: unknown[]) {
     attempts.push(JSON.stringify(args[0]));
     throw new Error(`network access attempted in an offline test: ${JSON.stringify(args[0])}`);
-  } as typeof net.Socket.prototype.connect;
-  globalThis.fetch = (async (input: unknown) => {
+  };
+  globalThis.fetch = async (input: unknown) => {
     attempts.push(String(input));
     throw new Error(`fetch attempted in an offline test: ${String(input)}`);
-  }) as typeof fetch;
+  };
   return {
     attempts,
     restore() {

@@ -28,8 +28,14 @@ export function outcomeJudgementRows(): readonly OutcomeJudgementRow[] {
 /** A tracked event (decision + outcome, as the readers return it) for a row. */
 export function eventForRow(row: OutcomeJudgementRow, index: number) {
   return {
-    schema_version: 1, record_type: "decision" as const, event_id: `judgement-${index}`, timestamp: new Date(Date.now() - 60_000).toISOString(),
-    task_description: `task ${index}: ${row.case}`, selected_master: row.selected, routing_layer: "keyword", confidence: 0.9,
+    schema_version: 1,
+    record_type: "decision" as const,
+    event_id: `judgement-${index}`,
+    timestamp: new Date(Date.now() - 60_000).toISOString(),
+    task_description: `task ${index}: ${row.case}`,
+    selected_master: row.selected,
+    routing_layer: "keyword",
+    confidence: 0.9,
     layer_attempts: [{ layer_name: "keyword", success: true, selected_master: row.selected, confidence: 0.9, latency_ms: 1 }],
     ...(row.outcome ? { outcome: row.outcome } : {}),
   };

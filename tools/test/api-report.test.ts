@@ -21,13 +21,15 @@ function report(source: string): string {
 }
 
 describe("API report", () => {
-  const v1 = report([
-    "/** Doc comments do not count. */",
-    "export function route(task: string, limit?: number): boolean { return task.length > (limit ?? 0); }",
-    "export interface Options { readonly threshold: number }",
-    "export const VERSION = 1 as const;",
-    "export class Store { private secret = 1; constructor(readonly path: string) {} read(id: string): string { return id; } }",
-  ].join("\n"));
+  const v1 = report(
+    [
+      "/** Doc comments do not count. */",
+      "export function route(task: string, limit?: number): boolean { return task.length > (limit ?? 0); }",
+      "export interface Options { readonly threshold: number }",
+      "export const VERSION = 1 as const;",
+      "export class Store { private secret = 1; constructor(readonly path: string) {} read(id: string): string { return id; } }",
+    ].join("\n"),
+  );
 
   it("lists functions, interfaces, constants and public class members, without private ones or docs", () => {
     expect(v1).toContain("`route` (function): `function route(task: string, limit?: number): boolean`");
@@ -39,19 +41,23 @@ describe("API report", () => {
   });
 
   it("classifies additions as compatible and removals or signature changes as breaking", () => {
-    const added = report([
-      "export function route(task: string, limit?: number): boolean { return task.length > (limit ?? 0); }",
-      "export interface Options { readonly threshold: number }",
-      "export const VERSION = 1 as const;",
-      "export class Store { private secret = 1; constructor(readonly path: string) {} read(id: string): string { return id; } }",
-      "export function extra(): void {}",
-    ].join("\n"));
+    const added = report(
+      [
+        "export function route(task: string, limit?: number): boolean { return task.length > (limit ?? 0); }",
+        "export interface Options { readonly threshold: number }",
+        "export const VERSION = 1 as const;",
+        "export class Store { private secret = 1; constructor(readonly path: string) {} read(id: string): string { return id; } }",
+        "export function extra(): void {}",
+      ].join("\n"),
+    );
     expect(diffReports(v1, added)).toEqual({ added: [".:extra:function"], removed: [], changed: [] });
-    const broken = report([
-      "export function route(task: string, limit: number): boolean { return task.length > limit; }",
-      "export interface Options { readonly threshold: number }",
-      "export class Store { constructor(readonly path: string) {} read(id: string): string { return id; } }",
-    ].join("\n"));
+    const broken = report(
+      [
+        "export function route(task: string, limit: number): boolean { return task.length > limit; }",
+        "export interface Options { readonly threshold: number }",
+        "export class Store { constructor(readonly path: string) {} read(id: string): string { return id; } }",
+      ].join("\n"),
+    );
     const diff = diffReports(v1, broken);
     expect(diff.removed).toEqual([".:VERSION:const"]);
     expect(diff.changed).toEqual([".:route:function"]);

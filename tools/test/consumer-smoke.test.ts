@@ -65,11 +65,13 @@ describe("consumer smoke test: packed tarballs installed outside the workspace",
   });
 
   it("pulls in no model runtime or database driver", () => {
-    const installed = readdirSync(join(consumer, "node_modules")).flatMap((name) =>
-      name.startsWith("@") ? readdirSync(join(consumer, "node_modules", name)).map((sub) => `${name}/${sub}`) : [name],
-    );
+    const installed = readdirSync(join(consumer, "node_modules")).flatMap((name) => (name.startsWith("@") ? readdirSync(join(consumer, "node_modules", name)).map((sub) => `${name}/${sub}`) : [name]));
     expect(installed.filter((name) => name.startsWith("@moe-router/")).sort()).toEqual(["@moe-router/core", "@moe-router/layer-keyword", "@moe-router/layer-rag", "@moe-router/tracker"]);
-    for (const heavy of HEAVY) expect(installed.some((name) => name === heavy || name.startsWith(`${heavy}/`)), `${heavy} was installed`).toBe(false);
+    for (const heavy of HEAVY)
+      expect(
+        installed.some((name) => name === heavy || name.startsWith(`${heavy}/`)),
+        `${heavy} was installed`,
+      ).toBe(false);
     expect(existsSync(join(consumer, "node_modules/@moe-router/core/dist/index.js"))).toBe(true);
   });
 

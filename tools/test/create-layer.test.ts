@@ -25,10 +25,16 @@ describe("create-layer", () => {
     const root = fakeRepo();
     const result = createLayerPackage({ name: "sentiment", root });
     expect(result.written).toBe(false);
-    expect(result.files).toEqual(expect.arrayContaining([
-      "packages/layer-sentiment/package.json", "packages/layer-sentiment/src/layer.ts", "packages/layer-sentiment/src/index.ts",
-      "packages/layer-sentiment/test/conformance.test.ts", "packages/layer-sentiment/README.md", ".changeset/layer-sentiment-initial.md",
-    ]));
+    expect(result.files).toEqual(
+      expect.arrayContaining([
+        "packages/layer-sentiment/package.json",
+        "packages/layer-sentiment/src/layer.ts",
+        "packages/layer-sentiment/src/index.ts",
+        "packages/layer-sentiment/test/conformance.test.ts",
+        "packages/layer-sentiment/README.md",
+        ".changeset/layer-sentiment-initial.md",
+      ]),
+    );
     expect(existsSync(join(root, "packages/layer-sentiment"))).toBe(false);
     expect(JSON.parse(readFileSync(join(root, "tsconfig.build.json"), "utf8")).references).toHaveLength(1);
   });
@@ -40,7 +46,9 @@ describe("create-layer", () => {
     const manifest = JSON.parse(readFileSync(join(root, "packages/layer-code-owners/package.json"), "utf8"));
     expect(manifest).toMatchObject({ name: "@moe-router/layer-code-owners", type: "module", sideEffects: false, peerDependencies: { "@moe-router/core": "^0.3.0" } });
     expect(readFileSync(join(root, "packages/layer-code-owners/src/layer.ts"), "utf8")).toMatch(/export function codeOwnersLayer\(options: CodeOwnersLayerOptions\): Layer/);
-    expect(readFileSync(join(root, "packages/layer-code-owners/README.md"), "utf8")).toMatch(/## What[\s\S]*## When[\s\S]*## Install[\s\S]*## Use[\s\S]*## Options[\s\S]*## Compatibility[\s\S]*## API/);
+    expect(readFileSync(join(root, "packages/layer-code-owners/README.md"), "utf8")).toMatch(
+      /## What[\s\S]*## When[\s\S]*## Install[\s\S]*## Use[\s\S]*## Options[\s\S]*## Compatibility[\s\S]*## API/,
+    );
     expect(JSON.parse(readFileSync(join(root, "tsconfig.build.json"), "utf8")).references).toContainEqual({ path: "packages/layer-code-owners" });
   });
 

@@ -65,9 +65,7 @@ describe("dependency rules", () => {
       "packages/core/src/internal/verdict.ts": "export const checkVerdict = 1;\n",
       "packages/core/src/internal/a.ts": 'export { checkVerdict as a } from "./verdict.js";\n',
     });
-    expect(checkDependencyRules(root).map((v) => `${v.file}:${v.line}:${v.rule}`)).toEqual([
-      "packages/core/src/index.ts:1:no-internal-exports", "packages/core/src/public.ts:1:no-internal-exports",
-    ]);
+    expect(checkDependencyRules(root).map((v) => `${v.file}:${v.line}:${v.rule}`)).toEqual(["packages/core/src/index.ts:1:no-internal-exports", "packages/core/src/public.ts:1:no-internal-exports"]);
   });
 
   it("lets shipped code use a subpath another package exports (a light entry), never its test kit or an undeclared one", () => {

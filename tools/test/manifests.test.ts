@@ -2,13 +2,26 @@ import { describe, expect, it } from "vitest";
 import { checkManifests, publishedExports, satisfies } from "../checks/manifests.js";
 import type { WorkspacePackage } from "../checks/workspace.js";
 
-const pkg = (name: string, manifest: Record<string, unknown>): WorkspacePackage => ({ folder: name, dir: `/x/${name}`, name: `@moe-router/${name}`, manifest: { name: `@moe-router/${name}`, ...manifest } });
+const pkg = (name: string, manifest: Record<string, unknown>): WorkspacePackage => ({
+  folder: name,
+  dir: `/x/${name}`,
+  name: `@moe-router/${name}`,
+  manifest: { name: `@moe-router/${name}`, ...manifest },
+});
 
 describe("satisfies (npm's caret below and above 1.0)", () => {
   it.each<[string, string, boolean]>([
-    ["0.1.0", "^0.1.0", true], ["0.1.5", "^0.1.0", true], ["0.2.0", "^0.1.0", false], ["0.0.0", "^0.1.0", false],
-    ["1.4.0", "^1.0.0", true], ["2.0.0", "^1.0.0", false], ["0.0.3", "^0.0.3", true], ["0.0.4", "^0.0.3", false],
-    ["0.1.2", "~0.1.0", true], ["0.2.0", ">=0.1.0", true], ["0.1.0", "0.1.0", true],
+    ["0.1.0", "^0.1.0", true],
+    ["0.1.5", "^0.1.0", true],
+    ["0.2.0", "^0.1.0", false],
+    ["0.0.0", "^0.1.0", false],
+    ["1.4.0", "^1.0.0", true],
+    ["2.0.0", "^1.0.0", false],
+    ["0.0.3", "^0.0.3", true],
+    ["0.0.4", "^0.0.3", false],
+    ["0.1.2", "~0.1.0", true],
+    ["0.2.0", ">=0.1.0", true],
+    ["0.1.0", "0.1.0", true],
   ])("%s in %s: %s", (version, range, expected) => {
     expect(satisfies(version, range)).toBe(expected);
   });
@@ -27,10 +40,12 @@ describe("manifest checks", () => {
   });
 
   it("accepts agreeing ranges and workspace: protocols", () => {
-    expect(checkManifests([
-      pkg("core", { version: "0.1.0" }),
-      pkg("router", { version: "0.1.0", peerDependencies: { "@moe-router/core": "^0.1.0" }, dependencies: { "@moe-router/layer-keyword": "workspace:^" } }),
-    ])).toEqual([]);
+    expect(
+      checkManifests([
+        pkg("core", { version: "0.1.0" }),
+        pkg("router", { version: "0.1.0", peerDependencies: { "@moe-router/core": "^0.1.0" }, dependencies: { "@moe-router/layer-keyword": "workspace:^" } }),
+      ]),
+    ).toEqual([]);
   });
 
   it("publishConfig.exports must be exports without the source condition", () => {

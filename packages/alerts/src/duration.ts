@@ -11,7 +11,9 @@ export function parseDuration(text: unknown, where = "duration", field = "durati
   const match = typeof text === "string" ? /^\s*(\d+(?:\.\d+)?)\s*([smhdw])\s*$/.exec(text) : null;
   const ms = match ? Number(match[1]) * UNITS[match[2]!]! : Number.NaN;
   if (!match || !(ms > 0) || !Number.isFinite(ms)) {
-    throw new MoeRouterError(ErrorCode.INVALID_CONFIG, `${where} must be a duration such as "15m", "1h", "24h" or "7d" (units s, m, h, d, w); got ${JSON.stringify(text)}.`, { data: { where, field } });
+    throw new MoeRouterError(ErrorCode.INVALID_CONFIG, `${where} must be a duration such as "15m", "1h", "24h" or "7d" (units s, m, h, d, w); got ${JSON.stringify(text)}.`, {
+      data: { where, field },
+    });
   }
   return Math.round(ms);
 }

@@ -72,7 +72,7 @@ export function judgeRule(resolved: ResolvedRule, until: number, bucket: TimeBuc
   const since = until - resolved.windowMs;
   const { value, bound, samples } = judge(resolved, bucket, baseline);
   const enough = samples >= resolved.minSamples && value !== null && bound !== null;
-  const crossed = enough && (resolved.direction === "below" ? bound! < resolved.limit : bound! > resolved.limit);
+  const crossed = enough && (resolved.direction === "below" ? bound < resolved.limit : bound > resolved.limit);
   return {
     rule: resolved.rule.name,
     metric: resolved.rule.metric,
@@ -114,10 +114,12 @@ export async function evaluateAlerts(rules: readonly (AlertRule | ResolvedRule)[
     }
     return bucket;
   };
-  return Promise.all(resolved.map(async (rule) => {
-    const since = now - rule.windowMs;
-    const bucket = await bucketOf(since, now);
-    const baseline = rule.baselineMs !== undefined ? await bucketOf(since - rule.baselineMs, since) : undefined;
-    return judgeRule(rule, now, bucket, baseline);
-  }));
+  return Promise.all(
+    resolved.map(async (rule) => {
+      const since = now - rule.windowMs;
+      const bucket = await bucketOf(since, now);
+      const baseline = rule.baselineMs !== undefined ? await bucketOf(since - rule.baselineMs, since) : undefined;
+      return judgeRule(rule, now, bucket, baseline);
+    }),
+  );
 }

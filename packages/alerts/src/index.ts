@@ -10,5 +10,15 @@ export { evaluateAlerts, judgeRule, type AlertSource, type EvaluateOptions } fro
 export { createAlertMonitor, type AlertMonitor, type AlertMonitorOptions } from "./monitor.js";
 export { renderAlertsText } from "./render.js";
 export type {
-  AlertEvaluation, AlertMetric, AlertNotification, AlertRule, AlertState, MonitoredRule, MonitorErrorListener, MonitorSettings, MonitorStats, ResolvedRule, WebhookOptions,
+  AlertEvaluation,
+  AlertMetric,
+  AlertNotification,
+  AlertRule,
+  AlertState,
+  MonitoredRule,
+  MonitorErrorListener,
+  MonitorSettings,
+  MonitorStats,
+  ResolvedRule,
+  WebhookOptions,
 } from "./types.js";

@@ -70,11 +70,13 @@ export function createAlertMonitor(options: AlertMonitorOptions): AlertMonitor {
     throw new MoeRouterError(ErrorCode.INVALID_CONFIG, "createAlertMonitor: store must be an event store (with read()) or have timeSeries().");
   }
   const intervalMs = options.intervalMs ?? 60_000;
-  if (!(Number.isInteger(intervalMs) && intervalMs >= 100)) throw new MoeRouterError(ErrorCode.INVALID_CONFIG, `intervalMs must be a whole number of milliseconds >= 100; got ${String(options.intervalMs)}.`);
+  if (!(Number.isInteger(intervalMs) && intervalMs >= 100))
+    throw new MoeRouterError(ErrorCode.INVALID_CONFIG, `intervalMs must be a whole number of milliseconds >= 100; got ${String(options.intervalMs)}.`);
   if (options.webhook) checkWebhook(options.webhook);
   const clock = options.now ?? Date.now;
   let lastError: { code: string; message: string } | undefined;
-  let evaluations = 0, failures = 0;
+  let evaluations = 0,
+    failures = 0;
   const report = (error: MoeRouterError) => {
     lastError = { code: error.code, message: error.message };
     try {

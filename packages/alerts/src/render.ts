@@ -28,13 +28,22 @@ export function renderAlertsText(evaluations: readonly AlertEvaluation[], option
     `${e.samples}${e.samples < e.minSamples ? ` < ${e.minSamples}` : ""}`,
   ]);
   const widths = header.map((h, c) => Math.max(h.length, ...rows.map((r) => r[c]!.length)));
-  const line = (cells: string[]) => cells.map((cell, c) => (c >= 3 ? cell.padStart(widths[c]!) : cell.padEnd(widths[c]!))).join("  ").trimEnd();
+  const line = (cells: string[]) =>
+    cells
+      .map((cell, c) => (c >= 3 ? cell.padStart(widths[c]!) : cell.padEnd(widths[c]!)))
+      .join("  ")
+      .trimEnd();
   const body = rows.map((cells, i) => {
     const text = line(cells);
     const state = evaluations[i]!.state;
     return state === "firing" ? paint(31, text) : state === "insufficient_data" ? paint(2, text) : text;
   });
   const firing = evaluations.filter((e) => e.state === "firing").length;
-  const summary = evaluations.length === 0 ? "No alert rules: add an `alerts` list to the config." : firing ? `${firing} of ${evaluations.length} rule(s) firing.` : `No rule firing (${evaluations.length} evaluated).`;
+  const summary =
+    evaluations.length === 0
+      ? "No alert rules: add an `alerts` list to the config."
+      : firing
+        ? `${firing} of ${evaluations.length} rule(s) firing.`
+        : `No rule firing (${evaluations.length} evaluated).`;
   return `${[line(header), widths.map((w) => "─".repeat(w)).join("  "), ...body].join("\n")}\n${summary}\n`;
 }

@@ -5,14 +5,7 @@
 import type { MoeRouterError } from "@moe-router/core";
 
 /** What a rule measures. */
-export type AlertMetric =
-  | "accuracy"
-  | "coverage"
-  | "clarification_rate"
-  | "error_rate"
-  | "latency_p95_ms"
-  | "outcome_coverage"
-  | "expert_shift";
+export type AlertMetric = "accuracy" | "coverage" | "clarification_rate" | "error_rate" | "latency_p95_ms" | "outcome_coverage" | "expert_shift";
 
 /**
  * One alert rule, as written in the config's `alerts` list:

@@ -52,7 +52,8 @@ function resolveRule(value: unknown, index: number, file: string): ResolvedRule 
   let baselineMs: number | undefined;
   if (metric === "expert_shift") baselineMs = parseDuration(rule.baseline ?? DEFAULT_BASELINE, `${where}: baseline`, "baseline");
   else if (rule.baseline !== undefined) throw invalid(where, `baseline applies to expert_shift only (the window compared with); remove it from a ${metric} rule.`, "baseline");
-  const hasBelow = rule.below !== undefined, hasAbove = rule.above !== undefined;
+  const hasBelow = rule.below !== undefined,
+    hasAbove = rule.above !== undefined;
   if (hasBelow === hasAbove) throw invalid(where, `give exactly one of "below" (fire when the metric falls under it) or "above" (fire when it rises over it).`, hasBelow ? "above" : "below");
   const direction = hasBelow ? "below" : "above";
   const limit = rule[direction];
@@ -61,7 +62,8 @@ function resolveRule(value: unknown, index: number, file: string): ResolvedRule 
   if (!spec.rate && limit < 0) throw invalid(where, `${direction} must be >= 0; got ${limit}.`, direction);
   if (metric === "expert_shift" && direction === "below") throw invalid(where, 'expert_shift fires on a shift: use "above" (e.g. above: 0.2, a PSI of 0.2 is a large shift).', "below");
   const minSamples = rule.min_samples ?? DEFAULT_MIN_SAMPLES;
-  if (!(typeof minSamples === "number" && Number.isInteger(minSamples) && minSamples >= 1)) throw invalid(where, `min_samples must be a whole number >= 1; got ${JSON.stringify(rule.min_samples)}.`, "min_samples");
+  if (!(typeof minSamples === "number" && Number.isInteger(minSamples) && minSamples >= 1))
+    throw invalid(where, `min_samples must be a whole number >= 1; got ${JSON.stringify(rule.min_samples)}.`, "min_samples");
   return { rule: rule as unknown as AlertRule, windowMs, baselineMs, direction, limit, minSamples };
 }
 
@@ -95,13 +97,15 @@ export function validateAlertRules(value: unknown, file = "config"): AlertRule[]
  */
 export function validateMonitorSettings(value: unknown, file = "config"): MonitorSettings {
   const where = `${file}: alertMonitor`;
-  if (value === null || typeof value !== "object" || Array.isArray(value)) throw invalid(where, "must be an object such as { intervalMs: 60000, webhook: { url: \"https://hooks.example.com/moe-router\" } }.", "alertMonitor");
+  if (value === null || typeof value !== "object" || Array.isArray(value))
+    throw invalid(where, 'must be an object such as { intervalMs: 60000, webhook: { url: "https://hooks.example.com/moe-router" } }.', "alertMonitor");
   const settings = value as Record<string, unknown>;
   for (const key of Object.keys(settings)) {
     if (key !== "intervalMs" && key !== "webhook") throw new MoeRouterError(ErrorCode.UNKNOWN_OPTION, `${where}: unknown key "${key}". Known keys: intervalMs, webhook.`, { data: { field: key } });
   }
   const interval = settings.intervalMs;
-  if (interval !== undefined && !(typeof interval === "number" && Number.isInteger(interval) && interval >= 1000)) throw invalid(where, `intervalMs must be a whole number of milliseconds >= 1000; got ${JSON.stringify(interval)}.`, "intervalMs");
+  if (interval !== undefined && !(typeof interval === "number" && Number.isInteger(interval) && interval >= 1000))
+    throw invalid(where, `intervalMs must be a whole number of milliseconds >= 1000; got ${JSON.stringify(interval)}.`, "intervalMs");
   if (settings.webhook !== undefined) {
     const webhook = settings.webhook;
     if (webhook === null || typeof webhook !== "object" || Array.isArray(webhook)) throw invalid(where, 'webhook must be { url: "https://..." }.', "webhook");
@@ -116,5 +120,5 @@ export function validateMonitorSettings(value: unknown, file = "config"): Monito
       throw invalid(where, "webhook.headers must map header names to strings.", "webhook");
     }
   }
-  return settings as MonitorSettings;
+  return settings;
 }

@@ -42,8 +42,24 @@ async function firings(replay: Replay, names: readonly string[], from: number, s
  */
 const LOGS: [string[], [string, number][], number][] = [
   // Fewer outcomes also mean fewer judged keyword decisions: a wider interval, a later firing.
-  [["keyword:0.6", "semantic:errors=0.1", "rag:latency=x5", "tasks:outcomes=0.15"], [["keyword-accuracy", 18], ["semantic-errors", 1], ["slow-rag", 1], ["outcomes", 24]], HOUR],
-  [["tasks:vague=0.45"], [["clarification-spike", 12], ["coverage", 12]], HOUR],
+  [
+    ["keyword:0.6", "semantic:errors=0.1", "rag:latency=x5", "tasks:outcomes=0.15"],
+    [
+      ["keyword-accuracy", 18],
+      ["semantic-errors", 1],
+      ["slow-rag", 1],
+      ["outcomes", 24],
+    ],
+    HOUR,
+  ],
+  [
+    ["tasks:vague=0.45"],
+    [
+      ["clarification-spike", 12],
+      ["coverage", 12],
+    ],
+    HOUR,
+  ],
   // Every 2 hours: each evaluation reads the 7d baseline.
   [["tasks:security-master=0.6"], [["drift", 18]], 2 * HOUR],
 ];
@@ -55,24 +71,29 @@ function replayOf(specs: readonly string[]): Replay {
 }
 
 describe("alerts on logs with a known degradation at a known time", () => {
-  it.each(LOGS)("%s: each rule fires after the degradation starts, in time, and never before", async (specs, expectations, stepMs) => {
-    const replay = replayOf(specs);
-    const names = expectations.map(([name]) => name);
-    // From a day before the start (evaluations that must stay quiet) to the end.
-    const fired = await firings(replay, names, START - 24 * HOUR, stepMs);
-    for (const [name, withinHours] of expectations) {
-      const times = fired.get(name)!;
-      expect(times.length, `${name} never fired`).toBeGreaterThan(0);
-      expect(times[0]!, `${name} fired before the degradation`).toBeGreaterThan(START);
-      expect(times[0]! - START, `${name} fired late`).toBeLessThanOrEqual(withinHours * HOUR);
-    }
-  }, 120_000);
+  it.each(LOGS)(
+    "%s: each rule fires after the degradation starts, in time, and never before",
+    async (specs, expectations, stepMs) => {
+      const replay = replayOf(specs);
+      const names = expectations.map(([name]) => name);
+      // From a day before the start (evaluations that must stay quiet) to the end.
+      const fired = await firings(replay, names, START - 24 * HOUR, stepMs);
+      for (const [name, withinHours] of expectations) {
+        const times = fired.get(name)!;
+        expect(times.length, `${name} never fired`).toBeGreaterThan(0);
+        expect(times[0]!, `${name} fired before the degradation`).toBeGreaterThan(START);
+        expect(times[0]! - START, `${name} fired late`).toBeLessThanOrEqual(withinHours * HOUR);
+      }
+    },
+    120_000,
+  );
 
   it("shows the change in the hourly series in the bucket it starts", async () => {
     const replay = replayOf(["keyword:0.6"]);
     const series = await timeSeriesStore(replay.at(END.getTime()), { by: "hour", since: START - 24 * HOUR, until: START + 24 * HOUR });
     const accuracy = series.buckets.map((b) => b.layers.keyword!.accuracy.rate!);
-    const before = accuracy.slice(0, 24), after = accuracy.slice(24);
+    const before = accuracy.slice(0, 24),
+      after = accuracy.slice(24);
     expect(series.buckets[24]!.start).toBe(new Date(START).toISOString());
     expect(Math.min(...before)).toBeGreaterThan(0.78);
     expect(Math.max(...after)).toBeLessThan(0.75);
@@ -81,7 +102,12 @@ describe("alerts on logs with a known degradation at a known time", () => {
   it("fires no rule on a stable log of 100,000 events", async () => {
     const replay = new Replay(generateSampleRecords({ count: 100_000, seed: 5, days: 30, end: END, drift: 0 }));
     // Every 12 hours over the last 22 days (the 7d baseline fully inside the log).
-    const fired = await firings(replay, RULES.map((rule) => rule.name), END.getTime() - 22 * 24 * HOUR, 12 * HOUR);
+    const fired = await firings(
+      replay,
+      RULES.map((rule) => rule.name),
+      END.getTime() - 22 * 24 * HOUR,
+      12 * HOUR,
+    );
     for (const [name, times] of fired) expect(times, `${name} fired on a stable log`).toEqual([]);
   }, 120_000);
 });

@@ -15,11 +15,17 @@ describe("alert evaluation", () => {
   it("fires an accuracy rule only when the Wilson upper bound is under the limit", async () => {
     const rule: AlertRule = { name: "kw", metric: "accuracy", layer: "keyword", window: "1h", below: 0.85, min_samples: 20 };
     // 16/20 = 80 %: below 0.85, but the upper bound (~92 %) is not: ok.
-    const few = await one(rule, Array.from({ length: 20 }, (_, i) => event({ at: recent(i), right: i >= 4 })));
+    const few = await one(
+      rule,
+      Array.from({ length: 20 }, (_, i) => event({ at: recent(i), right: i >= 4 })),
+    );
     expect(few).toMatchObject({ state: "ok", value: 0.8, samples: 20, direction: "below", limit: 0.85 });
     expect(few.bound!).toBeGreaterThan(0.85);
     // 40/50 = 80 % with 50 samples... still above; 140/200 = 70 %: upper bound ~76 % < 85 %: firing.
-    const many = await one(rule, Array.from({ length: 200 }, (_, i) => event({ at: NOW - (i + 1) * 10_000, right: i % 10 >= 3 })));
+    const many = await one(
+      rule,
+      Array.from({ length: 200 }, (_, i) => event({ at: NOW - (i + 1) * 10_000, right: i % 10 >= 3 })),
+    );
     expect(many).toMatchObject({ state: "firing", value: 0.7, samples: 200 });
     expect(many.bound!).toBeLessThan(0.85);
     expect(many.window).toEqual({ since: "2026-11-20T11:00:00.000Z", until: "2026-11-20T12:00:00.000Z" });
@@ -91,12 +97,21 @@ describe("alert evaluation", () => {
   it("runs one query per distinct window", async () => {
     let reads = 0;
     const events = Array.from({ length: 50 }, (_, i) => event({ at: recent(i), right: true }));
-    const counting = { *read(range?: { since?: Date; until?: Date }) { reads++; yield* source(events).read(range); } };
-    await evaluateAlerts([
-      { name: "a", metric: "accuracy", window: "1h", below: 0.5 },
-      { name: "b", metric: "clarification_rate", window: "1h", above: 0.5 },
-      { name: "c", metric: "accuracy", window: "2h", below: 0.5 },
-    ], counting, { now: NOW });
+    const counting = {
+      *read(range?: { since?: Date; until?: Date }) {
+        reads++;
+        yield* source(events).read(range);
+      },
+    };
+    await evaluateAlerts(
+      [
+        { name: "a", metric: "accuracy", window: "1h", below: 0.5 },
+        { name: "b", metric: "clarification_rate", window: "1h", above: 0.5 },
+        { name: "c", metric: "accuracy", window: "2h", below: 0.5 },
+      ],
+      counting,
+      { now: NOW },
+    );
     expect(reads).toBe(2);
   });
 });

@@ -26,10 +26,18 @@ async function receiver(statuses: number[] = []): Promise<{ url: string; bodies:
   const { port } = server.address() as AddressInfo;
   return {
     url: `http://127.0.0.1:${port}/hook`,
-    get bodies() { return state.bodies; },
-    get requests() { return state.requests; },
+    get bodies() {
+      return state.bodies;
+    },
+    get requests() {
+      return state.requests;
+    },
     server,
-    close: () => new Promise<void>((resolve) => { server.closeAllConnections(); server.close(() => resolve()); }),
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
   };
 }
 
@@ -40,7 +48,9 @@ function world() {
   return {
     events,
     clock: () => now,
-    advance(ms: number) { now += ms; },
+    advance(ms: number) {
+      now += ms;
+    },
     add(n: number, rightShare: number) {
       for (let i = 0; i < n; i++) events.push(event({ at: now - 1 - i * 100, right: i < Math.round(n * rightShare) }));
     },
@@ -94,7 +104,12 @@ describe("alert monitor", () => {
     expect(changes.map((c) => c.status)).toEqual(["firing", "resolved"]);
     expect(hook.bodies.map((b) => b.status)).toEqual(["firing", "resolved"]);
     const [firing, resolved] = hook.bodies;
-    expect(firing).toMatchObject({ type: "moe-router.alert", rule: RULE, evaluation: { rule: "keyword-accuracy", state: "firing", value: 0.7, samples: 200 }, at: new Date(START + 3_600_000).toISOString() });
+    expect(firing).toMatchObject({
+      type: "moe-router.alert",
+      rule: RULE,
+      evaluation: { rule: "keyword-accuracy", state: "firing", value: 0.7, samples: 200 },
+      at: new Date(START + 3_600_000).toISOString(),
+    });
     expect(resolved!.firingSince).toBe(firing!.at);
     expect(monitor.stats()).toMatchObject({ evaluations: 6, failures: 0, notificationsSent: 2, notificationsFailed: 0 });
     expect(monitor.rules().get("keyword-accuracy")).toMatchObject({ firing: false, since: null });
@@ -106,8 +121,11 @@ describe("alert monitor", () => {
     const w = world();
     const errors: string[] = [];
     const monitor = createAlertMonitor({
-      rules: [RULE, { ...RULE, name: "second" }], store: source(w.events), webhook: { url: hook.url, attempts: 3, backoffMs: 20, timeoutMs: 200 },
-      onError: (error) => errors.push(error.code), now: w.clock,
+      rules: [RULE, { ...RULE, name: "second" }],
+      store: source(w.events),
+      webhook: { url: hook.url, attempts: 3, backoffMs: 20, timeoutMs: 200 },
+      onError: (error) => errors.push(error.code),
+      now: w.clock,
     });
     open.push(monitor);
     w.add(200, 0.5);
@@ -128,9 +146,23 @@ describe("alert monitor", () => {
     open.push(hook);
     const w = world();
     let broken = false;
-    const store = { *read(range?: { since?: Date; until?: Date }) { if (broken) throw new Error("disk gone"); yield* source(w.events).read(range); } };
+    const store = {
+      *read(range?: { since?: Date; until?: Date }) {
+        if (broken) throw new Error("disk gone");
+        yield* source(w.events).read(range);
+      },
+    };
     const errors: string[] = [];
-    const monitor = createAlertMonitor({ rules: [RULE], store, webhook: { url: hook.url, attempts: 3, backoffMs: 10 }, onChange: () => { throw new Error("listener bug"); }, onError: (e) => errors.push(`${e.code} ${e.message}`), now: w.clock });
+    const monitor = createAlertMonitor({
+      rules: [RULE],
+      store,
+      webhook: { url: hook.url, attempts: 3, backoffMs: 10 },
+      onChange: () => {
+        throw new Error("listener bug");
+      },
+      onError: (e) => errors.push(`${e.code} ${e.message}`),
+      now: w.clock,
+    });
     open.push(monitor);
     w.add(200, 0.5);
     await monitor.evaluate();

@@ -33,9 +33,10 @@ const DECIMAL = /^[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?$/;
 function describeRange(flag: string, range: NumberRange): string {
   const kind = range.noun ?? (range.integer ? "a whole number" : "a number");
   const unit = range.unit && !range.noun ? ` of ${range.unit}` : "";
-  const bounds = range.aboveMin || range.belowMax
-    ? `${range.aboveMin ? `greater than ${range.min}` : `at least ${range.min}`} and ${range.belowMax ? `less than ${range.max}` : `at most ${range.max}`}`
-    : `from ${range.min} to ${range.max}`;
+  const bounds =
+    range.aboveMin || range.belowMax
+      ? `${range.aboveMin ? `greater than ${range.min}` : `at least ${range.min}`} and ${range.belowMax ? `less than ${range.max}` : `at most ${range.max}`}`
+      : `from ${range.min} to ${range.max}`;
   return `${flag} must be ${kind}${unit} ${bounds}${range.example ? ` (e.g. ${range.example})` : ""}`;
 }
 
@@ -47,10 +48,7 @@ function describeRange(flag: string, range: NumberRange): string {
 export function numberOption(value: string | undefined, flag: string, range: NumberRange): number | undefined {
   if (value === undefined) return undefined;
   const n = DECIMAL.test(value) ? Number(value) : Number.NaN;
-  const bad = !Number.isFinite(n)
-    || (range.integer === true && !Number.isInteger(n))
-    || (range.aboveMin ? n <= range.min : n < range.min)
-    || (range.belowMax ? n >= range.max : n > range.max);
+  const bad = !Number.isFinite(n) || (range.integer === true && !Number.isInteger(n)) || (range.aboveMin ? n <= range.min : n < range.min) || (range.belowMax ? n >= range.max : n > range.max);
   if (bad) throw argumentError(`${describeRange(flag, range)}; got ${JSON.stringify(value)}.`);
   return n;
 }

@@ -35,10 +35,10 @@ export function bashCompletion(commands: readonly CommandDeclaration[]): string 
     return [`    ${command.name})`, '      case "$prev" in', ...values, "      esac", `      COMPREPLY=( $(compgen -W ${quote(flags(command).join(" "))} -- "$cur") )`, "      ;;"].join("\n");
   });
   return [
-    "# moe-router bash completion: eval \"$(moe-router completion bash)\"",
+    '# moe-router bash completion: eval "$(moe-router completion bash)"',
     "_moe_router() {",
     '  local cur="${COMP_WORDS[COMP_CWORD]}" prev="${COMP_WORDS[COMP_CWORD-1]}"',
-    "  if [ \"$COMP_CWORD\" -eq 1 ]; then",
+    '  if [ "$COMP_CWORD" -eq 1 ]; then',
     `    COMPREPLY=( $(compgen -W ${quote(`${names} --help --version`)} -- "$cur") )`,
     "    return 0",
     "  fi",

@@ -3,4 +3,16 @@ export { main } from "./main.js";
 export type { CliIO, Command } from "./io.js";
 export { openSession, type Session, type SessionOptions } from "./session.js";
 // Config loading and assembly moved to @moe-router/router; re-exported here for existing imports.
-export { buildRouter, DEFAULT_CONFIG, DEFAULT_EXPERTS, loadRouterConfig, validateRouterConfig, type BuildRouterOptions, type LayerEntry, type PackageRef, type Router, type RouterConfig, type TrackingConfig } from "@moe-router/router";
+export {
+  buildRouter,
+  DEFAULT_CONFIG,
+  DEFAULT_EXPERTS,
+  loadRouterConfig,
+  validateRouterConfig,
+  type BuildRouterOptions,
+  type LayerEntry,
+  type PackageRef,
+  type Router,
+  type RouterConfig,
+  type TrackingConfig,
+} from "@moe-router/router";

@@ -38,7 +38,11 @@ describe("moe-router alerts", () => {
     const run = await runCli(["alerts", "--config", "moe.yaml", "--store", ".moe-router/sample-events.jsonl", "--at", "2026-11-20T00:00:00Z", "--json"], cwd);
     expect(run.code).toBe(0);
     const result = JSON.parse(run.stdout);
-    expect(result.alerts.map((a: { state: string; samples: number }) => [a.state, a.samples])).toEqual([["insufficient_data", 0], ["insufficient_data", 0], ["insufficient_data", 0]]);
+    expect(result.alerts.map((a: { state: string; samples: number }) => [a.state, a.samples])).toEqual([
+      ["insufficient_data", 0],
+      ["insufficient_data", 0],
+      ["insufficient_data", 0],
+    ]);
   });
 
   it("prints every rule's state, value, bound and samples with --json", async () => {
@@ -47,7 +51,11 @@ describe("moe-router alerts", () => {
     expect(run.code).toBe(1);
     const result = JSON.parse(run.stdout);
     expect(result.evaluatedAt).toBe("2026-11-20T00:00:00.000Z");
-    expect(result.alerts.map((a: { rule: string; state: string }) => [a.rule, a.state])).toEqual([["keyword-accuracy", "firing"], ["clarification-spike", "ok"], ["slow-rag", "insufficient_data"]]);
+    expect(result.alerts.map((a: { rule: string; state: string }) => [a.rule, a.state])).toEqual([
+      ["keyword-accuracy", "firing"],
+      ["clarification-spike", "ok"],
+      ["slow-rag", "insufficient_data"],
+    ]);
     const keyword = result.alerts[0];
     expect(keyword.value).toBeLessThan(0.7);
     expect(keyword.bound).toBeGreaterThan(keyword.value);

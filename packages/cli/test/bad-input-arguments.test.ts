@@ -75,12 +75,20 @@ describe("bad input: numeric options", () => {
 
   it("analyze -w 1e300 says what the window must be", async () => {
     const run = await runCli(["analyze", "-w", "1e300"], tempCwd());
-    expect(run).toEqual({ code: 2, stdout: "", stderr: 'error [MOE_INVALID_ARGUMENT]: -w/--window must be a number of hours greater than 0 and at most 1000000 (e.g. -w 24 for the last day); got "1e300".\n' });
+    expect(run).toEqual({
+      code: 2,
+      stdout: "",
+      stderr: 'error [MOE_INVALID_ARGUMENT]: -w/--window must be a number of hours greater than 0 and at most 1000000 (e.g. -w 24 for the last day); got "1e300".\n',
+    });
   });
 
   it('outcome --quality "", --minutes " " and --quality 0x1 are refused before anything is recorded', async () => {
     const cwd = tempCwd();
-    for (const args of [["--quality", ""], ["--minutes", " "], ["--quality", "0x1"]]) {
+    for (const args of [
+      ["--quality", ""],
+      ["--minutes", " "],
+      ["--quality", "0x1"],
+    ]) {
       const run = await runCli(["outcome", "evt-1", "--completed", ...args], cwd);
       expect(run.code).toBe(2);
       expect(run.stderr).toMatch(/^error \[MOE_INVALID_ARGUMENT\]: --(quality|minutes) must be/);

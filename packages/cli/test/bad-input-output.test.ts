@@ -7,13 +7,15 @@ import { runCli, tempCwd } from "./support/io.js";
 
 const packageDir = dirname(dirname(fileURLToPath(import.meta.url)));
 // Any control character a terminal acts on (runCli is not a TTY, so the CLI adds no colour of its own).
-// eslint-disable-next-line no-control-regex
+
 const CONTROL = /[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/;
 
 /** A project whose config names one local layer returning `details` that JSON cannot hold. */
 function projectWithHostileLayer(): string {
   const cwd = tempCwd("moe-cli-details-");
-  writeFileSync(join(cwd, "layer.mjs"), `
+  writeFileSync(
+    join(cwd, "layer.mjs"),
+    `
 export function createLayer() {
   return { name: "weird", route() {
     const details = { big: 10n, list: [1n] };
@@ -22,7 +24,8 @@ export function createLayer() {
     return { expert: "cicd-master", confidence: 0.9, details };
   } };
 }
-`);
+`,
+  );
   writeFileSync(join(cwd, "moe-router.json"), JSON.stringify({ layers: [{ package: "./layer.mjs", threshold: 0.5 }] }));
   return cwd;
 }
@@ -36,14 +39,22 @@ function projectWithHostileLog(): string {
   for (let i = 0; i < 6; i++) {
     const id = `e${i}`;
     const timestamp = new Date(now - (6 - i) * 60_000).toISOString();
-    lines.push(JSON.stringify({
-      schema_version: 1, record_type: "decision", event_id: id, timestamp, task_description: `clear\x1b[2J\x1b[H task ${i}`,
-      selected_master: i % 2 ? "sec\x1b]52;c;ZXZpbA==\x07urity" : "coordinator-master", routing_layer: i % 2 ? "kw\x1b]0;owned\x07" : "clarification",
-      confidence: 0.9, layer_attempts: [{ layer_name: "kw\x1b]0;owned\x07", selected_master: "sec\x1b]52;c;ZXZpbA==\x07urity", confidence: 0.9, threshold: 0.5, success: i % 2 === 1, latency_ms: 0.1 }],
-      ...(i % 2 ? {} : { clarification: { reason: "odd\u009b2J\u202e" } }),
-      ab_test: { experiment: "exp\x1bc", variant: i < 3 ? "control" : "candidate" },
-      total_latency_ms: 0.2,
-    }));
+    lines.push(
+      JSON.stringify({
+        schema_version: 1,
+        record_type: "decision",
+        event_id: id,
+        timestamp,
+        task_description: `clear\x1b[2J\x1b[H task ${i}`,
+        selected_master: i % 2 ? "sec\x1b]52;c;ZXZpbA==\x07urity" : "coordinator-master",
+        routing_layer: i % 2 ? "kw\x1b]0;owned\x07" : "clarification",
+        confidence: 0.9,
+        layer_attempts: [{ layer_name: "kw\x1b]0;owned\x07", selected_master: "sec\x1b]52;c;ZXZpbA==\x07urity", confidence: 0.9, threshold: 0.5, success: i % 2 === 1, latency_ms: 0.1 }],
+        ...(i % 2 ? {} : { clarification: { reason: "odd\u009b2J\u202e" } }),
+        ab_test: { experiment: "exp\x1bc", variant: i < 3 ? "control" : "candidate" },
+        total_latency_ms: 0.2,
+      }),
+    );
     lines.push(JSON.stringify({ schema_version: 1, record_type: "outcome", event_id: id, timestamp, outcome: { task_completed: true, was_correct_master: false, user_corrected_to: "dev\u009b31m" } }));
   }
   writeFileSync(join(cwd, ".moe-router/events.jsonl"), `${lines.join("\n")}\n`);
@@ -110,7 +121,11 @@ describe("bad input: a failed report write (issue 10: left a 0-byte HTML file)",
     const html = join(cwd, "report.html");
     writeFileSync(html, "previous report");
     // A 2 KiB file-size limit: the report (> 2 KiB) cannot be written, as on a full disk.
-    const child = spawnSync("bash", ["-c", `ulimit -f 2; exec "${process.execPath}" --import tsx --conditions=moe-router-source src/bin.ts report --html "${html}" --store "${join(cwd, ".moe-router/events.jsonl")}" --no-cache`], { cwd: packageDir, encoding: "utf8" });
+    const child = spawnSync(
+      "bash",
+      ["-c", `ulimit -f 2; exec "${process.execPath}" --import tsx --conditions=moe-router-source src/bin.ts report --html "${html}" --store "${join(cwd, ".moe-router/events.jsonl")}" --no-cache`],
+      { cwd: packageDir, encoding: "utf8" },
+    );
     expect(child.status).toBe(2);
     expect(child.stderr).toMatch(/error \[MOE_INVALID_ARGUMENT\]: Cannot write .*report\.html: EFBIG/);
     expect(readFileSync(html, "utf8")).toBe("previous report");
@@ -127,7 +142,20 @@ describe("bad input: thresholdsFile naming an unrelated file (issue 10: tune rep
     for (let i = 0; i < 400; i++) {
       const confidence = 0.3 + (0.7 * i) / 399;
       const timestamp = new Date(Date.now() - 60_000).toISOString();
-      lines.push(JSON.stringify({ schema_version: 1, record_type: "decision", event_id: `k${i}`, timestamp, task_description: "t", selected_master: "cicd-master", routing_layer: confidence >= 0.85 ? "keyword" : "clarification", confidence, layer_attempts: [{ layer_name: "keyword", selected_master: "cicd-master", confidence, threshold: 0.85, success: confidence >= 0.85 }], shadow: true }));
+      lines.push(
+        JSON.stringify({
+          schema_version: 1,
+          record_type: "decision",
+          event_id: `k${i}`,
+          timestamp,
+          task_description: "t",
+          selected_master: "cicd-master",
+          routing_layer: confidence >= 0.85 ? "keyword" : "clarification",
+          confidence,
+          layer_attempts: [{ layer_name: "keyword", selected_master: "cicd-master", confidence, threshold: 0.85, success: confidence >= 0.85 }],
+          shadow: true,
+        }),
+      );
       lines.push(JSON.stringify({ schema_version: 1, record_type: "outcome", event_id: `k${i}`, timestamp, outcome: { task_completed: true, was_correct_master: confidence >= 0.6 } }));
     }
     writeFileSync(join(cwd, "log.jsonl"), `${lines.join("\n")}\n`);

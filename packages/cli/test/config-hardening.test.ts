@@ -45,14 +45,14 @@ describe("config hardening: tracking.store typos are config errors", () => {
 
 describe("config hardening: values of the wrong type are coded errors (exit 2, no stack)", () => {
   it.each([
-    ["experts: \"x\"", { experts: "x" }, /experts must be a non-empty list/],
+    ['experts: "x"', { experts: "x" }, /experts must be a non-empty list/],
     ["dataDir: 42", { dataDir: 42 }, /dataDir must be a non-empty string/],
     ["thresholdsFile: 42", { thresholdsFile: 42 }, /thresholdsFile must be a non-empty string/],
-    ["tracking: \"yes\"", { tracking: "yes" }, /tracking must be an object/],
-    ["tracking.enabled: \"no\"", { tracking: { enabled: "no" } }, /tracking\.enabled must be true or false/],
+    ['tracking: "yes"', { tracking: "yes" }, /tracking must be an object/],
+    ['tracking.enabled: "no"', { tracking: { enabled: "no" } }, /tracking\.enabled must be true or false/],
     ["tracking.store: 42", { tracking: { store: 42 } }, /tracking\.store must be a non-empty string/],
     ["fallback.expert: 7", { fallback: { expert: 7 } }, /fallback\.expert must be a non-empty string/],
-    ["layerTimeoutMs: \"1s\"", { layerTimeoutMs: "1s" }, /layerTimeoutMs must be a positive number/],
+    ['layerTimeoutMs: "1s"', { layerTimeoutMs: "1s" }, /layerTimeoutMs must be a positive number/],
   ])("route refuses %s", async (_name, patch, message) => {
     const cwd = trackedProject();
     const run = await runCli(["route", "Deploy it", "--config", withConfig(cwd, patch)], cwd);

@@ -13,7 +13,10 @@ describe("moe-router demo (the README's main job)", () => {
     expect(run.stdout).toMatch(/ok {2}cicd-master +keyword +0\.86 +Deploy API to production/);
     expect(run.stdout).toMatch(/\d+\/16 routed to the right expert/);
     expect(run.stdout).toContain("Routing performance analysis");
-    const records = readFileSync(join(cwd, ".moe-router/demo-events.jsonl"), "utf8").trim().split("\n").map((line) => JSON.parse(line) as { record_type: string; event_id: string });
+    const records = readFileSync(join(cwd, ".moe-router/demo-events.jsonl"), "utf8")
+      .trim()
+      .split("\n")
+      .map((line) => JSON.parse(line) as { record_type: string; event_id: string });
     const decisions = records.filter((r) => r.record_type === "decision");
     const outcomes = records.filter((r) => r.record_type === "outcome");
     expect(decisions.length).toBeGreaterThanOrEqual(DEMO_TASKS.length);

@@ -51,7 +51,10 @@ describe("moe-router eval on hwu64-mini (built-in semantic -> rag -> neural casc
 describe("moe-router eval options and errors", () => {
   it("--oos-label: out-of-scope rows are left out of fitting and scored at the clarification fallback", async () => {
     const cwd = tempCwd();
-    const rows = readFileSync(mini, "utf8").trim().split("\n").map((line) => JSON.parse(line) as { label: string; split: string });
+    const rows = readFileSync(mini, "utf8")
+      .trim()
+      .split("\n")
+      .map((line) => JSON.parse(line) as { label: string; split: string });
     const relabelled = rows.map((row) => (row.label === "alarm_query" || row.label === "weather_query" ? { ...row, label: "oos" } : row));
     const file = join(cwd, "with-oos.jsonl");
     writeFileSync(file, relabelled.map((row) => JSON.stringify(row)).join("\n"));
@@ -72,7 +75,10 @@ describe("moe-router eval options and errors", () => {
 
   it("uses the dataset's own validation split when it has one", async () => {
     const cwd = tempCwd();
-    const rows = readFileSync(mini, "utf8").trim().split("\n").map((line) => JSON.parse(line) as { split: string });
+    const rows = readFileSync(mini, "utf8")
+      .trim()
+      .split("\n")
+      .map((line) => JSON.parse(line) as { split: string });
     const file = join(cwd, "with-val.jsonl");
     writeFileSync(file, rows.map((row, i) => JSON.stringify(row.split === "train" && i % 4 === 0 ? { ...row, split: "dev" } : row)).join("\n"));
     const run = await runCli(["eval", "--data", file, "--val-split", "dev", "--json"], cwd);

@@ -15,11 +15,16 @@ function project(): string {
   const applied = { version: 1, updated_at: started, thresholds: { keyword: 0.8 } };
   const running = { version: 1, updated_at: started, thresholds: { keyword: 0.8 }, experiment };
   writeFileSync(join(cwd, ".moe-router/thresholds.json"), JSON.stringify(running));
-  writeFileSync(join(cwd, ".moe-router/thresholds.history.jsonl"), [
-    { time: started, action: "apply", before: { keyword: 0.85 }, after: { keyword: 0.8 }, reason: "tune", samples: { keyword: 500 }, document: applied },
-    // An entry from before the history recorded documents: rebuilt from before + experiment.
-    { time: started, action: "experiment", before: { keyword: 0.8 }, after: { keyword: 0.6 }, reason: "tune", samples: { keyword: 500 }, experiment },
-  ].map((entry) => `${JSON.stringify(entry)}\n`).join(""));
+  writeFileSync(
+    join(cwd, ".moe-router/thresholds.history.jsonl"),
+    [
+      { time: started, action: "apply", before: { keyword: 0.85 }, after: { keyword: 0.8 }, reason: "tune", samples: { keyword: 500 }, document: applied },
+      // An entry from before the history recorded documents: rebuilt from before + experiment.
+      { time: started, action: "experiment", before: { keyword: 0.8 }, after: { keyword: 0.6 }, reason: "tune", samples: { keyword: 500 }, experiment },
+    ]
+      .map((entry) => `${JSON.stringify(entry)}\n`)
+      .join(""),
+  );
   return cwd;
 }
 
@@ -69,7 +74,15 @@ describe("moe-router experiment and tune --rollback", () => {
     expect(file(cwd).thresholds).toEqual({ keyword: 0.8 });
 
     const history = json(await runCli(["tune", "--history", "--json", ...config], cwd)).history as { number: number; action: string; restored?: number }[];
-    expect(history.map((e) => [e.number, e.action, e.restored])).toEqual([[1, "apply", undefined], [2, "experiment", undefined], [3, "promote", undefined], [4, "rollback", 2], [5, "stop", undefined], [6, "rollback", 0], [7, "rollback", 1]]);
+    expect(history.map((e) => [e.number, e.action, e.restored])).toEqual([
+      [1, "apply", undefined],
+      [2, "experiment", undefined],
+      [3, "promote", undefined],
+      [4, "rollback", 2],
+      [5, "stop", undefined],
+      [6, "rollback", 0],
+      [7, "rollback", 1],
+    ]);
     expect((await runCli(["tune", "--history", ...config], cwd)).stdout).toMatch(/ +7 +\S+ +rollback +keyword 0\.800/);
   });
 

@@ -20,10 +20,18 @@ function projectWithLog(count: number, hours: number): { cwd: string; log: strin
   return { cwd, log };
 }
 
-const oldLine = (days: number) => JSON.stringify({
-  schema_version: 1, record_type: "decision", event_id: `old-${days}`, timestamp: new Date(Date.now() - days * 86_400_000).toISOString(), task_description: "old",
-  selected_master: "cicd-master", routing_layer: "keyword", confidence: 0.9, layer_attempts: [{ layer_name: "keyword", selected_master: "cicd-master", confidence: 0.9, success: true }],
-});
+const oldLine = (days: number) =>
+  JSON.stringify({
+    schema_version: 1,
+    record_type: "decision",
+    event_id: `old-${days}`,
+    timestamp: new Date(Date.now() - days * 86_400_000).toISOString(),
+    task_description: "old",
+    selected_master: "cicd-master",
+    routing_layer: "keyword",
+    confidence: 0.9,
+    layer_attempts: [{ layer_name: "keyword", selected_master: "cicd-master", confidence: 0.9, success: true }],
+  });
 
 describe("faults: analyze and tune on logs out of timestamp order", () => {
   it("analyze -w 24 counts every recent decision of a 2,000-event log with a 3-day-old line appended", async () => {

@@ -3,12 +3,7 @@ import { dirname, join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { runCli, tempCwd } from "./support/io.js";
 
-const OWNERS = [
-  "# who owns what",
-  "/src/auth/          @security-master",
-  "/deploy/            @cicd-master",
-  "/src/ui/            @development-master",
-].join("\n");
+const OWNERS = ["# who owns what", "/src/auth/          @security-master", "/deploy/            @cicd-master", "/src/ui/            @development-master"].join("\n");
 
 function project(): string {
   const cwd = tempCwd("moe-cli-index-");

@@ -80,7 +80,13 @@ describe("isolate: worker from the CLI", () => {
     writeFileSync(join(cwd, "spin.mjs"), 'export function createLayer() { return { name: "spin", route() { for (;;) {} } }; }');
     writeFileSync(
       join(cwd, "moe.json"),
-      JSON.stringify({ layers: [{ package: "./spin.mjs", threshold: 0.5, isolate: "worker", timeoutMs: 300 }, { package: "@moe-router/layer-keyword", threshold: 0.85 }], tracking: { enabled: false } }),
+      JSON.stringify({
+        layers: [
+          { package: "./spin.mjs", threshold: 0.5, isolate: "worker", timeoutMs: 300 },
+          { package: "@moe-router/layer-keyword", threshold: 0.85 },
+        ],
+        tracking: { enabled: false },
+      }),
     );
     const run = await runCli(["route", "Deploy API to production", "--config", "moe.json"], cwd);
     expect(run.code).toBe(0);

@@ -16,7 +16,11 @@ function run(args: string[]): { code: number | null; stderr: string; fastifyLoad
   const dir = mkdtempSync(join(tmpdir(), "moe-cli-lazy-"));
   const probe = join(dir, "probe.cjs");
   writeFileSync(probe, 'process.on("exit", () => { if (Object.keys(require.cache).some((p) => p.includes("/fastify/"))) process.stderr.write("PROBE: fastify loaded\\n"); });\n');
-  const result = spawnSync(process.execPath, ["--require", probe, "--import", tsx, "--conditions=moe-router-source", bin, ...args], { cwd: dir, encoding: "utf8", env: { ...process.env, NODE_OPTIONS: "" } });
+  const result = spawnSync(process.execPath, ["--require", probe, "--import", tsx, "--conditions=moe-router-source", bin, ...args], {
+    cwd: dir,
+    encoding: "utf8",
+    env: { ...process.env, NODE_OPTIONS: "" },
+  });
   return { code: result.status, stderr: result.stderr, fastifyLoaded: result.stderr.includes("PROBE: fastify loaded") };
 }
 

@@ -39,14 +39,17 @@ describe("moe-router serve: alert monitor and OpenTelemetry from the config", ()
     const records = asReal(generateSampleRecords({ count: 6000, seed: 4, days: 3, end, drift: 0, degrade: [parseDegradation("keyword:0.5@-24h", end)] }));
     writeFileSync(join(cwd, ".moe-router/events.jsonl"), `${[...records].map((r) => JSON.stringify(r)).join("\n")}\n`);
     const hook = await receiver();
-    writeFileSync(join(cwd, "moe.json"), JSON.stringify({
-      layers: [{ package: "@moe-router/layer-keyword", threshold: 0.85 }],
-      alerts: [
-        { name: "keyword-accuracy", metric: "accuracy", layer: "keyword", window: "24h", below: 0.85, min_samples: 50 },
-        { name: "clarification-spike", metric: "clarification_rate", window: "24h", above: 0.5, min_samples: 50 },
-      ],
-      alertMonitor: { intervalMs: 60_000, webhook: { url: hook.url, attempts: 2, backoffMs: 10 } },
-    }));
+    writeFileSync(
+      join(cwd, "moe.json"),
+      JSON.stringify({
+        layers: [{ package: "@moe-router/layer-keyword", threshold: 0.85 }],
+        alerts: [
+          { name: "keyword-accuracy", metric: "accuracy", layer: "keyword", window: "24h", below: 0.85, min_samples: 50 },
+          { name: "clarification-spike", metric: "clarification_rate", window: "24h", above: 0.5, min_samples: 50 },
+        ],
+        alertMonitor: { intervalMs: 60_000, webhook: { url: hook.url, attempts: 2, backoffMs: 10 } },
+      }),
+    );
     const router: Router = await openRouter({ config: "moe.json", cwd });
     cleanup.push(() => router.close());
     const lines: string[] = [];

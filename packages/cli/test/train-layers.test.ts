@@ -5,19 +5,25 @@ import { describe, expect, it } from "vitest";
 import { runCli, tempCwd } from "./support/io.js";
 
 const hwuMini = fileURLToPath(new URL("../../../fixtures/datasets/hwu64-mini.jsonl", import.meta.url));
-const rows = readFileSync(hwuMini, "utf8").split("\n").filter(Boolean).map((line) => JSON.parse(line) as { text: string; label: string; split: string });
+const rows = readFileSync(hwuMini, "utf8")
+  .split("\n")
+  .filter(Boolean)
+  .map((line) => JSON.parse(line) as { text: string; label: string; split: string });
 const labels = [...new Set(rows.map((row) => row.label))];
 const testRows = rows.filter((row) => row.split === "test");
 
 type Routed = { master: string; layer: string; confidence: number; attempts: { layer: string; master: string; confidence: number; details?: Record<string, unknown> }[] };
 
 function writeConfig(cwd: string, layers: unknown[]): void {
-  writeFileSync(join(cwd, "router.json"), JSON.stringify({
-    experts: [...labels, "security-master", "cicd-master", "inventory-master", "development-master", "coordinator-master"],
-    embedder: { package: "@moe-router/embeddings" },
-    layers,
-    tracking: { enabled: false },
-  }));
+  writeFileSync(
+    join(cwd, "router.json"),
+    JSON.stringify({
+      experts: [...labels, "security-master", "cicd-master", "inventory-master", "development-master", "coordinator-master"],
+      embedder: { package: "@moe-router/embeddings" },
+      layers,
+      tracking: { enabled: false },
+    }),
+  );
 }
 
 async function routeAll(cwd: string): Promise<Routed[]> {
@@ -80,22 +86,53 @@ describe("moe-router train: every learnable layer the config names", () => {
 
   it("fits the semantic layer from corrected outcomes in the log (--from-log)", async () => {
     const cwd = tempCwd("moe-train-semantic-log-");
-    writeFileSync(join(cwd, "router.json"), JSON.stringify({
-      experts: ["security-master", "cicd-master", "coordinator-master"],
-      embedder: { package: "@moe-router/embeddings" },
-      layers: [{ package: "@moe-router/layer-semantic", threshold: 0.7, options: { experts: {} } }],
-      tracking: { store: "events.jsonl" },
-    }));
+    writeFileSync(
+      join(cwd, "router.json"),
+      JSON.stringify({
+        experts: ["security-master", "cicd-master", "coordinator-master"],
+        embedder: { package: "@moe-router/embeddings" },
+        layers: [{ package: "@moe-router/layer-semantic", threshold: 0.7, options: { experts: {} } }],
+        tracking: { store: "events.jsonl" },
+      }),
+    );
     const tasks: [string, string][] = [
-      ["rotate the leaked api keys", "security-master"], ["patch the openssl vulnerability", "security-master"], ["review the firewall rules", "security-master"],
-      ["audit the login attempts", "security-master"], ["revoke the stolen token", "security-master"], ["scan containers for cves", "security-master"],
-      ["deploy the api to production", "cicd-master"], ["fix the failing release pipeline", "cicd-master"], ["cache docker layers in ci", "cicd-master"],
-      ["roll back the last deploy", "cicd-master"], ["speed up the nightly build", "cicd-master"], ["publish the helm chart", "cicd-master"],
+      ["rotate the leaked api keys", "security-master"],
+      ["patch the openssl vulnerability", "security-master"],
+      ["review the firewall rules", "security-master"],
+      ["audit the login attempts", "security-master"],
+      ["revoke the stolen token", "security-master"],
+      ["scan containers for cves", "security-master"],
+      ["deploy the api to production", "cicd-master"],
+      ["fix the failing release pipeline", "cicd-master"],
+      ["cache docker layers in ci", "cicd-master"],
+      ["roll back the last deploy", "cicd-master"],
+      ["speed up the nightly build", "cicd-master"],
+      ["publish the helm chart", "cicd-master"],
     ];
     const lines: string[] = [];
     tasks.forEach(([text, expert], i) => {
-      lines.push(JSON.stringify({ schema_version: 1, record_type: "decision", event_id: `ev-${i}`, timestamp: new Date(Date.UTC(2026, 0, 1, 0, i)).toISOString(), task_description: text, selected_master: "coordinator-master", routing_layer: "clarification", confidence: 1, layer_attempts: [] }));
-      lines.push(JSON.stringify({ schema_version: 1, record_type: "outcome", event_id: `ev-${i}`, timestamp: new Date(Date.UTC(2026, 0, 1, 1, i)).toISOString(), outcome: { task_completed: true, was_correct_master: false, user_corrected_to: expert } }));
+      lines.push(
+        JSON.stringify({
+          schema_version: 1,
+          record_type: "decision",
+          event_id: `ev-${i}`,
+          timestamp: new Date(Date.UTC(2026, 0, 1, 0, i)).toISOString(),
+          task_description: text,
+          selected_master: "coordinator-master",
+          routing_layer: "clarification",
+          confidence: 1,
+          layer_attempts: [],
+        }),
+      );
+      lines.push(
+        JSON.stringify({
+          schema_version: 1,
+          record_type: "outcome",
+          event_id: `ev-${i}`,
+          timestamp: new Date(Date.UTC(2026, 0, 1, 1, i)).toISOString(),
+          outcome: { task_completed: true, was_correct_master: false, user_corrected_to: expert },
+        }),
+      );
     });
     writeFileSync(join(cwd, "events.jsonl"), `${lines.join("\n")}\n`);
     const run = await runCli(["train", "--config", "router.json", "--from-log", "--layer", "semantic", "--json"], cwd);

@@ -10,7 +10,10 @@ describe("train --from-log labels by the tracker's rule (fixtures/rules/outcome-
   });
 
   it("skips an event without task text", () => {
-    const event = eventForRow(outcomeJudgementRows().find((row) => row.rightExpert !== null)!, 0) as RoutingEvent;
+    const event = eventForRow(
+      outcomeJudgementRows().find((row) => row.rightExpert !== null)!,
+      0,
+    ) as RoutingEvent;
     expect(labelFromEvent({ ...event, task_description: "  " })).toBeUndefined();
   });
 });

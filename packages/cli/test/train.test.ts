@@ -10,8 +10,14 @@ const hwuMini = fileURLToPath(new URL("../../../fixtures/datasets/hwu64-mini.jso
 
 function decision(id: number, text: string, master: string): DecisionRecord {
   return {
-    schema_version: 1, record_type: "decision", event_id: `ev-${id}`, timestamp: new Date(Date.UTC(2026, 0, 1, 0, id)).toISOString(),
-    task_description: text, selected_master: master, routing_layer: "keyword", confidence: 0.9,
+    schema_version: 1,
+    record_type: "decision",
+    event_id: `ev-${id}`,
+    timestamp: new Date(Date.UTC(2026, 0, 1, 0, id)).toISOString(),
+    task_description: text,
+    selected_master: master,
+    routing_layer: "keyword",
+    confidence: 0.9,
     layer_attempts: [{ layer_name: "keyword", selected_master: master, confidence: 0.9, threshold: 0.85, success: true, latency_ms: 0.1 }],
   };
 }
@@ -60,12 +66,15 @@ describe("moe-router train --data", () => {
 
   it("routes with the trained model through a config's neural layer", async () => {
     const cwd = tempCwd("moe-train-route-");
-    writeFileSync(join(cwd, "router.json"), JSON.stringify({
-      experts: ["alarm_set", "alarm_remove", "alarm_query", "coordinator-master"],
-      embedder: { package: "@moe-router/embeddings" },
-      layers: [{ package: "@moe-router/layer-neural", threshold: 0.2, options: { modelPath: "models/head.json" } }],
-      tracking: { enabled: false },
-    }));
+    writeFileSync(
+      join(cwd, "router.json"),
+      JSON.stringify({
+        experts: ["alarm_set", "alarm_remove", "alarm_query", "coordinator-master"],
+        embedder: { package: "@moe-router/embeddings" },
+        layers: [{ package: "@moe-router/layer-neural", threshold: 0.2, options: { modelPath: "models/head.json" } }],
+        tracking: { enabled: false },
+      }),
+    );
     const trained = await runCli(["train", "--config", "router.json", "--data", hwuMini, "--kind", "mlp", "--json", "--seed", "7"], cwd);
     expect(trained.code).toBe(0);
     const summary = JSON.parse(trained.stdout) as Record<string, unknown>;

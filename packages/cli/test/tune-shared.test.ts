@@ -33,14 +33,17 @@ describe.skipIf(unavailable !== undefined)("moe-router tune with thresholdsStore
     const events = await postgresStore({ connectionString: pg!.url, tablePrefix });
     for (const line of readFileSync(log, "utf8").trim().split("\n")) events.append(JSON.parse(line) as LogRecord);
     await events.close();
-    writeFileSync(join(cwd, "moe.yaml"), [
-      "experts: [security-master, cicd-master, inventory-master, development-master, coordinator-master]",
-      "fallback: { expert: coordinator-master }",
-      "layers:",
-      '  - { package: "@moe-router/layer-keyword", threshold: 0.85 }',
-      `tracking: { store: "${spec}" }`,
-      `thresholdsStore: "${spec}"`,
-    ].join("\n"));
+    writeFileSync(
+      join(cwd, "moe.yaml"),
+      [
+        "experts: [security-master, cicd-master, inventory-master, development-master, coordinator-master]",
+        "fallback: { expert: coordinator-master }",
+        "layers:",
+        '  - { package: "@moe-router/layer-keyword", threshold: 0.85 }',
+        `tracking: { store: "${spec}" }`,
+        `thresholdsStore: "${spec}"`,
+      ].join("\n"),
+    );
 
     const tuned = await runCli(["tune", "--config", "moe.yaml", "--store", spec], cwd);
     expect(tuned.stderr).toBe("");

@@ -32,14 +32,21 @@ export function writeKeywordLog(cwd: string, options: KeywordLogOptions): string
     const accepted = confidence >= 0.85;
     const eventId = `e${i}`;
     const timestamp = new Date(now - span + (span * i) / Math.max(1, options.count)).toISOString();
-    lines.push(JSON.stringify({
-      schema_version: 1, record_type: "decision", event_id: eventId, timestamp, task_description: `task ${i}`,
-      selected_master: accepted ? "cicd-master" : "coordinator-master", routing_layer: accepted ? "keyword" : "clarification",
-      confidence: accepted ? confidence : 1,
-      layer_attempts: [{ layer_name: "keyword", selected_master: "cicd-master", confidence, threshold: 0.85, success: accepted, latency_ms: 0.1 }],
-      thresholds: { keyword: 0.85 },
-      ...(options.shadow && i % 2 === 0 ? { shadow: true } : {}),
-    }));
+    lines.push(
+      JSON.stringify({
+        schema_version: 1,
+        record_type: "decision",
+        event_id: eventId,
+        timestamp,
+        task_description: `task ${i}`,
+        selected_master: accepted ? "cicd-master" : "coordinator-master",
+        routing_layer: accepted ? "keyword" : "clarification",
+        confidence: accepted ? confidence : 1,
+        layer_attempts: [{ layer_name: "keyword", selected_master: "cicd-master", confidence, threshold: 0.85, success: accepted, latency_ms: 0.1 }],
+        thresholds: { keyword: 0.85 },
+        ...(options.shadow && i % 2 === 0 ? { shadow: true } : {}),
+      }),
+    );
     if (i % Math.round(1 / (options.withOutcome ?? 1)) !== 0) continue;
     const right = confidence >= (options.rightAbove ?? 0.6);
     const outcome = accepted

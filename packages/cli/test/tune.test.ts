@@ -38,7 +38,10 @@ describe("moe-router tune", () => {
     expect(run.stdout).toMatch(/Applied: wrote/);
     const file = JSON.parse(readFileSync(thresholdsPath(cwd), "utf8"));
     expect(file).toMatchObject({ version: 1, thresholds: { keyword: 0.8 } });
-    const history = readFileSync(historyPath(cwd), "utf8").trim().split("\n").map((line) => JSON.parse(line));
+    const history = readFileSync(historyPath(cwd), "utf8")
+      .trim()
+      .split("\n")
+      .map((line) => JSON.parse(line));
     expect(history).toHaveLength(1);
     expect(history[0]).toMatchObject({ action: "apply", before: { keyword: 0.85 }, after: { keyword: 0.8 }, samples: { keyword: 400 } });
     expect((await routeThreshold(cwd)).threshold).toBe(0.8);

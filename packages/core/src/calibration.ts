@@ -29,7 +29,10 @@ export function fitPlatt(scores: readonly number[], correct: readonly boolean[])
   const positives = correct.filter(Boolean).length;
   const negatives = correct.length - positives;
   if (positives === 0 || negatives === 0) {
-    throw new MoeRouterError(ErrorCode.INSUFFICIENT_DATA, `Calibration needs both right and wrong predictions; got ${positives} right and ${negatives} wrong. Add more varied labelled examples (or a validation split).`);
+    throw new MoeRouterError(
+      ErrorCode.INSUFFICIENT_DATA,
+      `Calibration needs both right and wrong predictions; got ${positives} right and ${negatives} wrong. Add more varied labelled examples (or a validation split).`,
+    );
   }
   const hi = (positives + 1) / (positives + 2);
   const lo = 1 / (negatives + 2);
@@ -38,7 +41,11 @@ export function fitPlatt(scores: readonly number[], correct: readonly boolean[])
   let b = 0;
   for (let iteration = 0; iteration < 100; iteration++) {
     // Gradient and Hessian of the negative log-likelihood in (a, b), with a tiny ridge for stability.
-    let ga = 1e-6 * a, gb = 0, haa = 1e-6, hab = 0, hbb = 1e-9;
+    let ga = 1e-6 * a,
+      gb = 0,
+      haa = 1e-6,
+      hab = 0,
+      hbb = 1e-9;
     for (let i = 0; i < scores.length; i++) {
       const p = applyPlatt({ a, b }, scores[i]!);
       const d = p - targets[i]!;
@@ -82,11 +89,15 @@ export function fitTemperature(logits: readonly ArrayLike<number>[], labels: rea
   let f2 = nll(logits, labels, Math.exp(x2));
   for (let i = 0; i < 60; i++) {
     if (f1 < f2) {
-      hi = x2; x2 = x1; f2 = f1;
+      hi = x2;
+      x2 = x1;
+      f2 = f1;
       x1 = hi - ratio * (hi - lo);
       f1 = nll(logits, labels, Math.exp(x1));
     } else {
-      lo = x1; x1 = x2; f1 = f2;
+      lo = x1;
+      x1 = x2;
+      f1 = f2;
       x2 = lo + ratio * (hi - lo);
       f2 = nll(logits, labels, Math.exp(x2));
     }

@@ -70,7 +70,10 @@ type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 
 /** The decision once an observer's backpressure promise settles (a rejection never fails routing). */
 function afterWait(wait: PromiseLike<void>, decision: Decision): Promise<Decision> {
-  return Promise.resolve(wait).then(() => decision, () => decision);
+  return Promise.resolve(wait).then(
+    () => decision,
+    () => decision,
+  );
 }
 
 /**
@@ -116,11 +119,9 @@ export function createCascade(options: CascadeOptions): Cascade {
       );
     }
     if (description.length > maxLength) {
-      throw new MoeRouterError(
-        ErrorCode.TASK_TOO_LONG,
-        `The task description has ${description.length} characters; the limit is ${maxLength}. Summarise it, or raise maxDescriptionLength.`,
-        { data: { length: description.length, limit: maxLength } },
-      );
+      throw new MoeRouterError(ErrorCode.TASK_TOO_LONG, `The task description has ${description.length} characters; the limit is ${maxLength}. Summarise it, or raise maxDescriptionLength.`, {
+        data: { length: description.length, limit: maxLength },
+      });
     }
   }
 

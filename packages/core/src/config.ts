@@ -49,10 +49,7 @@ export interface CascadeOptions {
   readonly generateEventId?: () => string;
 }
 
-const KNOWN_OPTIONS = new Set([
-  "layers", "fallback", "observers", "experts", "outOfScopeExperts", "experiment", "shadowShare",
-  "maxDescriptionLength", "layerTimeoutMs", "generateEventId",
-]);
+const KNOWN_OPTIONS = new Set(["layers", "fallback", "observers", "experts", "outOfScopeExperts", "experiment", "shadowShare", "maxDescriptionLength", "layerTimeoutMs", "generateEventId"]);
 const KNOWN_LAYER_OPTIONS = new Set(["layer", "threshold", "timeoutMs"]);
 const KNOWN_FALLBACK_OPTIONS = new Set(["expert", "ambiguityMargin"]);
 
@@ -68,11 +65,7 @@ export function isUnitInterval(value: unknown): value is number {
 function checkKeys(object: object, known: Set<string>, where: string): void {
   for (const key of Object.keys(object)) {
     if (!known.has(key)) {
-      throw new MoeRouterError(
-        ErrorCode.UNKNOWN_OPTION,
-        `Unknown option "${key}" in ${where}. Known options: ${[...known].join(", ")}.`,
-        { data: { option: key, where } },
-      );
+      throw new MoeRouterError(ErrorCode.UNKNOWN_OPTION, `Unknown option "${key}" in ${where}. Known options: ${[...known].join(", ")}.`, { data: { option: key, where } });
     }
   }
 }

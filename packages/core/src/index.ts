@@ -3,9 +3,23 @@
  * A/B assignment, config validation and typed errors. Knows no layer.
  */
 export type {
-  AttemptError, CalibrationReport, CascadeObserver, Clarification, Decision, Embedder, FitOptions, LabelledExample, Layer,
-  LayerAttempt, LayerCapabilities, LayerContext, LayerStartEvent, LayerVerdictEvent,
-  RouteStartEvent, RoutingTask, Verdict,
+  AttemptError,
+  CalibrationReport,
+  CascadeObserver,
+  Clarification,
+  Decision,
+  Embedder,
+  FitOptions,
+  LabelledExample,
+  Layer,
+  LayerAttempt,
+  LayerCapabilities,
+  LayerContext,
+  LayerStartEvent,
+  LayerVerdictEvent,
+  RouteStartEvent,
+  RoutingTask,
+  Verdict,
 } from "./types.js";
 export { createCascade, type Cascade, type CascadeStats } from "./cascade.js";
 export { validateCascadeOptions, isUnitInterval, type CascadeLayer, type CascadeOptions, type FallbackConfig } from "./config.js";

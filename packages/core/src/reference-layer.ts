@@ -17,7 +17,10 @@ export interface LookupLayerOptions {
 }
 
 function normalise(text: string): string {
-  return text.toLowerCase().replace(/[^\p{L}\p{N}]+/gu, " ").trim();
+  return text
+    .toLowerCase()
+    .replace(/[^\p{L}\p{N}]+/gu, " ")
+    .trim();
 }
 
 const OPTIONS = {
@@ -39,9 +42,7 @@ function build(options: FilledOptions<LookupLayerOptions, typeof OPTIONS>): Laye
     capabilities: { learn: true, deterministic: true },
     route(task): Verdict {
       const expert = table.get(normalise(task.description));
-      return expert === undefined
-        ? { expert: fallbackExpert, confidence: 0, details: { matched: false } }
-        : { expert, confidence: matchConfidence, details: { matched: true } };
+      return expert === undefined ? { expert: fallbackExpert, confidence: 0, details: { matched: false } } : { expert, confidence: matchConfidence, details: { matched: true } };
     },
     learn(examples) {
       add(examples);

@@ -131,7 +131,10 @@ export function fitTfidf(texts: readonly string[], options: TfidfOptions = {}): 
     if (!range) return { terms: [], idf: [] };
     const df = new Map<string, number>();
     for (const text of texts) for (const term of new Set(termsOf(text, block, range))) df.set(term, (df.get(term) ?? 0) + 1);
-    const kept = [...df].filter(([, count]) => count >= minDf).sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1)).slice(0, maxFeatures);
+    const kept = [...df]
+      .filter(([, count]) => count >= minDf)
+      .sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1))
+      .slice(0, maxFeatures);
     kept.sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
     // Smoothed idf, as scikit-learn: ln((1 + n) / (1 + df)) + 1.
     return { terms: kept.map(([term]) => term), idf: kept.map(([, count]) => Math.log((1 + n) / (1 + count)) + 1) };
@@ -142,8 +145,14 @@ export function fitTfidf(texts: readonly string[], options: TfidfOptions = {}): 
     throw new MoeRouterError(ErrorCode.INSUFFICIENT_DATA, `No term occurs in ${minDf} or more of the ${n} training texts; give more texts or lower "minDf".`);
   }
   return tfidfFromState({
-    format: "moe-router-tfidf", version: 1, wordNgrams, charNgrams, sublinearTf: options.sublinearTf ?? true,
-    words: words.terms, chars: chars.terms, idf: [...words.idf, ...chars.idf],
+    format: "moe-router-tfidf",
+    version: 1,
+    wordNgrams,
+    charNgrams,
+    sublinearTf: options.sublinearTf ?? true,
+    words: words.terms,
+    chars: chars.terms,
+    idf: [...words.idf, ...chars.idf],
   });
 }
 

@@ -24,7 +24,7 @@ export function cosine(a: ArrayLike<number>, b: ArrayLike<number>): number {
 
 /** Returns a new L2-normalised copy (a zero vector stays zero). */
 export function normalise(a: ArrayLike<number>): Float32Array {
-  const out = Float32Array.from(a as ArrayLike<number>);
+  const out = Float32Array.from(a);
   const n = norm(out);
   if (n > 0) for (let i = 0; i < out.length; i++) out[i]! /= n;
   return out;

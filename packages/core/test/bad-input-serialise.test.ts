@@ -4,8 +4,17 @@ import { stringifyJsonSafe, terminalSafe, terminalSafeDeep, terminalSafeJson, to
 function hostileDetails(): Record<string, unknown> {
   const details: Record<string, unknown> = { rule: "deploy", big: 12345678901234567890n, list: [1, 2n, undefined, () => 1] };
   details.self = details;
-  Object.defineProperty(details, "boom", { enumerable: true, get() { throw new Error("getter exploded"); } });
-  details.badJson = { toJSON() { throw new Error("no json"); } };
+  Object.defineProperty(details, "boom", {
+    enumerable: true,
+    get() {
+      throw new Error("getter exploded");
+    },
+  });
+  details.badJson = {
+    toJSON() {
+      throw new Error("no json");
+    },
+  };
   const { proxy, revoke } = Proxy.revocable({}, {});
   revoke();
   details.revoked = proxy;
@@ -44,7 +53,7 @@ describe("bad input: text from data printed to a terminal", () => {
   const hostile = "a\x1b[2J\x1b]0;title\x07\x1b]52;c;ZXZpbA==\x07\u009b31m\u202eb\r\nc";
   it("terminalSafe escapes C0, C1, OSC, bidi and line breaks visibly", () => {
     const safe = terminalSafe(hostile);
-    // eslint-disable-next-line no-control-regex
+
     expect(safe).not.toMatch(/[\u0000-\u001f\u007f-\u009f\u202e]/);
     expect(safe).toBe("a\\x1b[2J\\x1b]0;title\\x07\\x1b]52;c;ZXZpbA==\\x07\\x9b31m\\u202eb\\x0d\\x0ac");
   });

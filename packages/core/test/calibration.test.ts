@@ -3,7 +3,7 @@ import { applyPlatt, cosine, expectedCalibrationError, fitPlatt, fitTemperature,
 
 function lcg(seed: number) {
   let s = seed >>> 0;
-  return () => ((s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 2 ** 32);
+  return () => (s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 2 ** 32;
 }
 
 describe("Platt scaling", () => {
@@ -22,7 +22,12 @@ describe("Platt scaling", () => {
     expect(applyPlatt(scaler, 0.5)).toBeCloseTo(0.5, 1);
     const calibrated = scores.map((s) => applyPlatt(scaler, s));
     expect(expectedCalibrationError(calibrated, correct)).toBeLessThan(0.03);
-    expect(expectedCalibrationError(scores.map(() => 0.99), correct)).toBeGreaterThan(0.4);
+    expect(
+      expectedCalibrationError(
+        scores.map(() => 0.99),
+        correct,
+      ),
+    ).toBeGreaterThan(0.4);
   });
 
   it("refuses to fit on only right (or only wrong) predictions", () => {

@@ -43,7 +43,10 @@ describe("cascade: first confident layer decides", () => {
     });
     const decision = await cascade.route({ description: "Fix authentication bug in login system" });
     expect(decision.layer).toBe("semantic");
-    expect(decision.attempts.map((a) => [a.layer, a.accepted])).toEqual([["keyword", false], ["semantic", true]]);
+    expect(decision.attempts.map((a) => [a.layer, a.accepted])).toEqual([
+      ["keyword", false],
+      ["semantic", true],
+    ]);
     expect(decision.thresholds).toEqual({ keyword: 0.85, semantic: 0.7 });
   });
 });
@@ -83,7 +86,19 @@ describe("cascade: clarification fallback", () => {
 
   it("says no_layers for an empty cascade and all_layers_failed when every layer errors", async () => {
     expect((await createCascade({ layers: [] }).route({ description: "x" })).clarification?.reason).toBe("no_layers");
-    const failing = createCascade({ layers: [{ layer: { name: "boom", route: () => { throw new Error("down"); } }, threshold: 0.5 }] });
+    const failing = createCascade({
+      layers: [
+        {
+          layer: {
+            name: "boom",
+            route: () => {
+              throw new Error("down");
+            },
+          },
+          threshold: 0.5,
+        },
+      ],
+    });
     expect((await failing.route({ description: "x" })).clarification?.reason).toBe("all_layers_failed");
   });
 });
@@ -126,7 +141,15 @@ describe("cascade: failing layers never crash the route", () => {
   it("records a throwing layer and a rejecting async layer with their messages", async () => {
     const cascade = createCascade({
       layers: [
-        { layer: { name: "throws", route: () => { throw new Error("index missing"); } }, threshold: 0.5 },
+        {
+          layer: {
+            name: "throws",
+            route: () => {
+              throw new Error("index missing");
+            },
+          },
+          threshold: 0.5,
+        },
         { layer: { name: "rejects", capabilities: { async: true }, route: () => Promise.reject(new Error("db down")) }, threshold: 0.5 },
         { layer: fixed("ok", { expert: "e", confidence: 0.9 }), threshold: 0.5 },
       ],
@@ -165,7 +188,9 @@ describe("cascade: failing layers never crash the route", () => {
       name: "busy",
       route: () => {
         const end = Date.now() + 15;
-        while (Date.now() < end) { /* spin */ }
+        while (Date.now() < end) {
+          /* spin */
+        }
         return { expert: "e", confidence: 1 };
       },
     };
@@ -178,7 +203,14 @@ describe("cascade: failing layers never crash the route", () => {
     const seen: string[] = [];
     const cascade = createCascade({
       layers: [{ layer: fixed("a", { expert: "e", confidence: 0.9 }), threshold: 0.5 }],
-      observers: [{ onDecision: () => { throw new Error("observer bug"); } }, { onDecision: (d) => void seen.push(d.eventId) }],
+      observers: [
+        {
+          onDecision: () => {
+            throw new Error("observer bug");
+          },
+        },
+        { onDecision: (d) => void seen.push(d.eventId) },
+      ],
     });
     const decision = await cascade.route({ description: "x" });
     expect(seen).toEqual([decision.eventId]);
@@ -208,12 +240,14 @@ describe("cascade: observers see the whole route in order", () => {
         { layer: fixed("k", { expert: "e", confidence: 0.1 }), threshold: 0.5 },
         { layer: fixed("s", { expert: "e", confidence: 0.9 }), threshold: 0.5 },
       ],
-      observers: [{
-        onRouteStart: () => void events.push("start"),
-        onLayerStart: (e) => void events.push(`layer:${e.layer}`),
-        onLayerVerdict: (e) => void events.push(`verdict:${e.attempt.layer}:${e.attempt.accepted}`),
-        onDecision: (d) => void events.push(`decision:${d.layer}`),
-      }],
+      observers: [
+        {
+          onRouteStart: () => void events.push("start"),
+          onLayerStart: (e) => void events.push(`layer:${e.layer}`),
+          onLayerVerdict: (e) => void events.push(`verdict:${e.attempt.layer}:${e.attempt.accepted}`),
+          onDecision: (d) => void events.push(`decision:${d.layer}`),
+        },
+      ],
     });
     await cascade.route({ description: "x" });
     expect(events).toEqual(["start", "layer:k", "verdict:k:false", "layer:s", "verdict:s:true", "decision:s"]);
@@ -249,7 +283,16 @@ describe("cascade: shadow sampling and thresholds", () => {
     const cascade = createCascade({
       layers: [
         { layer: lookup, threshold: 0.9 },
-        { layer: { name: "broken", route: () => ({ expert: "e", confidence: 0 }), learn: () => { throw new Error("read-only"); } }, threshold: 0.9 },
+        {
+          layer: {
+            name: "broken",
+            route: () => ({ expert: "e", confidence: 0 }),
+            learn: () => {
+              throw new Error("read-only");
+            },
+          },
+          threshold: 0.9,
+        },
       ],
     });
     const errors = await cascade.learn([{ text: "Rotate keys", expert: "security-master" }]);

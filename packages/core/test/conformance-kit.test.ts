@@ -15,11 +15,21 @@ class Skipped extends Error {}
 async function run(factory: () => Layer | Promise<Layer>, options: ConformanceOptions = {}): Promise<Outcome[]> {
   const registered: { group: string; name: string; body: (context?: TestContextLike) => unknown; skipped: boolean }[] = [];
   const path: string[] = [];
-  const it = Object.assign(
-    (name: string, body: (context?: TestContextLike) => unknown) => void registered.push({ group: path[1] ?? "", name, body, skipped: false }),
-    { skip: (name: string, body: () => unknown) => void registered.push({ group: path[1] ?? "", name, body, skipped: true }) },
+  const it = Object.assign((name: string, body: (context?: TestContextLike) => unknown) => void registered.push({ group: path[1] ?? "", name, body, skipped: false }), {
+    skip: (name: string, body: () => unknown) => void registered.push({ group: path[1] ?? "", name, body, skipped: true }),
+  });
+  layerConformance(
+    {
+      describe: (name, body) => {
+        path.push(name);
+        body();
+        path.pop();
+      },
+      it,
+    },
+    factory,
+    { abortSettleMs: 300, ...options },
   );
-  layerConformance({ describe: (name, body) => { path.push(name); body(); path.pop(); }, it }, factory, { abortSettleMs: 300, ...options });
   const outcomes: Outcome[] = [];
   for (const test of registered) {
     if (test.skipped) {
@@ -27,7 +37,11 @@ async function run(factory: () => Layer | Promise<Layer>, options: ConformanceOp
       continue;
     }
     try {
-      await test.body({ skip: (note?: string) => { throw new Skipped(note); } });
+      await test.body({
+        skip: (note?: string) => {
+          throw new Skipped(note);
+        },
+      });
       outcomes.push({ group: test.group, name: test.name, result: "passed" });
     } catch (error) {
       outcomes.push({ group: test.group, name: test.name, result: error instanceof Skipped ? "skipped" : "failed", message: (error as Error).message });
@@ -51,14 +65,12 @@ describe("the conformance kit catches contract breaches", () => {
   });
 
   it("fails a layer that mutates the task", async () => {
-    const mutating: Layer = { name: "m", route: (task) => ((task as { description: string }).description = "changed", { expert: "a", confidence: 0.5 }) };
+    const mutating: Layer = { name: "m", route: (task) => (((task as { description: string }).description = "changed"), { expert: "a", confidence: 0.5 }) };
     expect(failedNames(await run(() => mutating))).toContain("does not mutate the task");
   });
 
   it("fails a layer that returns a promise without claiming async", async () => {
-    expect(failedNames(await run(() => ({ name: "p", route: async () => ({ expert: "a", confidence: 0.5 }) })))).toContain(
-      "answers synchronously unless capabilities.async is claimed",
-    );
+    expect(failedNames(await run(() => ({ name: "p", route: async () => ({ expert: "a", confidence: 0.5 }) })))).toContain("answers synchronously unless capabilities.async is claimed");
   });
 
   it("fails a layer that claims a method it lacks in the contract group", async () => {
@@ -126,13 +138,20 @@ describe("a deliberately lying layer fails the right group", () => {
     const polite: Layer = {
       name: "polite",
       capabilities: { async: true },
-      route: (_task, context) => new Promise((resolve, reject) => {
-        const timer = setTimeout(() => resolve({ expert: "a", confidence: 0.5 }), 1_000);
-        const stop = () => { clearTimeout(timer); reject(new Error("aborted")); };
-        if (context.signal?.aborted) stop();
-        else context.signal?.addEventListener("abort", stop, { once: true });
-        if (!context.signal) { clearTimeout(timer); resolve({ expert: "a", confidence: 0.5 }); }
-      }),
+      route: (_task, context) =>
+        new Promise((resolve, reject) => {
+          const timer = setTimeout(() => resolve({ expert: "a", confidence: 0.5 }), 1_000);
+          const stop = () => {
+            clearTimeout(timer);
+            reject(new Error("aborted"));
+          };
+          if (context.signal?.aborted) stop();
+          else context.signal?.addEventListener("abort", stop, { once: true });
+          if (!context.signal) {
+            clearTimeout(timer);
+            resolve({ expert: "a", confidence: 0.5 });
+          }
+        }),
     };
     const outcomes = await run(() => polite);
     expect(failedGroups(outcomes)).toEqual([]);

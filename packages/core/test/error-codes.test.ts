@@ -24,9 +24,7 @@ const files = readdirSync(packagesDir)
 const registered = new Set<string>(Object.values(ErrorCode));
 
 /** Environment variables (read as env.MOE_X, env["MOE_X"] or written $MOE_X anywhere): not error codes, in prose either. */
-const environmentVariables = new Set(
-  files.flatMap((file) => [...readFileSync(file, "utf8").matchAll(/(?:env\.|env\[["']|\$\{?)(MOE_[A-Z0-9_]+)/g)].map((m) => m[1]!)),
-);
+const environmentVariables = new Set(files.flatMap((file) => [...readFileSync(file, "utf8").matchAll(/(?:env\.|env\[["']|\$\{?)(MOE_[A-Z0-9_]+)/g)].map((m) => m[1]!)));
 
 /** `MOE_*` tokens that name error codes. */
 function codeLiterals(text: string): string[] {

@@ -4,9 +4,11 @@ import { assignVariant, createCascade, lookupLayer, sampled } from "../src/index
 
 describe("A/B assignment", () => {
   it("is deterministic for a task id", () => {
-    fc.assert(fc.property(fc.string(), fc.double({ min: 0, max: 1, noNaN: true }), (id, share) => {
-      expect(assignVariant(id, "exp", share)).toBe(assignVariant(id, "exp", share));
-    }));
+    fc.assert(
+      fc.property(fc.string(), fc.double({ min: 0, max: 1, noNaN: true }), (id, share) => {
+        expect(assignVariant(id, "exp", share)).toBe(assignVariant(id, "exp", share));
+      }),
+    );
   });
 
   it("assigns about the requested share to the candidate", () => {

@@ -11,7 +11,12 @@ describe("toJsonSafe", () => {
     const circular: Record<string, unknown> = { name: "loop" };
     circular.self = circular;
     const value: Record<string, unknown> = { circular, big: 10n, list: [circular, 1], nan: Number.NaN, fn: () => 1 };
-    Object.defineProperty(value, "broken", { enumerable: true, get: () => { throw new Error("boom"); } });
+    Object.defineProperty(value, "broken", {
+      enumerable: true,
+      get: () => {
+        throw new Error("boom");
+      },
+    });
     expect(() => JSON.stringify(value)).toThrow();
     expect(toJsonSafe(value)).toEqual({
       circular: { name: "loop", self: "[Circular]" },
@@ -30,7 +35,7 @@ describe("toJsonSafe", () => {
   it("stops at a depth of 32", () => {
     let deep: Record<string, unknown> = {};
     const root = deep;
-    for (let i = 0; i < 40; i++) deep = (deep.next = {}) as Record<string, unknown>;
+    for (let i = 0; i < 40; i++) deep = deep.next = {};
     expect(JSON.stringify(toJsonSafe(root))).toContain('"[Too deep]"');
   });
 

@@ -146,7 +146,7 @@ describe("defineLayer: createLayer (config files)", () => {
     const released: string[] = [];
     const opening = defineLayer<{ readonly name?: string; readonly handle?: string }>()({
       name: "opening",
-      options: { name: { type: "string" }, handle: { type: "string", factoryOnly: true, check: (handle) => (handle === "bad" ? "must not be \"bad\"." : undefined) } },
+      options: { name: { type: "string" }, handle: { type: "string", factoryOnly: true, check: (handle) => (handle === "bad" ? 'must not be "bad".' : undefined) } },
       build: (options) => ({ name: options.name ?? "opening", route: () => ({ expert: "a", confidence: 0 }) }),
       fromConfig: async (config) => ({ ...config, handle: config.name === "x" ? "bad" : "ok" }),
       discard: (options) => void released.push(options.handle!),

@@ -26,7 +26,10 @@ describe("observer backpressure", () => {
     const first = gate();
     const second = gate();
     const slowLayer = { name: "slow", route: async () => ({ expert: "cicd-master", confidence: 0.9 }) };
-    const cascade = createCascade({ layers: [{ layer: slowLayer, threshold: 0.5 }], observers: [{ onDecision: () => first.promise }, { onDecision: () => undefined }, { onDecision: () => second.promise }] });
+    const cascade = createCascade({
+      layers: [{ layer: slowLayer, threshold: 0.5 }],
+      observers: [{ onDecision: () => first.promise }, { onDecision: () => undefined }, { onDecision: () => second.promise }],
+    });
     let done = false;
     const routed = cascade.route({ description: "x" }).then((d) => ((done = true), d));
     first.open();

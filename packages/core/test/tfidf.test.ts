@@ -66,7 +66,13 @@ describe("fitTfidf", () => {
 });
 
 describe("outOfScopeExperts", () => {
-  const oos: Layer = lookupLayer({ name: "l", examples: [{ text: "what is the meaning of life", expert: "oos" }, { text: "fix the login bug", expert: "development-master" }] });
+  const oos: Layer = lookupLayer({
+    name: "l",
+    examples: [
+      { text: "what is the meaning of life", expert: "oos" },
+      { text: "fix the login bug", expert: "development-master" },
+    ],
+  });
 
   it("sends a confident out-of-scope verdict to clarification with reason out_of_scope", async () => {
     const cascade = createCascade({ layers: [{ layer: oos, threshold: 0.5 }], outOfScopeExperts: ["oos"] });

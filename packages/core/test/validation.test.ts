@@ -29,10 +29,25 @@ describe("config validation", () => {
     ["a NaN threshold", { layers: [{ layer, threshold: Number.NaN }] }, ErrorCode.INVALID_CONFIG, /threshold/],
     ["a misspelt option", { layers: [], fallbak: {} }, ErrorCode.UNKNOWN_OPTION, /Unknown option "fallbak"/],
     ["a misspelt layer option", { layers: [{ layer, threshold: 0.5, treshold: 1 }] }, ErrorCode.UNKNOWN_OPTION, /treshold/],
-    ["duplicate layer names", { layers: [{ layer, threshold: 0.5 }, { layer, threshold: 0.5 }] }, ErrorCode.INVALID_CONFIG, /appears twice/],
+    [
+      "duplicate layer names",
+      {
+        layers: [
+          { layer, threshold: 0.5 },
+          { layer, threshold: 0.5 },
+        ],
+      },
+      ErrorCode.INVALID_CONFIG,
+      /appears twice/,
+    ],
     ["a non-layer", { layers: [{ layer: {}, threshold: 0.5 }] }, ErrorCode.INVALID_CONFIG, /layer object/],
     ["a bad shadow share", { layers: [], shadowShare: 2 }, ErrorCode.INVALID_CONFIG, /shadowShare/],
-    ["an experiment on an unknown layer", { layers: [{ layer, threshold: 0.5 }], experiment: { name: "x", share: 0.5, candidateThresholds: { nope: 0.3 } } }, ErrorCode.INVALID_CONFIG, /not in the cascade/],
+    [
+      "an experiment on an unknown layer",
+      { layers: [{ layer, threshold: 0.5 }], experiment: { name: "x", share: 0.5, candidateThresholds: { nope: 0.3 } } },
+      ErrorCode.INVALID_CONFIG,
+      /not in the cascade/,
+    ],
     ["a negative timeout", { layers: [{ layer, threshold: 0.5, timeoutMs: -1 }] }, ErrorCode.INVALID_CONFIG, /timeoutMs/],
   ];
   it.each(cases)("rejects %s with a coded, actionable error", (_label, options, code, message) => {

@@ -13,9 +13,13 @@ import { writeTinyModel } from "../test/support/tiny-model.js";
 import { evaluate, loadFull, printResults, type AccuracyResult } from "../../../tools/bench/embedder-eval.js";
 
 const sentences = [
-  "Fix authentication bug in login system", "Deploy API to production", "Check inventory levels for warehouse 3",
-  "Refactor the payment service to use async handlers", "Rotate the database credentials after the security audit",
-  "Why was my card declined at the supermarket yesterday?", "set an alarm for seven tomorrow morning",
+  "Fix authentication bug in login system",
+  "Deploy API to production",
+  "Check inventory levels for warehouse 3",
+  "Refactor the payment service to use async handlers",
+  "Rotate the database credentials after the security audit",
+  "Why was my card declined at the supermarket yesterday?",
+  "set an alarm for seven tomorrow morning",
   "The CI pipeline fails on the integration tests since Monday",
 ];
 

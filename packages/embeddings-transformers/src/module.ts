@@ -15,11 +15,13 @@ import type { TransformersEmbedderOptions } from "./types.js";
  */
 export async function createEmbedder(options: unknown, environment: { readonly dataDir: string }): Promise<Embedder> {
   if (options === null || typeof options !== "object" || Array.isArray(options)) {
-    throw new MoeRouterError(ErrorCode.INVALID_CONFIG, "@moe-router/embeddings-transformers createEmbedder(): options must be an object, e.g. { \"modelDir\": \"models/all-MiniLM-L6-v2\" }.");
+    throw new MoeRouterError(ErrorCode.INVALID_CONFIG, '@moe-router/embeddings-transformers createEmbedder(): options must be an object, e.g. { "modelDir": "models/all-MiniLM-L6-v2" }.');
   }
   const { kind, ...rest } = options as TransformersEmbedderOptions & { kind?: unknown };
   if (kind !== undefined && kind !== "transformers") {
-    throw new MoeRouterError(ErrorCode.INVALID_CONFIG, `@moe-router/embeddings-transformers createEmbedder(): kind "${String(kind)}" is not in this package (it has "transformers").`, { data: { option: "kind", value: kind } });
+    throw new MoeRouterError(ErrorCode.INVALID_CONFIG, `@moe-router/embeddings-transformers createEmbedder(): kind "${String(kind)}" is not in this package (it has "transformers").`, {
+      data: { option: "kind", value: kind },
+    });
   }
   const fromDataDir = (path: string | undefined) => (path === undefined || isAbsolute(path) ? path : resolve(environment.dataDir, path));
   const resolved: TransformersEmbedderOptions = { ...rest };

@@ -10,10 +10,7 @@ import { pool } from "./internal/pool.js";
 import { loadModel, type LoadedModel, type LoadedTokenizer } from "./internal/runtime.js";
 import type { TransformersEmbedder, TransformersEmbedderOptions } from "./types.js";
 
-const OPTION_NAMES = [
-  "modelDir", "model", "localModelPath", "cacheDir", "pooling", "normalize", "quantized",
-  "maxTokens", "maxBatchSize", "maxWaitMs",
-];
+const OPTION_NAMES = ["modelDir", "model", "localModelPath", "cacheDir", "pooling", "normalize", "quantized", "maxTokens", "maxBatchSize", "maxWaitMs"];
 const where = "transformersEmbedder()";
 
 /** Tensor fields used here (transformers.js Tensor). */
@@ -37,7 +34,7 @@ function checkOptions(options: TransformersEmbedderOptions): void {
     }
   }
   if ((options.modelDir === undefined) === (options.model === undefined)) {
-    throw invalid("give exactly one of \"modelDir\" (a directory) or \"model\" (an id found under localModelPath or cacheDir).", "modelDir");
+    throw invalid('give exactly one of "modelDir" (a directory) or "model" (an id found under localModelPath or cacheDir).', "modelDir");
   }
   if (options.model !== undefined && options.localModelPath === undefined && options.cacheDir === undefined) {
     throw invalid(`"model" needs "localModelPath" or "cacheDir" to look in: this package never downloads.`, "model", options.model);
@@ -123,10 +120,7 @@ export async function transformersEmbedder(options: TransformersEmbedderOptions)
   const pooling = options.pooling ?? "mean";
   const normalize = options.normalize ?? true;
   const located = locateModel({ ...options, quantized });
-  const [{ model, tokenizer }, tag] = await Promise.all([
-    loadModel(located, quantized),
-    contentTag(located),
-  ]);
+  const [{ model, tokenizer }, tag] = await Promise.all([loadModel(located, quantized), contentTag(located)]);
   const modelMaxLength = (tokenizer as unknown as { model_max_length?: number }).model_max_length;
   const maxTokens = options.maxTokens ?? Math.min(Number.isFinite(modelMaxLength) && modelMaxLength ? modelMaxLength : 512, 512);
   const id = `transformers-v1:${located.name}:${tag}:${pooling}${normalize ? ":norm" : ""}${quantized ? ":q8" : ""}`;

@@ -15,9 +15,13 @@ console.log(`model load: ${(performance.now() - loadStart).toFixed(0)} ms`);
 
 // Latency: one text per call (what a router does per task) and batches (what indexing exemplars does).
 const sentences = [
-  "Fix authentication bug in login system", "Deploy API to production", "Check inventory levels for warehouse 3",
-  "Refactor the payment service to use async handlers", "Rotate the database credentials after the security audit",
-  "Why was my card declined at the supermarket yesterday?", "set an alarm for seven tomorrow morning",
+  "Fix authentication bug in login system",
+  "Deploy API to production",
+  "Check inventory levels for warehouse 3",
+  "Refactor the payment service to use async handlers",
+  "Rotate the database credentials after the security audit",
+  "Why was my card declined at the supermarket yesterday?",
+  "set an alarm for seven tomorrow morning",
   "The CI pipeline fails on the integration tests since Monday",
 ];
 await embedder.embed(sentences); // warm-up

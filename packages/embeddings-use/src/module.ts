@@ -14,11 +14,13 @@ import { useEmbedder } from "./use.js";
 export async function createEmbedder(options: unknown, _environment: { readonly dataDir: string }): Promise<Embedder> {
   const config = (options ?? {}) as UseEmbedderOptions & { kind?: unknown };
   if (typeof config !== "object" || Array.isArray(config)) {
-    throw new MoeRouterError(ErrorCode.INVALID_CONFIG, "@moe-router/embeddings-use createEmbedder(): options must be an object, e.g. { \"maxBatchSize\": 32 }.");
+    throw new MoeRouterError(ErrorCode.INVALID_CONFIG, '@moe-router/embeddings-use createEmbedder(): options must be an object, e.g. { "maxBatchSize": 32 }.');
   }
   const { kind, ...rest } = config;
   if (kind !== undefined && kind !== "use") {
-    throw new MoeRouterError(ErrorCode.INVALID_CONFIG, `@moe-router/embeddings-use createEmbedder(): kind "${String(kind)}" is not in this package (it has "use").`, { data: { option: "kind", value: kind } });
+    throw new MoeRouterError(ErrorCode.INVALID_CONFIG, `@moe-router/embeddings-use createEmbedder(): kind "${String(kind)}" is not in this package (it has "use").`, {
+      data: { option: "kind", value: kind },
+    });
   }
   return useEmbedder(rest);
 }

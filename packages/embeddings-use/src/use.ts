@@ -17,7 +17,10 @@ class ModelRunner implements Embedder {
   readonly dimension = DIMENSION;
   private closed = false;
 
-  constructor(private readonly model: EnergeticModel, private readonly maxChars: number) {}
+  constructor(
+    private readonly model: EnergeticModel,
+    private readonly maxChars: number,
+  ) {}
 
   async embed(texts: readonly string[]): Promise<Float32Array[]> {
     if (this.closed) {

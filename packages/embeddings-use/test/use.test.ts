@@ -73,7 +73,11 @@ describe("useEmbedder (Universal Sentence Encoder lite)", () => {
   });
 
   it("rejects bad options before loading anything", async () => {
-    for (const [options, code] of [[{ maxBatchSize: 0 }, "MOE_INVALID_CONFIG"], [{ batch: 4 }, "MOE_UNKNOWN_OPTION"], [{ maxWaitMs: -1 }, "MOE_INVALID_CONFIG"]] as const) {
+    for (const [options, code] of [
+      [{ maxBatchSize: 0 }, "MOE_INVALID_CONFIG"],
+      [{ batch: 4 }, "MOE_UNKNOWN_OPTION"],
+      [{ maxWaitMs: -1 }, "MOE_INVALID_CONFIG"],
+    ] as const) {
       const error = await useEmbedder(options as never).catch((e: unknown) => e);
       expect(isMoeRouterError(error, code), JSON.stringify(options)).toBe(true);
     }

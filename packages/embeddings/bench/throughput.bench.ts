@@ -53,11 +53,13 @@ const cases: [name: string, textsPerCall: number, call: () => void][] = [
 ];
 const meanLength = tasks.reduce((n, t) => n + t.length, 0) / tasks.length;
 console.log(`texts: ${tasks.length} routing-style sentences, mean ${meanLength.toFixed(0)} characters`);
-console.table(cases.map(([name, texts, call]) => {
-  const ms = measure(call);
-  return {
-    case: name,
-    "µs per text": ((ms * 1000) / texts).toFixed(2),
-    "embeddings/sec": Math.round((1000 / ms) * texts).toLocaleString("en"),
-  };
-}));
+console.table(
+  cases.map(([name, texts, call]) => {
+    const ms = measure(call);
+    return {
+      case: name,
+      "µs per text": ((ms * 1000) / texts).toFixed(2),
+      "embeddings/sec": Math.round((1000 / ms) * texts).toLocaleString("en"),
+    };
+  }),
+);

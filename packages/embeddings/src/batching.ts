@@ -27,11 +27,7 @@ interface Slot {
 }
 
 function invalid(option: string, value: unknown, rule: string, example: string): MoeRouterError {
-  return new MoeRouterError(
-    ErrorCode.INVALID_CONFIG,
-    `batchingEmbedder(): "${option}" must be ${rule} (got ${String(value)}); e.g. ${example}.`,
-    { data: { option, value } },
-  );
+  return new MoeRouterError(ErrorCode.INVALID_CONFIG, `batchingEmbedder(): "${option}" must be ${rule} (got ${String(value)}); e.g. ${example}.`, { data: { option, value } });
 }
 
 class BatchingEmbedderImpl<Inner extends Embedder> implements BatchingEmbedder<Inner> {
@@ -115,10 +111,13 @@ class BatchingEmbedderImpl<Inner extends Embedder> implements BatchingEmbedder<I
 
   private deliver(slots: Slot[], vectors: Float32Array[]): void {
     if (!Array.isArray(vectors) || vectors.length !== slots.length) {
-      this.fail(slots, new MoeRouterError(
-        ErrorCode.LAYER_FAILED,
-        `Embedder "${this.inner.id}" returned ${Array.isArray(vectors) ? vectors.length : "no"} vectors for ${slots.length} texts; it must return one per text.`,
-      ));
+      this.fail(
+        slots,
+        new MoeRouterError(
+          ErrorCode.LAYER_FAILED,
+          `Embedder "${this.inner.id}" returned ${Array.isArray(vectors) ? vectors.length : "no"} vectors for ${slots.length} texts; it must return one per text.`,
+        ),
+      );
       return;
     }
     slots.forEach((slot, k) => {

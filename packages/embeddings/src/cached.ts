@@ -17,7 +17,10 @@ class CachedEmbedderImpl<Inner extends Embedder> implements CachedEmbedder<Inner
   /** The inner id the cached vectors belong to; a change (e.g. IDF refit) empties the cache. */
   private cachedFor: string;
 
-  constructor(readonly inner: Inner, maxEntries: number) {
+  constructor(
+    readonly inner: Inner,
+    maxEntries: number,
+  ) {
     this.lru = new LruMap(maxEntries);
     this.cachedFor = inner.id;
   }
@@ -100,10 +103,7 @@ class CachedEmbedderImpl<Inner extends Embedder> implements CachedEmbedder<Inner
 
   private store(missing: string[], vectors: Float32Array[], missingIndex: Map<string, number[]>, out: (Float32Array | undefined)[]): void {
     if (vectors.length !== missing.length) {
-      throw new MoeRouterError(
-        ErrorCode.LAYER_FAILED,
-        `Embedder "${this.inner.id}" returned ${vectors.length} vectors for ${missing.length} texts; it must return one per text.`,
-      );
+      throw new MoeRouterError(ErrorCode.LAYER_FAILED, `Embedder "${this.inner.id}" returned ${vectors.length} vectors for ${missing.length} texts; it must return one per text.`);
     }
     missing.forEach((text, k) => {
       this.evictions += this.lru.set(text, vectors[k]!);
@@ -144,11 +144,9 @@ class CachedEmbedderImpl<Inner extends Embedder> implements CachedEmbedder<Inner
 export function cachedEmbedder<Inner extends Embedder>(inner: Inner, options: CachedEmbedderOptions = {}): CachedEmbedder<Inner> {
   const maxEntries = options.maxEntries ?? 10_000;
   if (!Number.isInteger(maxEntries) || maxEntries < 1) {
-    throw new MoeRouterError(
-      ErrorCode.INVALID_CONFIG,
-      `cachedEmbedder(): "maxEntries" must be a positive integer (got ${String(maxEntries)}); e.g. 10000.`,
-      { data: { option: "maxEntries", value: maxEntries } },
-    );
+    throw new MoeRouterError(ErrorCode.INVALID_CONFIG, `cachedEmbedder(): "maxEntries" must be a positive integer (got ${String(maxEntries)}); e.g. 10000.`, {
+      data: { option: "maxEntries", value: maxEntries },
+    });
   }
   return new CachedEmbedderImpl(inner, maxEntries);
 }

@@ -2,7 +2,6 @@ import { ErrorCode, MoeRouterError, type Embedder } from "@moe-router/core";
 import { isThenable } from "@moe-router/core/kit";
 import type { CombinedEmbedderOptions } from "./types.js";
 
-
 /**
  * Combines embedders by concatenating their L2-normalised vectors, part i scaled by
  * sqrt(weight_i / sum of weights): the cosine of two combined vectors is the weighted mean of
@@ -22,7 +21,9 @@ export function combinedEmbedder(parts: readonly Embedder[], options: CombinedEm
   }
   const weights = options.weights ?? parts.map(() => 1);
   if (weights.length !== parts.length || weights.some((weight) => !(typeof weight === "number" && Number.isFinite(weight) && weight > 0))) {
-    throw new MoeRouterError(ErrorCode.INVALID_CONFIG, `combinedEmbedder: "weights" must hold one positive number per embedder (${parts.length}); got ${JSON.stringify(options.weights)}.`, { data: { option: "weights" } });
+    throw new MoeRouterError(ErrorCode.INVALID_CONFIG, `combinedEmbedder: "weights" must hold one positive number per embedder (${parts.length}); got ${JSON.stringify(options.weights)}.`, {
+      data: { option: "weights" },
+    });
   }
   const total = weights.reduce((sum, weight) => sum + weight, 0);
   const scales = weights.map((weight) => Math.sqrt(weight / total));

@@ -42,7 +42,7 @@ class HashedEmbedderImpl implements HashedEmbedder {
   embed(texts: readonly string[]): Float32Array[] {
     if (!Array.isArray(texts)) throw new TypeError("embed() takes an array of strings");
     const out: Float32Array[] = new Array(texts.length);
-    for (let i = 0; i < texts.length; i++) out[i] = this.embedOne(texts[i]!);
+    for (let i = 0; i < texts.length; i++) out[i] = this.embedOne(texts[i]);
     return out;
   }
 
@@ -58,10 +58,7 @@ class HashedEmbedderImpl implements HashedEmbedder {
   fitIdf(corpus: Iterable<string>): void {
     const table = countDocumentFrequencies(corpus);
     if (table.documents === 0) {
-      throw new MoeRouterError(
-        ErrorCode.INSUFFICIENT_DATA,
-        "fitIdf() got an empty corpus; pass the texts the embedder will see (e.g. every exemplar utterance).",
-      );
+      throw new MoeRouterError(ErrorCode.INSUFFICIENT_DATA, "fitIdf() got an empty corpus; pass the texts the embedder will see (e.g. every exemplar utterance).");
     }
     this.idfWeights = new IdfWeights(table);
   }
@@ -109,10 +106,7 @@ export function hashedEmbedder(options: HashedEmbedderOptions = {}): HashedEmbed
 export function hashedEmbedderFromState(state: unknown): HashedEmbedder {
   const where = "hashedEmbedderFromState()";
   const corrupt = (why: string): never => {
-    throw new MoeRouterError(
-      ErrorCode.CORRUPT_FILE,
-      `${where}: ${why}. Pass the object returned by exportState() (format "${STATE_FORMAT}", version 1); re-export it if it was edited.`,
-    );
+    throw new MoeRouterError(ErrorCode.CORRUPT_FILE, `${where}: ${why}. Pass the object returned by exportState() (format "${STATE_FORMAT}", version 1); re-export it if it was edited.`);
   };
   if (state === null || typeof state !== "object") return corrupt("state is not an object");
   const s = state as Partial<Record<keyof HashedEmbedderState, unknown>>;

@@ -8,6 +8,17 @@ export { batchingEmbedder } from "./batching.js";
 export { combinedEmbedder } from "./combined.js";
 export { createEmbedder } from "./module.js";
 export type {
-  BatchingEmbedder, BatchingEmbedderOptions, BatchingStats, CachedEmbedder, CachedEmbedderOptions, CacheStats, CombinedEmbedderOptions,
-  EmbedderConfig, HashedEmbedder, HashedEmbedderOptions, HashedEmbedderState, IdfTable, NgramRange,
+  BatchingEmbedder,
+  BatchingEmbedderOptions,
+  BatchingStats,
+  CachedEmbedder,
+  CachedEmbedderOptions,
+  CacheStats,
+  CombinedEmbedderOptions,
+  EmbedderConfig,
+  HashedEmbedder,
+  HashedEmbedderOptions,
+  HashedEmbedderState,
+  IdfTable,
+  NgramRange,
 } from "./types.js";

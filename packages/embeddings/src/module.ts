@@ -25,11 +25,10 @@ function loadStateFile(stateFile: string, dataDir: string): HashedEmbedder {
   try {
     text = readFileSync(path, "utf8");
   } catch (error) {
-    throw new MoeRouterError(
-      ErrorCode.NOT_FOUND,
-      `${where}: cannot read stateFile ${path} (${(error as Error).message}). Write it with JSON.stringify(embedder.exportState()), or drop "stateFile".`,
-      { cause: error, data: { path } },
-    );
+    throw new MoeRouterError(ErrorCode.NOT_FOUND, `${where}: cannot read stateFile ${path} (${(error as Error).message}). Write it with JSON.stringify(embedder.exportState()), or drop "stateFile".`, {
+      cause: error,
+      data: { path },
+    });
   }
   let state: unknown;
   try {
@@ -46,7 +45,7 @@ function loadStateFile(stateFile: string, dataDir: string): HashedEmbedder {
  */
 export function createEmbedder(options: unknown, environment: { readonly dataDir: string }): Embedder {
   const config = (options ?? {}) as EmbedderConfig;
-  if (typeof config !== "object" || Array.isArray(config)) throw invalid("options must be an object, e.g. { \"kind\": \"hashed\" }.");
+  if (typeof config !== "object" || Array.isArray(config)) throw invalid('options must be an object, e.g. { "kind": "hashed" }.');
   checkKnownKeys(config, CONFIG_KEYS, where);
   if (config.kind !== undefined && config.kind !== "hashed") {
     throw invalid(
@@ -64,7 +63,7 @@ export function createEmbedder(options: unknown, environment: { readonly dataDir
     embedder = hashedEmbedder(model);
     if (idfCorpus !== undefined && model.idf === undefined) {
       if (!Array.isArray(idfCorpus) || !idfCorpus.every((t) => typeof t === "string")) {
-        throw invalid("\"idfCorpus\" must be an array of strings.", { option: "idfCorpus" });
+        throw invalid('"idfCorpus" must be an array of strings.', { option: "idfCorpus" });
       }
       embedder.fitIdf(idfCorpus);
     }

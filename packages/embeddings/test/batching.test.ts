@@ -55,7 +55,10 @@ describe("batchingEmbedder", () => {
     const { embedder, batches } = recordingEmbedder();
     const batching = batchingEmbedder(embedder, { maxBatchSize: 2, maxWaitMs: 10_000, maxConcurrentBatches: Infinity });
     const pending = batching.embed(["a", "b", "c", "d", "e"]);
-    expect(batches).toEqual([["a", "b"], ["c", "d"]]); // sent synchronously
+    expect(batches).toEqual([
+      ["a", "b"],
+      ["c", "d"],
+    ]); // sent synchronously
     batching.flush();
     const vectors = await pending;
     expect(batches).toEqual([["a", "b"], ["c", "d"], ["e"]]);

@@ -3,15 +3,18 @@ import type { Embedder } from "@moe-router/core";
 import { combinedEmbedder, hashedEmbedder } from "../src/index.js";
 
 const cosine = (a: Float32Array, b: Float32Array) => {
-  let dot = 0, na = 0, nb = 0;
-  for (let i = 0; i < a.length; i++) (dot += a[i]! * b[i]!), (na += a[i]! * a[i]!), (nb += b[i]! * b[i]!);
+  let dot = 0,
+    na = 0,
+    nb = 0;
+  for (let i = 0; i < a.length; i++) ((dot += a[i]! * b[i]!), (na += a[i]! * a[i]!), (nb += b[i]! * b[i]!));
   return dot / Math.sqrt(na * nb);
 };
 
 /** A 2-d embedder with fixed vectors, sync or async. */
 function fixed(id: string, table: Record<string, number[]>, async = false): Embedder {
   return {
-    id, dimension: 2,
+    id,
+    dimension: 2,
     embed: (texts) => {
       const out = texts.map((t) => Float32Array.from(table[t] ?? [0, 0]));
       return async ? Promise.resolve(out) : out;

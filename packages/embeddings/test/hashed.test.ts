@@ -95,14 +95,7 @@ describe("hashedEmbedder", () => {
 });
 
 describe("IDF", () => {
-  const corpus = [
-    "please reset my password",
-    "please check my order",
-    "please cancel my card",
-    "please deploy the service",
-    "please show my balance",
-    "rotate the deploy keys",
-  ];
+  const corpus = ["please reset my password", "please check my order", "please cancel my card", "please deploy the service", "please show my balance", "rotate the deploy keys"];
 
   it("makes common words weigh less", () => {
     const plain = hashedEmbedder({ charNgrams: false, wordNgrams: [1, 1] });
@@ -138,7 +131,13 @@ describe("IDF", () => {
 
   it("refuses an empty corpus and a corrupt state", () => {
     expect(() => hashedEmbedder().fitIdf([])).toThrow(/empty corpus/);
-    for (const state of [null, { format: "x" }, { ...hashedEmbedder().exportState(), version: 2 }, { ...hashedEmbedder().exportState(), dimension: undefined }, { ...hashedEmbedder().exportState(), idf: { documents: 1 } }]) {
+    for (const state of [
+      null,
+      { format: "x" },
+      { ...hashedEmbedder().exportState(), version: 2 },
+      { ...hashedEmbedder().exportState(), dimension: undefined },
+      { ...hashedEmbedder().exportState(), idf: { documents: 1 } },
+    ]) {
       let caught: unknown;
       try {
         hashedEmbedderFromState(state);

@@ -97,7 +97,8 @@ const definition = defineLayer<FusionLayerOptions>()({ name: "fusion", options: 
 function buildFusion(options: FilledOptions<FusionLayerOptions, typeof OPTIONS>): FusionLayer {
   const raw = options.members;
   raw.forEach((member, i) => {
-    if (!member || typeof member.route !== "function" || typeof member.name !== "string") throw new MoeRouterError(ErrorCode.INVALID_CONFIG, `fusionLayer member ${i} is not a layer ({ name, route }).`);
+    if (!member || typeof member.route !== "function" || typeof member.name !== "string")
+      throw new MoeRouterError(ErrorCode.INVALID_CONFIG, `fusionLayer member ${i} is not a layer ({ name, route }).`);
   });
   const names = raw.map((m) => m.name);
   if (new Set(names).size !== names.length) throw new MoeRouterError(ErrorCode.INVALID_CONFIG, `fusionLayer members need distinct names; got ${names.join(", ")}.`);
@@ -121,25 +122,28 @@ function buildFusion(options: FilledOptions<FusionLayerOptions, typeof OPTIONS>)
     }
     entry.set(member, verdict);
   };
-  const wrapped: Layer[] = raw.map((member) => new Proxy(member, {
-    get(target, property) {
-      if (property === "route") {
-        return (task: RoutingTask, context: LayerContext) => {
-          const result = target.route(task, context);
-          if (isThenable<Verdict>(result)) {
-            return Promise.resolve(result).then((verdict) => {
-              remember(context.eventId, target.name, verdict);
-              return verdict;
-            });
+  const wrapped: Layer[] = raw.map(
+    (member) =>
+      new Proxy(member, {
+        get(target, property) {
+          if (property === "route") {
+            return (task: RoutingTask, context: LayerContext) => {
+              const result = target.route(task, context);
+              if (isThenable<Verdict>(result)) {
+                return Promise.resolve(result).then((verdict) => {
+                  remember(context.eventId, target.name, verdict);
+                  return verdict;
+                });
+              }
+              remember(context.eventId, target.name, result);
+              return result;
+            };
           }
-          remember(context.eventId, target.name, result);
-          return result;
-        };
-      }
-      const value = Reflect.get(target, property, target) as unknown;
-      return typeof value === "function" ? (value as (...args: unknown[]) => unknown).bind(target) : value;
-    },
-  }));
+          const value = Reflect.get(target, property, target) as unknown;
+          return typeof value === "function" ? (value as (...args: unknown[]) => unknown).bind(target) : value;
+        },
+      }),
+  );
 
   /** The members' verdicts for a task: remembered ones, the others run now (a member that throws gives none). */
   const collect = (task: RoutingTask, context: LayerContext): (Verdict | undefined)[] | Promise<(Verdict | undefined)[]> => {
@@ -192,7 +196,8 @@ function buildFusion(options: FilledOptions<FusionLayerOptions, typeof OPTIONS>)
     async fit(examples, fitOptions = {}) {
       if (closed) throw new MoeRouterError(ErrorCode.CLOSED, `Layer "${name}" was closed; create a new one to fit.`);
       const validation = fitOptions.validation ?? [];
-      if (validation.length === 0) throw new MoeRouterError(ErrorCode.INSUFFICIENT_DATA, "The fusion layer fits its weights on held-out rows: call fit(train, { validation }) with validation examples.");
+      if (validation.length === 0)
+        throw new MoeRouterError(ErrorCode.INSUFFICIENT_DATA, "The fusion layer fits its weights on held-out rows: call fit(train, { validation }) with validation examples.");
       if (fitMembers) {
         for (const member of raw) {
           await member.ready?.();

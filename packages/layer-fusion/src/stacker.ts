@@ -76,17 +76,22 @@ export interface StackerFitSettings {
  * no bias: the plain product of the members' probabilities) and after.
  */
 export function fitStacker(
-  members: readonly string[], experts: readonly string[], rows: readonly StackRow[], settings: StackerFitSettings = {},
+  members: readonly string[],
+  experts: readonly string[],
+  rows: readonly StackRow[],
+  settings: StackerFitSettings = {},
 ): { parameters: StackerParameters; nllBefore: number; nllAfter: number } {
   const m = members.length;
   const k = experts.length;
   const index = new Map(experts.map((e, i) => [e, i]));
   const usable = rows.filter((row) => index.has(row.truth));
-  const columns = usable.map((row) => row.probabilities.map((p) => {
-    const out = new Float64Array(k);
-    logColumns(p, experts, out);
-    return out;
-  }));
+  const columns = usable.map((row) =>
+    row.probabilities.map((p) => {
+      const out = new Float64Array(k);
+      logColumns(p, experts, out);
+      return out;
+    }),
+  );
   const truth = usable.map((row) => index.get(row.truth)!);
   const weights = new Array<number>(m).fill(1);
   const bias = new Array<number>(k).fill(0);
@@ -123,7 +128,7 @@ export function fitStacker(
       if (j >= m) g += biasL2 * bias[j - m]!;
       first[j] = 0.9 * first[j]! + 0.1 * g;
       second[j] = 0.999 * second[j]! + 0.001 * g * g;
-      const update = rate * (first[j]! / (1 - 0.9 ** step)) / (Math.sqrt(second[j]! / (1 - 0.999 ** step)) + 1e-8);
+      const update = (rate * (first[j]! / (1 - 0.9 ** step))) / (Math.sqrt(second[j]! / (1 - 0.999 ** step)) + 1e-8);
       if (j < m) weights[j] = Math.max(0, weights[j]! - update);
       else bias[j - m] = bias[j - m]! - update;
     }

@@ -39,7 +39,10 @@ describe("fitStacker", () => {
   it("weights an informative member up and an anti-informative one down, and lowers the NLL", () => {
     const { validation, good, noise } = rows();
     const stackRows = validation.map((example) => ({
-      probabilities: [(good.route({ description: example.text }, { eventId: "s" }) as Verdict).probabilities!, (noise.route({ description: example.text }, { eventId: "s" }) as Verdict).probabilities!],
+      probabilities: [
+        (good.route({ description: example.text }, { eventId: "s" }) as Verdict).probabilities!,
+        (noise.route({ description: example.text }, { eventId: "s" }) as Verdict).probabilities!,
+      ],
       truth: example.expert,
     }));
     const { parameters, nllBefore, nllAfter } = fitStacker(["good", "noise"], ["a", "b"], stackRows);
@@ -82,7 +85,13 @@ describe("fusionLayer", () => {
     const fusion = fusionLayer({ members: [good, noise] });
     await fusion.fit([], { validation });
     const [wrappedGood, wrappedNoise] = fusion.members;
-    const cascade = createCascade({ layers: [{ layer: wrappedGood!, threshold: 0.99 }, { layer: wrappedNoise!, threshold: 0.99 }, { layer: fusion, threshold: 0.5 }] });
+    const cascade = createCascade({
+      layers: [
+        { layer: wrappedGood!, threshold: 0.99 },
+        { layer: wrappedNoise!, threshold: 0.99 },
+        { layer: fusion, threshold: 0.5 },
+      ],
+    });
     const before = good.calls + noise.calls;
     const decision = await cascade.route({ description: "task 5" });
     expect(decision.layer).toBe("fusion");
@@ -110,7 +119,12 @@ describe("fusionLayer", () => {
 
   it("passes over a member that throws", async () => {
     const { good, validation } = rows();
-    const broken: Layer = { name: "broken", route: () => { throw new Error("boom"); } };
+    const broken: Layer = {
+      name: "broken",
+      route: () => {
+        throw new Error("boom");
+      },
+    };
     const fusion = fusionLayer({ members: [good, broken] });
     await fusion.fit([], { validation });
     expect((fusion.route({ description: "task 3" }, { eventId: "y" }) as Verdict).expert).toBe("a");

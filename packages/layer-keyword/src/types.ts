@@ -15,10 +15,7 @@ export type KeywordTerm = string | { readonly text: string; readonly weight?: nu
  * g and y are dropped from RegExp objects because they make `test()` stateful.
  * Patterns are checked for catastrophic-backtracking shapes when the layer is built.
  */
-export type KeywordPattern =
-  | string
-  | RegExp
-  | { readonly pattern: string | RegExp; readonly flags?: string; readonly weight?: number };
+export type KeywordPattern = string | RegExp | { readonly pattern: string | RegExp; readonly flags?: string; readonly weight?: number };
 
 /** One routing rule: terms that point to an expert with a given confidence. */
 export interface KeywordRule {

@@ -21,7 +21,9 @@ describe("in a cascade", () => {
   });
 
   it("routes the committed mini datasets without errors", () => {
-    const lines = readFileSync(new URL("../../../fixtures/datasets/banking77-mini.jsonl", import.meta.url), "utf8").split("\n").filter(Boolean);
+    const lines = readFileSync(new URL("../../../fixtures/datasets/banking77-mini.jsonl", import.meta.url), "utf8")
+      .split("\n")
+      .filter(Boolean);
     expect(lines.length).toBeGreaterThan(0);
     for (const line of lines) {
       const record = JSON.parse(line) as Record<string, unknown>;

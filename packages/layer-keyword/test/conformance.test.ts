@@ -10,10 +10,7 @@ describe("with phrases, patterns and a custom fallback", () => {
       name: "keyword-custom",
       fallbackExpert: "coordinator-master",
       noMatchConfidence: 0.1,
-      rules: [
-        ...DEFAULT_RULES,
-        { name: "payments", expert: "development-master", confidence: 0.8, phrases: ["payment service"], patterns: ["\\bPAY-\\d+\\b"] },
-      ],
+      rules: [...DEFAULT_RULES, { name: "payments", expert: "development-master", confidence: 0.8, phrases: ["payment service"], patterns: ["\\bPAY-\\d+\\b"] }],
     }),
   );
 });

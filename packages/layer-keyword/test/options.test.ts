@@ -36,7 +36,7 @@ describe("option validation", () => {
     [{ rules: [{ ...rule, keywords: "leak" }] }, "rules[0].keywords must be an array"],
     [{ rules: [{ ...rule, keywords: [] }] }, "can never match"],
     [{ rules: [{ ...rule, keywords: ["!!!"] }] }, "no letters or digits"],
-    [{ rules: [{ ...rule, keywords: ["test", "tests"] }] }, "same as \"test\""],
+    [{ rules: [{ ...rule, keywords: ["test", "tests"] }] }, 'same as "test"'],
     [{ rules: [{ ...rule, keywords: [{ text: "x", weight: 0 }] }] }, "weight must be a positive number"],
     [{ rules: [{ ...rule, keywords: [{ weight: 1 }] }] }, ".text must be a string"],
   ])("rejects %j with MOE_INVALID_CONFIG", (options, fragment) => {
@@ -70,10 +70,7 @@ describe("createLayer (LayerModule)", () => {
   });
 
   it("builds the layer from plain JSON options", async () => {
-    const layer = await createLayer(
-      { name: "kw", rules: [{ name: "sec", expert: "security-master", confidence: 0.9, keywords: ["leak"], patterns: [{ pattern: "cve-\\d+" }] }] },
-      { dataDir: "/tmp" },
-    );
+    const layer = await createLayer({ name: "kw", rules: [{ name: "sec", expert: "security-master", confidence: 0.9, keywords: ["leak"], patterns: [{ pattern: "cve-\\d+" }] }] }, { dataDir: "/tmp" });
     expect(layer.name).toBe("kw");
     expect(route(layer, "cve-42 found").expert).toBe("security-master");
   });

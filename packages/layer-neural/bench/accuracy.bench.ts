@@ -60,7 +60,10 @@ for (const name of ["banking77", "hwu64"] as const) {
 
   for (const kind of kinds) {
     const started = performance.now();
-    const head = trainHead(train.map((r, i) => ({ vector: trainVectors[i]!, label: r.label, text: r.text })), { kind, embedderId: embedder.id, seed: 42 });
+    const head = trainHead(
+      train.map((r, i) => ({ vector: trainVectors[i]!, label: r.label, text: r.text })),
+      { kind, embedderId: embedder.id, seed: 42 },
+    );
     const trainSeconds = (performance.now() - started) / 1000;
 
     // Calibration on the test split, before (T = 1) and after temperature scaling.
@@ -111,8 +114,20 @@ for (const name of ["banking77", "hwu64"] as const) {
 
 const header = ["dataset", "head", "train", "test", "epochs", "train s", "accuracy", "acc@50%", "acc@80%", "ECE T=1", "ECE T", "T", "route p50 ms", "route p99 ms"];
 const table = rows.map((r) => [
-  r.dataset, r.head, String(r.train), String(r.test), r.epochs, r.trainSeconds.toFixed(1), r.accuracy.toFixed(3), r.at50.toFixed(3), r.at80.toFixed(3),
-  r.eceRaw.toFixed(3), r.eceScaled.toFixed(3), r.temperature.toFixed(2), r.p50.toFixed(3), r.p99.toFixed(3),
+  r.dataset,
+  r.head,
+  String(r.train),
+  String(r.test),
+  r.epochs,
+  r.trainSeconds.toFixed(1),
+  r.accuracy.toFixed(3),
+  r.at50.toFixed(3),
+  r.at80.toFixed(3),
+  r.eceRaw.toFixed(3),
+  r.eceScaled.toFixed(3),
+  r.temperature.toFixed(2),
+  r.p50.toFixed(3),
+  r.p99.toFixed(3),
 ]);
 console.log(`neural layer, hashed embedder d=${dimension}, Node ${process.version}`);
 console.log(`| ${header.join(" | ")} |`);

@@ -6,12 +6,25 @@
 export { neuralLayer, type NeuralLayer } from "./layer.js";
 export { createLayer, defaultModelPath, resolveModelPath, type NeuralLayerConfig } from "./module.js";
 export { trainHead } from "./train.js";
-export {
-  MODEL_FORMAT, MODEL_FORMAT_VERSION, loadHead, loadHeadSync, parseHead, saveHead, saveHeadSync, serialiseHead,
-  type LoadHeadOptions, type ModelFileHeader,
-} from "./persist.js";
+export { MODEL_FORMAT, MODEL_FORMAT_VERSION, loadHead, loadHeadSync, parseHead, saveHead, saveHeadSync, serialiseHead, type LoadHeadOptions, type ModelFileHeader } from "./persist.js";
 export { ONNX_METADATA, exportOnnx, onnxHead } from "./onnx.js";
 export type {
-  CalibrationMetrics, DenseLayer, EpochMetrics, FeatureKind, HeadFeatures, HeadInput, HeadKind, HeadPrediction, NeuralFitOptions, NeuralFitReport, NeuralLayerOptions, OnnxHead,
-  OnnxHeadOptions, ReplayExample, TrainOptions, TrainedHead, TrainingExample, TrainingMetrics,
+  CalibrationMetrics,
+  DenseLayer,
+  EpochMetrics,
+  FeatureKind,
+  HeadFeatures,
+  HeadInput,
+  HeadKind,
+  HeadPrediction,
+  NeuralFitOptions,
+  NeuralFitReport,
+  NeuralLayerOptions,
+  OnnxHead,
+  OnnxHeadOptions,
+  ReplayExample,
+  TrainOptions,
+  TrainedHead,
+  TrainingExample,
+  TrainingMetrics,
 } from "./types.js";

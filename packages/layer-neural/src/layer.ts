@@ -45,18 +45,30 @@ function checkHeadFits(head: TrainedHead | OnnxHead, embedder: NeuralLayerOption
   if (features) {
     const expected = features.tfidf.dimension + (features.kind === "tfidf+embedding" ? embedder.dimension : 0);
     if (features.kind === "tfidf+embedding" && head.embedderId !== undefined && head.embedderId !== embedder.id) {
-      throw new MoeRouterError(ErrorCode.INVALID_CONFIG, `${where} was trained with embedder "${head.embedderId}" but the layer uses "${embedder.id}". Configure the same embedder, or retrain with \`moe-router train\`.`);
+      throw new MoeRouterError(
+        ErrorCode.INVALID_CONFIG,
+        `${where} was trained with embedder "${head.embedderId}" but the layer uses "${embedder.id}". Configure the same embedder, or retrain with \`moe-router train\`.`,
+      );
     }
     if (head.dimension !== expected) {
-      throw new MoeRouterError(ErrorCode.INVALID_CONFIG, `${where} takes inputs of length ${head.dimension} but its ${features.kind} features give ${expected}${features.kind === "tfidf+embedding" ? ` with embedder "${embedder.id}"` : ""}. Retrain the head (\`moe-router train\`).`);
+      throw new MoeRouterError(
+        ErrorCode.INVALID_CONFIG,
+        `${where} takes inputs of length ${head.dimension} but its ${features.kind} features give ${expected}${features.kind === "tfidf+embedding" ? ` with embedder "${embedder.id}"` : ""}. Retrain the head (\`moe-router train\`).`,
+      );
     }
     return;
   }
   if (head.embedderId !== undefined && head.embedderId !== embedder.id) {
-    throw new MoeRouterError(ErrorCode.INVALID_CONFIG, `${where} was trained with embedder "${head.embedderId}" but the layer uses "${embedder.id}". Configure the same embedder, or retrain with \`moe-router train\`.`);
+    throw new MoeRouterError(
+      ErrorCode.INVALID_CONFIG,
+      `${where} was trained with embedder "${head.embedderId}" but the layer uses "${embedder.id}". Configure the same embedder, or retrain with \`moe-router train\`.`,
+    );
   }
   if (head.dimension !== undefined && head.dimension !== embedder.dimension) {
-    throw new MoeRouterError(ErrorCode.INVALID_CONFIG, `${where} takes vectors of length ${head.dimension} but embedder "${embedder.id}" gives ${embedder.dimension}. Retrain the head with this embedder (\`moe-router train\`).`);
+    throw new MoeRouterError(
+      ErrorCode.INVALID_CONFIG,
+      `${where} takes vectors of length ${head.dimension} but embedder "${embedder.id}" gives ${embedder.dimension}. Retrain the head with this embedder (\`moe-router train\`).`,
+    );
   }
 }
 
@@ -90,7 +102,8 @@ function buildNeuralLayer(options: FilledOptions<NeuralLayerOptions, typeof OPTI
   let head: TrainedHead | undefined;
   if (typeof options.model === "string") head = loadHeadSync(options.model, { embedderId: embedder.id });
   else if (options.model !== undefined) {
-    if (typeof options.model.predictProbabilities !== "function") throw new MoeRouterError(ErrorCode.INVALID_CONFIG, '"model" must be a trained head (from trainHead or loadHead) or the path of a model file.');
+    if (typeof options.model.predictProbabilities !== "function")
+      throw new MoeRouterError(ErrorCode.INVALID_CONFIG, '"model" must be a trained head (from trainHead or loadHead) or the path of a model file.');
     head = options.model;
   }
   if (head) checkHeadFits(head, embedder, "The model");
@@ -104,15 +117,23 @@ function buildNeuralLayer(options: FilledOptions<NeuralLayerOptions, typeof OPTI
       return loaded;
     });
     // A failed load is retried on the next route (the file may appear later).
-    onnx.catch(() => { onnx = undefined; });
+    onnx.catch(() => {
+      onnx = undefined;
+    });
     return onnx;
   };
 
-  const learner = onnxOptions ? undefined : new Learner(embedder, {
-    kind, epochs: learnEpochs, memory, fitEpochs, fitStopOn,
-    ...(options.features !== undefined ? { features: options.features } : {}),
-    ...(options.tfidf !== undefined ? { tfidf: options.tfidf } : {}),
-  });
+  const learner = onnxOptions
+    ? undefined
+    : new Learner(embedder, {
+        kind,
+        epochs: learnEpochs,
+        memory,
+        fitEpochs,
+        fitStopOn,
+        ...(options.features !== undefined ? { features: options.features } : {}),
+        ...(options.tfidf !== undefined ? { tfidf: options.tfidf } : {}),
+      });
   // The input builder of the current head, rebuilt when the head changes.
   let built: { head: TrainedHead; builder: InputBuilder } | undefined;
   const builderFor = (current: TrainedHead): InputBuilder => {
@@ -148,9 +169,7 @@ function buildNeuralLayer(options: FilledOptions<NeuralLayerOptions, typeof OPTI
       // No head: answer at once, without paying for an embedding.
       if (!head && !onnxOptions) return untrainedVerdict(fallbackExpert);
       const vectors = onnxOptions ? embedder.embed([task.description]) : builderFor(head!).inputs([task.description]);
-      return isThenable<HeadInput[]>(vectors)
-        ? Promise.resolve(vectors).then((v) => verdictFor(v[0]!, context))
-        : verdictFor(vectors[0]!, context);
+      return isThenable<HeadInput[]>(vectors) ? Promise.resolve(vectors).then((v) => verdictFor(v[0]!, context)) : verdictFor(vectors[0]!, context);
     },
     close: async () => {
       if (closed) return;
@@ -181,7 +200,10 @@ function buildNeuralLayer(options: FilledOptions<NeuralLayerOptions, typeof OPTI
         if (savePath) await saveHead(next, savePath);
         return report;
       });
-      learning = run.then(() => undefined, () => undefined);
+      learning = run.then(
+        () => undefined,
+        () => undefined,
+      );
       return run;
     };
   }

@@ -34,7 +34,7 @@ let runtime: Promise<OrtModule> | undefined;
 /** Imports onnxruntime-node once, on first use, so the package works without it. */
 function loadRuntime(): Promise<OrtModule> {
   runtime ??= import("onnxruntime-node").then(
-    (module) => ((module as unknown as { default?: OrtModule }).default ?? module) as OrtModule,
+    (module) => (module as unknown as { default?: OrtModule }).default ?? module,
     (error: unknown) => {
       runtime = undefined;
       throw new MoeRouterError(
@@ -81,7 +81,11 @@ export async function onnxHead(options: OnnxHeadOptions): Promise<OnnxHead> {
   try {
     session = await ort.InferenceSession.create(bytes, { executionProviders: ["cpu"] });
   } catch (error) {
-    throw new MoeRouterError(ErrorCode.CORRUPT_FILE, `onnxruntime-node cannot load ${options.path}: ${(error as Error).message}. Re-export the model (opset 13+, one float32 input [batch, dimension]).`, { cause: error });
+    throw new MoeRouterError(
+      ErrorCode.CORRUPT_FILE,
+      `onnxruntime-node cannot load ${options.path}: ${(error as Error).message}. Re-export the model (opset 13+, one float32 input [batch, dimension]).`,
+      { cause: error },
+    );
   }
   const inputName = session.inputNames[0]!;
   const outputName = session.outputNames[0]!;
@@ -97,7 +101,7 @@ export async function onnxHead(options: OnnxHeadOptions): Promise<OnnxHead> {
     dimension,
     ...(embedderId ? { embedderId } : {}),
     async predictLogits(vector) {
-      const input = Float32Array.from(vector as ArrayLike<number>);
+      const input = Float32Array.from(vector);
       const results = await session.run({ [inputName]: new ort.Tensor("float32", input, [1, input.length]) });
       const logits = Float32Array.from(results[outputName]!.data as Float32Array);
       if (logits.length !== labels.length) {
@@ -112,11 +116,12 @@ export async function onnxHead(options: OnnxHeadOptions): Promise<OnnxHead> {
 }
 
 function parseLabels(text: string | undefined, path: string): string[] {
-  const missing = () => new MoeRouterError(ErrorCode.INVALID_CONFIG, `${path} carries no "${ONNX_METADATA.labels}" metadata, so the labels of its logits are unknown. Pass onnx.labels (the class names in output order).`);
+  const missing = () =>
+    new MoeRouterError(ErrorCode.INVALID_CONFIG, `${path} carries no "${ONNX_METADATA.labels}" metadata, so the labels of its logits are unknown. Pass onnx.labels (the class names in output order).`);
   if (text === undefined) throw missing();
   try {
     const labels = JSON.parse(text) as unknown;
-    if (Array.isArray(labels) && labels.length > 0 && labels.every((l) => typeof l === "string")) return labels as string[];
+    if (Array.isArray(labels) && labels.length > 0 && labels.every((l) => typeof l === "string")) return labels;
   } catch {
     // reported below
   }

@@ -69,8 +69,7 @@ export function serialiseHead(head: TrainedHead): string {
  */
 export function parseHead(text: string, options: LoadHeadOptions = {}): TrainedHead {
   const source = options.source ?? "model file";
-  const corrupt = (why: string, cause?: unknown) =>
-    new MoeRouterError(ErrorCode.CORRUPT_FILE, `${source}: ${why}. ${RETRAIN}`, { ...(cause ? { cause } : {}), data: { source } });
+  const corrupt = (why: string, cause?: unknown) => new MoeRouterError(ErrorCode.CORRUPT_FILE, `${source}: ${why}. ${RETRAIN}`, { ...(cause ? { cause } : {}), data: { source } });
   let file: Record<string, unknown>;
   try {
     file = JSON.parse(text) as Record<string, unknown>;
@@ -120,9 +119,7 @@ export function parseHead(text: string, options: LoadHeadOptions = {}): TrainedH
       throw corrupt((error as Error).message, error);
     }
   }
-  const replay = Array.isArray(file.replay)
-    ? (file.replay as ReplayExample[]).filter((r) => r && typeof r.text === "string" && typeof r.label === "string")
-    : [];
+  const replay = Array.isArray(file.replay) ? (file.replay as ReplayExample[]).filter((r) => r && typeof r.text === "string" && typeof r.label === "string") : [];
   try {
     return createTrainedHead({
       kind: file.kind,

@@ -46,7 +46,10 @@ export function trainHead(examples: readonly TrainingExample[], options: TrainOp
     if (typeof example.label !== "string" || !example.label) throw new MoeRouterError(ErrorCode.INVALID_CONFIG, `${where} ${index} has no label; every example needs a non-empty "label".`);
     const length = example.vector ? inputLength(example.vector) : undefined;
     if (length !== dimension) {
-      throw new MoeRouterError(ErrorCode.INVALID_CONFIG, `${where} ${index} has a vector of length ${length}, expected ${dimension}${warm ? " (the warm-start head's dimension)" : ""}. Embed every text with the same embedder.`);
+      throw new MoeRouterError(
+        ErrorCode.INVALID_CONFIG,
+        `${where} ${index} has a vector of length ${length}, expected ${dimension}${warm ? " (the warm-start head's dimension)" : ""}. Embed every text with the same embedder.`,
+      );
     }
   };
   examples.forEach((example, index) => checkExample(example, index, "Training example"));
@@ -72,9 +75,8 @@ export function trainHead(examples: readonly TrainingExample[], options: TrainOp
     train = examples.map((_, i) => i);
     validation = held.map((_, i) => examples.length + i);
   } else {
-    ({ train, validation } = settings.validationShare > 0
-      ? stratifiedSplit(classOf, labels.length, settings.validationShare, random)
-      : { train: examples.map((_, i) => i), validation: [] as number[] });
+    ({ train, validation } =
+      settings.validationShare > 0 ? stratifiedSplit(classOf, labels.length, settings.validationShare, random) : { train: examples.map((_, i) => i), validation: [] as number[] });
   }
   if (validation.length < MIN_VALIDATION_EXAMPLES) {
     train = examples.map((_, i) => i);

@@ -6,7 +6,13 @@ import { neuralLayer, trainHead } from "../src/index.js";
 import { embedRows, miniRows, testEmbedder } from "./helpers.js";
 
 const embedder = testEmbedder();
-const head = trainHead(embedRows(miniRows("hwu64").filter((r) => r.split === "train"), embedder), { embedderId: embedder.id, epochs: 15 });
+const head = trainHead(
+  embedRows(
+    miniRows("hwu64").filter((r) => r.split === "train"),
+    embedder,
+  ),
+  { embedderId: embedder.id, epochs: 15 },
+);
 
 describe("untrained (learns from scratch)", () => {
   layerConformance({ describe, it }, () => neuralLayer({ embedder }));

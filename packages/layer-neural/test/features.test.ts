@@ -31,7 +31,14 @@ describe("TF-IDF features", () => {
   it("fit() trains on TF-IDF vectors, early-stops and calibrates on the validation rows, and routes without an embedder call", async () => {
     const embedder = testEmbedder();
     let embedCalls = 0;
-    const counting = { id: embedder.id, dimension: embedder.dimension, embed: (texts: readonly string[]) => { embedCalls++; return embedder.embed(texts); } };
+    const counting = {
+      id: embedder.id,
+      dimension: embedder.dimension,
+      embed: (texts: readonly string[]) => {
+        embedCalls++;
+        return embedder.embed(texts);
+      },
+    };
     const layer = neuralLayer({ embedder: counting, features: "tfidf" });
     const report = await layer.fit!(fitRows, { validation: valRows });
     expect(report.features).toBe("tfidf");
@@ -104,9 +111,13 @@ describe("TF-IDF features", () => {
 
   it("trainHead takes explicit validation examples instead of carving a share", () => {
     const tfidf = fitTfidf(fitRows.map((e) => e.text));
-    const head = trainHead(fitRows.map((e) => ({ vector: tfidf.transform(e.text), label: e.expert })), {
-      validation: valRows.map((e) => ({ vector: tfidf.transform(e.text), label: e.expert })), features: { kind: "tfidf", tfidf },
-    });
+    const head = trainHead(
+      fitRows.map((e) => ({ vector: tfidf.transform(e.text), label: e.expert })),
+      {
+        validation: valRows.map((e) => ({ vector: tfidf.transform(e.text), label: e.expert })),
+        features: { kind: "tfidf", tfidf },
+      },
+    );
     expect(head.metrics?.trainExamples).toBe(fitRows.length);
     expect(head.metrics?.validationExamples).toBe(valRows.length);
     expect(head.features?.kind).toBe("tfidf");
@@ -123,7 +134,7 @@ describe("wide sparse inputs (column-major first layer while training and routin
     const labels = ["a", "b", "c"];
     // Each label owns 40 input columns; an example sets 8 of its label's and 4 random others.
     let seed = 7;
-    const random = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+    const random = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
     const example = (c: number) => {
       const entries = new Map<number, number>();
       for (let k = 0; k < 8; k++) entries.set(c * 40 + Math.floor(random() * 40), 0.3);

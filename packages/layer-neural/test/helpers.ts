@@ -25,12 +25,19 @@ export function accuracy(predict: (v: HeadInput) => string, examples: readonly T
 }
 
 /** One row of the committed mini datasets. */
-export interface Row { text: string; label: string; split: string }
+export interface Row {
+  text: string;
+  label: string;
+  split: string;
+}
 
 /** Reads fixtures/datasets/<name>-mini.jsonl. */
 export function miniRows(name: "hwu64" | "banking77"): Row[] {
   const path = fileURLToPath(new URL(`../../../fixtures/datasets/${name}-mini.jsonl`, import.meta.url));
-  return readFileSync(path, "utf8").split("\n").filter((l) => l.trim()).map((l) => JSON.parse(l) as Row);
+  return readFileSync(path, "utf8")
+    .split("\n")
+    .filter((l) => l.trim())
+    .map((l) => JSON.parse(l) as Row);
 }
 
 /** The embedder the layer tests use. */

@@ -47,7 +47,13 @@ describe("neuralLayer", () => {
   it("refuses a head of another embedder or dimension, and bad options", () => {
     const other = { ...embedder, id: "hashed-v1:other", embed: embedder.embed.bind(embedder) } as Embedder;
     expect(() => neuralLayer({ embedder: other, model: head })).toThrow(/trained with embedder/);
-    const shorter = trainHead([{ vector: [1, 0], label: "a" }, { vector: [0, 1], label: "b" }], { epochs: 1, validationShare: 0 });
+    const shorter = trainHead(
+      [
+        { vector: [1, 0], label: "a" },
+        { vector: [0, 1], label: "b" },
+      ],
+      { epochs: 1, validationShare: 0 },
+    );
     expect(() => neuralLayer({ embedder, model: shorter })).toThrow(/length 2/);
     expect(() => neuralLayer({ embedder, model: head, modelPath: "x" } as never)).toThrow(/Unknown option "modelPath"/);
     expect(() => neuralLayer({ embedder: undefined as never })).toThrow(/needs an "embedder"/);

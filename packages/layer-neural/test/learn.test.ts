@@ -15,8 +15,7 @@ const dir = mkdtempSync(join(tmpdir(), "neural-learn-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 const route = (layer: ReturnType<typeof neuralLayer>, text: string) => layer.route({ description: text }, ctx) as Verdict;
-const accuracyOn = (layer: ReturnType<typeof neuralLayer>, subset: typeof rows) =>
-  subset.filter((r) => route(layer, r.text).expert === r.label).length / subset.length;
+const accuracyOn = (layer: ReturnType<typeof neuralLayer>, subset: typeof rows) => subset.filter((r) => route(layer, r.text).expert === r.label).length / subset.length;
 
 describe("learn()", () => {
   it("answers the fallback expert with confidence 0 until it has seen two experts", async () => {
@@ -57,7 +56,10 @@ describe("learn()", () => {
 
   it("lets a later label for the same text win", async () => {
     const layer = neuralLayer({ embedder });
-    await layer.learn!([{ text: "build failed on main", expert: "cicd-master" }, { text: "open ports scan", expert: "security-master" }]);
+    await layer.learn!([
+      { text: "build failed on main", expert: "cicd-master" },
+      { text: "open ports scan", expert: "security-master" },
+    ]);
     expect(route(layer, "build failed on main").expert).toBe("cicd-master");
     await layer.learn!([{ text: "build failed on main", expert: "development-master" }]);
     expect(route(layer, "build failed on main").expert).toBe("development-master");
@@ -66,11 +68,19 @@ describe("learn()", () => {
   it("serialises concurrent learn() calls", async () => {
     const layer = neuralLayer({ embedder });
     await Promise.all([
-      layer.learn!([{ text: "deploy to prod", expert: "cicd-master" }, { text: "patch the cve", expert: "security-master" }]),
+      layer.learn!([
+        { text: "deploy to prod", expert: "cicd-master" },
+        { text: "patch the cve", expert: "security-master" },
+      ]),
       layer.learn!([{ text: "count the servers", expert: "inventory-master" }]),
       layer.learn!([{ text: "refactor the parser", expert: "development-master" }]),
     ]);
-    for (const [text, expert] of [["deploy to prod", "cicd-master"], ["patch the cve", "security-master"], ["count the servers", "inventory-master"], ["refactor the parser", "development-master"]]) {
+    for (const [text, expert] of [
+      ["deploy to prod", "cicd-master"],
+      ["patch the cve", "security-master"],
+      ["count the servers", "inventory-master"],
+      ["refactor the parser", "development-master"],
+    ]) {
       expect(route(layer, text!).expert).toBe(expert);
     }
   });
@@ -79,7 +89,10 @@ describe("learn()", () => {
     const path = join(dir, "neural", "model.json");
     const layer = neuralLayer({ embedder, savePath: path });
     expect(existsSync(path)).toBe(false);
-    await layer.learn!([{ text: "deploy to prod", expert: "cicd-master" }, { text: "patch the cve", expert: "security-master" }]);
+    await layer.learn!([
+      { text: "deploy to prod", expert: "cicd-master" },
+      { text: "patch the cve", expert: "security-master" },
+    ]);
     const saved = await loadHead(path, { embedderId: embedder.id });
     expect(saved.labels).toEqual(["cicd-master", "security-master"]);
     expect(saved.replay.map((r) => r.text)).toEqual(["deploy to prod", "patch the cve"]);

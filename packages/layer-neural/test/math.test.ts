@@ -39,8 +39,12 @@ describe("backpropagation", () => {
 
 describe("seeded randomness", () => {
   it("repeats for a seed and differs across seeds", () => {
-    const a = createRandom(1), b = createRandom(1), c = createRandom(2);
-    const seqA = [a(), a(), a()], seqB = [b(), b(), b()], seqC = [c(), c(), c()];
+    const a = createRandom(1),
+      b = createRandom(1),
+      c = createRandom(2);
+    const seqA = [a(), a(), a()],
+      seqB = [b(), b(), b()],
+      seqC = [c(), c(), c()];
     expect(seqA).toEqual(seqB);
     expect(seqA).not.toEqual(seqC);
     const items = [1, 2, 3, 4, 5, 6];
@@ -56,7 +60,13 @@ describe("encodings", () => {
   });
 
   it("writes protobuf fields its reader decodes", () => {
-    const bytes = new ProtoWriter().varint(1, 300).varint(2, 2 ** 40).string(3, "héllo").message(4, (w) => w.varint(1, 7)).float(5, 1.5).finish();
+    const bytes = new ProtoWriter()
+      .varint(1, 300)
+      .varint(2, 2 ** 40)
+      .string(3, "héllo")
+      .message(4, (w) => w.varint(1, 7))
+      .float(5, 1.5)
+      .finish();
     const fields = readFields(bytes);
     expect(fields.map((f) => f.field)).toEqual([1, 2, 3, 4, 5]);
     expect(fields[0]!.value).toBe(300);

@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import type { LayerModule, Verdict } from "@moe-router/core";
+import type { LayerModule } from "@moe-router/core";
 import * as neural from "../src/index.js";
 import { embedRows, miniRows, testEmbedder } from "./helpers.js";
 
@@ -16,10 +16,13 @@ describe("createLayer (config-file entry point)", () => {
 
   it("is untrained without a model file and saves to the default path after learn()", async () => {
     const layer = await module.createLayer({}, { dataDir, embedder });
-    expect(((await layer.route({ description: "hi" }, ctx)) as Verdict).confidence).toBe(0);
-    await layer.learn!([{ text: "deploy to prod", expert: "cicd-master" }, { text: "patch the cve", expert: "security-master" }]);
+    expect((await layer.route({ description: "hi" }, ctx)).confidence).toBe(0);
+    await layer.learn!([
+      { text: "deploy to prod", expert: "cicd-master" },
+      { text: "patch the cve", expert: "security-master" },
+    ]);
     const reloaded = await module.createLayer({}, { dataDir, embedder });
-    expect(((await reloaded.route({ description: "deploy to prod" }, ctx)) as Verdict).expert).toBe("cicd-master");
+    expect((await reloaded.route({ description: "deploy to prod" }, ctx)).expert).toBe("cicd-master");
     expect(neural.defaultModelPath(dataDir)).toBe(join(dataDir, "neural", "model.json"));
   });
 
@@ -28,7 +31,7 @@ describe("createLayer (config-file entry point)", () => {
     await neural.saveHead(neural.trainHead(embedRows(rows, embedder), { embedderId: embedder.id, epochs: 10 }), join(dataDir, "custom", "head.json"));
     const layer = await module.createLayer({ modelPath: "custom/head.json", name: "pytorch" }, { dataDir, embedder });
     expect(layer.name).toBe("pytorch");
-    const verdict = (await layer.route({ description: "remove the alarm" }, ctx)) as Verdict;
+    const verdict = await layer.route({ description: "remove the alarm" }, ctx);
     expect(verdict.expert).toBe("alarm_remove");
     expect(verdict.confidence).toBeGreaterThan(0);
   });

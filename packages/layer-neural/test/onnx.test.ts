@@ -11,8 +11,14 @@ const dir = mkdtempSync(join(tmpdir(), "neural-onnx-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 const embedder = testEmbedder();
 const rows = miniRows("banking77");
-const train = embedRows(rows.filter((r) => r.split === "train"), embedder);
-const test = embedRows(rows.filter((r) => r.split === "test"), embedder);
+const train = embedRows(
+  rows.filter((r) => r.split === "train"),
+  embedder,
+);
+const test = embedRows(
+  rows.filter((r) => r.split === "test"),
+  embedder,
+);
 
 function maxDifference(a: Float32Array, b: Float32Array): number {
   expect(a.length).toBe(b.length);
@@ -66,7 +72,7 @@ describe("ONNX heads through onnxruntime-node", () => {
     expect(viaOnnx.capabilities).toMatchObject({ async: true, learn: false });
     expect(viaOnnx.learn).toBeUndefined();
     for (const example of rows.filter((r) => r.split === "test").slice(0, 10)) {
-      const a = (await viaOnnx.route({ description: example.text }, { eventId: "e" })) as Verdict;
+      const a = await viaOnnx.route({ description: example.text }, { eventId: "e" });
       const b = viaTs.route({ description: example.text }, { eventId: "e" }) as Verdict;
       expect(a.expert).toBe(b.expert);
       expect(a.confidence).toBeCloseTo(b.confidence, 4);

@@ -24,7 +24,8 @@ describe("trainHead", () => {
   it("an MLP learns XOR, which softmax regression cannot", () => {
     const xor: TrainingExample[] = [];
     for (let i = 0; i < 200; i++) {
-      const a = i % 2, b = Math.floor(i / 2) % 2;
+      const a = i % 2,
+        b = Math.floor(i / 2) % 2;
       const jitter = ((i * 7919) % 100) / 1000;
       xor.push({ vector: [a * 2 - 1 + jitter, b * 2 - 1 - jitter, 1], label: a === b ? "same" : "different" });
     }

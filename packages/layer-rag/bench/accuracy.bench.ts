@@ -21,9 +21,11 @@ import { embeddedStore, pgvectorStore, ragLayer, type RagLayer } from "../src/in
 const SEED = 42;
 const PGLITE_SAMPLE = 300;
 
-
 function shuffle<T>(items: readonly T[], random: () => number): T[] {
-  return items.map((item) => [random(), item] as const).sort((a, b) => a[0] - b[0]).map(([, item]) => item);
+  return items
+    .map((item) => [random(), item] as const)
+    .sort((a, b) => a[0] - b[0])
+    .map(([, item]) => item);
 }
 
 /** A seeded stratified split: `share` of each label's rows (at least one) go to the first part. */
@@ -79,7 +81,10 @@ async function evaluate(layer: RagLayer, test: readonly DatasetRow[]): Promise<E
     accuracy: correct.filter(Boolean).length / correct.length,
     at50: atCoverage(0.5),
     at80: atCoverage(0.8),
-    ece: expectedCalibrationError(results.map((r) => r.confidence), correct),
+    ece: expectedCalibrationError(
+      results.map((r) => r.confidence),
+      correct,
+    ),
     median: percentile(times, 0.5),
     p99: percentile(times, 0.99),
     correct,
@@ -126,7 +131,9 @@ async function dataset(name: "banking77" | "hwu64"): Promise<string[]> {
   }
   embedTimes.sort((a, b) => a - b);
   console.log(`${name}: embedding alone (hashed, 1 text): median ${ms(percentile(embedTimes, 0.5))}, p99 ${ms(percentile(embedTimes, 0.99))}`);
-  console.log(`${name}: indexed ${indexed.length} in ${indexSeconds.toFixed(1)} s (embedded), ${pgIndexSeconds.toFixed(1)} s (PGlite); calibration n=${calibration.length}, Platt a=${report.parameters.a.toFixed(2)} b=${report.parameters.b.toFixed(2)}, ECE on calibration ${report.eceBefore.toFixed(3)} -> ${report.eceAfter.toFixed(3)}`);
+  console.log(
+    `${name}: indexed ${indexed.length} in ${indexSeconds.toFixed(1)} s (embedded), ${pgIndexSeconds.toFixed(1)} s (PGlite); calibration n=${calibration.length}, Platt a=${report.parameters.a.toFixed(2)} b=${report.parameters.b.toFixed(2)}, ECE on calibration ${report.eceBefore.toFixed(3)} -> ${report.eceAfter.toFixed(3)}`,
+  );
   return [
     `| ${name} | embedded | ${indexed.length} / ${test.length} | ${pct(embedded.accuracy)} | ${pct(embedded.at50)} | ${pct(embedded.at80)} | ${embedded.ece.toFixed(3)} | ${ms(embedded.median)} / ${ms(embedded.p99)} |`,
     `| ${name} | embedded, same sample | ${indexed.length} / ${sample.length} sampled | ${pct(embeddedOnSample.accuracy)} | ${pct(embeddedOnSample.at50)} | ${pct(embeddedOnSample.at80)} | ${embeddedOnSample.ece.toFixed(3)} | ${ms(embeddedOnSample.median)} / ${ms(embeddedOnSample.p99)} |`,
@@ -147,7 +154,10 @@ async function storeScaling(): Promise<string[]> {
   const random = seededRandom(SEED);
   const dense = Array.from({ length: 20_200 }, () => Float32Array.from({ length: 384 }, () => random() - 0.5));
   const lines: string[] = [];
-  for (const [label, vectors] of [["hashed, 1024-d (sparse)", hashed], ["dense random, 384-d", dense]] as const) {
+  for (const [label, vectors] of [
+    ["hashed, 1024-d (sparse)", hashed],
+    ["dense random, 384-d", dense],
+  ] as const) {
     for (const size of [10_000, 20_000]) {
       const store = embeddedStore({ dimension: vectors[0]!.length });
       await store.upsert(vectors.slice(0, size).map((v, i) => ({ id: `i${i}`, vector: v, expert: "x", text: "", source: "task" as const })));
@@ -170,7 +180,11 @@ async function storeScaling(): Promise<string[]> {
 const table = ["| dataset | store | indexed / routed | accuracy | acc @ 50% cov. | acc @ 80% cov. | ECE | route median / p99 |", "|---|---|---|---|---|---|---|---|"];
 for (const name of ["banking77", "hwu64"] as const) table.push(...(await dataset(name)));
 const { loadavg, cpus } = await import("node:os");
-console.log(`\nmachine: ${cpus().length} cores, load average ${loadavg().map((l) => l.toFixed(1)).join(" ")} at the end of the run`);
+console.log(
+  `\nmachine: ${cpus().length} cores, load average ${loadavg()
+    .map((l) => l.toFixed(1))
+    .join(" ")} at the end of the run`,
+);
 console.log("\nRAG layer (hashed embedder with IDF, k=8, softmax tau=0.1, share-similarity + Platt):");
 console.log(table.join("\n"));
 console.log("\nEmbedded store, brute-force top-8 query only (200 queries):");

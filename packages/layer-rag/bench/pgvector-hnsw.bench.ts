@@ -10,9 +10,8 @@ import { PGlite } from "@electric-sql/pglite";
 import { vector } from "@electric-sql/pglite-pgvector";
 import { hashedEmbedder } from "@moe-router/embeddings";
 import { fullDatasetPath, readDataset, split } from "../../../tools/datasets/load.js";
-import { pgvectorStore, ragLayer, type PgvectorIndex } from "../src/index.js";
+import { pgvectorStore, ragLayer } from "../src/index.js";
 import { seededRandom } from "@moe-router/core";
-
 
 const path = fullDatasetPath("hwu64");
 if (!path) {
@@ -20,15 +19,24 @@ if (!path) {
 } else {
   const rows = readDataset(path);
   const random = seededRandom(42);
-  const shuffle = <T>(items: readonly T[]) => items.map((item) => [random(), item] as const).sort((a, b) => a[0] - b[0]).map(([, item]) => item);
-  const indexed = shuffle(split(rows, "train")).slice(0, 3000).map((r) => ({ text: r.text, expert: r.label }));
+  const shuffle = <T>(items: readonly T[]) =>
+    items
+      .map((item) => [random(), item] as const)
+      .sort((a, b) => a[0] - b[0])
+      .map(([, item]) => item);
+  const indexed = shuffle(split(rows, "train"))
+    .slice(0, 3000)
+    .map((r) => ({ text: r.text, expert: r.label }));
   const test = shuffle(split(rows, "test")).slice(0, 200);
   const embedder = hashedEmbedder();
   embedder.fitIdf(indexed.map((e) => e.text));
   const lines = ["| pgvector index | insert 3,000 | route median / p99 | accuracy (200 tasks) |", "|---|---|---|---|"];
-  for (const [label, index] of [["none (exact)", "none"], ["HNSW m=16 ef_construction=64, ef_search=40", { kind: "hnsw" }]] as const) {
+  for (const [label, index] of [
+    ["none (exact)", "none"],
+    ["HNSW m=16 ef_construction=64, ef_search=40", { kind: "hnsw" }],
+  ] as const) {
     const database = new PGlite({ extensions: { vector } });
-    const layer = ragLayer({ embedder, store: pgvectorStore({ client: database, dimension: embedder.dimension, index: index as PgvectorIndex }) });
+    const layer = ragLayer({ embedder, store: pgvectorStore({ client: database, dimension: embedder.dimension, index: index }) });
     let started = performance.now();
     await layer.learn(indexed);
     const insertSeconds = (performance.now() - started) / 1000;

@@ -14,9 +14,7 @@ import { chunkLines, listFiles, looksBinary } from "./internal/walk.js";
 import { ownerMatcher, parseOwners } from "./owners.js";
 import type { IndexDirectoryOptions, IndexReport, VectorItem } from "./types.js";
 
-const OPTION_NAMES = [
-  "embedder", "store", "owners", "include", "exclude", "chunkLines", "maxFileBytes", "batchSize", "idPrefix", "prune", "onProgress",
-] as const;
+const OPTION_NAMES = ["embedder", "store", "owners", "include", "exclude", "chunkLines", "maxFileBytes", "batchSize", "idPrefix", "prune", "onProgress"] as const;
 const WHERE = "indexDirectory()";
 const DEFAULT_EXCLUDE = [".git/", "node_modules/"];
 /** Characters of a chunk kept as its stored text (the vector covers the whole chunk). */

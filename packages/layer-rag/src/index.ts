@@ -11,6 +11,16 @@ export { openStore, EMBEDDED_INDEX_FILE, type OpenStoreOptions } from "./open-st
 export { indexDirectory } from "./index-directory.js";
 export { parseOwners, ownerMatcher } from "./owners.js";
 export type {
-  ConfidenceFeature, IndexDirectoryOptions, IndexReport, ItemSource, Neighbour,
-  OwnerRule, ProgressCallback, RagLayer, RagLayerOptions, VectorItem, VectorStore, Weighting,
+  ConfidenceFeature,
+  IndexDirectoryOptions,
+  IndexReport,
+  ItemSource,
+  Neighbour,
+  OwnerRule,
+  ProgressCallback,
+  RagLayer,
+  RagLayerOptions,
+  VectorItem,
+  VectorStore,
+  Weighting,
 } from "./types.js";

@@ -4,8 +4,17 @@
  */
 import { createHash } from "node:crypto";
 import {
-  ErrorCode, MoeRouterError, applyPlatt, expectedCalibrationError, fitPlatt,
-  type CalibrationReport, type LabelledExample, type LayerContext, type PlattScaler, type RoutingTask, type Verdict,
+  ErrorCode,
+  MoeRouterError,
+  applyPlatt,
+  expectedCalibrationError,
+  fitPlatt,
+  type CalibrationReport,
+  type LabelledExample,
+  type LayerContext,
+  type PlattScaler,
+  type RoutingTask,
+  type Verdict,
 } from "@moe-router/core";
 import { readCalibrationFile, writeCalibrationFile } from "./internal/calibration-file.js";
 import { defineLayer, fallbackExpertOption, type FilledOptions, type LayerOptionSchema } from "@moe-router/core/kit";
@@ -114,8 +123,12 @@ function buildRagLayer(options: FilledOptions<RagLayerOptions, typeof OPTIONS>):
 
   function describe(neighbours: readonly Neighbour[]) {
     return neighbours.map((n) => ({
-      id: n.id, expert: n.expert, score: Number(n.score.toFixed(4)), source: n.source,
-      ...(n.path !== undefined ? { path: n.path } : {}), text: snippet(n.text, snippetLength),
+      id: n.id,
+      expert: n.expert,
+      score: Number(n.score.toFixed(4)),
+      source: n.source,
+      ...(n.path !== undefined ? { path: n.path } : {}),
+      text: snippet(n.text, snippetLength),
     }));
   }
 
@@ -142,8 +155,11 @@ function buildRagLayer(options: FilledOptions<RagLayerOptions, typeof OPTIONS>):
         confidence: confidenceOf(raw),
         probabilities,
         details: {
-          neighbours: describe(neighbours), feature: { name: feature, value: raw }, calibrated: scaler !== undefined,
-          calibration_source: calibrationSource, calibration_samples: calibrationSamples,
+          neighbours: describe(neighbours),
+          feature: { name: feature, value: raw },
+          calibrated: scaler !== undefined,
+          calibration_source: calibrationSource,
+          calibration_samples: calibrationSamples,
         },
       };
     },
@@ -157,7 +173,10 @@ function buildRagLayer(options: FilledOptions<RagLayerOptions, typeof OPTIONS>):
         // A text with nothing the embedder can represent has a zero vector: it can never be retrieved.
         if (!vectors[i]!.some((v) => v !== 0)) return;
         items.push({
-          id: taskId(example.text), vector: vectors[i]!, expert: example.expert, text: example.text,
+          id: taskId(example.text),
+          vector: vectors[i]!,
+          expert: example.expert,
+          text: example.text,
           source: example.source === "document" ? "document" : "task",
           ...(example.weight !== undefined && example.weight > 0 ? { weight: example.weight } : {}),
         });
@@ -180,7 +199,10 @@ function buildRagLayer(options: FilledOptions<RagLayerOptions, typeof OPTIONS>):
         correct.push(result !== undefined && result.ranked[0]![0] === usable[i]!.expert);
       }
       const fitted = fitPlatt(raws, correct);
-      const eceBefore = expectedCalibrationError(raws.map((r) => Math.min(1, Math.max(0, r))), correct);
+      const eceBefore = expectedCalibrationError(
+        raws.map((r) => Math.min(1, Math.max(0, r))),
+        correct,
+      );
       scaler = fitted;
       calibrationSource = "fitted";
       calibrationSamples = usable.length;
@@ -189,7 +211,11 @@ function buildRagLayer(options: FilledOptions<RagLayerOptions, typeof OPTIONS>):
         try {
           await writeCalibrationFile(calibrationFile, { scaler: fitted, feature, examples: usable.length, accuracy });
         } catch (error) {
-          throw new MoeRouterError(ErrorCode.STORE_FAILED, `The calibration was fitted but could not be saved to ${calibrationFile}: ${(error as Error).message}. Check the directory and its permissions; until then the layer uses it only in this process.`, { cause: error });
+          throw new MoeRouterError(
+            ErrorCode.STORE_FAILED,
+            `The calibration was fitted but could not be saved to ${calibrationFile}: ${(error as Error).message}. Check the directory and its permissions; until then the layer uses it only in this process.`,
+            { cause: error },
+          );
         }
       }
       return {
@@ -197,7 +223,10 @@ function buildRagLayer(options: FilledOptions<RagLayerOptions, typeof OPTIONS>):
         examples: usable.length,
         accuracy,
         eceBefore,
-        eceAfter: expectedCalibrationError(raws.map((r) => confidenceOf(r)), correct),
+        eceAfter: expectedCalibrationError(
+          raws.map((r) => confidenceOf(r)),
+          correct,
+        ),
       };
     },
 

@@ -35,18 +35,24 @@ const definition = defineLayer<RagLayerOptions, RagModuleOptions>()({
     const { store: spec, table, index, calibrationFile, ...layerOptions } = config;
     const embedder = environment.embedder!;
     const store = await openStore(spec, {
-      embedder, dataDir: environment.dataDir,
-      ...(table !== undefined ? { table } : {}), ...(index !== undefined ? { index } : {}),
+      embedder,
+      dataDir: environment.dataDir,
+      ...(table !== undefined ? { table } : {}),
+      ...(index !== undefined ? { index } : {}),
     });
     const name = layerOptions.name ?? "rag";
-    const calibrationPath = calibrationFile === false ? undefined : calibrationFile ?? resolve(environment.dataDir, `rag-${name.replace(/[^\w.-]+/g, "_")}.calibration.json`);
+    const calibrationPath = calibrationFile === false ? undefined : (calibrationFile ?? resolve(environment.dataDir, `rag-${name.replace(/[^\w.-]+/g, "_")}.calibration.json`));
     return {
-      ...layerOptions, embedder, store,
+      ...layerOptions,
+      embedder,
+      store,
       ...(calibrationPath ? { calibrationFile: calibrationPath } : {}),
       ...(layerOptions.experts === undefined && environment.experts ? { experts: environment.experts } : {}),
     };
   },
-  discard: async (options) => { await options.store?.close(); },
+  discard: async (options) => {
+    await options.store?.close();
+  },
 });
 
 /**

@@ -46,7 +46,9 @@ export async function openStore(spec: string | undefined, options: OpenStoreOpti
     const pg = await loadPg();
     const client = new pg.Pool({ connectionString: value, max: 4 });
     const store = pgvectorStore({
-      client, ...keyed, closeClient: true,
+      client,
+      ...keyed,
+      closeClient: true,
       ...(options.table !== undefined ? { table: options.table } : {}),
       ...(options.index !== undefined ? { index: options.index } : {}),
     });

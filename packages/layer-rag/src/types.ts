@@ -119,7 +119,6 @@ export interface RagLayerOptions {
   readonly snippetLength?: number;
 }
 
-
 /** The RAG layer: a {@link Layer} with calibration and access to its store. */
 export interface RagLayer extends Layer {
   /** The store the layer reads and learns into. */

@@ -8,8 +8,12 @@ import { vectorStoreSuite } from "../src/testing/index.js";
 
 const directory = mkdtempSync(join(tmpdir(), "moe-rag-embedded-"));
 
-vectorStoreSuite({ describe, it }, "embedded (persisted to a file)", async ({ dimension, embedderId, name }) =>
-  embeddedStore({ dimension, embedderId, path: join(directory, `${name}.moerag`), initialCapacity: 4 }), { persistent: true });
+vectorStoreSuite(
+  { describe, it },
+  "embedded (persisted to a file)",
+  async ({ dimension, embedderId, name }) => embeddedStore({ dimension, embedderId, path: join(directory, `${name}.moerag`), initialCapacity: 4 }),
+  { persistent: true },
+);
 
 vectorStoreSuite({ describe, it }, "embedded (memory only)", async ({ dimension, embedderId }) => embeddedStore({ dimension, embedderId }));
 
@@ -72,7 +76,9 @@ describe("embedded store file", () => {
     const store = embeddedStore({ dimension: 4, embedderId: "hashed-v1:d4", path });
     await store.upsert([{ id: "a", vector: [1, 0, 0, 0], expert: "x", text: "a", source: "task" }]);
     await store.close();
-    expect(() => embeddedStore({ dimension: 4, embedderId: "minilm", path })).toThrow(expect.objectContaining({ code: "MOE_INVALID_CONFIG", message: expect.stringMatching(/hashed-v1:d4.*minilm.*Re-index/s) }));
+    expect(() => embeddedStore({ dimension: 4, embedderId: "minilm", path })).toThrow(
+      expect.objectContaining({ code: "MOE_INVALID_CONFIG", message: expect.stringMatching(/hashed-v1:d4.*minilm.*Re-index/s) }),
+    );
     expect(() => embeddedStore({ dimension: 8, embedderId: "hashed-v1:d4", path })).toThrow(expect.objectContaining({ code: "MOE_INVALID_CONFIG" }));
   });
 });

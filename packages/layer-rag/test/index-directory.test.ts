@@ -21,14 +21,18 @@ function write(root: string, path: string, content: string | Buffer): void {
 
 function tree(): string {
   const root = mkdtempSync(join(tmpdir(), "moe-rag-tree-"));
-  write(root, "src/auth/login.ts", [
-    "// Login: checks the password hash, issues a session token, enforces MFA.",
-    "export function login(user: string, password: string) {",
-    "  const hash = hashPassword(password);",
-    "  if (!verifyPasswordHash(user, hash)) throw new Error('invalid credentials');",
-    "  return issueSessionToken(user, { mfa: true, expiresIn: '15m' });",
-    "}",
-  ].join("\n"));
+  write(
+    root,
+    "src/auth/login.ts",
+    [
+      "// Login: checks the password hash, issues a session token, enforces MFA.",
+      "export function login(user: string, password: string) {",
+      "  const hash = hashPassword(password);",
+      "  if (!verifyPasswordHash(user, hash)) throw new Error('invalid credentials');",
+      "  return issueSessionToken(user, { mfa: true, expiresIn: '15m' });",
+      "}",
+    ].join("\n"),
+  );
   write(root, "src/auth/tokens.ts", Array.from({ length: 100 }, (_, i) => `// line ${i}: rotate signing keys and revoke leaked session tokens`).join("\n"));
   write(root, ".github/workflows/deploy.yml", "name: deploy\non: push\njobs:\n  deploy:\n    steps:\n      - run: npm ci\n      - run: docker build and push the release image to production\n");
   write(root, "inventory/services.csv", "service,owner,version\npayments,team-a,1.2\nsearch,team-b,3.4\n");

@@ -106,7 +106,11 @@ describe("learn()", () => {
 
   it("skips empty texts and texts the embedder cannot represent", async () => {
     const layer = ragLayer({ embedder: hashedEmbedder() });
-    await layer.learn([{ text: "   ", expert: "x" }, { text: "!!! ???", expert: "x" }, { text: "Deploy the API", expert: "cicd-master" }]);
+    await layer.learn([
+      { text: "   ", expert: "x" },
+      { text: "!!! ???", expert: "x" },
+      { text: "Deploy the API", expert: "cicd-master" },
+    ]);
     expect(await layer.store.count()).toBe(1);
   });
 
@@ -129,8 +133,9 @@ describe("options", () => {
   });
 
   it("refuses a store of another dimension than the embedder's", () => {
-    expect(() => ragLayer({ embedder: hashedEmbedder({ dimension: 256 }), store: embeddedStore({ dimension: 512 }) }))
-      .toThrow(expect.objectContaining({ code: "MOE_INVALID_CONFIG", message: expect.stringMatching(/512.*256/) }));
+    expect(() => ragLayer({ embedder: hashedEmbedder({ dimension: 256 }), store: embeddedStore({ dimension: 512 }) })).toThrow(
+      expect.objectContaining({ code: "MOE_INVALID_CONFIG", message: expect.stringMatching(/512.*256/) }),
+    );
   });
 
   it("declares its capabilities", async () => {

@@ -14,21 +14,24 @@ describe("createLayer (config entry point)", () => {
     const embedder = hashedEmbedder();
     const first = await createLayer({ k: 4 }, { embedder, dataDir: dir, experts: ["security-master", "cicd-master", "coordinator-master"] });
     expect(first.capabilities).toMatchObject({ persistence: true, experts: ["security-master", "cicd-master", "coordinator-master"] });
-    await first.learn!([{ text: "Rotate the leaked API keys for billing", expert: "security-master" }, { text: "Cache artifacts in the release pipeline", expert: "cicd-master" }]);
-    await first.close!();
+    await first.learn([
+      { text: "Rotate the leaked API keys for billing", expert: "security-master" },
+      { text: "Cache artifacts in the release pipeline", expert: "cicd-master" },
+    ]);
+    await first.close();
     expect(existsSync(join(dir, "rag", "index.moerag"))).toBe(true);
 
     const second = await createLayer({}, { embedder, dataDir: dir });
     const verdict = await second.route({ description: "rotate leaked keys" }, { eventId: "e" });
     expect(verdict.expert).toBe("security-master");
-    await second.close!();
+    await second.close();
   });
 
   it("refuses an index built with another embedder and says to re-index", async () => {
     const dir = dataDir();
     const layer = await createLayer({}, { embedder: hashedEmbedder(), dataDir: dir });
-    await layer.learn!([{ text: "Deploy the API", expert: "cicd-master" }]);
-    await layer.close!();
+    await layer.learn([{ text: "Deploy the API", expert: "cicd-master" }]);
+    await layer.close();
     await expect(createLayer({}, { embedder: hashedEmbedder({ dimension: 512 }), dataDir: dir })).rejects.toMatchObject({ code: "MOE_INVALID_CONFIG", message: expect.stringMatching(/Re-index/) });
   });
 

@@ -11,8 +11,9 @@ import { vectorStoreSuite } from "../src/testing/index.js";
 const database = new PGlite({ extensions: { vector } });
 afterAll(() => database.close());
 
-vectorStoreSuite({ describe, it }, "pgvector (PGlite)", async ({ dimension, embedderId, name }) =>
-  pgvectorStore({ client: database, dimension, embedderId, table: name, batchSize: 50 }), { persistent: true });
+vectorStoreSuite({ describe, it }, "pgvector (PGlite)", async ({ dimension, embedderId, name }) => pgvectorStore({ client: database, dimension, embedderId, table: name, batchSize: 50 }), {
+  persistent: true,
+});
 
 // HNSW is approximate: a wide search beam makes its top 10 exact on these small tables.
 vectorStoreSuite({ describe, it }, "pgvector (PGlite) with an HNSW index", async ({ dimension, embedderId, name }) => {
@@ -34,7 +35,11 @@ describe("pgvector store", () => {
   });
 
   it("turns driver failures into MOE_STORE_FAILED with the cause", async () => {
-    const failing = { query: async () => { throw new Error("connection refused"); } };
+    const failing = {
+      query: async () => {
+        throw new Error("connection refused");
+      },
+    };
     const store = pgvectorStore({ client: failing, dimension: 4 });
     await expect(store.count()).rejects.toMatchObject({ code: "MOE_STORE_FAILED", message: expect.stringMatching(/connection refused/) });
   });

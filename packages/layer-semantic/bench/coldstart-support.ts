@@ -32,7 +32,10 @@ function normalised(vector: Float32Array): Float32Array {
  */
 export class CosineRouter {
   private readonly vectors: Float32Array[];
-  constructor(exemplarVectors: readonly Float32Array[], private readonly labels: readonly string[]) {
+  constructor(
+    exemplarVectors: readonly Float32Array[],
+    private readonly labels: readonly string[],
+  ) {
     this.vectors = exemplarVectors.map(normalised);
   }
 

@@ -90,21 +90,53 @@ async function embedAll(embedder: Embedder, texts: readonly string[]): Promise<F
 const rows: Record<string, string>[] = [];
 const verdicts: string[] = [];
 const format = (m: Metrics) => ({
-  accuracy: m.accuracy.toFixed(3), "acc@50%": m.at50.toFixed(3), "acc@80%": m.at80.toFixed(3), ECE: m.ece.toFixed(3),
-  "accepted@thr": `${(m.accepted * 100).toFixed(1)}%`, "precision@thr": m.precision.toFixed(3),
+  accuracy: m.accuracy.toFixed(3),
+  "acc@50%": m.at50.toFixed(3),
+  "acc@80%": m.at80.toFixed(3),
+  ECE: m.ece.toFixed(3),
+  "accepted@thr": `${(m.accepted * 100).toFixed(1)}%`,
+  "precision@thr": m.precision.toFixed(3),
   "accepted@base precision": m.coverage === undefined ? "-" : `${(m.coverage * 100).toFixed(1)}%`,
 });
 
-async function runOne(dataset: string, size: number, embedderName: string, embedder: Embedder, exemplars: readonly LabelledExample[], validation: readonly DatasetRow[], test: readonly DatasetRow[]): Promise<void> {
+async function runOne(
+  dataset: string,
+  size: number,
+  embedderName: string,
+  embedder: Embedder,
+  exemplars: readonly LabelledExample[],
+  validation: readonly DatasetRow[],
+  test: readonly DatasetRow[],
+): Promise<void> {
   const memo = memoised(embedder);
-  const exemplarVectors = await embedAll(memo, exemplars.map((e) => e.text));
-  const validationVectors = await embedAll(memo, validation.map((r) => r.text));
-  const testVectors = await embedAll(memo, test.map((r) => r.text));
+  const exemplarVectors = await embedAll(
+    memo,
+    exemplars.map((e) => e.text),
+  );
+  const validationVectors = await embedAll(
+    memo,
+    validation.map((r) => r.text),
+  );
+  const testVectors = await embedAll(
+    memo,
+    test.map((r) => r.text),
+  );
   const truth = test.map((r) => r.label);
 
-  const baseline = new CosineRouter(exemplarVectors, exemplars.map((e) => e.expert));
-  const threshold = tuneThreshold(validationVectors.map((v) => baseline.predict(v)), validation.map((r) => r.label), THRESHOLD);
-  const base = measure(testVectors.map((v) => baseline.predict(v)), truth, threshold);
+  const baseline = new CosineRouter(
+    exemplarVectors,
+    exemplars.map((e) => e.expert),
+  );
+  const threshold = tuneThreshold(
+    validationVectors.map((v) => baseline.predict(v)),
+    validation.map((r) => r.label),
+    THRESHOLD,
+  );
+  const base = measure(
+    testVectors.map((v) => baseline.predict(v)),
+    truth,
+    threshold,
+  );
 
   const experts: Record<string, { exemplars: string[] }> = {};
   for (const e of exemplars) (experts[e.expert] ??= { exemplars: [] }).exemplars.push(e.text);
@@ -152,7 +184,11 @@ async function runOne(dataset: string, size: number, embedderName: string, embed
 async function main(): Promise<void> {
   const started = process.cpuUsage();
   const wall = performance.now();
-  console.log(`load average at start ${loadavg().map((l) => l.toFixed(1)).join(" ")} on ${cpus().length} cores`);
+  console.log(
+    `load average at start ${loadavg()
+      .map((l) => l.toFixed(1))
+      .join(" ")} on ${cpus().length} cores`,
+  );
   let use: ReturnType<typeof diskMemo> | undefined;
   if (wanted.some((name) => name.includes("use"))) {
     try {
@@ -186,7 +222,11 @@ async function main(): Promise<void> {
   printTable(rows);
   for (const line of verdicts) console.log(line);
   const cpu = process.cpuUsage(started);
-  console.log(`wall ${((performance.now() - wall) / 1000).toFixed(0)} s, CPU ${((cpu.user + cpu.system) / 1e6).toFixed(0)} s, load average at end ${loadavg().map((l) => l.toFixed(1)).join(" ")}`);
+  console.log(
+    `wall ${((performance.now() - wall) / 1000).toFixed(0)} s, CPU ${((cpu.user + cpu.system) / 1e6).toFixed(0)} s, load average at end ${loadavg()
+      .map((l) => l.toFixed(1))
+      .join(" ")}`,
+  );
   console.log("accepted@base precision: the share our layer accepts (highest confidence first) at the precision the cosine router reached on test - the like-for-like comparison of accepted share.");
 }
 

@@ -21,7 +21,12 @@ export function percentile(values: readonly number[], q: number): number {
 
 /** A seeded random subset of `size` items, in their original order. */
 export function seededSample<T>(items: readonly T[], size: number, seed: number): T[] {
-  const chosen = new Set(shuffled(items.map((_, i) => i), seededRandom(seed)).slice(0, size));
+  const chosen = new Set(
+    shuffled(
+      items.map((_, i) => i),
+      seededRandom(seed),
+    ).slice(0, size),
+  );
   return items.filter((_, i) => chosen.has(i));
 }
 

@@ -64,7 +64,11 @@ async function main(): Promise<void> {
   const persistPath = join(directory, "semantic.vectors");
   const options = { experts: data.experts, persistPath };
   try {
-    console.log(`${data.texts.length} exemplars, ${Object.keys(data.experts).length} experts, load average ${loadavg().map((x) => x.toFixed(2)).join(" ")}`);
+    console.log(
+      `${data.texts.length} exemplars, ${Object.keys(data.experts).length} experts, load average ${loadavg()
+        .map((x) => x.toFixed(2))
+        .join(" ")}`,
+    );
     const firstEmbedder = fitted();
     let layer = semanticLayer({ ...options, embedder: firstEmbedder });
     const first = await timed(() => layer.ready());
@@ -107,12 +111,20 @@ async function main(): Promise<void> {
       { what: "route p50 CPU (ms)", lists: ms(percentile(lists.cpu, 0.5)), "exact scan": ms(percentile(scan.cpu, 0.5)), ratio: ratio(percentile(lists.cpu, 0.5), percentile(scan.cpu, 0.5)) },
     ]);
     console.log(`verdicts identical to the exact scan (expert, confidence, all probabilities, details): ${identical}/${tasks.length}; same expert ${sameExpert}/${tasks.length}`);
-    const median = (values: Timing[], key: keyof Timing) => percentile(values.map((t) => t[key]), 0.5);
+    const median = (values: Timing[], key: keyof Timing) =>
+      percentile(
+        values.map((t) => t[key]),
+        0.5,
+      );
     printTable([
       { start: "first (embed all, self-calibrate, write file)", "wall ms": first.wall.toFixed(0), "CPU ms": first.cpu.toFixed(0) },
       { start: "second (vector file + persisted calibration), median of 3", "wall ms": median(seconds, "wall").toFixed(0), "CPU ms": median(seconds, "cpu").toFixed(0) },
     ]);
-    console.log(`second start restored the calibration: ${restored}; vector file ${(statSync(persistPath).size / 1e6).toFixed(0)} MB; load average ${loadavg().map((x) => x.toFixed(2)).join(" ")}`);
+    console.log(
+      `second start restored the calibration: ${restored}; vector file ${(statSync(persistPath).size / 1e6).toFixed(0)} MB; load average ${loadavg()
+        .map((x) => x.toFixed(2))
+        .join(" ")}`,
+    );
   } finally {
     rmSync(directory, { recursive: true, force: true });
   }

@@ -5,7 +5,17 @@
 export { createLayer, semanticLayer } from "./module.js";
 export { DEFAULT_EXPERT_EXEMPLARS } from "./default-exemplars.js";
 export type {
-  CalibrateOptions, CalibrationFeature, ExpertExemplars, SemanticCalibrationReport, FitOptions, PlattCalibration,
-  ScoringMethod, SemanticCalibration, SemanticLayer, SemanticLayerConfig, SemanticLayerOptions, SemanticLayerStats,
+  CalibrateOptions,
+  CalibrationFeature,
+  ExpertExemplars,
+  SemanticCalibrationReport,
+  FitOptions,
+  PlattCalibration,
+  ScoringMethod,
+  SemanticCalibration,
+  SemanticLayer,
+  SemanticLayerConfig,
+  SemanticLayerOptions,
+  SemanticLayerStats,
   TemperatureCalibration,
 } from "./types.js";

@@ -67,7 +67,10 @@ export function buildSemanticLayer(options: SemanticLayerOptions): SemanticLayer
   let calibrationRestored = false;
 
   function settingsFingerprint(): string {
-    return createHash("sha256").update(JSON.stringify([CALIBRATION_METHOD, store.vectorsId, scoring, k])).digest("hex").slice(0, 32);
+    return createHash("sha256")
+      .update(JSON.stringify([CALIBRATION_METHOD, store.vectorsId, scoring, k]))
+      .digest("hex")
+      .slice(0, 32);
   }
 
   function rowsFingerprint(): string {
@@ -245,7 +248,16 @@ export function buildSemanticLayer(options: SemanticLayerOptions): SemanticLayer
       // The cascade reads this on every route: rebuild only when learning added an expert.
       if (capabilities === undefined || capabilitiesExperts !== index.experts.length) {
         const experts = new Set([...Object.keys(configured), ...index.experts, fallbackExpert]);
-        capabilities = Object.freeze({ learn: true, fit: true, calibrate: true, ready: true, deterministic: true, async: true, persistence: options.persistPath !== undefined, experts: Object.freeze([...experts].sort()) });
+        capabilities = Object.freeze({
+          learn: true,
+          fit: true,
+          calibrate: true,
+          ready: true,
+          deterministic: true,
+          async: true,
+          persistence: options.persistPath !== undefined,
+          experts: Object.freeze([...experts].sort()),
+        });
         capabilitiesExperts = index.experts.length;
       }
       return capabilities;
@@ -264,12 +276,14 @@ export function buildSemanticLayer(options: SemanticLayerOptions): SemanticLayer
       checkExamples(examples, "fit()");
       const share = fitOptions.validationShare ?? 0.1;
       if (!(share > 0 && share < 1)) throw new MoeRouterError(ErrorCode.INVALID_CONFIG, `fit(): validationShare must be between 0 and 1 (exclusive); got ${String(share)}.`);
-      const { train, validation } = fitOptions.validation
-        ? { train: [...examples], validation: [...fitOptions.validation] }
-        : stratifiedSplit(examples, share, fitOptions.seed ?? seed);
+      const { train, validation } = fitOptions.validation ? { train: [...examples], validation: [...fitOptions.validation] } : stratifiedSplit(examples, share, fitOptions.seed ?? seed);
       await ensureReady();
       await store.learn(train); // not layer.learn(): no self-calibration that the fit replaces anyway
-      return calibrateOn(validation, { kind: fitOptions.kind ?? "platt", feature: fitOptions.feature ?? DEFAULT_FEATURE, ...(fitOptions.priorWeight !== undefined ? { priorWeight: fitOptions.priorWeight } : {}) });
+      return calibrateOn(validation, {
+        kind: fitOptions.kind ?? "platt",
+        feature: fitOptions.feature ?? DEFAULT_FEATURE,
+        ...(fitOptions.priorWeight !== undefined ? { priorWeight: fitOptions.priorWeight } : {}),
+      });
     },
     calibrate(validation: readonly LabelledExample[], calibrateOptions: CalibrateOptions = {}): Promise<SemanticCalibrationReport> {
       return calibrateOn(validation, calibrateOptions);

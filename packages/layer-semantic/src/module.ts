@@ -66,7 +66,10 @@ function defaultExperts(declared: readonly string[] | undefined): Record<string,
   if (!declared?.length) return { ...DEFAULT_EXPERT_EXEMPLARS };
   const kept = Object.fromEntries(Object.entries(DEFAULT_EXPERT_EXEMPLARS).filter(([expert]) => declared.includes(expert)));
   if (Object.keys(kept).length === 0) {
-    throw invalidConfig(`The semantic layer's default exemplars cover ${Object.keys(DEFAULT_EXPERT_EXEMPLARS).join(", ")}, none of which the cascade declares (${declared.join(", ")}). Give "experts" or "exemplarsFile" in the layer's options.`, "experts");
+    throw invalidConfig(
+      `The semantic layer's default exemplars cover ${Object.keys(DEFAULT_EXPERT_EXEMPLARS).join(", ")}, none of which the cascade declares (${declared.join(", ")}). Give "experts" or "exemplarsFile" in the layer's options.`,
+      "experts",
+    );
   }
   return kept;
 }
@@ -91,7 +94,11 @@ function readExemplarsFile(path: string, split: string): Map<string, string[]> {
   try {
     content = readFileSync(absolute, "utf8");
   } catch (error) {
-    throw new MoeRouterError(ErrorCode.NOT_FOUND, `The exemplars file ${absolute} could not be read (${(error as NodeJS.ErrnoException).code ?? (error as Error).message}); check "exemplarsFile" (a relative path starts at the config file's directory).`, { cause: error, data: { path: absolute } });
+    throw new MoeRouterError(
+      ErrorCode.NOT_FOUND,
+      `The exemplars file ${absolute} could not be read (${(error as NodeJS.ErrnoException).code ?? (error as Error).message}); check "exemplarsFile" (a relative path starts at the config file's directory).`,
+      { cause: error, data: { path: absolute } },
+    );
   }
   const rows = new Map<string, string[]>();
   content.split("\n").forEach((line, i) => {
@@ -111,6 +118,7 @@ function readExemplarsFile(path: string, split: string): Map<string, string[]> {
     if (texts) texts.push(row.text);
     else rows.set(expert, [row.text]);
   });
-  if (rows.size === 0) throw invalidConfig(`The exemplars file ${absolute} has no rows${split ? ` in split "${split}"` : ""}; add lines like {"text": "Deploy the API", "label": "cicd-master"}.`, "exemplarsFile");
+  if (rows.size === 0)
+    throw invalidConfig(`The exemplars file ${absolute} has no rows${split ? ` in split "${split}"` : ""}; add lines like {"text": "Deploy the API", "label": "cicd-master"}.`, "exemplarsFile");
   return rows;
 }

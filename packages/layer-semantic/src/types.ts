@@ -138,7 +138,6 @@ export interface CalibrateOptions {
   readonly priorWeight?: number;
 }
 
-
 /** Counters about the layer's exemplar store. */
 export interface SemanticLayerStats {
   /** Rows in the store (exemplars, descriptions and learned examples). */
@@ -188,11 +187,7 @@ export interface SemanticLayer extends Layer {
  * Options of the semantic layer in a config file (`createLayer`): JSON-friendly, without
  * the embedder (the host passes it) and with file-based exemplars.
  */
-export interface SemanticLayerConfig
-  extends Pick<
-    SemanticLayerOptions,
-    "experts" | "name" | "scoring" | "k" | "calibration" | "calibrationKind" | "calibrationSample" | "fallbackExpert" | "seed"
-  > {
+export interface SemanticLayerConfig extends Pick<SemanticLayerOptions, "experts" | "name" | "scoring" | "k" | "calibration" | "calibrationKind" | "calibrationSample" | "fallbackExpert" | "seed"> {
   /** JSONL file of `{ "text", "label" }` rows (label = expert), merged into `experts`. Relative to the config file's directory. */
   readonly exemplarsFile?: string;
   /** Rows of `exemplarsFile` with a `split` field are used only when it equals this. Default "train". */

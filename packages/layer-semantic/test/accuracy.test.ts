@@ -23,7 +23,12 @@ describe.each(["banking77", "hwu64"] as const)("accuracy on %s-mini with the has
     const wrongConfidence = mean(verdicts.filter((_, i) => !correct[i]).map((v) => v.confidence));
     expect(accuracy).toBeGreaterThan(FLOORS[name]);
     // Measured 0.07 / 0.09 on 60 rows; loose, since ECE on so few rows is noisy.
-    expect(expectedCalibrationError(verdicts.map((v) => v.confidence), correct)).toBeLessThan(0.2);
+    expect(
+      expectedCalibrationError(
+        verdicts.map((v) => v.confidence),
+        correct,
+      ),
+    ).toBeLessThan(0.2);
     expect(report.eceAfter).toBeLessThan(report.eceRaw);
     expect(rightConfidence).toBeGreaterThan(wrongConfidence);
     expect(report.unknownExpert).toBe(0);

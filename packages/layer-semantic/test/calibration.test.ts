@@ -11,7 +11,7 @@ describe("calibration", () => {
     const layer = semanticLayer({ embedder: fakeEmbedder(), experts: TOY_EXPERTS });
     const texts = ["deploy the api to production", "deploy the api", "deploy", "deploy the audit of keys", "hello there", "catalog", "production inventory audit pipeline"];
     const verdicts = await Promise.all(texts.map((description) => layer.route({ description }, context)));
-    for (const verdict of verdicts) expect(verdict.confidence).toBeGreaterThanOrEqual(0), expect(verdict.confidence).toBeLessThanOrEqual(1);
+    for (const verdict of verdicts) (expect(verdict.confidence).toBeGreaterThanOrEqual(0), expect(verdict.confidence).toBeLessThanOrEqual(1));
     // Monotone in margin and top score together: a verdict ahead on both is at least as confident.
     for (const a of verdicts) {
       for (const b of verdicts) {
@@ -104,7 +104,10 @@ describe("calibration", () => {
 
   it("needs labelled data it can use", async () => {
     const layer = semanticLayer({ embedder: fakeEmbedder(), experts: TOY_EXPERTS });
-    const unknown: LabelledExample[] = [{ text: "bake a cake", expert: "chef" }, { text: "fry an egg", expert: "chef" }];
+    const unknown: LabelledExample[] = [
+      { text: "bake a cake", expert: "chef" },
+      { text: "fry an egg", expert: "chef" },
+    ];
     await expect(layer.calibrate(unknown)).rejects.toMatchObject({ code: "MOE_INSUFFICIENT_DATA" });
     await expect(layer.fit(miniExamples("hwu64").train, { validationShare: 1 })).rejects.toMatchObject({ code: "MOE_INVALID_CONFIG" });
   });

@@ -117,8 +117,7 @@ describe("cold start: six exemplars per expert", () => {
 
   it("keeps calibration near the prior with few predictions and lets many decide", () => {
     // Predictions that say "a margin means nothing": 40% right whatever the margin.
-    const flat = (n: number): CalibrationSample[] =>
-      Array.from({ length: n }, (_, i) => ({ scores: Float64Array.from([0.3 + (i % 10) * 0.03, 0.3]), truth: i % 5 < 2 ? 0 : 1 }));
+    const flat = (n: number): CalibrationSample[] => Array.from({ length: n }, (_, i) => ({ scores: Float64Array.from([0.3 + (i % 10) * 0.03, 0.3]), truth: i % 5 < 2 ? 0 : 1 }));
     const wide = { margin: 0.3, top: 0.6 };
     const confidence = (samples: CalibrationSample[]) => {
       const calibration = fitCalibration(samples, "platt", "margin+top");
@@ -133,44 +132,59 @@ describe("cold start: six exemplars per expert", () => {
 
 describe("confidence never falls as similarity or margin rises", () => {
   /** Random leave-one-out-like predictions, including the adversarial kind (wrong answers with large margins). */
-  const samples = fc.array(
-    fc.record({
-      top: fc.double({ min: 0, max: 1, noNaN: true }),
-      margin: fc.double({ min: 0, max: 0.5, noNaN: true }),
-      others: fc.integer({ min: 1, max: 4 }),
-      right: fc.boolean(),
-    }),
-    { minLength: 2, maxLength: 60 },
-  ).map((rows) =>
-    rows.map(({ top, margin, others, right }): CalibrationSample => {
-      const scores = Float64Array.from([top, ...Array.from({ length: others }, (_, i) => top - margin - i * 0.01)]);
-      return { scores, truth: right ? 0 : 1 };
-    }),
-  );
+  const samples = fc
+    .array(
+      fc.record({
+        top: fc.double({ min: 0, max: 1, noNaN: true }),
+        margin: fc.double({ min: 0, max: 0.5, noNaN: true }),
+        others: fc.integer({ min: 1, max: 4 }),
+        right: fc.boolean(),
+      }),
+      { minLength: 2, maxLength: 60 },
+    )
+    .map((rows) =>
+      rows.map(({ top, margin, others, right }): CalibrationSample => {
+        const scores = Float64Array.from([top, ...Array.from({ length: others }, (_, i) => top - margin - i * 0.01)]);
+        return { scores, truth: right ? 0 : 1 };
+      }),
+    );
 
   it("for every fitted calibration: raising the winner's score raises (or keeps) the confidence", () => {
     fc.assert(
-      fc.property(samples, fc.constantFrom("margin", "margin+top", "top", "probability" as const), fc.double({ min: 0, max: 0.9, noNaN: true }), fc.double({ min: 0, max: 0.5, noNaN: true }), fc.double({ min: 0.001, max: 0.3, noNaN: true }), (data, feature, runnerUp, gap, lift) => {
-        const calibration = fitCalibration(data, "platt", feature);
-        const low = [runnerUp + gap, runnerUp];
-        const high = [runnerUp + gap + lift, runnerUp];
-        expect(confidenceOf(calibration, high, rank(high))).toBeGreaterThanOrEqual(confidenceOf(calibration, low, rank(low)) - 1e-12);
-      }),
+      fc.property(
+        samples,
+        fc.constantFrom("margin", "margin+top", "top", "probability" as const),
+        fc.double({ min: 0, max: 0.9, noNaN: true }),
+        fc.double({ min: 0, max: 0.5, noNaN: true }),
+        fc.double({ min: 0.001, max: 0.3, noNaN: true }),
+        (data, feature, runnerUp, gap, lift) => {
+          const calibration = fitCalibration(data, "platt", feature);
+          const low = [runnerUp + gap, runnerUp];
+          const high = [runnerUp + gap + lift, runnerUp];
+          expect(confidenceOf(calibration, high, rank(high))).toBeGreaterThanOrEqual(confidenceOf(calibration, low, rank(low)) - 1e-12);
+        },
+      ),
       { numRuns: 200, seed: 13 },
     );
   });
 
   it("and with the prior switched off (priorWeight 0) the constraint alone keeps it monotone", () => {
     fc.assert(
-      fc.property(samples, fc.double({ min: 0, max: 0.9, noNaN: true }), fc.double({ min: 0, max: 0.5, noNaN: true }), fc.double({ min: 0.001, max: 0.3, noNaN: true }), (data, runnerUp, gap, lift) => {
-        const calibration = fitCalibration(data, "platt", "margin+top", 0);
-        if (calibration.kind !== "platt") return; // all right or all wrong: temperature scaling, monotone by construction
-        expect(calibration.a).toBeGreaterThanOrEqual(0);
-        expect(calibration.c ?? 0).toBeGreaterThanOrEqual(0);
-        const low = [runnerUp + gap, runnerUp];
-        const high = [runnerUp + gap + lift, runnerUp];
-        expect(confidenceOf(calibration, high, rank(high))).toBeGreaterThanOrEqual(confidenceOf(calibration, low, rank(low)) - 1e-12);
-      }),
+      fc.property(
+        samples,
+        fc.double({ min: 0, max: 0.9, noNaN: true }),
+        fc.double({ min: 0, max: 0.5, noNaN: true }),
+        fc.double({ min: 0.001, max: 0.3, noNaN: true }),
+        (data, runnerUp, gap, lift) => {
+          const calibration = fitCalibration(data, "platt", "margin+top", 0);
+          if (calibration.kind !== "platt") return; // all right or all wrong: temperature scaling, monotone by construction
+          expect(calibration.a).toBeGreaterThanOrEqual(0);
+          expect(calibration.c ?? 0).toBeGreaterThanOrEqual(0);
+          const low = [runnerUp + gap, runnerUp];
+          const high = [runnerUp + gap + lift, runnerUp];
+          expect(confidenceOf(calibration, high, rank(high))).toBeGreaterThanOrEqual(confidenceOf(calibration, low, rank(low)) - 1e-12);
+        },
+      ),
       { numRuns: 200, seed: 17 },
     );
   });

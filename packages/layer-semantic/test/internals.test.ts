@@ -135,7 +135,10 @@ describe("vector file", () => {
       await writeVectorFile(path, { embedderId: "émbedder-✓", dimension: 3, keys: ["k1", "k2"], data, learned: new Map([["k2", { text: "héllo", expert: "x" }]]) });
       const read = readVectorFile(path)!;
       expect(read.embedderId).toBe("émbedder-✓");
-      expect([...read.vectors.entries()].map(([key, v]) => [key, Array.from(v)])).toEqual([["k1", [0.5, -0.25, 1]], ["k2", [0, 0, 0]]]);
+      expect([...read.vectors.entries()].map(([key, v]) => [key, Array.from(v)])).toEqual([
+        ["k1", [0.5, -0.25, 1]],
+        ["k2", [0, 0, 0]],
+      ]);
       expect([...read.learned]).toEqual([["k2", { text: "héllo", expert: "x" }]]);
       expect(readVectorFile(join(directory, "absent.bin"))).toBeUndefined();
     } finally {

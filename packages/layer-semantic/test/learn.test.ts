@@ -45,8 +45,11 @@ describe("learn()", () => {
 
   it("can start empty and learn everything", async () => {
     const layer = semanticLayer({ embedder: fakeEmbedder() });
-    expect((await layer.route({ description: "deploy the api" }, context))).toMatchObject({ expert: "coordinator-master", confidence: 0 });
-    await layer.learn([{ text: "deploy the api", expert: "cicd-master" }, { text: "fix the login bug", expert: "security-master" }]);
+    expect(await layer.route({ description: "deploy the api" }, context)).toMatchObject({ expert: "coordinator-master", confidence: 0 });
+    await layer.learn([
+      { text: "deploy the api", expert: "cicd-master" },
+      { text: "fix the login bug", expert: "security-master" },
+    ]);
     expect((await layer.route({ description: "deploy the api to staging" }, context)).expert).toBe("cicd-master");
   });
 

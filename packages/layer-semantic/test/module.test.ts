@@ -23,7 +23,10 @@ describe("createLayer (config files)", () => {
 
   it("says how to add an embedder when the environment has none", () => {
     expect(() => createLayer({}, { dataDir })).toThrowError(
-      expect.objectContaining({ code: "MOE_INVALID_CONFIG", message: expect.stringContaining('The semantic layer needs an embedder: add "embedder": { "package": "@moe-router/embeddings" } to the config') }),
+      expect.objectContaining({
+        code: "MOE_INVALID_CONFIG",
+        message: expect.stringContaining('The semantic layer needs an embedder: add "embedder": { "package": "@moe-router/embeddings" } to the config'),
+      }),
     );
   });
 
@@ -44,12 +47,15 @@ describe("createLayer (config files)", () => {
 
   it("reads exemplars from a JSONL file, using only its train split", async () => {
     const file = join(dataDir, "exemplars.jsonl");
-    writeFileSync(file, [
-      JSON.stringify({ text: "bake a chocolate cake", label: "chef", split: "train" }),
-      JSON.stringify({ text: "fix the leaking pipe", expert: "plumber" }),
-      JSON.stringify({ text: "bake bread for the party", label: "plumber", split: "test" }),
-      "",
-    ].join("\n"));
+    writeFileSync(
+      file,
+      [
+        JSON.stringify({ text: "bake a chocolate cake", label: "chef", split: "train" }),
+        JSON.stringify({ text: "fix the leaking pipe", expert: "plumber" }),
+        JSON.stringify({ text: "bake bread for the party", label: "plumber", split: "test" }),
+        "",
+      ].join("\n"),
+    );
     const embedder = fakeEmbedder();
     const layer = createLayer({ exemplarsFile: file, name: "kitchen", persist: false }, { dataDir, embedder });
     expect((await layer.route({ description: "bake a cake" }, context)).expert).toBe("chef");
@@ -67,7 +73,10 @@ describe("createLayer (config files)", () => {
 
   it("passes layer options through and rejects unknown ones", async () => {
     const environment = { dataDir, embedder: fakeEmbedder() };
-    const layer = createLayer({ experts: { a: { exemplars: ["alpha task"] }, b: { exemplars: ["beta task"] } }, scoring: "centroid", calibration: { kind: "temperature", temperature: 0.1 }, persist: false }, environment);
+    const layer = createLayer(
+      { experts: { a: { exemplars: ["alpha task"] }, b: { exemplars: ["beta task"] } }, scoring: "centroid", calibration: { kind: "temperature", temperature: 0.1 }, persist: false },
+      environment,
+    );
     expect((await layer.route({ description: "alpha" }, context)).details).toMatchObject({ scoring: "centroid" });
     expect(() => createLayer({ scorng: "max" }, environment)).toThrowError(expect.objectContaining({ code: "MOE_UNKNOWN_OPTION", message: expect.stringContaining("scorng") }));
     expect(() => createLayer({ persistPath: "/tmp/x" }, environment)).toThrowError(expect.objectContaining({ code: "MOE_UNKNOWN_OPTION" }));

@@ -150,7 +150,9 @@ describe("persisted calibration", () => {
   });
 
   it("refits when the exemplars or the settings changed, and keeps a fit on held-out data across restarts", async () => {
-    await semanticLayer({ embedder: fakeEmbedder(), experts, persistPath }).ready().then(() => undefined);
+    await semanticLayer({ embedder: fakeEmbedder(), experts, persistPath })
+      .ready()
+      .then(() => undefined);
     const changed = { ...experts, "cicd-master": { exemplars: [...experts["cicd-master"].exemplars, "cut a release branch"] } };
     const edited = semanticLayer({ embedder: fakeEmbedder(), experts: changed, persistPath });
     await edited.ready();
@@ -163,8 +165,10 @@ describe("persisted calibration", () => {
 
     const fitted = semanticLayer({ embedder: fakeEmbedder(), experts: changed, persistPath, k: 2 });
     const report = await fitted.calibrate([
-      { text: "deploy the web app", expert: "cicd-master" }, { text: "rotate the api keys", expert: "security-master" },
-      { text: "the build is failing again", expert: "cicd-master" }, { text: "audit the admin accounts", expert: "security-master" },
+      { text: "deploy the web app", expert: "cicd-master" },
+      { text: "rotate the api keys", expert: "security-master" },
+      { text: "the build is failing again", expert: "cicd-master" },
+      { text: "audit the admin accounts", expert: "security-master" },
     ]);
     await fitted.close();
     // Learning changes the rows; a fit on held-out data still holds (as it does without a restart).

@@ -15,7 +15,12 @@ class PullReader extends MetricReader {
 }
 
 const keyword: Layer = { name: "keyword", route: (task) => (task.description.includes("deploy") ? { expert: "cicd-master", confidence: 0.95 } : { expert: "development-master", confidence: 0.2 }) };
-const broken: Layer = { name: "semantic", route: () => { throw new Error("index missing"); } };
+const broken: Layer = {
+  name: "semantic",
+  route: () => {
+    throw new Error("index missing");
+  },
+};
 const slow: Layer = {
   name: "rag",
   capabilities: { async: true },
@@ -43,7 +48,11 @@ describe("OpenTelemetry observer", () => {
 
   const cascadeWith = (options: Parameters<typeof otelObserver>[0] = {}, shadowShare = 0) =>
     createCascade({
-      layers: [{ layer: keyword, threshold: 0.85 }, { layer: broken, threshold: 0.7 }, { layer: slow, threshold: 0.85 }],
+      layers: [
+        { layer: keyword, threshold: 0.85 },
+        { layer: broken, threshold: 0.7 },
+        { layer: slow, threshold: 0.85 },
+      ],
       observers: [otelObserver({ tracer: provider.getTracer("test"), meter: meters.getMeter("test"), ...options })],
       shadowShare,
     });
@@ -55,7 +64,14 @@ describe("OpenTelemetry observer", () => {
     const spans = exporter.getFinishedSpans();
     const [route] = byName(spans, "moe_router.route");
     expect(route).toBeDefined();
-    expect(route!.attributes).toMatchObject({ [ATTR.eventId]: decision.eventId, [ATTR.taskId]: "t-1", [ATTR.expert]: "security-master", [ATTR.layer]: "rag", [ATTR.attempts]: 3, [ATTR.shadow]: false });
+    expect(route!.attributes).toMatchObject({
+      [ATTR.eventId]: decision.eventId,
+      [ATTR.taskId]: "t-1",
+      [ATTR.expert]: "security-master",
+      [ATTR.layer]: "rag",
+      [ATTR.attempts]: 3,
+      [ATTR.shadow]: false,
+    });
     expect(route!.attributes[ATTR.description]).toBeUndefined();
     const layers = spans.filter((s) => s.name.startsWith("moe_router.layer "));
     expect(layers.map((s) => s.name)).toEqual(["moe_router.layer keyword", "moe_router.layer semantic", "moe_router.layer rag"]);
@@ -64,7 +80,14 @@ describe("OpenTelemetry observer", () => {
       expect(span.spanContext().traceId).toBe(route!.spanContext().traceId);
     }
     const [kw, sem, rag] = layers;
-    expect(kw!.attributes).toMatchObject({ [ATTR.layer]: "keyword", [ATTR.expert]: "development-master", [ATTR.confidence]: 0.2, [ATTR.threshold]: 0.85, [ATTR.accepted]: false, [ATTR.shadow]: false });
+    expect(kw!.attributes).toMatchObject({
+      [ATTR.layer]: "keyword",
+      [ATTR.expert]: "development-master",
+      [ATTR.confidence]: 0.2,
+      [ATTR.threshold]: 0.85,
+      [ATTR.accepted]: false,
+      [ATTR.shadow]: false,
+    });
     expect(sem!.attributes).toMatchObject({ [ATTR.layer]: "semantic", [ATTR.errorCode]: "MOE_LAYER_FAILED", [ATTR.accepted]: false });
     expect(sem!.status).toMatchObject({ code: 2 });
     expect(rag!.attributes).toMatchObject({ [ATTR.expert]: "security-master", [ATTR.accepted]: true });
@@ -96,7 +119,10 @@ describe("OpenTelemetry observer", () => {
     const all = resourceMetrics.scopeMetrics.flatMap((s) => s.metrics);
     const routes = all.find((m) => m.descriptor.name === METRIC.routes) as SumMetricData;
     const points = routes.dataPoints.map((p) => [p.attributes[ATTR.layer], p.attributes[ATTR.expert], p.value]).sort();
-    expect(points).toEqual([["keyword", "cicd-master", 2], ["rag", "security-master", 1]]);
+    expect(points).toEqual([
+      ["keyword", "cicd-master", 2],
+      ["rag", "security-master", 1],
+    ]);
     const duration = all.find((m) => m.descriptor.name === METRIC.routeDuration) as HistogramMetricData;
     expect(duration.descriptor.unit).toBe("ms");
     expect(duration.dataPoints.reduce((sum, p) => sum + p.value.count, 0)).toBe(3);

@@ -92,7 +92,13 @@ export async function buildRouter(config: RouterConfig, options: BuildRouterOpti
       const ref = config.embedder;
       const module = await importEmbedderModule(ref.package, base);
       loaded("embedder", ref.package);
-      embedder = await startWithin("Embedder", ref.package, budget, () => module.createEmbedder(ref.options ?? {}, { dataDir }), (late) => void closeQuietly(late));
+      embedder = await startWithin(
+        "Embedder",
+        ref.package,
+        budget,
+        () => module.createEmbedder(ref.options ?? {}, { dataDir }),
+        (late) => void closeQuietly(late),
+      );
     }
     const entries = config.layers.filter((entry) => entry.enabled !== false);
     for (const entry of entries) {
@@ -112,13 +118,29 @@ export async function buildRouter(config: RouterConfig, options: BuildRouterOpti
           startupTimeoutMs: budget,
           logger,
         });
-        layers.push(await startWithin("Layer", entry.package, budget + 1_000, () => isolated, (late) => void closeQuietly(late)));
+        layers.push(
+          await startWithin(
+            "Layer",
+            entry.package,
+            budget + 1_000,
+            () => isolated,
+            (late) => void closeQuietly(late),
+          ),
+        );
         continue;
       }
       const module = await importLayerModule(entry.package, base);
       loaded("layer", entry.package);
       const environment = { dataDir, configDir: base.configDir, ...(embedder ? { embedder } : {}), ...(config.experts ? { experts: config.experts } : {}) };
-      layers.push(await startWithin("Layer", entry.package, budget, () => module.createLayer(entry.options ?? {}, environment), (late) => void closeQuietly(late)));
+      layers.push(
+        await startWithin(
+          "Layer",
+          entry.package,
+          budget,
+          () => module.createLayer(entry.options ?? {}, environment),
+          (late) => void closeQuietly(late),
+        ),
+      );
     }
     const cascade = createCascadeFor({
       config,

@@ -24,7 +24,5 @@ export {
   type ThresholdsReport,
   type ThresholdsSource,
 } from "./thresholds.js";
-export {
-  configThresholdsSource, thresholdsStoreSource, thresholdsStoreSpec, type ClosableThresholdsSource,
-} from "./thresholds-store-source.js";
+export { configThresholdsSource, thresholdsStoreSource, thresholdsStoreSpec, type ClosableThresholdsSource } from "./thresholds-store-source.js";
 export { silentLogger, stderrLogger, type RouterLogger } from "./logger.js";

@@ -109,7 +109,13 @@ class LayerWorker {
     });
     this.ready = new Promise<WorkerInfo>((resolve, reject) => {
       const timer = setTimeout(() => {
-        reject(new MoeRouterError(ErrorCode.LAYER_START_FAILED, `Layer "${options.specifier}" (isolate: worker) did not start within ${options.startupTimeoutMs} ms. Check the module, or raise "startupTimeoutMs" in the config.`, { data: { package: options.specifier } }));
+        reject(
+          new MoeRouterError(
+            ErrorCode.LAYER_START_FAILED,
+            `Layer "${options.specifier}" (isolate: worker) did not start within ${options.startupTimeoutMs} ms. Check the module, or raise "startupTimeoutMs" in the config.`,
+            { data: { package: options.specifier } },
+          ),
+        );
         void this.worker.terminate();
       }, options.startupTimeoutMs);
       this.worker.on("message", (message: { type: string; id?: number; info?: WorkerInfo; value?: unknown; error?: { code?: string; message: string } }) => {
@@ -119,7 +125,11 @@ class LayerWorker {
           resolve(message.info!);
         } else if (message.type === "init-error") {
           clearTimeout(timer);
-          reject(new MoeRouterError(message.error!.code ?? ErrorCode.LAYER_START_FAILED, `Layer "${options.specifier}" (isolate: worker) failed to start: ${message.error!.message}`, { data: { package: options.specifier } }));
+          reject(
+            new MoeRouterError(message.error!.code ?? ErrorCode.LAYER_START_FAILED, `Layer "${options.specifier}" (isolate: worker) failed to start: ${message.error!.message}`, {
+              data: { package: options.specifier },
+            }),
+          );
           void this.worker.terminate();
         } else {
           const request = this.pending.get(message.id!);
@@ -157,6 +167,7 @@ class LayerWorker {
     if (signal?.aborted) throw new MoeRouterError(ErrorCode.LAYER_TIMEOUT, `Layer "${this.options.specifier}" (isolate: worker) was still restarting when its time budget ran out.`);
     const id = this.nextId++;
     return new Promise<unknown>((resolve, reject) => {
+      // eslint-disable-next-line prefer-const -- stop() reads it before the timer is set
       let timer: NodeJS.Timeout | undefined;
       const stop = (why: string) => {
         this.kill(new MoeRouterError(ErrorCode.LAYER_TIMEOUT, `Layer "${this.options.specifier}" (isolate: worker) ${why}; its worker was terminated and is restarted for the next task.`));
@@ -235,7 +246,12 @@ export async function isolatedLayer(options: IsolatedLayerOptions): Promise<Laye
     name: info.name,
     capabilities: Object.freeze({ ...info.capabilities, async: true }),
     async route(task: RoutingTask, context: LayerContext): Promise<Verdict> {
-      const message = { type: "route", task: { ...(task.id !== undefined ? { id: task.id } : {}), description: task.description, ...(task.metadata ? { metadata: task.metadata } : {}) }, eventId: context.eventId, ...(context.experts ? { experts: context.experts } : {}) };
+      const message = {
+        type: "route",
+        task: { ...(task.id !== undefined ? { id: task.id } : {}), description: task.description, ...(task.metadata ? { metadata: task.metadata } : {}) },
+        eventId: context.eventId,
+        ...(context.experts ? { experts: context.experts } : {}),
+      };
       return (await live().request(message, context.signal)) as Verdict;
     },
     async close() {

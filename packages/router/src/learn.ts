@@ -99,7 +99,12 @@ export async function learnFromOutcomes(context: LearnContext, options: LearnOpt
       layers.push({ layer: layer.name, applied: fresh.length, alreadyLearned: corrections.length - fresh.length });
     } catch (error) {
       const coded = error instanceof MoeRouterError ? error : undefined;
-      layers.push({ layer: layer.name, applied: 0, alreadyLearned: corrections.length - fresh.length, error: { code: coded?.code ?? ErrorCode.LAYER_FAILED, message: (error as Error)?.message ?? String(error) } });
+      layers.push({
+        layer: layer.name,
+        applied: 0,
+        alreadyLearned: corrections.length - fresh.length,
+        error: { code: coded?.code ?? ErrorCode.LAYER_FAILED, message: (error as Error)?.message ?? String(error) },
+      });
     }
   }
   if (dirty) await writeFileAtomic(statePath, `${JSON.stringify(state)}\n`);

@@ -305,7 +305,14 @@ export async function openRouter(options: OpenRouterOptions = {}): Promise<Route
     const experimentChanged = !sameExperiment(config.experiment, g.config.experiment);
     if (experimentChanged) {
       addStats(retiredStats, g.cascade.stats());
-      g.cascade = createCascadeFor({ config, layers: g.built.layers, entries: g.built.entries, observers: observers(), ...(file ? { thresholds: file.thresholds } : {}), ...(options.shadowShare !== undefined ? { shadowShare: options.shadowShare } : {}) });
+      g.cascade = createCascadeFor({
+        config,
+        layers: g.built.layers,
+        entries: g.built.entries,
+        observers: observers(),
+        ...(file ? { thresholds: file.thresholds } : {}),
+        ...(options.shadowShare !== undefined ? { shadowShare: options.shadowShare } : {}),
+      });
       g.config = config;
     } else {
       const next = Object.fromEntries(g.built.layers.map((layer, i) => [layer.name, file?.thresholds[layer.name] ?? g.built.entries[i]!.threshold]));
@@ -374,13 +381,19 @@ export async function openRouter(options: OpenRouterOptions = {}): Promise<Route
     async recordOutcome(eventId, outcome) {
       ensureOpen();
       if (!tracking) {
-        if (trackingWanted) throw new MoeRouterError(ErrorCode.STORE_FAILED, `The event store ${trackingSpec ?? ""} could not be opened when the router started, so outcomes cannot be recorded; fix the store and reload or restart.`);
+        if (trackingWanted)
+          throw new MoeRouterError(
+            ErrorCode.STORE_FAILED,
+            `The event store ${trackingSpec ?? ""} could not be opened when the router started, so outcomes cannot be recorded; fix the store and reload or restart.`,
+          );
         throw new MoeRouterError(ErrorCode.INVALID_CONFIG, "Tracking is off for this router (noTrack or tracking.enabled: false), so outcomes cannot be recorded; enable tracking or pass a store.");
       }
       const droppedBefore = tracking.tracker.stats().store.dropped;
       const recorded = await tracking.tracker.recordOutcome(eventId, outcome);
       if (tracking.tracker.stats().store.dropped > droppedBefore) {
-        throw new MoeRouterError(ErrorCode.STORE_FAILED, `The outcome for event ${eventId} may not be durable: the store refused records while it was written (closed or full). Record it again.`, { data: { eventId } });
+        throw new MoeRouterError(ErrorCode.STORE_FAILED, `The outcome for event ${eventId} may not be durable: the store refused records while it was written (closed or full). Record it again.`, {
+          data: { eventId },
+        });
       }
       return recorded;
     },

@@ -18,7 +18,13 @@ export async function startWithin<T>(what: string, specifier: string, budgetMs: 
   const timeout = new Promise<never>((_, reject) => {
     timer = setTimeout(() => {
       timedOut = true;
-      reject(new MoeRouterError(ErrorCode.LAYER_START_FAILED, `${what} "${specifier}" did not start within ${budgetMs} ms (its factory never settled). Check the package, or raise "startupTimeoutMs" in the config.`, { data: { package: specifier, budgetMs } }));
+      reject(
+        new MoeRouterError(
+          ErrorCode.LAYER_START_FAILED,
+          `${what} "${specifier}" did not start within ${budgetMs} ms (its factory never settled). Check the package, or raise "startupTimeoutMs" in the config.`,
+          { data: { package: specifier, budgetMs } },
+        ),
+      );
     }, budgetMs);
   });
   started.then(
@@ -34,7 +40,10 @@ export async function startWithin<T>(what: string, specifier: string, budgetMs: 
     // A coded error is the module's own message to the user (e.g. "run moe-router index first"): keep its code.
     if (isMoeRouterError(error)) throw new MoeRouterError(error.code, `${what} "${specifier}": ${error.message}`, { cause: error, data: { ...error.data, package: specifier } });
     const reason = (error as Error)?.message ?? String(error);
-    throw new MoeRouterError(ErrorCode.LAYER_START_FAILED, `${what} "${specifier}" failed to start: ${reason}. Fix the module or its options in the config.`, { cause: error, data: { package: specifier } });
+    throw new MoeRouterError(ErrorCode.LAYER_START_FAILED, `${what} "${specifier}" failed to start: ${reason}. Fix the module or its options in the config.`, {
+      cause: error,
+      data: { package: specifier },
+    });
   } finally {
     clearTimeout(timer);
   }

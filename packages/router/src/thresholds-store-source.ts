@@ -24,10 +24,12 @@ export function thresholdsStoreSource(spec: string, cwd: string): ClosableThresh
   let closed = false;
   const open = () => {
     // The tuner is loaded with the store, not with the router.
-    opening ??= import("@moe-router/tuner").then(({ openThresholdsStore }) => openThresholdsStore(spec, { cwd })).catch((error: unknown) => {
-      opening = undefined; // retry on the next read (the database may come back)
-      throw error;
-    });
+    opening ??= import("@moe-router/tuner")
+      .then(({ openThresholdsStore }) => openThresholdsStore(spec, { cwd }))
+      .catch((error: unknown) => {
+        opening = undefined; // retry on the next read (the database may come back)
+        throw error;
+      });
     return opening;
   };
   const where = isDatabaseSpec(spec) ? `thresholds table in ${redactConnectionString(spec)}` : `thresholds file ${isAbsolute(spec) ? spec : resolve(cwd, spec)}`;

@@ -79,7 +79,10 @@ describe("isolate: worker", () => {
     writeFileSync(join(cwd, "bad.mjs"), 'export function createLayer() { throw new Error("no rules file"); }');
     writeFileSync(join(cwd, "hang.mjs"), "export function createLayer() { for (;;) {} }");
     writeFileSync(join(cwd, "moe.json"), JSON.stringify({ layers: [{ package: "./bad.mjs", threshold: 0.5, isolate: "worker" }], tracking: { enabled: false } }));
-    await expect(openRouter({ config: join(cwd, "moe.json"), cwd })).rejects.toMatchObject({ code: ErrorCode.LAYER_START_FAILED, message: expect.stringMatching(/"\.\/bad\.mjs" \(isolate: worker\) failed to start: no rules file/) });
+    await expect(openRouter({ config: join(cwd, "moe.json"), cwd })).rejects.toMatchObject({
+      code: ErrorCode.LAYER_START_FAILED,
+      message: expect.stringMatching(/"\.\/bad\.mjs" \(isolate: worker\) failed to start: no rules file/),
+    });
     // Even a createLayer that spins forever is bounded by the start-up budget.
     writeFileSync(join(cwd, "moe.json"), JSON.stringify({ layers: [{ package: "./hang.mjs", threshold: 0.5, isolate: "worker" }], tracking: { enabled: false }, startupTimeoutMs: 500 }));
     await expect(openRouter({ config: join(cwd, "moe.json"), cwd })).rejects.toMatchObject({ code: ErrorCode.LAYER_START_FAILED, message: expect.stringMatching(/did not start within 500 ms/) });

@@ -56,10 +56,33 @@ describe("Router.learn", () => {
     // What `moe-router generate --store .moe-router/events.jsonl` leaves: a corrected sample decision in the real log.
     mkdirSync(join(cwd, ".moe-router"), { recursive: true });
     const at = new Date().toISOString();
-    writeFileSync(join(cwd, ".moe-router/events.jsonl"), [
-      { schema_version: 2, record_type: "decision", event_id: "sample-1", timestamp: at, synthetic: true, task_description: "Order more laptops", selected_master: "coordinator-master", routing_layer: "clarification", confidence: 1, layer_attempts: [] },
-      { schema_version: 2, record_type: "outcome", event_id: "sample-1", timestamp: at, synthetic: true, outcome: { task_completed: true, was_correct_master: false, user_corrected_to: "security-master" } },
-    ].map((record) => `${JSON.stringify(record)}\n`).join(""));
+    writeFileSync(
+      join(cwd, ".moe-router/events.jsonl"),
+      [
+        {
+          schema_version: 2,
+          record_type: "decision",
+          event_id: "sample-1",
+          timestamp: at,
+          synthetic: true,
+          task_description: "Order more laptops",
+          selected_master: "coordinator-master",
+          routing_layer: "clarification",
+          confidence: 1,
+          layer_attempts: [],
+        },
+        {
+          schema_version: 2,
+          record_type: "outcome",
+          event_id: "sample-1",
+          timestamp: at,
+          synthetic: true,
+          outcome: { task_completed: true, was_correct_master: false, user_corrected_to: "security-master" },
+        },
+      ]
+        .map((record) => `${JSON.stringify(record)}\n`)
+        .join(""),
+    );
     const router = await track(openRouter({ config: configPath, cwd }));
     const real = await router.route({ description: "Plan the team offsite" });
     await router.flush();
@@ -84,7 +107,9 @@ describe("Router thresholds", () => {
     const logger = captureLogger();
     const router = await track(openRouter({ config: configPath, cwd, noTrack: true, verbose: true, logger }));
     const report = router.thresholds();
-    expect(report.layers).toEqual([{ layer: "toy", threshold: 0.9, source: "thresholds-file", configThreshold: 0.85, experiment: { name: "lower", share: 0.5, threshold: 0.2, source: "thresholds-file" } }]);
+    expect(report.layers).toEqual([
+      { layer: "toy", threshold: 0.9, source: "thresholds-file", configThreshold: 0.85, experiment: { name: "lower", share: 0.5, threshold: 0.2, source: "thresholds-file" } },
+    ]);
     expect(report.experiment).toEqual({ name: "lower", share: 0.5, source: "thresholds-file" });
     expect(logger.lines.join("\n")).toMatch(/overrides the config: layer "toy" threshold 0\.85 -> 0\.9/);
     expect(logger.lines.join("\n")).toMatch(/loaded layer module "\.\/toy-layer\.mjs" from file:/);

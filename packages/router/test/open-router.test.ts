@@ -16,7 +16,10 @@ afterEach(async () => {
 });
 
 function logLines(path: string): Array<Record<string, unknown>> {
-  return readFileSync(path, "utf8").trim().split("\n").map((line) => JSON.parse(line) as Record<string, unknown>);
+  return readFileSync(path, "utf8")
+    .trim()
+    .split("\n")
+    .map((line) => JSON.parse(line) as Record<string, unknown>);
 }
 
 describe("openRouter", () => {

@@ -65,10 +65,12 @@ describe.skipIf(unavailable !== undefined)("thresholds shared in PostgreSQL", ()
     const writer = await postgresThresholdsStore({ connectionString: pg!.url, tablePrefix });
     try {
       await writer.write(file({ toy: 0.8 }), entry({ toy: 0.8 }));
-      const routers = await Promise.all([0, 1].map(() => {
-        const { cwd, configPath } = toyProject({ thresholdsStore: spec });
-        return openRouter({ config: configPath, cwd, watchThresholds: { intervalMs: 100 } });
-      }));
+      const routers = await Promise.all(
+        [0, 1].map(() => {
+          const { cwd, configPath } = toyProject({ thresholdsStore: spec });
+          return openRouter({ config: configPath, cwd, watchThresholds: { intervalMs: 100 } });
+        }),
+      );
       open.push(...routers);
       for (const router of routers) {
         expect(router.cascade.getThresholds()).toEqual({ toy: 0.8 });

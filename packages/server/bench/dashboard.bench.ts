@@ -43,7 +43,11 @@ async function time(run: () => Promise<unknown>): Promise<{ wall: number; cpu: n
 
 const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
 
-console.log(`node ${process.version}, ${cpus().length} CPUs, load ${loadavg().map((l) => l.toFixed(1)).join(" ")}`);
+console.log(
+  `node ${process.version}, ${cpus().length} CPUs, load ${loadavg()
+    .map((l) => l.toFixed(1))
+    .join(" ")}`,
+);
 console.log("decisions | snapshot wall / CPU ms | analyzeStore (peer) wall / CPU ms | snapshot / peer");
 for (const count of sizes) {
   const path = await logFor(count);

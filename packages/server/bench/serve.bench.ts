@@ -90,7 +90,7 @@ async function startChild(args: string[], cwd: string): Promise<{ child: ChildPr
   const url = await new Promise<string>((resolve, reject) => {
     let text = "";
     const timer = setTimeout(() => reject(new Error(`serve did not start: ${text}`)), 60_000);
-    child.stderr!.on("data", (chunk: Buffer) => {
+    child.stderr.on("data", (chunk: Buffer) => {
       text += chunk.toString();
       const match = /listening on (http:\/\/[^\s]+)/.exec(text);
       if (match) {
@@ -167,7 +167,11 @@ function medianOf<T extends { perSecond: number; p50Ms: number; p99Ms: number }>
 }
 
 async function main(): Promise<void> {
-  console.log(`serve benchmark: ${cpus().length} CPUs, load average ${loadavg().map((l) => l.toFixed(2)).join(" ")}, ${ROUNDS} rounds, each run <= ${COUNT} requests / ${SECONDS} s`);
+  console.log(
+    `serve benchmark: ${cpus().length} CPUs, load average ${loadavg()
+      .map((l) => l.toFixed(2))
+      .join(" ")}, ${ROUNDS} rounds, each run <= ${COUNT} requests / ${SECONDS} s`,
+  );
   for (const name of CASCADES) {
     const s = setup(name);
     try {
@@ -194,13 +198,19 @@ async function main(): Promise<void> {
           const p = medianOf(bare);
           const peerCpu = median(bare.map((r) => (r.serverCpuSeconds ?? Number.NaN) / r.requests)) * 1e6;
           const perFlush = median(http.map((r) => r.perFlush ?? Number.NaN));
-          console.log(`  c=${String(connections).padEnd(3)} HTTP       ${fmt(h)}   errors ${http.reduce((a, r) => a + r.errors, 0)}   CPU/request: server ${serverCpu.toFixed(0)} µs, server+client ${cpuPerRequest.toFixed(0)} µs   ${perFlush.toFixed(1)} requests per store flush   load ${loadavg()[0]!.toFixed(1)}`);
-          console.log(`        peer       ${fmt(p)}   (bare fastify: no route, no store)   CPU/request: server ${peerCpu.toFixed(0)} µs   serve/peer: throughput ${(h.perSecond / p.perSecond).toFixed(2)}x, server CPU ${(serverCpu / peerCpu).toFixed(2)}x (${signed(serverCpu - peerCpu)} µs), p50 ${signed((h.p50Ms - p.p50Ms) * 1000)} µs`);
+          console.log(
+            `  c=${String(connections).padEnd(3)} HTTP       ${fmt(h)}   errors ${http.reduce((a, r) => a + r.errors, 0)}   CPU/request: server ${serverCpu.toFixed(0)} µs, server+client ${cpuPerRequest.toFixed(0)} µs   ${perFlush.toFixed(1)} requests per store flush   load ${loadavg()[0]!.toFixed(1)}`,
+          );
+          console.log(
+            `        peer       ${fmt(p)}   (bare fastify: no route, no store)   CPU/request: server ${peerCpu.toFixed(0)} µs   serve/peer: throughput ${(h.perSecond / p.perSecond).toFixed(2)}x, server CPU ${(serverCpu / peerCpu).toFixed(2)}x (${signed(serverCpu - peerCpu)} µs), p50 ${signed((h.p50Ms - p.p50Ms) * 1000)} µs`,
+          );
           console.log(`        in-process ${fmt(l)}   (route + group-committed flush)   HTTP/in-process throughput ${(h.perSecond / l.perSecond).toFixed(2)}x`);
           if (connections === 1) {
             const b = medianOf(buffered);
             console.log(`        in-process ${fmt(b)}   (route only, tracking buffered)`);
-            console.log(`        HTTP + durable tracking adds ${((h.p50Ms - b.p50Ms) * 1000).toFixed(0)} µs median over in-process route; durability alone ${((l.p50Ms - b.p50Ms) * 1000).toFixed(0)} µs`);
+            console.log(
+              `        HTTP + durable tracking adds ${((h.p50Ms - b.p50Ms) * 1000).toFixed(0)} µs median over in-process route; durability alone ${((l.p50Ms - b.p50Ms) * 1000).toFixed(0)} µs`,
+            );
           }
         }
       } finally {
@@ -212,7 +222,11 @@ async function main(): Promise<void> {
       rmSync(s.dir, { recursive: true, force: true });
     }
   }
-  console.log(`\nload average after: ${loadavg().map((l) => l.toFixed(2)).join(" ")}`);
+  console.log(
+    `\nload average after: ${loadavg()
+      .map((l) => l.toFixed(2))
+      .join(" ")}`,
+  );
 }
 
 await main();

@@ -132,7 +132,8 @@ export async function createServer(options: ServerOptions): Promise<MoeRouterSer
     onBatch(batch, { value, error }) {
       const failures = error !== undefined ? [{ code: (error as { code?: string }).code ?? ErrorCode.LAYER_FAILED, message: (error as Error)?.message ?? String(error) }] : layerErrors(value);
       metrics.recordLearned(batch.length, failures.length > 0);
-      for (const failure of failures) app.log.warn({ code: failure.code }, `online learning: ${batch.length} correction(s) not learned${failure.layer ? ` by layer "${failure.layer}"` : ""}: ${failure.message}`);
+      for (const failure of failures)
+        app.log.warn({ code: failure.code }, `online learning: ${batch.length} correction(s) not learned${failure.layer ? ` by layer "${failure.layer}"` : ""}: ${failure.message}`);
     },
   });
   const state: ServiceState = {

@@ -47,7 +47,7 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
     await app.listen({ host, port });
   } catch (error) {
     await service.close().catch(() => undefined);
-    const reason = (error as NodeJS.ErrnoException)?.code === "EADDRINUSE" ? `port ${port} is in use; pick another with --port` : (error as Error)?.message ?? String(error);
+    const reason = (error as NodeJS.ErrnoException)?.code === "EADDRINUSE" ? `port ${port} is in use; pick another with --port` : ((error as Error)?.message ?? String(error));
     throw new MoeRouterError(ErrorCode.INVALID_CONFIG, `Could not listen on ${host}:${port}: ${reason}.`, { cause: error });
   }
   const address = app.server.address();

@@ -18,7 +18,16 @@ describe("bearer token", () => {
   it("every route but the probes needs the token; 401 otherwise, with a coded body", async () => {
     service = await createServer({ router: testRouter(), token: TOKEN, logLevel: "silent" });
     const { app } = service;
-    for (const [method, url] of [["POST", "/v1/route"], ["POST", "/v1/route/batch"], ["POST", "/v1/outcomes"], ["GET", "/v1/events/x"], ["GET", "/metrics"], ["GET", "/openapi.json"], ["GET", "/v1/config"], ["GET", "/nowhere"]] as const) {
+    for (const [method, url] of [
+      ["POST", "/v1/route"],
+      ["POST", "/v1/route/batch"],
+      ["POST", "/v1/outcomes"],
+      ["GET", "/v1/events/x"],
+      ["GET", "/metrics"],
+      ["GET", "/openapi.json"],
+      ["GET", "/v1/config"],
+      ["GET", "/nowhere"],
+    ] as const) {
       const response = await app.inject({ method, url, ...(method === "POST" ? { payload: { description: "Deploy" } } : {}) });
       expect(response.statusCode, `${method} ${url}`).toBe(401);
       expect(response.json().error.code).toBe("MOE_UNAUTHORIZED");

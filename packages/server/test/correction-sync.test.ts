@@ -20,9 +20,17 @@ function fakeSource() {
         cursor,
         visible: options.visible ?? true,
         event: {
-          schema_version: 1, record_type: "decision", event_id: `evt-${cursor}`, timestamp: "2026-11-30T10:00:00.000Z", task_description: text,
-          selected_master: "coordinator-master", routing_layer: "clarification", confidence: 0.2, layer_attempts: [],
-          outcome: { task_completed: true, was_correct_master: false, user_corrected_to: expert }, outcome_timestamp: options.at ?? `2026-11-30T10:00:${String(cursor).padStart(2, "0")}.000Z`,
+          schema_version: 1,
+          record_type: "decision",
+          event_id: `evt-${cursor}`,
+          timestamp: "2026-11-30T10:00:00.000Z",
+          task_description: text,
+          selected_master: "coordinator-master",
+          routing_layer: "clarification",
+          confidence: 0.2,
+          layer_attempts: [],
+          outcome: { task_completed: true, was_correct_master: false, user_corrected_to: expert },
+          outcome_timestamp: options.at ?? `2026-11-30T10:00:${String(cursor).padStart(2, "0")}.000Z`,
         },
       });
       rows.sort((a, b) => a.cursor - b.cursor);

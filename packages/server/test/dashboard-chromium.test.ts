@@ -11,8 +11,7 @@ const required = process.env.MOE_REQUIRE_CHROMIUM === "1";
 if (!available && !required) console.warn(`dashboard-chromium: skipped, ${CHROMIUM} is missing (apt-get install chromium; CI sets MOE_REQUIRE_CHROMIUM=1).`);
 
 /** Runs in the page (a function, not a string: the page's CSP forbids eval). */
-const shownDecisions = (count: number) =>
-  Number((globalThis as unknown as { document: { body: { dataset: Record<string, string | undefined> } } }).document.body.dataset.decisions) === count;
+const shownDecisions = (count: number) => Number((globalThis as unknown as { document: { body: { dataset: Record<string, string | undefined> } } }).document.body.dataset.decisions) === count;
 
 const TOKEN = "dashboard-test-token-0123456789";
 const HOSTILE = '<img src=x onerror="window.__pwned=1"><script>window.__pwned=2</script>';
@@ -36,7 +35,11 @@ describe("dashboard auth", () => {
     expect((await fetch(`${server.url}/dashboard/data`, { headers: { authorization: basic("", TOKEN) } })).status).toBe(200);
     expect((await fetch(`${server.url}/dashboard/data`, { headers: { authorization: `Bearer ${TOKEN}` } })).status).toBe(200);
     // Basic is for the dashboard only: the API still needs the bearer token.
-    const api = await fetch(`${server.url}/v1/route`, { method: "POST", headers: { authorization: basic("ops", TOKEN), "content-type": "application/json" }, body: JSON.stringify({ description: "Deploy API" }) });
+    const api = await fetch(`${server.url}/v1/route`, {
+      method: "POST",
+      headers: { authorization: basic("ops", TOKEN), "content-type": "application/json" },
+      body: JSON.stringify({ description: "Deploy API" }),
+    });
     expect(api.status).toBe(401);
     expect(api.headers.get("www-authenticate")).toMatch(/^Bearer/);
   });
@@ -54,7 +57,11 @@ describe.skipIf(!available && !required)("dashboard in headless Chromium", () =>
   });
 
   const route = async (description: string) => {
-    const response = await fetch(`${server.url}/v1/route`, { method: "POST", headers: { authorization: `Bearer ${TOKEN}`, "content-type": "application/json" }, body: JSON.stringify({ description }) });
+    const response = await fetch(`${server.url}/v1/route`, {
+      method: "POST",
+      headers: { authorization: `Bearer ${TOKEN}`, "content-type": "application/json" },
+      body: JSON.stringify({ description }),
+    });
     expect(response.status).toBe(200);
     return (await response.json()) as { event_id: string; master: string };
   };
@@ -62,7 +69,11 @@ describe.skipIf(!available && !required)("dashboard in headless Chromium", () =>
   it("loads with no console error or other host, updates live when a task is routed through the API, and runs no injected markup", async () => {
     expect(existsSync(CHROMIUM), `MOE_REQUIRE_CHROMIUM=1 but ${CHROMIUM} is missing: install Debian's chromium package`).toBe(true);
     const first = await route("Deploy API to production");
-    await fetch(`${server.url}/v1/outcomes`, { method: "POST", headers: { authorization: `Bearer ${TOKEN}`, "content-type": "application/json" }, body: JSON.stringify({ event_id: first.event_id, completed: true, correct: true }) });
+    await fetch(`${server.url}/v1/outcomes`, {
+      method: "POST",
+      headers: { authorization: `Bearer ${TOKEN}`, "content-type": "application/json" },
+      body: JSON.stringify({ event_id: first.event_id, completed: true, correct: true }),
+    });
 
     const { chromium } = await import("playwright-core");
     const browser = await chromium.launch({

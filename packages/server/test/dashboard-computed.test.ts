@@ -7,8 +7,14 @@ const NOW = Date.parse("2026-11-30T12:30:30.000Z");
 function event(i: number, minutesAgo: number): RoutingEvent {
   const clarified = i % 7 === 0;
   return {
-    schema_version: 1, record_type: "decision", event_id: `evt-${i}`, timestamp: new Date(NOW - minutesAgo * 60_000).toISOString(), task_description: `task ${i}`,
-    selected_master: clarified ? "coordinator-master" : "cicd-master", routing_layer: clarified ? "clarification" : "keyword", confidence: 0.9,
+    schema_version: 1,
+    record_type: "decision",
+    event_id: `evt-${i}`,
+    timestamp: new Date(NOW - minutesAgo * 60_000).toISOString(),
+    task_description: `task ${i}`,
+    selected_master: clarified ? "coordinator-master" : "cicd-master",
+    routing_layer: clarified ? "clarification" : "keyword",
+    confidence: 0.9,
     layer_attempts: [{ layer_name: "keyword", selected_master: "cicd-master", confidence: 0.9, success: !clarified, latency_ms: 0.05 }],
     total_latency_ms: 2,
     ...(i % 3 === 0 ? { outcome: { task_completed: true, was_correct_master: i % 2 === 0 } } : {}),
@@ -23,7 +29,9 @@ describe("dashboard on a store that computes (PostgreSQL)", () => {
     let reads = 0;
     const streaming = { read: () => (reads++, events) };
     const computing = {
-      read: () => { throw new Error("a computing store must not be streamed"); },
+      read: () => {
+        throw new Error("a computing store must not be streamed");
+      },
       analyze: (o: Parameters<typeof analyzeEvents>[1]) => analyzeEvents(events, o),
       timeSeries: (o: Parameters<typeof timeSeriesEvents>[1]) => timeSeriesEvents(events, o),
       recentEvents: async (limit: number) => events.slice(0, limit),

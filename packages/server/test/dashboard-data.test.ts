@@ -24,7 +24,9 @@ function event(minutesAgo: number, options: { layer?: string; correct?: boolean;
     selected_master: layer === "clarification" ? "coordinator-master" : "cicd-master",
     routing_layer: layer,
     confidence: layer === "clarification" ? 0.3 : 0.9,
-    layer_attempts: [{ layer_name: "keyword", selected_master: "cicd-master", confidence: layer === "clarification" ? 0.3 : 0.9, threshold: 0.85, success: layer !== "clarification", latency_ms: 0.05 }],
+    layer_attempts: [
+      { layer_name: "keyword", selected_master: "cicd-master", confidence: layer === "clarification" ? 0.3 : 0.9, threshold: 0.85, success: layer !== "clarification", latency_ms: 0.05 },
+    ],
     total_latency_ms: options.latency ?? 1,
     ...(options.correct !== undefined || options.correctedTo
       ? { outcome: { task_completed: true, was_correct_master: options.correct ?? false, ...(options.correctedTo ? { user_corrected_to: options.correctedTo } : {}) } }
@@ -35,7 +37,13 @@ function event(minutesAgo: number, options: { layer?: string; correct?: boolean;
 /** Newest first, as stores read. */
 function source(events: RoutingEvent[]) {
   const sorted = [...events].sort((a, b) => Date.parse(b.timestamp) - Date.parse(a.timestamp));
-  return { reads: 0, read(range?: { since?: Date }) { this.reads++; return sorted.filter((e) => !range?.since || Date.parse(e.timestamp) >= range.since.getTime()); } };
+  return {
+    reads: 0,
+    read(range?: { since?: Date }) {
+      this.reads++;
+      return sorted.filter((e) => !range?.since || Date.parse(e.timestamp) >= range.since.getTime());
+    },
+  };
 }
 
 describe("dashboard series", () => {
@@ -115,10 +123,13 @@ describe("snapshot cache", () => {
   it("keeps a snapshot that was slow to compute for costFactor times its cost", async () => {
     let time = 0;
     let computed = 0;
-    const cache = new SnapshotCache(async () => {
-      time += 2000; // the store read took 2 s
-      return ++computed;
-    }, { freshMs: 1000, idleMs: 5000, costFactor: 4, clock: () => time });
+    const cache = new SnapshotCache(
+      async () => {
+        time += 2000; // the store read took 2 s
+        return ++computed;
+      },
+      { freshMs: 1000, idleMs: 5000, costFactor: 4, clock: () => time },
+    );
     expect(await cache.get()).toBe(1);
     cache.markChanged();
     time = 7000;
@@ -129,10 +140,13 @@ describe("snapshot cache", () => {
 
   it("does not keep a failure", async () => {
     let fail = true;
-    const cache = new SnapshotCache(async () => {
-      if (fail) throw new Error("store down");
-      return 7;
-    }, { freshMs: 1000, idleMs: 5000 });
+    const cache = new SnapshotCache(
+      async () => {
+        if (fail) throw new Error("store down");
+        return 7;
+      },
+      { freshMs: 1000, idleMs: 5000 },
+    );
     await expect(cache.get()).rejects.toThrow("store down");
     fail = false;
     expect(await cache.get()).toBe(7);
@@ -173,7 +187,7 @@ describe("dashboard plugin", () => {
     expect((await app.inject({ method: "GET", url: "/dashboard/app.css" })).headers["content-type"]).toBe("text/css; charset=utf-8");
     const data = await app.inject({ method: "GET", url: "/dashboard/data" });
     expect(data.statusCode).toBe(200);
-    const snapshot = data.json() as DashboardSnapshot;
+    const snapshot = data.json<DashboardSnapshot>();
     expect(snapshot.totals.decisions).toBe(1);
     expect(snapshot.recent[0]!.description).toBe('<img src=x onerror="alert(1)">');
     expect(snapshot.alerts).toEqual([{ name: "keyword-accuracy", message: "accuracy 0.71 < 0.85" }]);
@@ -185,13 +199,13 @@ describe("dashboard plugin", () => {
     const app = Fastify();
     const ctx = context({ read: (range?: { since?: Date }) => source(events).read(range) } as Partial<RouterHandle>);
     await dashboardPlugin({ now: () => NOW }).register(app, ctx);
-    const first = (await app.inject({ method: "GET", url: "/dashboard/data" })).json() as DashboardSnapshot;
+    const first = (await app.inject({ method: "GET", url: "/dashboard/data" })).json<DashboardSnapshot>();
     expect(first.totals.decisions).toBe(1);
     expect(first.alerts).toBeNull();
     events.push(event(0));
     ctx.emit();
     await new Promise((resolve) => setTimeout(resolve, 1100));
-    const second = (await app.inject({ method: "GET", url: "/dashboard/data" })).json() as DashboardSnapshot;
+    const second = (await app.inject({ method: "GET", url: "/dashboard/data" })).json<DashboardSnapshot>();
     expect(second.totals.decisions).toBe(2);
     await app.close();
   });

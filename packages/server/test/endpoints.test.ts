@@ -76,7 +76,7 @@ describe("POST /v1/route/batch", () => {
     const tasks = [{ description: "Deploy API to production" }, { description: "Fix SQL injection vulnerability", id: "t2" }, { description: "what is the weather" }];
     const response = await app.inject({ method: "POST", url: "/v1/route/batch", payload: { tasks } });
     expect(response.statusCode).toBe(200);
-    const { decisions } = response.json() as { decisions: Array<Record<string, unknown>> };
+    const { decisions } = response.json<{ decisions: Array<Record<string, unknown>> }>();
     expect(decisions.map((d) => d.master)).toEqual(["cicd-master", "security-master", "coordinator-master"]);
     expect(decisions[1]!.task_id).toBe("t2");
     const stored = new Set(logLines(router.path).map((r) => r.event_id));

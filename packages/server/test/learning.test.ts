@@ -20,7 +20,12 @@ async function until(check: () => Promise<boolean>, timeoutMs = 5000): Promise<v
 describe("online learning through the HTTP API", () => {
   it("a corrected outcome reaches the learnable layer, off the request path, and a later route reflects it", async () => {
     const memory = memoryLayer();
-    const router = testRouter({ layers: [{ layer: memory, threshold: 0.9 }, { layer: keywordLayer(), threshold: 0.85 }] });
+    const router = testRouter({
+      layers: [
+        { layer: memory, threshold: 0.9 },
+        { layer: keywordLayer(), threshold: 0.85 },
+      ],
+    });
     service = await createServer({ router, learnDelayMs: 50, logLevel: "silent" });
     const { app } = service;
     const task = { description: "Rotate the TLS certificates on the edge proxies" };
@@ -57,7 +62,12 @@ describe("online learning through the HTTP API", () => {
   });
 
   it("a failing learn() is counted and logged, never fails the outcome", async () => {
-    const router = { ...testRouter(), learn: async (): Promise<unknown> => { throw new Error("learner down"); } };
+    const router = {
+      ...testRouter(),
+      learn: async (): Promise<unknown> => {
+        throw new Error("learner down");
+      },
+    };
     service = await createServer({ router, learnDelayMs: 10, logLevel: "silent" });
     const { app } = service;
     const routed = (await app.inject({ method: "POST", url: "/v1/route", payload: { description: "Deploy API to production" } })).json();

@@ -37,7 +37,10 @@ describe("startServer().close()", () => {
     const router = testRouter({ layers: [{ layer: slow, threshold: 0.9 }] });
     const running = await startServer({ router, port: 0, logLevel: "silent", closeRouter: true, shutdownTimeoutMs: 8000 });
     const inFlight = Array.from({ length: 5 }, (_, i) =>
-      fetch(`${running.url}/v1/route`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ description: `task ${i}` }) }).then(async (r) => ({ status: r.status, body: (await r.json()) as { event_id: string } })),
+      fetch(`${running.url}/v1/route`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ description: `task ${i}` }) }).then(async (r) => ({
+        status: r.status,
+        body: (await r.json()) as { event_id: string },
+      })),
     );
     // All five are being routed (in the slow layer) when the stop begins.
     await until(() => slow.started === 5);

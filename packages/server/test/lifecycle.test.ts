@@ -48,7 +48,8 @@ describe("moe-router serve auth and exposure", () => {
     writeFileSync(join(dir, "token"), `${token}\n`);
     const serve = await startServe(["--token-file", "token", "--log-level", "trace", "--log-requests"], { cwd: dir });
     try {
-      const route = (headers: Record<string, string>) => fetch(`${serve.url}/v1/route`, { method: "POST", headers: { "content-type": "application/json", ...headers }, body: JSON.stringify({ description: "Deploy API to production" }) });
+      const route = (headers: Record<string, string>) =>
+        fetch(`${serve.url}/v1/route`, { method: "POST", headers: { "content-type": "application/json", ...headers }, body: JSON.stringify({ description: "Deploy API to production" }) });
       expect((await route({})).status).toBe(401);
       expect((await route({ authorization: "Bearer wrong-token-000000000000" })).status).toBe(401);
       expect((await route({ authorization: `Bearer ${token}` })).status).toBe(200);
@@ -80,7 +81,10 @@ describe("moe-router serve lifecycle", () => {
     writeConfig(config, { layers: [{ package: "./slow-layer.mjs", threshold: 0.9, options: { delayMs: 400 } }], tracking: { store: log } });
     const serve = await startServe(["--config", config], { cwd: dir });
     const inFlight = Array.from({ length: 8 }, (_, i) =>
-      fetch(`${serve.url}/v1/route`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ description: `slow task ${i}` }) }).then(async (r) => ({ status: r.status, body: (await r.json()) as { event_id: string } })),
+      fetch(`${serve.url}/v1/route`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ description: `slow task ${i}` }) }).then(async (r) => ({
+        status: r.status,
+        body: (await r.json()) as { event_id: string },
+      })),
     );
     // All eight are inside the layer when the stop begins.
     await until(async () => (serve.output().match(/slow-layer: routing/g) ?? []).length === 8, 20_000, "the requests to arrive");
@@ -88,7 +92,12 @@ describe("moe-router serve lifecycle", () => {
     const answers = await Promise.all(inFlight);
     expect(answers.map((a) => a.status)).toEqual(Array(8).fill(200));
     expect(await serve.exited).toEqual({ code: 0, signal: null });
-    const stored = new Set(readFileSync(log, "utf8").trim().split("\n").map((l) => (JSON.parse(l) as { event_id: string }).event_id));
+    const stored = new Set(
+      readFileSync(log, "utf8")
+        .trim()
+        .split("\n")
+        .map((l) => (JSON.parse(l) as { event_id: string }).event_id),
+    );
     for (const answer of answers) expect(stored.has(answer.body.event_id)).toBe(true);
     // Nothing listens any more.
     await expect(fetch(`${serve.url}/healthz`)).rejects.toThrow();
@@ -102,7 +111,10 @@ describe("moe-router serve lifecycle", () => {
     const serve = await startServe(["--config", config, "--thresholds-interval", "200"], { cwd: dir });
     try {
       expect(await thresholdOf(serve.url, "keyword")).toMatchObject({ threshold: 0.85, source: "config" });
-      const route = async () => (await (await fetch(`${serve.url}/v1/route`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ description: "Deploy API to production" }) })).json()) as { layer: string; attempts: Array<{ threshold: number }> };
+      const route = async () =>
+        (await (
+          await fetch(`${serve.url}/v1/route`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ description: "Deploy API to production" }) })
+        ).json()) as { layer: string; attempts: Array<{ threshold: number }> };
       expect((await route()).layer).toBe("keyword");
       // What `moe-router tune` writes when it applies a proposal.
       await writeThresholdsFile(thresholdsFile, { version: 1, updated_at: new Date().toISOString(), thresholds: { keyword: 0.99 } });

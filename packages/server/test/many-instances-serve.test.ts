@@ -87,7 +87,10 @@ describe.skipIf(unavailable !== undefined)("two moe-router serve processes on on
     const store = await postgresThresholdsStore({ connectionString: pg!.url, tablePrefix });
     try {
       const now = new Date().toISOString();
-      await store.write({ version: 1, updated_at: now, thresholds: { keyword: 0.9, semantic: 0.75 } }, { time: now, action: "apply", before: { keyword: 0.85, semantic: 0.7 }, after: { keyword: 0.9, semantic: 0.75 }, reason: "test", samples: {} });
+      await store.write(
+        { version: 1, updated_at: now, thresholds: { keyword: 0.9, semantic: 0.75 } },
+        { time: now, action: "apply", before: { keyword: 0.85, semantic: 0.7 }, after: { keyword: 0.9, semantic: 0.75 }, reason: "test", samples: {} },
+      );
     } finally {
       await store.close();
     }
@@ -96,7 +99,10 @@ describe.skipIf(unavailable !== undefined)("two moe-router serve processes on on
         const body = (await get(instance, "/v1/config")) as { layers: { layer: string; threshold: number }[]; source: string };
         return body.layers.find((l) => l.layer === "keyword")?.threshold === 0.9 ? body : undefined;
       });
-      expect(config.layers.map((l) => [l.layer, l.threshold])).toEqual([["keyword", 0.9], ["semantic", 0.75]]);
+      expect(config.layers.map((l) => [l.layer, l.threshold])).toEqual([
+        ["keyword", 0.9],
+        ["semantic", 0.75],
+      ]);
       expect(config.source).toMatch(/thresholds table/);
     }
   });

@@ -33,7 +33,10 @@ describe.skipIf(unavailable !== undefined)("two servers on one PostgreSQL store"
     for (let i = 0; i < 2; i++) {
       const memory = memoryLayer();
       memories.push(memory);
-      const layers = [{ layer: memory, threshold: 0.9 }, { layer: keywordLayer(), threshold: 0.85 }];
+      const layers = [
+        { layer: memory, threshold: 0.9 },
+        { layer: keywordLayer(), threshold: 0.85 },
+      ];
       const router = testRouter({ layers, store: await postgresStore({ connectionString: pg.url, tablePrefix }) });
       routers.push(router);
       servers.push(await startServer({ router, port: 0, logLevel: "silent", learnDelayMs: 10, sharedCorrections: { intervalMs: 200 } }));

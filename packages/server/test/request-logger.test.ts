@@ -18,7 +18,10 @@ function fakeLogger(level: string) {
   const order = ["trace", "debug", "info", "warn", "error", "fatal"];
   const children: Array<{ bindings: Record<string, unknown>; lines: unknown[][] }> = [];
   const make = (record?: { lines: unknown[][] }): FastifyBaseLogger => {
-    const write = (name: string) => (...args: unknown[]) => void record?.lines.push([name, ...args]);
+    const write =
+      (name: string) =>
+      (...args: unknown[]) =>
+        void record?.lines.push([name, ...args]);
     return {
       level,
       isLevelEnabled: (l: string) => order.indexOf(l) >= order.indexOf(level),
@@ -52,7 +55,11 @@ describe("lazyChildLoggerFactory", () => {
     expect(children[0]!.bindings).toEqual({ reqId: "req-1" });
     // Once made, the child gets every line (it decides itself what to drop).
     child.info("after");
-    expect(children[0]!.lines).toEqual([["error", { code: "MOE_STORE_FAILED" }, "kept"], ["warn", "kept too"], ["info", "after"]]);
+    expect(children[0]!.lines).toEqual([
+      ["error", { code: "MOE_STORE_FAILED" }, "kept"],
+      ["warn", "kept too"],
+      ["info", "after"],
+    ]);
   });
 
   it("options that change the child (its own level) make the child at once", () => {

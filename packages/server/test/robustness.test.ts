@@ -20,7 +20,12 @@ function awkwardLayer(): Layer {
       const circular: Record<string, unknown> = { name: "loop" };
       circular.self = circular;
       const details: Record<string, unknown> = { circular, big: 12345678901234567890n, list: [1, circular] };
-      Object.defineProperty(details, "broken", { enumerable: true, get: () => { throw new Error("getter exploded"); } });
+      Object.defineProperty(details, "broken", {
+        enumerable: true,
+        get: () => {
+          throw new Error("getter exploded");
+        },
+      });
       return { expert: "security-master", confidence: 0.99, details };
     },
   };
@@ -55,7 +60,15 @@ function brokenStore(mode: "fail" | "hang"): EventStore {
 
 describe("a failing layer or store", () => {
   it("a throwing layer becomes an errored attempt; the route still answers 200", async () => {
-    service = await createServer({ router: testRouter({ layers: [{ layer: throwingLayer(), threshold: 0.5 }, { layer: keywordLayer(), threshold: 0.85 }] }), logLevel: "silent" });
+    service = await createServer({
+      router: testRouter({
+        layers: [
+          { layer: throwingLayer(), threshold: 0.5 },
+          { layer: keywordLayer(), threshold: 0.85 },
+        ],
+      }),
+      logLevel: "silent",
+    });
     const response = await service.app.inject({ method: "POST", url: "/v1/route", payload: { description: "Deploy API to production" } });
     expect(response.statusCode).toBe(200);
     expect(response.json()).toMatchObject({ master: "cicd-master", layer: "keyword" });
@@ -65,7 +78,12 @@ describe("a failing layer or store", () => {
 
   it("a layer that never answers is cut off at its time budget; the request does not hang", async () => {
     const hanging: Layer = { name: "hanging", capabilities: { async: true }, route: () => new Promise(() => {}) };
-    const router = testRouter({ layers: [{ layer: hanging, threshold: 0.5, timeoutMs: 100 }, { layer: keywordLayer(), threshold: 0.85 }] });
+    const router = testRouter({
+      layers: [
+        { layer: hanging, threshold: 0.5, timeoutMs: 100 },
+        { layer: keywordLayer(), threshold: 0.85 },
+      ],
+    });
     service = await createServer({ router, logLevel: "silent" });
     const started = Date.now();
     const response = await service.app.inject({ method: "POST", url: "/v1/route", payload: { description: "Deploy API to production" } });
@@ -106,7 +124,10 @@ describe("awkward layer details", () => {
     expect(details.circular).toEqual({ name: "loop", self: "[Circular]" });
     expect(details.big).toBe("12345678901234567890");
     expect(details.broken).toMatch(/getter exploded/);
-    const stored = readFileSync(router.path, "utf8").split("\n").filter(Boolean).map((l) => JSON.parse(l));
+    const stored = readFileSync(router.path, "utf8")
+      .split("\n")
+      .filter(Boolean)
+      .map((l) => JSON.parse(l));
     expect(stored.find((r) => r.event_id === body.event_id)?.layer_attempts[0].metadata.big).toBe("12345678901234567890");
     expect((await service.app.inject({ method: "GET", url: `/v1/events/${body.event_id}` })).statusCode).toBe(200);
   });

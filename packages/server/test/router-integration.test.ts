@@ -39,7 +39,7 @@ describe("the server over openRouter()", () => {
     router = await openRouter({ cwd: dir });
     service = await createServer({ router, logLevel: "silent" });
     for (const description of ["Deploy API to production", "Plan the team offsite agenda", "Run a security audit of the payment service"]) {
-      const http = (await service.app.inject({ method: "POST", url: "/v1/route", payload: { description, id: "t-1" } })).json() as Record<string, unknown>;
+      const http = (await service.app.inject({ method: "POST", url: "/v1/route", payload: { description, id: "t-1" } })).json<Record<string, unknown>>();
       const cli = await runCli(["route", description, "--task-id", "t-1", "--no-track"], dir);
       expect(cli.code, cli.stderr).toBe(0);
       expect(comparable(http)).toEqual(comparable(JSON.parse(cli.stdout) as Record<string, unknown>));
@@ -50,7 +50,7 @@ describe("the server over openRouter()", () => {
     const dir = mkdtempSync(join(tmpdir(), "moe-server-router-"));
     router = await openRouter({ cwd: dir });
     service = await createServer({ router, logLevel: "silent" });
-    const config = (await service.app.inject({ method: "GET", url: "/v1/config" })).json() as { layers: Array<{ layer: string; threshold: number; source: string }> };
+    const config = (await service.app.inject({ method: "GET", url: "/v1/config" })).json<{ layers: Array<{ layer: string; threshold: number; source: string }> }>();
     expect(config.layers.map((l) => [l.layer, l.threshold, l.source])).toEqual([
       ["keyword", 0.85, "config"],
       ["semantic", 0.7, "config"],
@@ -65,14 +65,14 @@ describe("the server over openRouter()", () => {
     const { app } = service;
     const task = "Renew the expiring TLS certificates on the edge proxies";
     const similar = "Renew the expiring TLS certificates on the internal proxies";
-    const before = (await app.inject({ method: "POST", url: "/v1/route", payload: { description: task } })).json() as { master: string; event_id: string };
-    const beforeSimilar = (await app.inject({ method: "POST", url: "/v1/route", payload: { description: similar } })).json() as { master: string };
+    const before = (await app.inject({ method: "POST", url: "/v1/route", payload: { description: task } })).json<{ master: string; event_id: string }>();
+    const beforeSimilar = (await app.inject({ method: "POST", url: "/v1/route", payload: { description: similar } })).json<{ master: string }>();
     const target = before.master === "security-master" ? "inventory-master" : "security-master";
     expect(beforeSimilar.master).not.toBe(target);
     const outcome = await app.inject({ method: "POST", url: "/v1/outcomes", payload: { event_id: before.event_id, completed: true, corrected_to: target } });
     expect(outcome.statusCode).toBe(200);
     await until(async () => /moe_router_learn_examples_total\{result="learned"\} 1/.test((await app.inject({ method: "GET", url: "/metrics" })).body), 10_000);
-    const after = (await app.inject({ method: "POST", url: "/v1/route", payload: { description: similar } })).json() as { master: string; layer: string };
+    const after = (await app.inject({ method: "POST", url: "/v1/route", payload: { description: similar } })).json<{ master: string; layer: string }>();
     expect(after).toMatchObject({ master: target, layer: "semantic" });
   }, 60_000);
 });

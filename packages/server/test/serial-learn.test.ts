@@ -57,9 +57,17 @@ describe("one serialised learn path", () => {
       async correctionsAfter(): Promise<CorrectionsPage> {
         cursor++;
         const event: RoutingEvent = {
-          schema_version: 2, record_type: "decision", event_id: `other-${cursor}`, timestamp: new Date().toISOString(), task_description: `elsewhere ${cursor}`,
-          selected_master: "coordinator-master", routing_layer: "clarification", confidence: 1, layer_attempts: [],
-          outcome: { task_completed: true, user_corrected_to: "security-master" }, outcome_timestamp: new Date().toISOString(),
+          schema_version: 2,
+          record_type: "decision",
+          event_id: `other-${cursor}`,
+          timestamp: new Date().toISOString(),
+          task_description: `elsewhere ${cursor}`,
+          selected_master: "coordinator-master",
+          routing_layer: "clarification",
+          confidence: 1,
+          layer_attempts: [],
+          outcome: { task_completed: true, user_corrected_to: "security-master" },
+          outcome_timestamp: new Date().toISOString(),
         };
         return { corrections: [{ cursor, event }], cursor };
       },

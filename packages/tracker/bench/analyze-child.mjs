@@ -8,7 +8,9 @@ import { analyzeJsonlDetailed, analyzeStore, jsonlStore } from "../dist/index.js
 const [mode, path] = process.argv.slice(2);
 const started = performance.now();
 const cpu = process.cpuUsage();
-let report, workers = 1, cache;
+let report,
+  workers = 1,
+  cache;
 if (mode === "store") {
   const store = jsonlStore({ path });
   report = await analyzeStore(store);
@@ -23,4 +25,6 @@ const seconds = (performance.now() - started) / 1000;
 const used = process.cpuUsage(cpu);
 const status = readFileSync("/proc/self/status", "utf8");
 const peakKiB = Number(/VmHWM:\s+(\d+)/.exec(status)?.[1] ?? Number.NaN);
-console.log(JSON.stringify({ seconds, cpuSeconds: (used.user + used.system) / 1e6, peakMiB: peakKiB / 1024, decisions: report.overall.decisions, outcomes: report.overall.withOutcome, workers, cache }));
+console.log(
+  JSON.stringify({ seconds, cpuSeconds: (used.user + used.system) / 1e6, peakMiB: peakKiB / 1024, decisions: report.overall.decisions, outcomes: report.overall.withOutcome, workers, cache }),
+);

@@ -28,7 +28,15 @@ const runs = Number(process.env.MOE_BENCH_RUNS ?? 3);
 
 const logFor = sampleLog;
 
-interface Run { seconds: number; cpuSeconds: number; peakMiB: number; decisions: number; outcomes: number; workers: number; cache?: { rebuilt: number; extended: number; warm: number; parsedBytes: number } }
+interface Run {
+  seconds: number;
+  cpuSeconds: number;
+  peakMiB: number;
+  decisions: number;
+  outcomes: number;
+  workers: number;
+  cache?: { rebuilt: number; extended: number; warm: number; parsedBytes: number };
+}
 
 function measure(mode: string, path: string): Run {
   const child = spawnSync(process.execPath, [join(here, "analyze-child.mjs"), mode, path], { encoding: "utf8", maxBuffer: 1 << 20 });
@@ -55,7 +63,11 @@ function cachedRuns(path: string, count: number): [string, Run[]][] {
   try {
     appendFileSync(path, `${extra.map((record) => JSON.stringify(record)).join("\n")}\n`);
     const incremental = [measure("cached", path)];
-    return [["cached: cold (builds the cache)", cold], ["cached: warm", warm], ["cached: +1 % appended", incremental]];
+    return [
+      ["cached: cold (builds the cache)", cold],
+      ["cached: warm", warm],
+      ["cached: +1 % appended", incremental],
+    ];
   } finally {
     // Back to the sample log and its cache as they were, so the next run finds them warm.
     truncateSync(path, size);
@@ -69,14 +81,30 @@ for (const count of sizes) {
   const path = await logFor(count);
   const megabytes = statSync(path).size / 2 ** 20;
   const target = count <= 100_000 ? 0.5 : count <= 1_000_000 ? 4 : Number.POSITIVE_INFINITY;
-  const uncached = cacheOnly ? [] : ([["jsonl", "analyzeJsonl, no cache (default threads)"], ["jsonl:2", "analyzeJsonl, no cache (2 threads)"], ["store", "analyzeStore(jsonlStore)"]] as const)
-    .map(([mode, label]) => [label, Array.from({ length: mode === "store" && count > 100_000 ? 1 : runs }, () => measure(mode, path))] as [string, Run[]]);
+  const uncached = cacheOnly
+    ? []
+    : (
+        [
+          ["jsonl", "analyzeJsonl, no cache (default threads)"],
+          ["jsonl:2", "analyzeJsonl, no cache (2 threads)"],
+          ["store", "analyzeStore(jsonlStore)"],
+        ] as const
+      ).map(([mode, label]) => [label, Array.from({ length: mode === "store" && count > 100_000 ? 1 : runs }, () => measure(mode, path))] as [string, Run[]]);
   for (const [label, results] of [...uncached, ...cachedRuns(path, count)]) {
     const wall = median(results.map((r) => r.seconds));
     const peak = Math.max(...results.map((r) => r.peakMiB));
     rows.push([
-      count.toLocaleString("en-US"), megabytes.toFixed(0), label, String(results[0]!.workers), String(results.length), wall.toFixed(2), Math.min(...results.map((r) => r.seconds)).toFixed(2),
-      median(results.map((r) => r.cpuSeconds)).toFixed(2), peak.toFixed(0), `${wall < target ? "yes" : "NO"} (<${target} s)`, `${peak < 300 ? "yes" : "NO"}`,
+      count.toLocaleString("en-US"),
+      megabytes.toFixed(0),
+      label,
+      String(results[0]!.workers),
+      String(results.length),
+      wall.toFixed(2),
+      Math.min(...results.map((r) => r.seconds)).toFixed(2),
+      median(results.map((r) => r.cpuSeconds)).toFixed(2),
+      peak.toFixed(0),
+      `${wall < target ? "yes" : "NO"} (<${target} s)`,
+      `${peak < 300 ? "yes" : "NO"}`,
       results[0]!.decisions.toLocaleString("en-US"),
       results[0]!.cache ? (results[0]!.cache.parsedBytes / 2 ** 20).toFixed(1) : "all",
     ]);
@@ -85,7 +113,11 @@ for (const count of sizes) {
 const header = ["events", "MB", "reader", "threads", "runs", "wall s (median)", "best s", "CPU s", "peak RSS MB", "time ok", "mem ok", "decisions read", "MB parsed"];
 const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
 const line = (cells: string[]) => cells.map((c, i) => (i === 2 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join("  ");
-console.log(`\nnode ${process.version}, ${cpus().length} CPUs (${cpus()[0]?.model ?? "?"}), load average ${loadavg().map((l) => l.toFixed(1)).join(" ")}`);
+console.log(
+  `\nnode ${process.version}, ${cpus().length} CPUs (${cpus()[0]?.model ?? "?"}), load average ${loadavg()
+    .map((l) => l.toFixed(1))
+    .join(" ")}`,
+);
 console.log(line(header));
 console.log(widths.map((w) => "-".repeat(w)).join("  "));
 for (const row of rows) console.log(line(row));

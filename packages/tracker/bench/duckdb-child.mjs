@@ -20,7 +20,9 @@ const columns = `{record_type: 'VARCHAR', event_id: 'VARCHAR', timestamp: 'VARCH
 const source = `read_json('${path.replaceAll("'", "''")}', format = 'newline_delimited', ignore_errors = true, columns = ${columns})`;
 let decisions, rows;
 if (mode === "read") {
-  const result = await db.runAndReadAll(`SELECT record_type, count(*)::INTEGER, count(DISTINCT event_id)::INTEGER, avg(total_latency_ms), count(outcome)::INTEGER, sum(len(layer_attempts))::INTEGER FROM ${source} GROUP BY 1`);
+  const result = await db.runAndReadAll(
+    `SELECT record_type, count(*)::INTEGER, count(DISTINCT event_id)::INTEGER, avg(total_latency_ms), count(outcome)::INTEGER, sum(len(layer_attempts))::INTEGER FROM ${source} GROUP BY 1`,
+  );
   const byType = new Map(result.getRows().map((row) => [row[0], row]));
   decisions = [byType.get("decision")?.[2] ?? 0, byType.get("outcome")?.[2] ?? 0];
   rows = result.getRows().length;

@@ -116,7 +116,9 @@ async function main(): Promise<void> {
   const addedMedian = (median(withTracker.samples) - median(base.samples)) * 1000;
   const addedWall = ((withTracker.wallMs - base.wallMs) / ROUTES) * 1000;
   const addedCpu = ((withTracker.cpuMs - base.cpuMs) / ROUTES) * 1000;
-  console.log(`added by tracking: median ${addedMedian.toFixed(2)} µs per decision on the hot path (target < 10 µs); amortised incl. batched writes: ${addedCpu.toFixed(2)} µs CPU, ${addedWall.toFixed(2)} µs wall`);
+  console.log(
+    `added by tracking: median ${addedMedian.toFixed(2)} µs per decision on the hot path (target < 10 µs); amortised incl. batched writes: ${addedCpu.toFixed(2)} µs CPU, ${addedWall.toFixed(2)} µs wall`,
+  );
   console.log(`log written: ${(statSync(path).size / 2 ** 20).toFixed(1)} MiB, ${tracker.stats().store.written} records, ${tracker.stats().store.failed + tracker.stats().store.dropped} lost`);
   rmSync(dir, { recursive: true, force: true });
   if (!(addedMedian < 10)) process.exitCode = 1;

@@ -44,7 +44,10 @@ function child(script: string, args: string[]): Run {
   return JSON.parse(result.stdout.trim().split("\n").pop()!) as Run;
 }
 
-const load = () => loadavg().map((l) => l.toFixed(1)).join(" ");
+const load = () =>
+  loadavg()
+    .map((l) => l.toFixed(1))
+    .join(" ");
 const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
 
 execFileSync(process.execPath, [join(root, "node_modules/typescript/bin/tsc"), "-b", join(root, "packages/tracker")], { stdio: "inherit" });
@@ -77,11 +80,22 @@ const summary = (name: Reader) => {
 };
 const duckAnalysis = summary("DuckDB analysis (read_json + join + aggregates)");
 const duckRead = summary("DuckDB read (read_json into one GROUP BY)");
-console.log(`\n${count.toLocaleString("en-US")} events (${megabytes.toFixed(0)} MB JSONL), ${runs} alternated runs each; node ${process.version}, ${cpus().length} CPUs (${cpus()[0]?.model ?? "?"}); load average ${loadBefore} before, ${load()} after`);
+console.log(
+  `\n${count.toLocaleString("en-US")} events (${megabytes.toFixed(0)} MB JSONL), ${runs} alternated runs each; node ${process.version}, ${cpus().length} CPUs (${cpus()[0]?.model ?? "?"}); load average ${loadBefore} before, ${load()} after`,
+);
 const header = ["reader", "CPU s", "wall s", "peak RSS MB", "CPU / DuckDB analysis", "CPU / DuckDB read", "RSS / DuckDB analysis", "decisions"];
 const rows = (Object.keys(readers) as Reader[]).map((name) => {
   const s = summary(name);
-  return [name, s.cpu.toFixed(2), s.wall.toFixed(2), s.peak.toFixed(0), `${(s.cpu / duckAnalysis.cpu).toFixed(2)}x`, `${(s.cpu / duckRead.cpu).toFixed(2)}x`, `${(s.peak / duckAnalysis.peak).toFixed(2)}x`, s.decisions.toLocaleString("en-US")];
+  return [
+    name,
+    s.cpu.toFixed(2),
+    s.wall.toFixed(2),
+    s.peak.toFixed(0),
+    `${(s.cpu / duckAnalysis.cpu).toFixed(2)}x`,
+    `${(s.cpu / duckRead.cpu).toFixed(2)}x`,
+    `${(s.peak / duckAnalysis.peak).toFixed(2)}x`,
+    s.decisions.toLocaleString("en-US"),
+  ];
 });
 const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
 const line = (cells: string[]) => cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join("  ");
@@ -89,4 +103,6 @@ console.log(line(header));
 console.log(widths.map((w) => "-".repeat(w)).join("  "));
 for (const row of rows) console.log(line(row));
 const cold = summary("ours: cold (no cache: parses the log, builds the cache)");
-console.log(`\ntargets: cold CPU <= 1.0x DuckDB analysis: ${cold.cpu <= duckAnalysis.cpu ? "yes" : "NO"} (${(cold.cpu / duckAnalysis.cpu).toFixed(2)}x; vs DuckDB's read floor ${(cold.cpu / duckRead.cpu).toFixed(2)}x); peak RSS < 300 MB: ${cold.peak < 300 ? "yes" : "NO"} (${cold.peak.toFixed(0)} MB)`);
+console.log(
+  `\ntargets: cold CPU <= 1.0x DuckDB analysis: ${cold.cpu <= duckAnalysis.cpu ? "yes" : "NO"} (${(cold.cpu / duckAnalysis.cpu).toFixed(2)}x; vs DuckDB's read floor ${(cold.cpu / duckRead.cpu).toFixed(2)}x); peak RSS < 300 MB: ${cold.peak < 300 ? "yes" : "NO"} (${cold.peak.toFixed(0)} MB)`,
+);

@@ -67,24 +67,38 @@ async function growTo(size: number): Promise<void> {
   const copies = Math.ceil((size - have) / SEED_DECISIONS);
   const started = performance.now();
   // Copy k of the seed gets event id "<id>~k" and is moved k * 30 days back.
-  await admin.query(`INSERT INTO ${PREFIX}_decisions (event_id, "timestamp", routing_layer, selected_master, schema_version, record)
+  await admin.query(
+    `INSERT INTO ${PREFIX}_decisions (event_id, "timestamp", routing_layer, selected_master, schema_version, record)
     SELECT d.event_id || '~' || k, d."timestamp" - k * interval '30 days', d.routing_layer, d.selected_master, d.schema_version,
       jsonb_set(jsonb_set(d.record, '{event_id}', to_jsonb(d.event_id || '~' || k)), '{timestamp}', to_jsonb(to_char((d."timestamp" - k * interval '30 days') AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')))
-    FROM ${PREFIX}_decisions d CROSS JOIN generate_series($1::int, $2::int) k WHERE d.seq <= $3 ORDER BY k, d.seq`, [have / SEED_DECISIONS, have / SEED_DECISIONS + copies - 1, SEED_DECISIONS]);
-  await admin.query(`INSERT INTO ${PREFIX}_outcomes (event_id, "timestamp", record)
+    FROM ${PREFIX}_decisions d CROSS JOIN generate_series($1::int, $2::int) k WHERE d.seq <= $3 ORDER BY k, d.seq`,
+    [have / SEED_DECISIONS, have / SEED_DECISIONS + copies - 1, SEED_DECISIONS],
+  );
+  await admin.query(
+    `INSERT INTO ${PREFIX}_outcomes (event_id, "timestamp", record)
     SELECT o.event_id || '~' || k, o."timestamp" - k * interval '30 days', jsonb_set(o.record, '{event_id}', to_jsonb(o.event_id || '~' || k))
-    FROM ${PREFIX}_outcomes o CROSS JOIN generate_series($1::int, $2::int) k WHERE o.event_id NOT LIKE '%~%' ORDER BY k, o.seq`, [have / SEED_DECISIONS, have / SEED_DECISIONS + copies - 1]);
+    FROM ${PREFIX}_outcomes o CROSS JOIN generate_series($1::int, $2::int) k WHERE o.event_id NOT LIKE '%~%' ORDER BY k, o.seq`,
+    [have / SEED_DECISIONS, have / SEED_DECISIONS + copies - 1],
+  );
   await admin.query(`DELETE FROM ${PREFIX}_decisions WHERE seq > (SELECT min(seq) FROM ${PREFIX}_decisions) + $1 - 1`, [size]);
   await admin.query(`VACUUM ANALYZE ${PREFIX}_decisions`);
   await admin.query(`VACUUM ANALYZE ${PREFIX}_outcomes`);
   console.log(`loaded ${size.toLocaleString("en")} decisions in ${((performance.now() - started) / 1000).toFixed(1)} s (SQL copies of ${SEED_DECISIONS.toLocaleString("en")} sample decisions)`);
 }
 
-interface Sample { wall: number; node: number; server: number; bytes: number; report: AnalysisReport }
+interface Sample {
+  wall: number;
+  node: number;
+  server: number;
+  bytes: number;
+  report: AnalysisReport;
+}
 
 /** One analysis; the backend's CPU is read on the connection that ran it (one client, max 2 in the pool). */
 async function measure(run: () => Promise<AnalysisReport>): Promise<Sample> {
-  const backends = (await admin.query(`SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid() AND backend_type = 'client backend'`)).rows.map((r) => r.pid as number);
+  const backends = (await admin.query(`SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid() AND backend_type = 'client backend'`)).rows.map(
+    (r) => r.pid as number,
+  );
   const serverBefore = backends.reduce((sum, pid) => sum + cpuOf(pid), 0);
   const bytesBefore = received;
   const cpu = process.cpuUsage();
@@ -97,19 +111,29 @@ async function measure(run: () => Promise<AnalysisReport>): Promise<Sample> {
 }
 
 const round = (value: unknown): unknown =>
-  typeof value === "number" ? Number(value.toPrecision(9)) : Array.isArray(value) ? value.map(round)
-    : value && typeof value === "object" ? Object.fromEntries(Object.entries(value).map(([k, v]) => [k, k === "dataIssues" ? null : round(v)])) : value;
+  typeof value === "number"
+    ? Number(value.toPrecision(9))
+    : Array.isArray(value)
+      ? value.map(round)
+      : value && typeof value === "object"
+        ? Object.fromEntries(Object.entries(value).map(([k, v]) => [k, k === "dataIssues" ? null : round(v)]))
+        : value;
 
 try {
   const store = await postgresStore({ pool, tablePrefix: PREFIX, analysisTimeoutMs: 3_600_000, statementTimeoutMs: 600_000 });
   await seed(store);
   const now = END.getTime();
   const streaming = { read: store.read.bind(store), stats: store.stats.bind(store) };
-  console.log(`load average ${loadavg().map((l) => l.toFixed(2)).join(" ")}; ${runs} alternated runs per path, medians`);
+  console.log(
+    `load average ${loadavg()
+      .map((l) => l.toFixed(2))
+      .join(" ")}; ${runs} alternated runs per path, medians`,
+  );
   console.log("decisions | SQL wall s | stream wall s | wall ratio | SQL CPU s (Node + server) | stream CPU s (Node + server) | CPU ratio | bytes to Node SQL | stream | bytes ratio");
   for (const size of sizes) {
     await growTo(size);
-    const sql: Sample[] = [], stream: Sample[] = [];
+    const sql: Sample[] = [],
+      stream: Sample[] = [];
     // Warm the caches once (not counted), then alternate.
     await store.analyze!({ now });
     for (let i = 0; i < runs; i++) {
@@ -118,19 +142,33 @@ try {
     }
     const [a, b] = [JSON.stringify(round(sql[0]!.report), null, 1).split("\n"), JSON.stringify(round(stream[0]!.report), null, 1).split("\n")];
     const at = a.findIndex((line, i) => line !== b[i]);
-    if (at >= 0) throw new Error(`the SQL and streaming reports differ at ${size} decisions: ${a.slice(Math.max(0, at - 5), at + 3).join(" ")} | stream: ${b.slice(Math.max(0, at - 5), at + 3).join(" ")}`);
+    if (at >= 0)
+      throw new Error(`the SQL and streaming reports differ at ${size} decisions: ${a.slice(Math.max(0, at - 5), at + 3).join(" ")} | stream: ${b.slice(Math.max(0, at - 5), at + 3).join(" ")}`);
     if (sql[0]!.report.overall.decisions !== size) throw new Error(`expected ${size} decisions, the report has ${sql[0]!.report.overall.decisions}`);
     const pick = (samples: Sample[], key: "wall" | "bytes") => median(samples.map((s) => s[key]));
     const cpu = (samples: Sample[]) => median(samples.map((s) => s.node + s.server));
     const cpuText = (samples: Sample[]) => `${cpu(samples).toFixed(1)} (${median(samples.map((s) => s.node)).toFixed(1)} + ${median(samples.map((s) => s.server)).toFixed(1)})`;
     const mb = (bytes: number) => `${(bytes / 2 ** 20).toFixed(2)} MiB`;
-    console.log([
-      size.toLocaleString("en"), pick(sql, "wall").toFixed(1), pick(stream, "wall").toFixed(1), `${(pick(sql, "wall") / pick(stream, "wall")).toFixed(2)}x`,
-      cpuText(sql), cpuText(stream), `${(cpu(sql) / cpu(stream)).toFixed(2)}x`,
-      mb(pick(sql, "bytes")), mb(pick(stream, "bytes")), `${(pick(sql, "bytes") / pick(stream, "bytes")).toExponential(2)}x`,
-    ].join(" | "));
+    console.log(
+      [
+        size.toLocaleString("en"),
+        pick(sql, "wall").toFixed(1),
+        pick(stream, "wall").toFixed(1),
+        `${(pick(sql, "wall") / pick(stream, "wall")).toFixed(2)}x`,
+        cpuText(sql),
+        cpuText(stream),
+        `${(cpu(sql) / cpu(stream)).toFixed(2)}x`,
+        mb(pick(sql, "bytes")),
+        mb(pick(stream, "bytes")),
+        `${(pick(sql, "bytes") / pick(stream, "bytes")).toExponential(2)}x`,
+      ].join(" | "),
+    );
   }
-  console.log(`load average after ${loadavg().map((l) => l.toFixed(2)).join(" ")}`);
+  console.log(
+    `load average after ${loadavg()
+      .map((l) => l.toFixed(2))
+      .join(" ")}`,
+  );
   await store.close();
 } finally {
   await admin.end();

@@ -13,8 +13,8 @@ function attemptToRecord(attempt: LayerAttempt): LayerAttemptRecord {
   record.threshold = attempt.threshold;
   record.latency_ms = roundMs(attempt.latencyMs);
   if (attempt.error) record.error = { code: attempt.error.code, message: attempt.error.message };
-  if (attempt.details) record.metadata = attempt.details as Record<string, unknown>;
-  if (attempt.probabilities) record.all_probabilities = attempt.probabilities as Record<string, number>;
+  if (attempt.details) record.metadata = attempt.details;
+  if (attempt.probabilities) record.all_probabilities = attempt.probabilities;
   if (attempt.shadow) record.shadow = true;
   return record;
 }
@@ -40,8 +40,8 @@ export function decisionToRecord(decision: Decision): DecisionRecord {
   if (task.id !== undefined) record.task_id = task.id;
   // Copied: the record is serialised after route() returns, when the caller may reuse its metadata object.
   if (task.metadata !== undefined) record.task_metadata = { ...task.metadata };
-  if (decision.probabilities) record.all_probabilities = decision.probabilities as Record<string, number>;
-  record.thresholds = decision.thresholds as Record<string, number>;
+  if (decision.probabilities) record.all_probabilities = decision.probabilities;
+  record.thresholds = decision.thresholds;
   if (decision.experiment) record.ab_test = { experiment: decision.experiment.name, variant: decision.experiment.variant };
   if (decision.shadow) record.shadow = true;
   if (decision.clarification) {

@@ -3,9 +3,7 @@
  * observer), keeps them in a JSONL log or PostgreSQL, and analyses them.
  */
 // Recording half: record shapes, the tracker observer, stores, sample data.
-export {
-  SCHEMA_VERSION, type DecisionRecord, type LayerAttemptRecord, type LogRecord, type Outcome, type OutcomeRecord, type RoutingEvent,
-} from "./records.js";
+export { SCHEMA_VERSION, type DecisionRecord, type LayerAttemptRecord, type LogRecord, type Outcome, type OutcomeRecord, type RoutingEvent } from "./records.js";
 export { decisionToRecord } from "./decision-record.js";
 export { judgeExpert, judgeOutcome, type OutcomeJudgement } from "./outcome-judgement.js";
 export { readRecord, type ReadRecord } from "./read-record.js";
@@ -19,8 +17,20 @@ export { listLogFiles } from "./log-names.js";
 export { generateSampleRecords, type SampleEventsOptions } from "./sample/sample-events.js";
 export { parseDegradation, type SampleDegradation } from "./sample/sample-degrade.js";
 export type {
-  EventStore, JsonlStoreOptions, OutcomeInput, PostgresStoreOptions, QueryablePool, ReadOptions, RecordedOutcome, RotationOptions,
-  CorrectionsPage, StoreErrorListener, StoreStats, StoredCorrection, TrackerOptions, TrackerStats,
+  EventStore,
+  JsonlStoreOptions,
+  OutcomeInput,
+  PostgresStoreOptions,
+  QueryablePool,
+  ReadOptions,
+  RecordedOutcome,
+  RotationOptions,
+  CorrectionsPage,
+  StoreErrorListener,
+  StoreStats,
+  StoredCorrection,
+  TrackerOptions,
+  TrackerStats,
 } from "./types.js";
 // Analysis, dashboard and report (analysis half of the tracker).
 export { createAnalyzer, type Analyzer } from "./analysis/analyzer.js";
@@ -28,8 +38,21 @@ export { analyzeEvents, analyzeStore, type EventSource } from "./analysis/analyz
 export { analyzeJsonl, analyzeJsonlDetailed, type AnalyzeJsonlOptions, type JsonlAnalysis } from "./analysis/analyze-jsonl.js";
 export type { CacheUsage } from "./analysis/cache/analyze-cached.js";
 export type {
-  Accuracy, AnalysisReport, AnalyzerOptions, Calibration, ClarificationReport, CorrectionsReport, DataIssues, ExperimentReport,
-  LatencySummary, LayerReport, OverallReport, ProportionTest, ReliabilityBin, Share, VariantReport,
+  Accuracy,
+  AnalysisReport,
+  AnalyzerOptions,
+  Calibration,
+  ClarificationReport,
+  CorrectionsReport,
+  DataIssues,
+  ExperimentReport,
+  LatencySummary,
+  LayerReport,
+  OverallReport,
+  ProportionTest,
+  ReliabilityBin,
+  Share,
+  VariantReport,
 } from "./analysis/types.js";
 // Time series: routing health per time bucket (JSONL, its cache, or PostgreSQL in SQL).
 export { createTimeSeriesAccumulator, type TimeSeriesAccumulator } from "./timeseries/accumulator.js";

@@ -66,7 +66,10 @@ export function jsonlStore(options: JsonlStoreOptions): EventStore {
   const state = new StoreState();
   const maxBufferedBytes = options.maxBufferedBytes ?? 64 * 2 ** 20;
   const bufferFull = () =>
-    new MoeRouterError(ErrorCode.STORE_FAILED, `The write buffer of ${path} is full (${maxBufferedBytes} bytes of serialised records: the disk is slower than routing, or writes fail); records are dropped until it drains. Raise maxBufferedBytes, or await cascade.route() so routing waits for the disk.`);
+    new MoeRouterError(
+      ErrorCode.STORE_FAILED,
+      `The write buffer of ${path} is full (${maxBufferedBytes} bytes of serialised records: the disk is slower than routing, or writes fail); records are dropped until it drains. Raise maxBufferedBytes, or await cascade.route() so routing waits for the disk.`,
+    );
   const writer = new JsonlWriter({
     files,
     monthly,

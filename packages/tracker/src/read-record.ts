@@ -14,14 +14,14 @@ function isObject(value: unknown): value is Json {
 /** Prototype outcomes may lack `task_completed` but carry `task_status`. */
 function normaliseOutcome(raw: Json): Outcome {
   const completed = typeof raw.task_completed === "boolean" ? raw.task_completed : raw.task_status === "completed";
-  return { ...raw, task_completed: completed } as Outcome;
+  return { ...raw, task_completed: completed };
 }
 
 function normaliseAttempt(raw: unknown): LayerAttemptRecord | undefined {
   if (!isObject(raw)) return undefined;
   const name = typeof raw.layer_name === "string" ? raw.layer_name : typeof raw.layer === "string" ? raw.layer : undefined;
   if (name === undefined) return undefined;
-  return { ...raw, layer_name: name, success: raw.success === true } as LayerAttemptRecord;
+  return { ...raw, layer_name: name, success: raw.success === true };
 }
 
 /**

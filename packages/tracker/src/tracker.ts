@@ -76,7 +76,10 @@ export function createTracker(options: TrackerOptions): Tracker {
     const after = store.stats();
     if (after.appended === before.appended) {
       const error = after.lastError;
-      throw new MoeRouterError(error?.code === ErrorCode.CLOSED ? ErrorCode.CLOSED : ErrorCode.STORE_FAILED, `The outcome for ${record.event_id} was not stored: ${error?.message ?? "the store refused it"}.`);
+      throw new MoeRouterError(
+        error?.code === ErrorCode.CLOSED ? ErrorCode.CLOSED : ErrorCode.STORE_FAILED,
+        `The outcome for ${record.event_id} was not stored: ${error?.message ?? "the store refused it"}.`,
+      );
     }
   }
 

@@ -170,8 +170,7 @@ export interface QueryablePool {
 
 /** Options of {@link postgresStore}. */
 export type PostgresStoreOptions = (
-  | { /** e.g. "postgres://user@127.0.0.1:5432/db" */ readonly connectionString: string }
-  | { /** A pool you own; close() leaves it open. */ readonly pool: QueryablePool }
+  { /** e.g. "postgres://user@127.0.0.1:5432/db" */ readonly connectionString: string } | { /** A pool you own; close() leaves it open. */ readonly pool: QueryablePool }
 ) & {
   /** Table name prefix: `<prefix>_decisions`, `<prefix>_outcomes`. Default "moe_router". */
   readonly tablePrefix?: string;

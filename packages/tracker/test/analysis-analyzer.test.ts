@@ -4,13 +4,23 @@ import { createAnalyzer, type AnalysisReport } from "../src/index.js";
 import type { RoutingEvent } from "../src/records.js";
 import { RIGHT_OUTCOME, corrected, makeEvent } from "./analysis-fixtures.js";
 
-const SEC = "security-master", CICD = "cicd-master", DEV = "development-master", INV = "inventory-master";
+const SEC = "security-master",
+  CICD = "cicd-master",
+  DEV = "development-master",
+  INV = "inventory-master";
 
 /** Five decisions covering acceptance, escalation, an error, clarification, shadow attempts and outcomes. */
 function scenario(): RoutingEvent[] {
   return [
     makeEvent({ attempts: [["keyword", SEC, 0.9, true, 0.1]], outcome: RIGHT_OUTCOME, totalLatencyMs: 0.2 }),
-    makeEvent({ attempts: [["keyword", CICD, 0.5, false, 0.2], ["semantic", CICD, 0.8, true, 5]], outcome: corrected(DEV), totalLatencyMs: 5.5 }),
+    makeEvent({
+      attempts: [
+        ["keyword", CICD, 0.5, false, 0.2],
+        ["semantic", CICD, 0.8, true, 5],
+      ],
+      outcome: corrected(DEV),
+      totalLatencyMs: 5.5,
+    }),
     makeEvent({
       attempts: [{ layer_name: "keyword", success: false, latency_ms: 1, error: { code: "MOE_LAYER_FAILED", message: "boom" } }, ["semantic", DEV, 0.4, false, 4]],
       clarification: { reason: "ambiguous", candidates: [SEC, DEV] },
@@ -49,7 +59,12 @@ describe("createAnalyzer: decision level", () => {
   });
 
   it("builds the expert distribution, deciding layers and the corrections matrix", () => {
-    expect(report.experts.map((e) => [e.expert, e.count])).toEqual([[SEC, 2], [CICD, 1], ["coordinator-master", 1], [INV, 1]]);
+    expect(report.experts.map((e) => [e.expert, e.count])).toEqual([
+      [SEC, 2],
+      [CICD, 1],
+      ["coordinator-master", 1],
+      [INV, 1],
+    ]);
     expect(report.experts[0]!.share).toBeCloseTo(0.4);
     expect(report.decidedBy).toEqual({ keyword: 3, clarification: 1, semantic: 1 });
     expect(report.corrections).toEqual({ total: 2, matrix: { [SEC]: { [DEV]: 1 }, [CICD]: { [DEV]: 1 } } });

@@ -39,7 +39,14 @@ async function expectSame(path: string, options: AnalyzeJsonlOptions = {}) {
   return cached;
 }
 
-const WINDOWS: AnalyzeJsonlOptions[] = [{}, { windowHours: 72 }, { windowHours: 5, orderSlackMs: 0 }, { layer: "semantic" }, { layer: "clarification", windowHours: 100 }, { calibrationBins: 7, alpha: 0.01 }];
+const WINDOWS: AnalyzeJsonlOptions[] = [
+  {},
+  { windowHours: 72 },
+  { windowHours: 5, orderSlackMs: 0 },
+  { layer: "semantic" },
+  { layer: "clarification", windowHours: 100 },
+  { calibrationBins: 7, alpha: 0.01 },
+];
 
 describe("analysis cache: same report as parsing the log", () => {
   it("builds the cache on the first analysis, then answers from it, bit for bit, for every window and filter", async () => {
@@ -59,17 +66,52 @@ describe("analysis cache: same report as parsing the log", () => {
     const odd = JSON.parse(first!);
     odd.event_id = "odd-1";
     odd.layer_attempts[0].selected_master = null;
-    odd.layer_attempts.push({ layer_name: "rag", error: { code: 42 }, success: false }, { layer_name: 7, success: true }, { layer_name: "neural", shadow: true, selected_master: "cicd-master", confidence: 0.5, success: false });
+    odd.layer_attempts.push(
+      { layer_name: "rag", error: { code: 42 }, success: false },
+      { layer_name: 7, success: true },
+      { layer_name: "neural", shadow: true, selected_master: "cicd-master", confidence: 0.5, success: false },
+    );
     const oddTime = { ...JSON.parse(second!), event_id: "odd-time", timestamp: "2025-12-31T20:00:00+01:00" };
-    const clarified = { ...JSON.parse(third!), event_id: "clar-1", routing_layer: "clarification", selected_master: "coordinator-master", clarification: { reason: "ambiguous", candidates: ["security-master", "cicd-master"] } };
+    const clarified = {
+      ...JSON.parse(third!),
+      event_id: "clar-1",
+      routing_layer: "clarification",
+      selected_master: "coordinator-master",
+      clarification: { reason: "ambiguous", candidates: ["security-master", "cicd-master"] },
+    };
     const prototype = [
-      { event_id: "proto-1", timestamp: "2025-12-31T22:00:00.000Z", task_description: "Fix login", selected_master: "security-master", routing_method: "keyword", confidence: 0.9, layer_attempts: [{ layer: "keyword", selected_master: "security-master", confidence: 0.9, success: true }], outcome: { task_status: "completed", was_correct_master: true, completion_time_minutes: 30 } },
-      { event_id: "proto-2", timestamp: "2025-12-31T22:05:00.000Z", selected_master: "cicd-master", routing_method: "semantic", layer_attempts: [], outcome: { task_status: "failed", user_corrected_to: "inventory-master" } },
+      {
+        event_id: "proto-1",
+        timestamp: "2025-12-31T22:00:00.000Z",
+        task_description: "Fix login",
+        selected_master: "security-master",
+        routing_method: "keyword",
+        confidence: 0.9,
+        layer_attempts: [{ layer: "keyword", selected_master: "security-master", confidence: 0.9, success: true }],
+        outcome: { task_status: "completed", was_correct_master: true, completion_time_minutes: 30 },
+      },
+      {
+        event_id: "proto-2",
+        timestamp: "2025-12-31T22:05:00.000Z",
+        selected_master: "cicd-master",
+        routing_method: "semantic",
+        layer_attempts: [],
+        outcome: { task_status: "failed", user_corrected_to: "inventory-master" },
+      },
     ];
     const lateOutcome = { schema_version: 1, record_type: "outcome", event_id: "proto-2", timestamp: "2025-12-31T23:00:00.000Z", outcome: { task_completed: true, was_correct_master: true } };
     const lines = [
-      ...sample.slice(0, 700), JSON.stringify(odd), "", "\r", "{not json", '{"hello":"world"}', JSON.stringify(oddTime), JSON.stringify(clarified),
-      ...prototype.map((p) => JSON.stringify(p)), ...sample.slice(700), JSON.stringify(lateOutcome),
+      ...sample.slice(0, 700),
+      JSON.stringify(odd),
+      "",
+      "\r",
+      "{not json",
+      '{"hello":"world"}',
+      JSON.stringify(oddTime),
+      JSON.stringify(clarified),
+      ...prototype.map((p) => JSON.stringify(p)),
+      ...sample.slice(700),
+      JSON.stringify(lateOutcome),
     ];
     const path = logWith(lines);
     appendFileSync(path, '{"schema_version":1,"record_type":"decision","event_id":"torn');
@@ -93,7 +135,10 @@ describe("analysis cache: same report as parsing the log", () => {
     for (const [month, lines] of byMonth) writeFileSync(join(dir, `events-${month}.jsonl`), lines.map((l) => `${l}\n`).join(""));
     // A second, newer report for an event of the older file: it must replace the first.
     const oldDecision = JSON.parse(spread[0]!) as LogRecord;
-    appendFileSync(join(dir, `events-${[...byMonth.keys()].pop()}.jsonl`), `${JSON.stringify({ schema_version: 1, record_type: "outcome", event_id: oldDecision.event_id, timestamp: "2025-12-31T23:59:00.000Z", outcome: { task_completed: false, user_corrected_to: "inventory-master" } })}\n`);
+    appendFileSync(
+      join(dir, `events-${[...byMonth.keys()].pop()}.jsonl`),
+      `${JSON.stringify({ schema_version: 1, record_type: "outcome", event_id: oldDecision.event_id, timestamp: "2025-12-31T23:59:00.000Z", outcome: { task_completed: false, user_corrected_to: "inventory-master" } })}\n`,
+    );
     const path = join(dir, "events.jsonl");
     const cold = await expectSame(path);
     expect(cold.cache).toMatchObject({ files: byMonth.size, rebuilt: byMonth.size });
@@ -107,7 +152,10 @@ describe("analysis cache: appends and invalidation", () => {
     const path = logWith(sample.slice(0, 1200));
     await expectSame(path);
     const before = statSync(path).size;
-    const added = sample.slice(1200).map((l) => `${l}\n`).join("");
+    const added = sample
+      .slice(1200)
+      .map((l) => `${l}\n`)
+      .join("");
     appendFileSync(path, `${added}{"schema_version":1,"record_type":"outc`);
     const grown = await expectSame(path);
     expect(grown.cache).toMatchObject({ extended: 1, rebuilt: 0, parsedBytes: statSync(path).size - before });
@@ -131,7 +179,15 @@ describe("analysis cache: appends and invalidation", () => {
       return result;
     };
     // Truncated to fewer lines.
-    await rebuiltAfter(() => writeFileSync(path, sample.slice(0, 500).map((l) => `${l}\n`).join("")));
+    await rebuiltAfter(() =>
+      writeFileSync(
+        path,
+        sample
+          .slice(0, 500)
+          .map((l) => `${l}\n`)
+          .join(""),
+      ),
+    );
     // Same size, one expert renamed in place (mtime moves on).
     await rebuiltAfter(() => {
       const text = readFileSync(path, "utf8");
@@ -146,7 +202,14 @@ describe("analysis cache: appends and invalidation", () => {
       utimesSync(path, atime, mtime);
     });
     // Replaced by a different, longer log (rotation then a fresh file with the same name).
-    await rebuiltAfter(() => writeFileSync(path, json(generateSampleRecords({ count: 900, seed: 77, days: 3, end: END })).map((l) => `${l}\n`).join("")));
+    await rebuiltAfter(() =>
+      writeFileSync(
+        path,
+        json(generateSampleRecords({ count: 900, seed: 77, days: 3, end: END }))
+          .map((l) => `${l}\n`)
+          .join(""),
+      ),
+    );
     // A flipped byte in the cache's columns.
     await rebuiltAfter(() => {
       const bytes = readFileSync(cachePath);

@@ -25,7 +25,12 @@ describe("A/B experiment comparison", () => {
     expect(others).toHaveLength(0);
     expect(experiment!.experiment).toBe("lower-semantic");
     expect(experiment!.control).toEqual({
-      decisions: 130, accuracy: { judged: 100, correct: 45, rate: 0.45 }, covered: 110, coverage: 110 / 130, clarifications: 20, clarificationRate: 20 / 130,
+      decisions: 130,
+      accuracy: { judged: 100, correct: 45, rate: 0.45 },
+      covered: 110,
+      coverage: 110 / 130,
+      clarifications: 20,
+      clarificationRate: 20 / 130,
     });
     expect(experiment!.candidate.accuracy.rate).toBe(0.6);
     expect(experiment!.candidate.clarificationRate).toBeCloseTo(5 / 110);

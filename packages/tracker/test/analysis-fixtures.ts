@@ -19,9 +19,9 @@ export function makeEvent(options: {
   clarification?: RoutingEvent["clarification"];
   totalLatencyMs?: number;
 }): RoutingEvent {
-  const attempts: LayerAttemptRecord[] = options.attempts.map((a) => Array.isArray(a)
-    ? { layer_name: a[0], ...(a[1] !== undefined ? { selected_master: a[1] } : {}), ...(a[2] !== undefined ? { confidence: a[2] } : {}), success: a[3], latency_ms: a[4] ?? 1 }
-    : a);
+  const attempts: LayerAttemptRecord[] = options.attempts.map((a) =>
+    Array.isArray(a) ? { layer_name: a[0], ...(a[1] !== undefined ? { selected_master: a[1] } : {}), ...(a[2] !== undefined ? { confidence: a[2] } : {}), success: a[3], latency_ms: a[4] ?? 1 } : a,
+  );
   const accepted = attempts.find((a) => a.success);
   const layer = options.layer ?? accepted?.layer_name ?? "clarification";
   const selected = options.selected ?? accepted?.selected_master ?? "coordinator-master";
@@ -69,7 +69,11 @@ export function sampleEvents(count: number, seed = 1): RoutingEvent[] {
     const variant = random() < 0.5 ? "control" : "candidate";
     const attempts: AttemptSpec[] = [];
     let decided: string | undefined;
-    for (const [layer, threshold, skill, latency] of [["keyword", 0.85, 0.7, 0.05], ["semantic", variant === "candidate" ? 0.6 : 0.7, 0.8, 4], ["neural", 0.9, 0.85, 12]] as const) {
+    for (const [layer, threshold, skill, latency] of [
+      ["keyword", 0.85, 0.7, 0.05],
+      ["semantic", variant === "candidate" ? 0.6 : 0.7, 0.8, 4],
+      ["neural", 0.9, 0.85, 12],
+    ] as const) {
       const expert = random() < skill ? truth : pick(EXPERTS);
       const confidence = Math.min(1, Math.max(0, (expert === truth ? 0.7 : 0.45) + (random() - 0.5) * 0.5));
       const accepted = decided === undefined && confidence >= threshold;
@@ -80,24 +84,33 @@ export function sampleEvents(count: number, seed = 1): RoutingEvent[] {
       attempts.push([layer, expert, confidence, accepted, latency * (0.5 + random() * 2)]);
       if (accepted) decided = expert;
     }
-    const records = attempts.map((a, index) => ({ layer_name: a[0], selected_master: a[1]!, confidence: a[2]!, success: a[3], latency_ms: a[4]!, ...(index > 0 && attempts.slice(0, index).some((b) => b[3]) ? { shadow: true } : {}) }));
+    const records = attempts.map((a, index) => ({
+      layer_name: a[0],
+      selected_master: a[1]!,
+      confidence: a[2]!,
+      success: a[3],
+      latency_ms: a[4]!,
+      ...(index > 0 && attempts.slice(0, index).some((b) => b[3]) ? { shadow: true } : {}),
+    }));
     const selected = decided ?? "coordinator-master";
     const outcome = random() < 0.8 ? (selected === truth ? RIGHT_OUTCOME : corrected(truth)) : undefined;
-    events.push(makeEvent({
-      attempts: records,
-      selected,
-      ...(decided ? {} : { layer: "clarification", clarification: random() < 0.5 ? { reason: "ambiguous", candidates: [truth, pick(EXPERTS)] } : { reason: "low_confidence_cascade" } }),
-      ...(outcome ? { outcome } : {}),
-      ab: { experiment: "semantic-0.6", variant },
-      totalLatencyMs: records.reduce((sum, a) => sum + (a.shadow ? 0 : a.latency_ms), 0.01),
-      timestamp: new Date(Date.parse("2024-05-01T00:00:00Z") + i * 60_000).toISOString(),
-    }));
+    events.push(
+      makeEvent({
+        attempts: records,
+        selected,
+        ...(decided ? {} : { layer: "clarification", clarification: random() < 0.5 ? { reason: "ambiguous", candidates: [truth, pick(EXPERTS)] } : { reason: "low_confidence_cascade" } }),
+        ...(outcome ? { outcome } : {}),
+        ab: { experiment: "semantic-0.6", variant },
+        totalLatencyMs: records.reduce((sum, a) => sum + (a.shadow ? 0 : a.latency_ms), 0.01),
+        timestamp: new Date(Date.parse("2024-05-01T00:00:00Z") + i * 60_000).toISOString(),
+      }),
+    );
   }
   return events;
 }
 
 /** An expert name that would run script if a renderer forgot to escape it. */
-export const HOSTILE_EXPERT = '<script>window.__pwned = 1</script>';
+export const HOSTILE_EXPERT = "<script>window.__pwned = 1</script>";
 /** A layer name that would inject markup if a renderer forgot to escape it. */
 export const HOSTILE_LAYER = '<img src=x onerror="window.__pwned = 2">';
 
@@ -110,4 +123,3 @@ export function hostileReport(): AnalysisReport {
   analyzer.add(makeEvent({ attempts: [["keyword", "cicd-master", 0.2, false]], clarification: { reason: "<b>odd</b>" }, outcome: RIGHT_OUTCOME }));
   return analyzer.result();
 }
-

@@ -79,7 +79,16 @@ describe("analyzeJsonl", () => {
   });
 
   it("skips and counts torn and foreign lines, reads prototype lines and rotated files", async () => {
-    const prototype = { event_id: "proto-1", timestamp: "2025-12-31T10:00:00Z", task_description: "Deploy API", selected_master: "cicd-master", routing_method: "keyword", confidence: 0.9, layer_attempts: [{ layer: "keyword", selected_master: "cicd-master", confidence: 0.9, success: true, latency_ms: 1 }], outcome: { task_status: "completed", was_correct_master: true } };
+    const prototype = {
+      event_id: "proto-1",
+      timestamp: "2025-12-31T10:00:00Z",
+      task_description: "Deploy API",
+      selected_master: "cicd-master",
+      routing_method: "keyword",
+      confidence: 0.9,
+      layer_attempts: [{ layer: "keyword", selected_master: "cicd-master", confidence: 0.9, success: true, latency_ms: 1 }],
+      outcome: { task_status: "completed", was_correct_master: true },
+    };
     writeLog("rot-2025-11.jsonl", sample.slice(0, 100));
     const path = writeLog("rot.jsonl", [...sample.slice(100, 200), "{not json", '{"hello":"world"}', "", JSON.stringify(prototype)]);
     appendFileSync(path, '{"schema_version":1,"record_type":"decision","event_id":"torn');

@@ -4,8 +4,17 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ErrorCode } from "@moe-router/core";
 import {
-  analyzeJsonl, analyzeStore, generateSampleRecords, jsonlStore, postgresStore, type AnalysisReport, type AnalyzerOptions, type DecisionRecord, type EventStore,
-  type LogRecord, type OutcomeRecord,
+  analyzeJsonl,
+  analyzeStore,
+  generateSampleRecords,
+  jsonlStore,
+  postgresStore,
+  type AnalysisReport,
+  type AnalyzerOptions,
+  type DecisionRecord,
+  type EventStore,
+  type LogRecord,
+  type OutcomeRecord,
 } from "../src/index.js";
 import { postgresUnavailable, startPostgres, type PostgresServer } from "./support/postgres.js";
 import { rounded } from "./support/rounded.js";
@@ -19,8 +28,14 @@ const minutesAgo = (minutes: number) => new Date(END.getTime() - minutes * 60_00
 
 function decision(id: string, minutes: number, fields: Record<string, unknown> = {}): DecisionRecord {
   return {
-    schema_version: 1, record_type: "decision", event_id: id, timestamp: minutesAgo(minutes), task_description: "edge case",
-    selected_master: "security-master", routing_layer: "keyword", confidence: 0.9,
+    schema_version: 1,
+    record_type: "decision",
+    event_id: id,
+    timestamp: minutesAgo(minutes),
+    task_description: "edge case",
+    selected_master: "security-master",
+    routing_layer: "keyword",
+    confidence: 0.9,
     layer_attempts: [{ layer_name: "keyword", selected_master: "security-master", confidence: 0.9, success: true, latency_ms: 0.4 }],
     total_latency_ms: 0.5,
     ...fields,
@@ -41,18 +56,30 @@ function records(): LogRecord[] {
   const firstDecision = all.find((r) => r.record_type === "decision")!;
   const edge: LogRecord[] = [
     // A decision written twice (a retried batch): counted once.
-    decision("dup", 10), decision("dup", 10),
+    decision("dup", 10),
+    decision("dup", 10),
     // Re-recorded outcomes: the newest wins; a correction to another expert, one naming the routed expert.
-    decision("again", 20), outcome("again", 19, { was_correct_master: true }), outcome("again", 18, { was_correct_master: false, user_corrected_to: "cicd-master" }),
+    decision("again", 20),
+    outcome("again", 19, { was_correct_master: true }),
+    outcome("again", 18, { was_correct_master: false, user_corrected_to: "cicd-master" }),
     outcome(firstDecision.event_id, 1, { was_correct_master: false, user_corrected_to: "documentation-master", quality_score: 0.2 }),
-    decision("self-correct", 21), outcome("self-correct", 20, { user_corrected_to: "security-master" }),
-    decision("empty-correct", 22), outcome("empty-correct", 21, { user_corrected_to: "", was_correct_master: false }),
+    decision("self-correct", 21),
+    outcome("self-correct", 20, { user_corrected_to: "security-master" }),
+    decision("empty-correct", 22),
+    outcome("empty-correct", 21, { user_corrected_to: "", was_correct_master: false }),
     // Prototype-style completion and fields the readers drop.
-    decision("status", 23), outcome("status", 22, { task_completed: undefined, task_status: "completed", completion_time_minutes: 1e308, quality_score: 5 }),
-    decision("bad-outcome", 24), outcome("bad-outcome", 23, { was_correct_master: "yes", user_corrected_to: 7, completion_time_minutes: -1 }),
-    decision("not-an-outcome", 25), { ...outcome("not-an-outcome", 24, {}), outcome: "done" } as unknown as OutcomeRecord,
+    decision("status", 23),
+    outcome("status", 22, { task_completed: undefined, task_status: "completed", completion_time_minutes: 1e308, quality_score: 5 }),
+    decision("bad-outcome", 24),
+    outcome("bad-outcome", 23, { was_correct_master: "yes", user_corrected_to: 7, completion_time_minutes: -1 }),
+    decision("not-an-outcome", 25),
+    { ...outcome("not-an-outcome", 24, {}), outcome: "done" } as unknown as OutcomeRecord,
     decision("bad-fields", 26, {
-      confidence: "high", task_description: null, total_latency_ms: -3, shadow: "no", ab_test: null,
+      confidence: "high",
+      task_description: null,
+      total_latency_ms: -3,
+      shadow: "no",
+      ab_test: null,
       layer_attempts: [
         { layer_name: "keyword", selected_master: 5, confidence: 1.5, success: "yes", latency_ms: 9e7, error: "boom", shadow: "x" },
         { layer_name: "semantic", selected_master: null, confidence: null, success: null, latency_ms: 2, error: null },
@@ -73,10 +100,13 @@ function records(): LogRecord[] {
     }),
     outcome("shadow-only", 32, { was_correct_master: false, user_corrected_to: "cicd-master" }),
     // Malformed decisions the store holds but no reader uses.
-    decision("bad-expert", 40, { selected_master: 5 }), decision("bad-attempts", 41, { layer_attempts: { keyword: true } }),
-    decision("bad-attempt", 42, { layer_attempts: [{ success: true }] }), decision("bad-layer", 43, { routing_layer: ["keyword"] }),
+    decision("bad-expert", 40, { selected_master: 5 }),
+    decision("bad-attempts", 41, { layer_attempts: { keyword: true } }),
+    decision("bad-attempt", 42, { layer_attempts: [{ success: true }] }),
+    decision("bad-layer", 43, { routing_layer: ["keyword"] }),
     // Old, outside a one-day window.
-    decision("old", 3 * 24 * 60 + 5), outcome("old", 10, { was_correct_master: true }),
+    decision("old", 3 * 24 * 60 + 5),
+    outcome("old", 10, { was_correct_master: true }),
   ];
   return [...all, ...edge];
 }

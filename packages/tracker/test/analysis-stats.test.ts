@@ -37,16 +37,15 @@ describe("LogHistogram", () => {
   });
 
   it("stays within 1 % for any sample (property)", () => {
-    fc.assert(fc.property(
-      fc.array(fc.double({ min: 0.001, max: 1e6, noNaN: true }), { minLength: 1, maxLength: 200 }),
-      fc.constantFrom(0.5, 0.95, 0.99),
-      (values, q) => {
+    fc.assert(
+      fc.property(fc.array(fc.double({ min: 0.001, max: 1e6, noNaN: true }), { minLength: 1, maxLength: 200 }), fc.constantFrom(0.5, 0.95, 0.99), (values, q) => {
         const histogram = new LogHistogram();
         values.forEach((v) => histogram.add(v));
         const exact = exactQuantile(values, q);
         return Math.abs(histogram.quantile(q)! - exact) / exact <= 0.01;
-      },
-    ), { numRuns: 300 });
+      }),
+      { numRuns: 300 },
+    );
   });
 
   it("handles empty, zero, out-of-range and invalid samples", () => {
@@ -64,7 +63,9 @@ describe("LogHistogram", () => {
   });
 
   it("merges two histograms into the histogram of both samples", () => {
-    const a = new LogHistogram(), b = new LogHistogram(), both = new LogHistogram();
+    const a = new LogHistogram(),
+      b = new LogHistogram(),
+      both = new LogHistogram();
     for (let i = 1; i <= 1000; i++) {
       (i % 2 ? a : b).add(i / 10);
       both.add(i / 10);
@@ -77,7 +78,8 @@ describe("LogHistogram", () => {
 describe("ReliabilityAccumulator", () => {
   it("gives the same ECE as core's expectedCalibrationError", () => {
     const random = seeded(3);
-    const confidences: number[] = [], correct: boolean[] = [];
+    const confidences: number[] = [],
+      correct: boolean[] = [];
     const accumulator = new ReliabilityAccumulator(10);
     for (let i = 0; i < 5000; i++) {
       const confidence = random();
@@ -132,10 +134,13 @@ describe("two-proportion z-test", () => {
 
 describe("parseIsoTime", () => {
   it("agrees with Date.parse on canonical timestamps (property)", () => {
-    fc.assert(fc.property(fc.date({ min: new Date("0001-01-01T00:00:00Z"), max: new Date("9999-12-31T23:59:59.999Z"), noInvalidDate: true }), (date) => {
-      const iso = date.toISOString();
-      return iso.length !== 24 || parseIsoTime(iso) === Date.parse(iso);
-    }), { numRuns: 2000 });
+    fc.assert(
+      fc.property(fc.date({ min: new Date("0001-01-01T00:00:00Z"), max: new Date("9999-12-31T23:59:59.999Z"), noInvalidDate: true }), (date) => {
+        const iso = date.toISOString();
+        return iso.length !== 24 || parseIsoTime(iso) === Date.parse(iso);
+      }),
+      { numRuns: 2000 },
+    );
   });
 
   it("falls back to Date.parse for other forms and behaves like it on odd dates", () => {

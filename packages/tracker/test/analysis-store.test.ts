@@ -35,7 +35,11 @@ describe("analyzeStore", () => {
       },
     };
     await expect(analyzeStore(failing)).rejects.toMatchObject({ code: ErrorCode.STORE_FAILED, message: expect.stringMatching(/permission denied.*Check that the store/) });
-    const coded = { read: () => { throw new MoeRouterError(ErrorCode.NOT_FOUND, "no such log"); } };
+    const coded = {
+      read: () => {
+        throw new MoeRouterError(ErrorCode.NOT_FOUND, "no such log");
+      },
+    };
     await expect(analyzeStore(coded)).rejects.toMatchObject({ code: ErrorCode.NOT_FOUND });
   });
 

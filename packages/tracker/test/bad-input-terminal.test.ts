@@ -24,7 +24,7 @@ function hostileReport() {
 }
 
 // Without colour the renderers emit no escape of their own: any control character is from data.
-// eslint-disable-next-line no-control-regex
+
 const CONTROL = /[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/;
 
 describe("bad input: hostile names in the log, printed to a terminal", () => {
@@ -64,7 +64,12 @@ describe("bad input: layer details JSON cannot hold", () => {
     const tracker = createTracker({ store: jsonlStore({ path }), onError: (error) => errors.push(error) });
     const details: Record<string, unknown> = { big: 7n };
     details.self = details;
-    Object.defineProperty(details, "boom", { enumerable: true, get() { throw new Error("getter"); } });
+    Object.defineProperty(details, "boom", {
+      enumerable: true,
+      get() {
+        throw new Error("getter");
+      },
+    });
     const decision = sampleDecision();
     tracker.onDecision({ ...decision, attempts: [{ ...decision.attempts[1]!, details }], task: { description: "x", metadata: { n: 1n } } });
     await tracker.close();

@@ -44,7 +44,10 @@ const freshPath = () => {
   mkdirSync(dir);
   return join(dir, "events.jsonl");
 };
-const lines = (path: string) => readFileSync(path, "utf8").split("\n").filter((line) => line !== "");
+const lines = (path: string) =>
+  readFileSync(path, "utf8")
+    .split("\n")
+    .filter((line) => line !== "");
 
 async function readAll(path: string): Promise<RoutingEvent[]> {
   const store = jsonlStore({ path });
@@ -55,7 +58,10 @@ async function readAll(path: string): Promise<RoutingEvent[]> {
 }
 
 function runChild(args: string[]): Promise<{ code: number | null; stderr: string }> {
-  const child = spawn(process.execPath, ["--import", "tsx", "--conditions=moe-router-source", join(packageDir, "test/support/fault-child.ts"), ...args], { cwd: packageDir, stdio: ["ignore", "ignore", "pipe"] });
+  const child = spawn(process.execPath, ["--import", "tsx", "--conditions=moe-router-source", join(packageDir, "test/support/fault-child.ts"), ...args], {
+    cwd: packageDir,
+    stdio: ["ignore", "ignore", "pipe"],
+  });
   let stderr = "";
   child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
   return new Promise((resolve) => child.on("close", (code) => resolve({ code, stderr })));
@@ -115,7 +121,10 @@ describe("faults: disk full (ENOSPC injected part-way through a write)", () => {
     diskFull.path = path;
     diskFull.budget = size * 366 + Math.floor(size / 2);
     for (const record of records) store.append(record);
-    const error = await store.flush().then(() => undefined, (e: MoeRouterError) => e);
+    const error = await store.flush().then(
+      () => undefined,
+      (e: MoeRouterError) => e,
+    );
     diskFull.path = undefined;
     expect(error?.code).toBe(ErrorCode.STORE_FAILED);
     const onDisk = lines(path).filter((line) => line.endsWith("}")).length;

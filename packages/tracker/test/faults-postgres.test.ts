@@ -39,7 +39,10 @@ describe.skipIf(noServer)("faults: PostgreSQL store", () => {
     const refused = { ...decisionRecord(), timestamp: "-100000-01-01T00:00:00.000Z" };
     for (const record of records) store.append(record);
     store.append(refused);
-    const error = await store.flush().then(() => undefined, (e: MoeRouterError) => e);
+    const error = await store.flush().then(
+      () => undefined,
+      (e: MoeRouterError) => e,
+    );
     expect(error?.code).toBe(ErrorCode.STORE_FAILED);
     expect(store.stats()).toMatchObject({ written: 201, failed: 1 });
     const events = await readAll(store);
@@ -84,7 +87,10 @@ describe.skipIf(noServer)("faults: PostgreSQL store", () => {
     try {
       for (let i = 0; i < 50; i++) store.append(decisionRecord());
       const started = Date.now();
-      const error = await store.close().then(() => undefined, (e: MoeRouterError) => e);
+      const error = await store.close().then(
+        () => undefined,
+        (e: MoeRouterError) => e,
+      );
       expect(Date.now() - started).toBeLessThan(5_000);
       expect(error?.code).toBe(ErrorCode.STORE_FAILED);
       expect(error?.message).toMatch(/^50 record\(s\) could not be written/);
@@ -108,7 +114,10 @@ describe.skipIf(noServer)("faults: PostgreSQL store", () => {
     const pids = server.freeze();
     try {
       const started = Date.now();
-      const error = await openStore(`${server.url}?tablePrefix=${prefix()}`, { cwd: process.cwd() }).then(() => undefined, (e: MoeRouterError) => e);
+      const error = await openStore(`${server.url}?tablePrefix=${prefix()}`, { cwd: process.cwd() }).then(
+        () => undefined,
+        (e: MoeRouterError) => e,
+      );
       // openStore uses the default 5 s connect timeout.
       expect(Date.now() - started).toBeLessThan(9_000);
       expect(error?.code).toBe(ErrorCode.STORE_FAILED);
@@ -118,7 +127,15 @@ describe.skipIf(noServer)("faults: PostgreSQL store", () => {
   }, 20_000);
 
   it("a server that stops answering mid-run: route() goes on, close() ends in bounded time and reports the loss", async () => {
-    const store = await postgresStore({ connectionString: server.url, tablePrefix: prefix(), connectTimeoutMs: 500, statementTimeoutMs: 500, retryDelayMs: 50, maxRetryDelayMs: 200, closeTimeoutMs: 1_500 });
+    const store = await postgresStore({
+      connectionString: server.url,
+      tablePrefix: prefix(),
+      connectTimeoutMs: 500,
+      statementTimeoutMs: 500,
+      retryDelayMs: 50,
+      maxRetryDelayMs: 200,
+      closeTimeoutMs: 1_500,
+    });
     const errors: MoeRouterError[] = [];
     const tracker = createTracker({ store, onError: (error) => errors.push(error) });
     const cascade = createCascade({ layers: [{ layer: lookupLayer(), threshold: 0.5 }], observers: [tracker] });
@@ -129,7 +146,10 @@ describe.skipIf(noServer)("faults: PostgreSQL store", () => {
       const started = Date.now();
       for (let i = 0; i < 100; i++) await cascade.route({ description: `task ${i}` });
       expect(Date.now() - started).toBeLessThan(1_000);
-      const error = await tracker.close().then(() => undefined, (e: MoeRouterError) => e);
+      const error = await tracker.close().then(
+        () => undefined,
+        (e: MoeRouterError) => e,
+      );
       expect(Date.now() - started).toBeLessThan(8_000);
       expect(error?.code).toBe(ErrorCode.STORE_FAILED);
       expect(tracker.stats().store).toMatchObject({ written: 1, failed: 100 });

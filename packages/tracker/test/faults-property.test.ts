@@ -39,7 +39,10 @@ const foreignBytes = fc.uint8Array({ minLength: 1, maxLength: 80 }).filter((byte
 
 const spec: fc.Arbitrary<Spec> = fc.oneof(
   { weight: 4, arbitrary: fc.record({ kind: fc.constant("decision" as const), hoursAgo: fc.integer({ min: 0, max: 200 }) }) },
-  { weight: 2, arbitrary: fc.record({ kind: fc.constant("outcome" as const), of: fc.nat(), quality: fc.oneof(fc.double({ min: 0, max: 1, noNaN: true }), fc.double({ min: 1.5, max: 1e308, noNaN: true })) }) },
+  {
+    weight: 2,
+    arbitrary: fc.record({ kind: fc.constant("outcome" as const), of: fc.nat(), quality: fc.oneof(fc.double({ min: 0, max: 1, noNaN: true }), fc.double({ min: 1.5, max: 1e308, noNaN: true })) }),
+  },
   { weight: 1, arbitrary: fc.record({ kind: fc.constant("duplicate" as const), of: fc.nat() }) },
   { weight: 1, arbitrary: fc.record({ kind: fc.constant("malformed" as const), attempt: fc.oneof(fc.constant(null), fc.integer(), fc.string(), fc.array(fc.nat(), { maxLength: 2 })) }) },
   { weight: 2, arbitrary: fc.record({ kind: fc.constant("json" as const), text: foreignJson.map((value) => JSON.stringify(value)) }) },

@@ -58,8 +58,14 @@ describe("faults: windowed reads whatever the order of timestamps", () => {
   it("reads backfilled, skewed and prototype lines in the window wherever they sit in the file", async () => {
     const prototype = { event_id: "proto-late", timestamp: at(2).toISOString(), selected_master: "cicd-master", routing_method: "keyword", layer_attempts: [] };
     const lines: (LogRecord | string)[] = [
-      decisionRecord(at(5)), decisionRecord(at(100)), decisionRecord(at(3)), decisionRecord(at(500)),
-      JSON.stringify(prototype), decisionRecord(at(30)), decisionRecord(at(1)), decisionRecord(at(400)),
+      decisionRecord(at(5)),
+      decisionRecord(at(100)),
+      decisionRecord(at(3)),
+      decisionRecord(at(500)),
+      JSON.stringify(prototype),
+      decisionRecord(at(30)),
+      decisionRecord(at(1)),
+      decisionRecord(at(400)),
     ];
     const path = logWith(lines);
     const { events } = await readAll(path, at(24));

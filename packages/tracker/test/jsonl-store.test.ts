@@ -207,7 +207,10 @@ describe("jsonl store: failures never throw into the caller of append()", () => 
     store.append(good);
     await store.flush();
     expect(store.stats()).toMatchObject({ appended: 2, written: 2, failed: 0 });
-    const lines = readFileSync(path, "utf8").trim().split("\n").map((line) => JSON.parse(line));
+    const lines = readFileSync(path, "utf8")
+      .trim()
+      .split("\n")
+      .map((line) => JSON.parse(line));
     expect(lines.map((line) => line.event_id)).toEqual([bad.event_id, good.event_id]);
     expect(lines[0].task_metadata).toEqual({ size: "10" });
     expect(lines[0].layer_attempts[0].metadata).toEqual({ circular: { name: "loop", self: "[Circular]" } });

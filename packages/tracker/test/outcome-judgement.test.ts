@@ -7,7 +7,9 @@ const rows = outcomeJudgementRows();
 describe("judgeOutcome: what an outcome says about the right expert", () => {
   it.each(rows)("$case", (row) => {
     expect(judgeOutcome(row.selected, row.outcome ?? undefined)).toEqual({
-      correct: row.correct ?? undefined, rightExpert: row.rightExpert ?? undefined, wrongExpert: row.wrongExpert ?? undefined,
+      correct: row.correct ?? undefined,
+      rightExpert: row.rightExpert ?? undefined,
+      wrongExpert: row.wrongExpert ?? undefined,
     });
   });
 

@@ -37,18 +37,28 @@ describe.skipIf(unavailable !== undefined)("PostgreSQL schema migrations", () =>
     await store.close();
     expect(await versions("fresh_schema")).toEqual(MIGRATIONS.map((m) => m.version));
     expect(DATABASE_SCHEMA_VERSION).toBe(MIGRATIONS.length);
-    expect(await indexes("fresh_schema")).toEqual(expect.arrayContaining([
-      "fresh_schema_decisions_timestamp_idx", "fresh_schema_decisions_layer_idx", "fresh_schema_decisions_event_id_key",
-      "fresh_schema_outcomes_event_idx", "fresh_schema_outcomes_timestamp_idx",
-    ]));
+    expect(await indexes("fresh_schema")).toEqual(
+      expect.arrayContaining([
+        "fresh_schema_decisions_timestamp_idx",
+        "fresh_schema_decisions_layer_idx",
+        "fresh_schema_decisions_event_id_key",
+        "fresh_schema_outcomes_event_idx",
+        "fresh_schema_outcomes_timestamp_idx",
+      ]),
+    );
   });
 
   it("adopts a database created before versioning: keeps its rows, adds what is missing, once", async () => {
     const p = "old_schema";
     await client.query(OLD_SCHEMA(p));
     const old = decisionRecord(new Date("2026-01-01T00:00:00Z"));
-    await client.query(`INSERT INTO ${p}_decisions (event_id, "timestamp", routing_layer, selected_master, schema_version, record) VALUES ($1, $2, $3, $4, 1, $5)`,
-      [old.event_id, old.timestamp, old.routing_layer, old.selected_master, JSON.stringify(old)]);
+    await client.query(`INSERT INTO ${p}_decisions (event_id, "timestamp", routing_layer, selected_master, schema_version, record) VALUES ($1, $2, $3, $4, 1, $5)`, [
+      old.event_id,
+      old.timestamp,
+      old.routing_layer,
+      old.selected_master,
+      JSON.stringify(old),
+    ]);
     expect(await indexes(p)).not.toContain(`${p}_outcomes_timestamp_idx`);
 
     const store = await postgresStore({ connectionString: server!.url, tablePrefix: p });

@@ -10,8 +10,18 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
-  analyzeEvents, analyzeJsonlDetailed, analyzeStore, generateSampleRecords, jsonlStore, postgresStore, type AnalysisReport, type AnalyzerOptions,
-  type DecisionRecord, type EventStore, type LogRecord, type OutcomeRecord,
+  analyzeEvents,
+  analyzeJsonlDetailed,
+  analyzeStore,
+  generateSampleRecords,
+  jsonlStore,
+  postgresStore,
+  type AnalysisReport,
+  type AnalyzerOptions,
+  type DecisionRecord,
+  type EventStore,
+  type LogRecord,
+  type OutcomeRecord,
 } from "../src/index.js";
 import { analyzeJsonlWith } from "../src/analysis/analyze-jsonl.js";
 import { inThread } from "../src/analysis/internal/worker-pool.js";
@@ -41,7 +51,9 @@ const other = (expert: string): string => (expert === "backend" ? "frontend" : "
 
 function outcome(decision: DecisionRecord, minutesAfter: number, fields: Partial<OutcomeRecord["outcome"]>): OutcomeRecord {
   return {
-    schema_version: decision.schema_version, record_type: "outcome", event_id: decision.event_id,
+    schema_version: decision.schema_version,
+    record_type: "outcome",
+    event_id: decision.event_id,
     timestamp: new Date(Date.parse(decision.timestamp) + minutesAfter * 60_000).toISOString(),
     outcome: { task_completed: true, task_status: "completed", ...fields },
   };
@@ -99,9 +111,13 @@ function writeLog(name: string, log: readonly LogRecord[]): string {
 /** Every figure but the counters that differ between the two logs by construction. */
 function figures(report: AnalysisReport): unknown {
   const round = (value: unknown): unknown =>
-    typeof value === "number" ? Number(value.toPrecision(10))
-      : Array.isArray(value) ? value.map(round)
-        : value && typeof value === "object" ? Object.fromEntries(Object.entries(value).map(([k, v]) => [k, round(v)])) : value;
+    typeof value === "number"
+      ? Number(value.toPrecision(10))
+      : Array.isArray(value)
+        ? value.map(round)
+        : value && typeof value === "object"
+          ? Object.fromEntries(Object.entries(value).map(([k, v]) => [k, round(v)]))
+          : value;
   // `skipped` depends on whether the reader filters the window before the analyzer (as in synthetic.test.ts).
   const { generatedAt: _at, reRecordedOutcomes: _count, skipped: _skipped, ...rest } = report;
   return round(rest);
@@ -144,7 +160,13 @@ describe("re-recorded outcomes: the latest wins, every record is counted once, o
     const report = await sequential(path, {});
     // recent was first reported right, then corrected: the correction is in force.
     expect(report.corrections.matrix[recent.selected_master]?.[other(recent.selected_master)]).toBeGreaterThanOrEqual(1);
-    const first = await sequential(writeLog("no-corrections.jsonl", records.filter((r) => !(r.record_type === "outcome" && r.outcome.user_corrected_to !== undefined && [old, middle, recent, sample].some((d) => d.event_id === r.event_id)))), {});
+    const first = await sequential(
+      writeLog(
+        "no-corrections.jsonl",
+        records.filter((r) => !(r.record_type === "outcome" && r.outcome.user_corrected_to !== undefined && [old, middle, recent, sample].some((d) => d.event_id === r.event_id))),
+      ),
+      {},
+    );
     expect(report.corrections.total - first.corrections.total).toBe(4);
     expect(report.overall.withOutcome).toBe(first.overall.withOutcome);
   });

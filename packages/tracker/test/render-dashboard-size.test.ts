@@ -19,11 +19,13 @@ function size(frame: string): { rows: number; columns: number } {
 
 /** Events whose attempts name `layers` layers, with long layer and expert names. */
 function manyLayers(layers: number, count: number): RoutingEvent[] {
-  return Array.from({ length: count }, (_, i) => makeEvent({
-    attempts: Array.from({ length: layers }, (_, l) => [`layer-with-a-rather-long-name-${l}`, `expert-with-a-long-name-${(i + l) % 9}`, 0.5, l === i % layers] as const),
-    timestamp: new Date(NOW - (i + 1) * 60_000).toISOString(),
-    outcome: { task_completed: true, was_correct_master: i % 3 !== 0 },
-  }));
+  return Array.from({ length: count }, (_, i) =>
+    makeEvent({
+      attempts: Array.from({ length: layers }, (_, l) => [`layer-with-a-rather-long-name-${l}`, `expert-with-a-long-name-${(i + l) % 9}`, 0.5, l === i % layers] as const),
+      timestamp: new Date(NOW - (i + 1) * 60_000).toISOString(),
+      outcome: { task_completed: true, was_correct_master: i % 3 !== 0 },
+    }),
+  );
 }
 
 describe("renderDashboard fits an 80 x 24 terminal", () => {

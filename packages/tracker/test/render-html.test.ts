@@ -17,15 +17,17 @@ describe("renderHtmlReport", () => {
 
   it("draws every chart with a title", () => {
     const titles = [...html.matchAll(/<svg[^>]*aria-label="([^"]*)"/g)].map((m) => m[1]);
-    expect(titles).toEqual(expect.arrayContaining([
-      "Per-layer accuracy and coverage",
-      "Reliability diagram: keyword (accepted)",
-      "Reliability diagram: neural (shadow)",
-      "Latency percentiles (ms, log scale)",
-      "Expert distribution",
-      "Corrections matrix (rows: routed, columns: corrected to)",
-      "A/B comparison: semantic-0.6",
-    ]));
+    expect(titles).toEqual(
+      expect.arrayContaining([
+        "Per-layer accuracy and coverage",
+        "Reliability diagram: keyword (accepted)",
+        "Reliability diagram: neural (shadow)",
+        "Latency percentiles (ms, log scale)",
+        "Expert distribution",
+        "Corrections matrix (rows: routed, columns: corrected to)",
+        "A/B comparison: semantic-0.6",
+      ]),
+    );
     expect(html.match(/<rect class="bar"/g)!.length).toBeGreaterThan(20);
     expect(html).toContain('class="cell"');
   });

@@ -54,7 +54,15 @@ describe("renderDashboard", () => {
 
 describe("text helpers", () => {
   it("aligns table columns whatever the escapes in cells", () => {
-    const lines = table(["a", "count"], [["\x1b[36mx\x1b[39m", "5"], ["longer", "12345"]]).split("\n").map(stripAnsi);
+    const lines = table(
+      ["a", "count"],
+      [
+        ["\x1b[36mx\x1b[39m", "5"],
+        ["longer", "12345"],
+      ],
+    )
+      .split("\n")
+      .map(stripAnsi);
     expect(lines[0]).toBe("a       count");
     expect(lines[2]).toBe("x           5");
     expect(lines[3]).toBe("longer  12345");

@@ -12,12 +12,14 @@ function events(hours: number, perHour = 6): RoutingEvent[] {
   for (let h = 0; h < hours; h++) {
     for (let i = 0; i < perHour; i++) {
       const degraded = h >= hours / 2 && i % 2 === 0;
-      out.push(makeEvent({
-        timestamp: new Date(BASE + h * 3_600_000 + i * 60_000).toISOString(),
-        attempts: [["keyword", i === 5 ? HOSTILE : "security-master", 0.95, true, 0.1 + i * 0.01]],
-        outcome: degraded ? corrected("cicd-master") : RIGHT_OUTCOME,
-        totalLatencyMs: 1 + i,
-      }));
+      out.push(
+        makeEvent({
+          timestamp: new Date(BASE + h * 3_600_000 + i * 60_000).toISOString(),
+          attempts: [["keyword", i === 5 ? HOSTILE : "security-master", 0.95, true, 0.1 + i * 0.01]],
+          outcome: degraded ? corrected("cicd-master") : RIGHT_OUTCOME,
+          totalLatencyMs: 1 + i,
+        }),
+      );
     }
   }
   return out;
@@ -39,7 +41,10 @@ describe("trend rendering", () => {
     expect(series.buckets).toHaveLength(200);
     const frame = stripAnsi(renderDashboard(report, { series, color: true }));
     const trends = frame.slice(frame.indexOf("Trends"));
-    const lines = trends.split("\n").slice(0, trends.split("\n").findIndex((l, i) => i > 0 && l === ""));
+    const lines = trends.split("\n").slice(
+      0,
+      trends.split("\n").findIndex((l, i) => i > 0 && l === ""),
+    );
     expect(lines.length).toBeGreaterThan(8);
     for (const line of lines) expect([...line].length).toBeLessThanOrEqual(80);
     expect(trends).toMatch(/keyword acc +[▁-█ ]{40} +\d/);
@@ -57,7 +62,10 @@ describe("trend rendering", () => {
   });
 
   it("neutralises control sequences in recorded names before they reach a terminal", async () => {
-    const series = await timeSeriesEvents(events(2, 6).filter((_, i) => i % 6 === 5), { by: "hour" });
+    const series = await timeSeriesEvents(
+      events(2, 6).filter((_, i) => i % 6 === 5),
+      { by: "hour" },
+    );
     const text = renderTimeSeriesText(series, { color: false });
     expect(text).not.toContain("\x1b");
     expect(text).not.toContain("\x07");

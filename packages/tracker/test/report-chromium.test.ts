@@ -30,7 +30,9 @@ describe.skipIf(!available && !required)("HTML report in headless Chromium", () 
       const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
       const problems: string[] = [];
       const requests: string[] = [];
-      page.on("console", (message) => { if (message.type() === "error") problems.push(message.text()); });
+      page.on("console", (message) => {
+        if (message.type() === "error") problems.push(message.text());
+      });
       page.on("pageerror", (error) => problems.push(error.message));
       page.on("request", (request) => requests.push(request.url()));
       await page.goto(pathToFileURL(file).href, { waitUntil: "load" });
@@ -39,10 +41,16 @@ describe.skipIf(!available && !required)("HTML report in headless Chromium", () 
       expect(requests).toEqual([pathToFileURL(file).href]);
       expect(await page.evaluate(() => (globalThis as { __pwned?: number }).__pwned)).toBeUndefined();
       const titles = await page.locator("svg.chart > title").allTextContents();
-      expect(titles).toEqual(expect.arrayContaining([
-        "Per-layer accuracy and coverage", "Latency percentiles (ms, log scale)", "Expert distribution",
-        "Corrections matrix (rows: routed, columns: corrected to)", "A/B comparison: semantic-0.6", "Reliability diagram: semantic (accepted)",
-      ]));
+      expect(titles).toEqual(
+        expect.arrayContaining([
+          "Per-layer accuracy and coverage",
+          "Latency percentiles (ms, log scale)",
+          "Expert distribution",
+          "Corrections matrix (rows: routed, columns: corrected to)",
+          "A/B comparison: semantic-0.6",
+          "Reliability diagram: semantic (accepted)",
+        ]),
+      );
       const box = await page.locator("svg.layers-chart").boundingBox();
       expect(box!.width).toBeGreaterThan(300);
       expect(await page.locator("svg.chart rect.bar").count()).toBeGreaterThan(20);

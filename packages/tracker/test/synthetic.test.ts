@@ -9,8 +9,19 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
-  analyzeEvents, analyzeJsonlDetailed, analyzeStore, createTimeSeriesAccumulator, generateSampleRecords, jsonlStore, postgresStore, timeSeriesJsonl,
-  timeSeriesStore, type AnalysisReport, type EventStore, type LogRecord, type TimeSeries,
+  analyzeEvents,
+  analyzeJsonlDetailed,
+  analyzeStore,
+  createTimeSeriesAccumulator,
+  generateSampleRecords,
+  jsonlStore,
+  postgresStore,
+  timeSeriesJsonl,
+  timeSeriesStore,
+  type AnalysisReport,
+  type EventStore,
+  type LogRecord,
+  type TimeSeries,
 } from "../src/index.js";
 import { analyzeJsonlWith } from "../src/analysis/analyze-jsonl.js";
 import { inThread } from "../src/analysis/internal/worker-pool.js";
@@ -42,9 +53,13 @@ const realPath = writeLog("real.jsonl", real);
 /** The figures that must not change; the counters of what was left out are compared apart. */
 function figures(report: AnalysisReport): unknown {
   const round = (value: unknown): unknown =>
-    typeof value === "number" ? Number(value.toPrecision(10))
-      : Array.isArray(value) ? value.map(round)
-        : value && typeof value === "object" ? Object.fromEntries(Object.entries(value).map(([k, v]) => [k, round(v)])) : value;
+    typeof value === "number"
+      ? Number(value.toPrecision(10))
+      : Array.isArray(value)
+        ? value.map(round)
+        : value && typeof value === "object"
+          ? Object.fromEntries(Object.entries(value).map(([k, v]) => [k, round(v)]))
+          : value;
   const { generatedAt: _at, skipped: _skipped, syntheticExcluded: _excluded, ...rest } = report as AnalysisReport & { generatedAt?: string };
   return round(rest);
 }
@@ -148,11 +163,16 @@ describe.skipIf(unavailable !== undefined)("PostgreSQL: analysis and time series
   it("timeSeries in SQL: the real-only series, auto range included", async () => {
     const store = jsonlStore({ path: realPath });
     try {
-      for (const options of [{ by: "hour" as const, since: END.getTime() - 3 * 86_400_000, until: NOW, now: NOW }, { by: "auto" as const, now: NOW }]) {
+      for (const options of [
+        { by: "hour" as const, since: END.getTime() - 3 * 86_400_000, until: NOW, now: NOW },
+        { by: "auto" as const, now: NOW },
+      ]) {
         const fromSql = series(await timeSeriesStore(pg, { ...options, synthetic: "exclude" }));
         const fromReal = series(await timeSeriesStore(store, options));
         expect(fromSql.by).toBe(fromReal.by);
-        expect(fromSql.buckets.map((b) => [b.start, b.decisions, b.accuracy.judged, b.clarifications])).toEqual(fromReal.buckets.map((b) => [b.start, b.decisions, b.accuracy.judged, b.clarifications]));
+        expect(fromSql.buckets.map((b) => [b.start, b.decisions, b.accuracy.judged, b.clarifications])).toEqual(
+          fromReal.buckets.map((b) => [b.start, b.decisions, b.accuracy.judged, b.clarifications]),
+        );
       }
       const all = await timeSeriesStore(pg, { by: "day", since: END.getTime() - 3 * 86_400_000, until: NOW, now: NOW });
       expect(all.buckets.reduce((sum, bucket) => sum + bucket.decisions, 0)).toBe(2100);

@@ -34,8 +34,15 @@ describe("time series accumulator", () => {
     expect(series.buckets.map((b) => b.start)).toEqual([at(0), at(HOUR), at(2 * HOUR)]);
     const [first, empty, third] = series.buckets;
     expect(first).toMatchObject({
-      decisions: 4, withOutcome: 2, outcomeCoverage: 0.5, accuracy: { judged: 2, correct: 1, rate: 0.5 },
-      clarifications: 1, clarificationRate: 0.25, attempts: 5, errors: 1, errorRate: 0.2,
+      decisions: 4,
+      withOutcome: 2,
+      outcomeCoverage: 0.5,
+      accuracy: { judged: 2, correct: 1, rate: 0.5 },
+      clarifications: 1,
+      clarificationRate: 0.25,
+      attempts: 5,
+      errors: 1,
+      errorRate: 0.2,
       experts: { "security-master": 3, "coordinator-master": 1 },
     });
     expect(first!.layers.keyword).toMatchObject({ attempts: 4, accepted: 3, acceptanceRate: 0.75, coverage: 0.75, errors: 0, accuracy: { judged: 2, correct: 1 } });
@@ -50,7 +57,10 @@ describe("time series accumulator", () => {
   it("leaves shadow attempts out of acceptance, errors and latency", async () => {
     const event = makeEvent({
       timestamp: at(0),
-      attempts: [["keyword", "security-master", 0.95, true, 1], { layer_name: "rag", selected_master: "cicd-master", confidence: 0.9, success: false, latency_ms: 500, shadow: true, error: { code: "X", message: "" } }],
+      attempts: [
+        ["keyword", "security-master", 0.95, true, 1],
+        { layer_name: "rag", selected_master: "cicd-master", confidence: 0.9, success: false, latency_ms: 500, shadow: true, error: { code: "X", message: "" } },
+      ],
       outcome: RIGHT_OUTCOME,
     });
     const [bucket] = (await timeSeriesEvents([event], { by: "hour", since: BASE, until: BASE + HOUR })).buckets;
@@ -112,7 +122,10 @@ describe("time series accumulator", () => {
     const since = BASE + 17 * 60_000;
     const series = await timeSeriesEvents([keyword(17 * 60_000), keyword(17 * 60_000 + HOUR - 1), keyword(17 * 60_000 + HOUR)], { by: HOUR, since, until: since + 2 * HOUR });
     expect(series.by).toBe("custom");
-    expect(series.buckets.map((b) => [b.start, b.decisions])).toEqual([[new Date(since).toISOString(), 2], [new Date(since + HOUR).toISOString(), 1]]);
+    expect(series.buckets.map((b) => [b.start, b.decisions])).toEqual([
+      [new Date(since).toISOString(), 2],
+      [new Date(since + HOUR).toISOString(), 1],
+    ]);
   });
 
   it("restricts the per-layer series to the layer filter, not the decision-level ones", async () => {

@@ -3,7 +3,15 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
-  generateSampleRecords, jsonlStore, postgresStore, timeSeriesJsonl, timeSeriesStore, type DecisionRecord, type EventStore, type LogRecord, type TimeSeries,
+  generateSampleRecords,
+  jsonlStore,
+  postgresStore,
+  timeSeriesJsonl,
+  timeSeriesStore,
+  type DecisionRecord,
+  type EventStore,
+  type LogRecord,
+  type TimeSeries,
   type TimeSeriesOptions,
 } from "../src/index.js";
 import { outcomeJudgementRows } from "../../../tools/test-support/outcome-judgements.js";
@@ -17,14 +25,22 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 function records(): LogRecord[] {
   const all = [...generateSampleRecords({ count: 3_000, seed: 7, days: 2, end: END })];
   const odd = (id: string, minutesAgo: number, error: unknown): DecisionRecord => ({
-    schema_version: 1, record_type: "decision", event_id: id, timestamp: new Date(END.getTime() - minutesAgo * 60_000).toISOString(),
-    task_description: "odd", selected_master: "coordinator-master", routing_layer: "clarification", confidence: 1,
+    schema_version: 1,
+    record_type: "decision",
+    event_id: id,
+    timestamp: new Date(END.getTime() - minutesAgo * 60_000).toISOString(),
+    task_description: "odd",
+    selected_master: "coordinator-master",
+    routing_layer: "clarification",
+    confidence: 1,
     layer_attempts: [{ layer_name: "keyword", success: false, latency_ms: 0.5, error } as DecisionRecord["layer_attempts"][number], { layer_name: "late", success: false, shadow: true }],
     total_latency_ms: 2,
   });
   all.push(odd("odd-1", 30, { code: "MOE_LAYER_FAILED", message: "x" }), odd("odd-2", 31, "boom"), odd("odd-3", 32, ""), odd("odd-4", 33, 0), odd("odd-5", 34, null));
   // Fields the readers drop (a latency over a day, a negative one) and a decision they drop whole.
-  const slow = odd("odd-6", 35, null), negative = odd("odd-7", 36, null), broken = odd("odd-8", 37, null);
+  const slow = odd("odd-6", 35, null),
+    negative = odd("odd-7", 36, null),
+    broken = odd("odd-8", 37, null);
   slow.total_latency_ms = 90_000_000;
   slow.layer_attempts[0]!.latency_ms = 90_000_000;
   negative.layer_attempts[0]!.latency_ms = -3;
@@ -32,13 +48,19 @@ function records(): LogRecord[] {
   all.push(slow, negative, broken);
   // A second outcome for an early decision: the newest wins in every store.
   const first = all.find((r) => r.record_type === "decision")!;
-  all.push({ schema_version: 1, record_type: "outcome", event_id: first.event_id, timestamp: END.toISOString(), outcome: { task_completed: false, was_correct_master: false, user_corrected_to: "cicd-master" } });
+  all.push({
+    schema_version: 1,
+    record_type: "outcome",
+    event_id: first.event_id,
+    timestamp: END.toISOString(),
+    outcome: { task_completed: false, was_correct_master: false, user_corrected_to: "cicd-master" },
+  });
   // Every row of the outcome-judgement table, so the SQL form of the rule is held to the same table.
   outcomeJudgementRows().forEach((row, index) => {
     const at = new Date(END.getTime() - (40 + index) * 60_000).toISOString();
     const id = `judgement-${index}`;
     all.push({ ...odd(id, 40 + index, null), selected_master: row.selected, routing_layer: "keyword", confidence: 0.9, timestamp: at });
-    if (row.outcome) all.push({ schema_version: 1, record_type: "outcome", event_id: id, timestamp: at, outcome: row.outcome as never });
+    if (row.outcome) all.push({ schema_version: 1, record_type: "outcome", event_id: id, timestamp: at, outcome: row.outcome });
   });
   return all;
 }
@@ -48,9 +70,10 @@ const LATENCY_KEYS = new Set(["p95", "p95Low", "p95High"]);
 /** Equal, latency order statistics of `expected` (JSONL) within 0.5 % of the exact ones in `actual` (SQL). */
 function expectSameSeries(actual: unknown, expected: unknown, path = "series"): void {
   if (actual !== null && expected !== null && typeof actual === "object" && typeof expected === "object") {
-    expect(Object.keys(actual as object), path).toEqual(Object.keys(expected as object));
-    for (const key of Object.keys(expected as object)) {
-      const a = (actual as Record<string, unknown>)[key], e = (expected as Record<string, unknown>)[key];
+    expect(Object.keys(actual), path).toEqual(Object.keys(expected));
+    for (const key of Object.keys(expected)) {
+      const a = (actual as Record<string, unknown>)[key],
+        e = (expected as Record<string, unknown>)[key];
       if (LATENCY_KEYS.has(key) && typeof a === "number" && typeof e === "number") expect(Math.abs(a - e), `${path}.${key}`).toBeLessThanOrEqual(0.005 * a + 1e-12);
       else expectSameSeries(a, e, `${path}.${key}`);
     }
@@ -73,7 +96,12 @@ describe("time series over JSONL, its cache and the store reader", () => {
   const path = join(dir, "events.jsonl");
   let store: EventStore;
   beforeAll(() => {
-    writeFileSync(path, records().map((r) => JSON.stringify(r)).join("\n") + "\n");
+    writeFileSync(
+      path,
+      records()
+        .map((r) => JSON.stringify(r))
+        .join("\n") + "\n",
+    );
     store = jsonlStore({ path });
   });
   afterAll(() => store.close());

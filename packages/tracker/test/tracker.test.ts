@@ -25,7 +25,7 @@ function cascadeWith(observers: object[], experiment = false) {
       { layer: lookupLayer({ name: "keyword", examples: [{ text: "Deploy API to production", expert: "cicd-master" }] }), threshold: 0.85 },
     ],
     experts: ["security-master", "cicd-master", "inventory-master", "development-master", "coordinator-master"],
-    observers: observers as never,
+    observers: observers,
     ...(experiment ? { experiment: { name: "ab-1", share: 1, candidateThresholds: { keyword: 0.8 } } } : {}),
   });
 }
@@ -80,8 +80,18 @@ describe("tracker: recording decisions", () => {
   });
 
   it("never fails routing when the store throws, or when onError throws", async () => {
-    const throwing = { ...jsonlStore({ path: freshPath() }), append: () => { throw new Error("disk on fire"); } } as EventStore;
-    const tracker = createTracker({ store: throwing, onError: () => { throw new Error("handler bug"); } });
+    const throwing = {
+      ...jsonlStore({ path: freshPath() }),
+      append: () => {
+        throw new Error("disk on fire");
+      },
+    } as EventStore;
+    const tracker = createTracker({
+      store: throwing,
+      onError: () => {
+        throw new Error("handler bug");
+      },
+    });
     const cascade = cascadeWith([tracker]);
     await expect(cascade.route({ description: "Deploy API to production" })).resolves.toMatchObject({ expert: "cicd-master" });
     expect(tracker.stats()).toMatchObject({ decisions: 0, trackingErrors: 1 });
@@ -94,7 +104,11 @@ describe("tracker: outcomes", () => {
     const tracker = createTracker({ store: jsonlStore({ path: freshPath() }) });
     const decision = cascadeWith([tracker]).routeSync({ description: "Deploy API to production" });
     const { record, event } = await tracker.recordOutcome(decision.eventId, { completed: true, correct: true, minutes: 45, quality: 0.95 });
-    expect(record).toMatchObject({ record_type: "outcome", event_id: decision.eventId, outcome: { task_completed: true, task_status: "completed", was_correct_master: true, completion_time_minutes: 45, quality_score: 0.95 } });
+    expect(record).toMatchObject({
+      record_type: "outcome",
+      event_id: decision.eventId,
+      outcome: { task_completed: true, task_status: "completed", was_correct_master: true, completion_time_minutes: 45, quality_score: 0.95 },
+    });
     expect(event?.outcome).toEqual(record.outcome);
     const [merged] = await tracker.getRecentEvents(1);
     expect(merged!.outcome).toEqual(record.outcome);

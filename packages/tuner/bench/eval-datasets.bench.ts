@@ -23,7 +23,10 @@ interface Metrics {
 }
 
 const percent = (value: number) => `${(value * 100).toFixed(1)}%`;
-const thresholds = (t: Record<string, number>) => Object.entries(t).map(([layer, value]) => `${layer} ${value.toFixed(3)}`).join(", ");
+const thresholds = (t: Record<string, number>) =>
+  Object.entries(t)
+    .map(([layer, value]) => `${layer} ${value.toFixed(3)}`)
+    .join(", ");
 
 const rows: Record<string, string>[] = [];
 for (const name of ["hwu64", "banking77"] as const) {
@@ -40,11 +43,21 @@ for (const name of ["hwu64", "banking77"] as const) {
     continue;
   }
   const report = JSON.parse(run.stdout) as { defaults: Metrics; tuned: Metrics; tuning: { targetPrecision: number; targetReason: string }; data: { train: number; val: number; test: number } };
-  console.log(`${name}: train ${report.data.train}, val ${report.data.val} (carved), test ${report.data.test}; ${((performance.now() - started) / 1000).toFixed(0)} s; tuned for precision bound >= ${report.tuning.targetPrecision} (${report.tuning.targetReason})`);
-  for (const [label, m] of [["prototype defaults", report.defaults], ["tuned on val", report.tuned]] as const) {
+  console.log(
+    `${name}: train ${report.data.train}, val ${report.data.val} (carved), test ${report.data.test}; ${((performance.now() - started) / 1000).toFixed(0)} s; tuned for precision bound >= ${report.tuning.targetPrecision} (${report.tuning.targetReason})`,
+  );
+  for (const [label, m] of [
+    ["prototype defaults", report.defaults],
+    ["tuned on val", report.tuned],
+  ] as const) {
     rows.push({
-      dataset: name, thresholds: label, values: thresholds(m.thresholds), "accuracy (routed)": percent(m.routedAccuracy), coverage: percent(m.coverage),
-      "in-scope accuracy": percent(m.inScopeAccuracy), "p50 / p99 ms": `${m.latencyMs.p50.toFixed(2)} / ${m.latencyMs.p99.toFixed(2)}`,
+      dataset: name,
+      thresholds: label,
+      values: thresholds(m.thresholds),
+      "accuracy (routed)": percent(m.routedAccuracy),
+      coverage: percent(m.coverage),
+      "in-scope accuracy": percent(m.inScopeAccuracy),
+      "p50 / p99 ms": `${m.latencyMs.p50.toFixed(2)} / ${m.latencyMs.p99.toFixed(2)}`,
     });
   }
   const beats = report.tuned.routedAccuracy > report.defaults.routedAccuracy && report.tuned.coverage >= report.defaults.coverage;

@@ -116,7 +116,10 @@ export async function startExperimentInStore(store: ThresholdsStore, proposal: T
   }
   const candidate = Object.fromEntries(Object.entries(proposal.after).filter(([layer, value]) => value !== proposal.before[layer]));
   if (Object.keys(candidate).length === 0) {
-    throw new MoeRouterError(ErrorCode.INSUFFICIENT_DATA, `Nothing to test: the proposal keeps every threshold (${proposal.layers.map((l) => `${l.layer}: ${l.reason}`).join("; ")}). Collect more outcomes, or lower --target-precision.`);
+    throw new MoeRouterError(
+      ErrorCode.INSUFFICIENT_DATA,
+      `Nothing to test: the proposal keeps every threshold (${proposal.layers.map((l) => `${l.layer}: ${l.reason}`).join("; ")}). Collect more outcomes, or lower --target-precision.`,
+    );
   }
   const now = (options.now ?? (() => new Date()))().toISOString();
   const previous = await existing(store);

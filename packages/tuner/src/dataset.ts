@@ -60,7 +60,11 @@ export function parseEvaluationData(text: string, options: LoadDatasetOptions = 
     try {
       row = JSON.parse(line) as Record<string, unknown>;
     } catch (error) {
-      throw new MoeRouterError(ErrorCode.CORRUPT_FILE, `${source} line ${index + 1} is not valid JSON (${(error as Error).message}). Each line must be one object such as {"text": "...", "label": "...", "split": "train"}.`, { cause: error });
+      throw new MoeRouterError(
+        ErrorCode.CORRUPT_FILE,
+        `${source} line ${index + 1} is not valid JSON (${(error as Error).message}). Each line must be one object such as {"text": "...", "label": "...", "split": "train"}.`,
+        { cause: error },
+      );
     }
     const label = row[labelField];
     if (typeof label !== "string" && typeof label !== "number") {
@@ -78,8 +82,12 @@ export function parseEvaluationData(text: string, options: LoadDatasetOptions = 
     else if (split === names.val) val.push(entry);
     else if (split === names.test) test.push(entry);
   });
-  const found = Object.entries(splitCounts).map(([name, count]) => `${name || "(none)"}: ${count}`).join(", ") || "no rows";
-  if (train.length === 0) throw new MoeRouterError(ErrorCode.INSUFFICIENT_DATA, `${source} has no "${names.train}" rows to learn from (splits found: ${found}). Name the training split with --train-split.`);
+  const found =
+    Object.entries(splitCounts)
+      .map(([name, count]) => `${name || "(none)"}: ${count}`)
+      .join(", ") || "no rows";
+  if (train.length === 0)
+    throw new MoeRouterError(ErrorCode.INSUFFICIENT_DATA, `${source} has no "${names.train}" rows to learn from (splits found: ${found}). Name the training split with --train-split.`);
   if (test.length === 0) throw new MoeRouterError(ErrorCode.INSUFFICIENT_DATA, `${source} has no "${names.test}" rows to evaluate on (splits found: ${found}). Name the test split with --test-split.`);
   return { train, val, test, splitCounts, skipped };
 }

@@ -1,5 +1,5 @@
 import { performance } from "node:perf_hooks";
-import { ErrorCode, MoeRouterError, createCascade, type CascadeLayer, type LabelledExample, type Layer } from "@moe-router/core";
+import { ErrorCode, MoeRouterError, createCascade, type CascadeLayer, type LabelledExample } from "@moe-router/core";
 import type { EvalRow, EvaluationData } from "./dataset.js";
 import { fitLayers } from "./internal/fit.js";
 import { evaluationSplit, type ValidationSource } from "./split.js";
@@ -109,7 +109,13 @@ export interface EvaluationReport {
     readonly layers: Readonly<Record<string, CoverageSummary>>;
     readonly cascade?: {
       readonly forced: number | undefined;
-      readonly atCoverage: readonly { readonly target: number; readonly valCoverage: number; readonly coverage: number; readonly accuracy: number | undefined; readonly thresholds: Readonly<Record<string, number>> }[];
+      readonly atCoverage: readonly {
+        readonly target: number;
+        readonly valCoverage: number;
+        readonly coverage: number;
+        readonly accuracy: number | undefined;
+        readonly thresholds: Readonly<Record<string, number>>;
+      }[];
     };
   };
   /** Each layer alone on the test rows (top-1, no threshold). */
@@ -126,8 +132,15 @@ export interface EvaluationReport {
 }
 
 async function routeRows(
-  layers: readonly CascadeLayer[], rows: readonly EvalRow[], experts: readonly string[], fallbackExpert: string, oosLabel: string | undefined, oosClass: boolean,
-  layerTimeoutMs: number, stage: EvaluationProgress["stage"], onProgress: EvaluateOptions["onProgress"],
+  layers: readonly CascadeLayer[],
+  rows: readonly EvalRow[],
+  experts: readonly string[],
+  fallbackExpert: string,
+  oosLabel: string | undefined,
+  oosClass: boolean,
+  layerTimeoutMs: number,
+  stage: EvaluationProgress["stage"],
+  onProgress: EvaluateOptions["onProgress"],
 ): Promise<RouteTrace[]> {
   // Shadow share 1: every layer runs on every row, so any thresholds can be replayed exactly.
   const cascade = createCascade({ layers, experts, fallback: { expert: fallbackExpert }, shadowShare: 1, layerTimeoutMs, ...(oosClass ? { outOfScopeExperts: [oosLabel!] } : {}) });
@@ -149,7 +162,8 @@ function checkOptions(options: EvaluateOptions): void {
   const bad = (message: string) => new MoeRouterError(ErrorCode.INVALID_CONFIG, message);
   if (!Array.isArray(options.layers) || options.layers.length === 0) throw bad("evaluate() needs at least one layer: layers: [{ layer, threshold }].");
   const target = options.targetPrecision;
-  if (target !== undefined && target !== "auto" && !(typeof target === "number" && target > 0 && target < 1)) throw bad(`Target precision must be "auto" or a number between 0 and 1, e.g. 0.9; got ${String(target)}.`);
+  if (target !== undefined && target !== "auto" && !(typeof target === "number" && target > 0 && target < 1))
+    throw bad(`Target precision must be "auto" or a number between 0 and 1, e.g. 0.9; got ${String(target)}.`);
   if (options.valShare !== undefined && !(options.valShare > 0 && options.valShare < 1)) throw bad(`Validation share must be between 0 and 1 (exclusive), e.g. 0.1; got ${options.valShare}.`);
 }
 
@@ -178,10 +192,18 @@ export async function evaluate(options: EvaluateOptions): Promise<EvaluationRepo
   const valExamples: LabelledExample[] = fitted(val).map((row) => ({ text: row.text, expert: row.label, source: "dataset" }));
   if (trainExamples.length === 0) throw new MoeRouterError(ErrorCode.INSUFFICIENT_DATA, "No in-scope training rows left to fit on; check --train-split and --oos-label.");
   const labels = [...new Set(trainExamples.map((e) => e.expert).filter((e) => e !== oosLabel))].sort();
-  const experts = [...labels, ...(labels.includes(fallbackExpert) ? [] : [fallbackExpert]), ...(oosClass ? [oosLabel!] : [])];
+  const experts = [...labels, ...(labels.includes(fallbackExpert) ? [] : [fallbackExpert]), ...(oosClass ? [oosLabel] : [])];
   const layerTimeoutMs = options.layerTimeoutMs ?? 60_000;
 
-  const fit = options.fit === false ? [] : await fitLayers(options.layers.map((entry) => entry.layer as Layer), trainExamples, valExamples, options.onProgress);
+  const fit =
+    options.fit === false
+      ? []
+      : await fitLayers(
+          options.layers.map((entry) => entry.layer),
+          trainExamples,
+          valExamples,
+          options.onProgress,
+        );
 
   let tuned: Record<string, number> | undefined;
   let tuning: EvaluationReport["tuning"];
@@ -199,8 +221,14 @@ export async function evaluate(options: EvaluateOptions): Promise<EvaluationRepo
     const proposal = proposeThresholds(valTraces, { ...settings, maxStep: 1, layers: names, current: defaults, targetPrecision: chosen.targetPrecision });
     tuned = { ...proposal.after };
     tuning = {
-      objective, targetPrecision: chosen.targetPrecision, targetSource, targetReason: chosen.reason, constraint: settings.constraint,
-      proposal: proposal.layers, valDefaults, valTuned: proposal.predictedAfter,
+      objective,
+      targetPrecision: chosen.targetPrecision,
+      targetSource,
+      targetReason: chosen.reason,
+      constraint: settings.constraint,
+      proposal: proposal.layers,
+      valDefaults,
+      valTuned: proposal.predictedAfter,
     };
   }
 
@@ -260,8 +288,12 @@ const CASCADE_COVERAGES = [0.5, 0.8] as const;
 
 /** The `accuracy` block of the report: in-scope test rows only. */
 function accuracyReport(
-  testTraces: readonly RouteTrace[], valTraces: readonly RouteTrace[], names: readonly string[], sweep: readonly SweepPoint[],
-  tuned: Readonly<Record<string, number>> | undefined, fallbackExpert: string,
+  testTraces: readonly RouteTrace[],
+  valTraces: readonly RouteTrace[],
+  names: readonly string[],
+  sweep: readonly SweepPoint[],
+  tuned: Readonly<Record<string, number>> | undefined,
+  fallbackExpert: string,
 ): EvaluationReport["accuracy"] {
   const inScope = testTraces.filter((trace) => trace.truth.expert !== fallbackExpert);
   const layers = Object.fromEntries(names.map((layer) => [layer, coverageSummary(standaloneSamples(inScope, layer))]));

@@ -91,11 +91,17 @@ async function record(store: ThresholdsStore, file: ThresholdsFile, entry: Thres
 export async function rollbackThresholds(store: ThresholdsStore, options: RollbackOptions = {}): Promise<HistoryOperationResult> {
   const history = await store.history();
   if (history.length === 0) {
-    throw new MoeRouterError(ErrorCode.NOT_FOUND, `Nothing to roll back: the thresholds history ${store.historyDescription} is empty. Thresholds change with \`moe-router tune\`; each change is recorded there.`);
+    throw new MoeRouterError(
+      ErrorCode.NOT_FOUND,
+      `Nothing to roll back: the thresholds history ${store.historyDescription} is empty. Thresholds change with \`moe-router tune\`; each change is recorded there.`,
+    );
   }
   const to = options.to ?? history.length - 1;
   if (!(Number.isInteger(to) && to >= 0 && to <= history.length)) {
-    throw new MoeRouterError(ErrorCode.INVALID_ARGUMENT, `The thresholds history holds entries 1 to ${history.length} (0 restores the config's thresholds); got ${String(options.to)}. List them with \`moe-router tune --history\`.`);
+    throw new MoeRouterError(
+      ErrorCode.INVALID_ARGUMENT,
+      `The thresholds history holds entries 1 to ${history.length} (0 restores the config's thresholds); got ${String(options.to)}. List them with \`moe-router tune --history\`.`,
+    );
   }
   const now = clock(options);
   const before = await current(store);
@@ -132,10 +138,19 @@ export async function promoteExperiment(store: ThresholdsStore, options: History
   const { file, experiment } = await running(store);
   const { control, candidate } = variants(file);
   const now = clock(options);
-  return record(store, { version: THRESHOLDS_FILE_VERSION, updated_at: now, thresholds: candidate }, {
-    time: now, action: "promote", before: control, after: candidate, samples: {}, experiment,
-    reason: options.reason ?? `promoted experiment "${experiment.name}": its candidate thresholds apply to every task`,
-  });
+  return record(
+    store,
+    { version: THRESHOLDS_FILE_VERSION, updated_at: now, thresholds: candidate },
+    {
+      time: now,
+      action: "promote",
+      before: control,
+      after: candidate,
+      samples: {},
+      experiment,
+      reason: options.reason ?? `promoted experiment "${experiment.name}": its candidate thresholds apply to every task`,
+    },
+  );
 }
 
 /**
@@ -147,10 +162,19 @@ export async function stopExperiment(store: ThresholdsStore, options: HistoryOpe
   const { file, experiment } = await running(store);
   const { control } = variants(file);
   const now = clock(options);
-  return record(store, { version: THRESHOLDS_FILE_VERSION, updated_at: now, thresholds: control }, {
-    time: now, action: "stop", before: control, after: control, samples: {}, experiment,
-    reason: options.reason ?? `stopped experiment "${experiment.name}": every task uses the control thresholds`,
-  });
+  return record(
+    store,
+    { version: THRESHOLDS_FILE_VERSION, updated_at: now, thresholds: control },
+    {
+      time: now,
+      action: "stop",
+      before: control,
+      after: control,
+      samples: {},
+      experiment,
+      reason: options.reason ?? `stopped experiment "${experiment.name}": every task uses the control thresholds`,
+    },
+  );
 }
 
 /** Options of {@link experimentStatus}. */
@@ -196,7 +220,12 @@ export async function experimentStatus(store: ThresholdsStore, options: Experime
     measured = report.experiments.find((entry) => entry.experiment === experiment.name) ?? null;
   }
   return {
-    running: true, name: experiment.name, share: experiment.share, startedAt: experiment.started_at, control, candidate,
+    running: true,
+    name: experiment.name,
+    share: experiment.share,
+    startedAt: experiment.started_at,
+    control,
+    candidate,
     ...(measured !== undefined ? { measured } : {}),
   };
 }

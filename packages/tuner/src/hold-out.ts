@@ -37,7 +37,10 @@ export function holdOutIntents(data: EvaluationData, options: HoldOutOptions): H
   const intents = [...new Set(data.train.map((row) => row.label))].sort();
   const { count } = options;
   if (!Number.isInteger(count) || count < 1 || count > intents.length - 2) {
-    throw new MoeRouterError(ErrorCode.INVALID_CONFIG, `Intents to hold out must be a whole number from 1 to ${intents.length - 2} (the dataset has ${intents.length}, and two must stay in scope); got ${count}.`);
+    throw new MoeRouterError(
+      ErrorCode.INVALID_CONFIG,
+      `Intents to hold out must be a whole number from 1 to ${intents.length - 2} (the dataset has ${intents.length}, and two must stay in scope); got ${count}.`,
+    );
   }
   if (intents.includes(label)) throw new MoeRouterError(ErrorCode.INVALID_CONFIG, `The dataset already has a label "${label}"; name the out-of-scope label differently (--oos-label).`);
   const random = seededRandom((options.seed ?? 42) ^ 0x51ed);
@@ -49,11 +52,12 @@ export function holdOutIntents(data: EvaluationData, options: HoldOutOptions): H
   const heldOut = order.slice(0, count);
   const seen = new Set(heldOut.slice(0, Math.ceil(count / 2)));
   const held = new Set(heldOut);
-  const relabel = (rows: readonly EvalRow[], keepUnseen: boolean): EvalRow[] => rows.flatMap((row) => {
-    if (!held.has(row.label)) return [row];
-    if (!keepUnseen && !seen.has(row.label)) return [];
-    return [{ text: row.text, label }];
-  });
+  const relabel = (rows: readonly EvalRow[], keepUnseen: boolean): EvalRow[] =>
+    rows.flatMap((row) => {
+      if (!held.has(row.label)) return [row];
+      if (!keepUnseen && !seen.has(row.label)) return [];
+      return [{ text: row.text, label }];
+    });
   return {
     train: relabel(data.train, false),
     val: relabel(data.val, false),

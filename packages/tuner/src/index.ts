@@ -8,8 +8,19 @@
  * tests and benchmarks).
  */
 export type {
-  BoundMethod, CascadeSummary, FitRecord, LayerProposal, LayerSample, PrecisionConstraint, PredictedMetrics, ProposalStatus, RouteTrace,
-  SweepPoint, ThresholdProposal, TraceAttempt, TraceTruth,
+  BoundMethod,
+  CascadeSummary,
+  FitRecord,
+  LayerProposal,
+  LayerSample,
+  PrecisionConstraint,
+  PredictedMetrics,
+  ProposalStatus,
+  RouteTrace,
+  SweepPoint,
+  ThresholdProposal,
+  TraceAttempt,
+  TraceTruth,
 } from "./types.js";
 export { readTraces, traceFromEvent, type ReadTraces, type ReadTracesOptions } from "./traces.js";
 export { proposeThresholds, type ProposeOptions } from "./propose.js";
@@ -19,8 +30,18 @@ export { postgresThresholdsStore, type PostgresThresholdsStoreOptions, type Thre
 export { applyProposalToStore, startExperimentInStore, type ApplyOptions, type ApplyResult, type ExperimentOptions } from "./apply.js";
 export { loadEvaluationData, type EvalRow, type EvaluationData, type LoadDatasetOptions, type LoadedDataset } from "./dataset.js";
 export {
-  documentOfEntry, experimentStatus, promoteExperiment, rollbackThresholds, stopExperiment, thresholdsHistory, type ExperimentStatus,
-  type ExperimentStatusOptions, type HistoryOperationOptions, type HistoryOperationResult, type NumberedHistoryEntry, type RollbackOptions,
+  documentOfEntry,
+  experimentStatus,
+  promoteExperiment,
+  rollbackThresholds,
+  stopExperiment,
+  thresholdsHistory,
+  type ExperimentStatus,
+  type ExperimentStatusOptions,
+  type HistoryOperationOptions,
+  type HistoryOperationResult,
+  type NumberedHistoryEntry,
+  type RollbackOptions,
 } from "./history-ops.js";
 export { evaluate, type EvaluateOptions, type EvaluationProgress, type EvaluationReport } from "./evaluate.js";
 export { evaluationSplit, type EvaluationSplit, type EvaluationSplitOptions, type ValidationSource } from "./split.js";

@@ -93,7 +93,12 @@ export interface JointSearchOptions {
 /** A scored candidate; the bound is computed only when a comparison needs it. */
 class Candidate {
   private bound: number | undefined;
-  constructor(readonly thresholds: Float64Array, readonly tally: Tally, private readonly options: JointSearchOptions, private readonly bounds: Map<number, number>) {}
+  constructor(
+    readonly thresholds: Float64Array,
+    readonly tally: Tally,
+    private readonly options: JointSearchOptions,
+    private readonly bounds: Map<number, number>,
+  ) {}
   get coverage(): number {
     return this.tally.simulated ? this.tally.routed / this.tally.simulated : 0;
   }

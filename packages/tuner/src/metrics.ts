@@ -42,7 +42,13 @@ export interface CascadeEvaluation {
 export function cascadeEvaluation(traces: readonly RouteTrace[], layers: readonly string[], thresholds: Readonly<Record<string, number>>, fallbackExpert: string): CascadeEvaluation {
   const decided = new Map<string, { count: number; right: number }>(layers.map((l) => [l, { count: 0, right: 0 }]));
   const latencies: number[] = [];
-  let routed = 0, routedRight = 0, inScope = 0, inScopeRight = 0, clarified = 0, oosRows = 0, oosClarified = 0;
+  let routed = 0,
+    routedRight = 0,
+    inScope = 0,
+    inScopeRight = 0,
+    clarified = 0,
+    oosRows = 0,
+    oosClarified = 0;
   for (const trace of traces) {
     const result = replayTrace(trace, layers, thresholds);
     if (result.kind === "unsimulable") throw new RangeError(`cascadeEvaluation: trace lacks layer "${result.missingLayer}"; route with shadowShare 1`);

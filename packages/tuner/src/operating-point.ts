@@ -12,9 +12,7 @@ import type { BoundMethod, PredictedMetrics, RouteTrace } from "./types.js";
  *   tasks reach the clarification fallback (needs out-of-scope rows among the validation rows).
  */
 export type Objective =
-  | { readonly kind: "precision"; readonly target: number | "auto" }
-  | { readonly kind: "coverage"; readonly target: number }
-  | { readonly kind: "oos-recall"; readonly target: number };
+  { readonly kind: "precision"; readonly target: number | "auto" } | { readonly kind: "coverage"; readonly target: number } | { readonly kind: "oos-recall"; readonly target: number };
 
 /** The operating point chosen from a sweep. */
 export interface ChosenPoint {
@@ -47,7 +45,12 @@ export function parseObjective(text: string): Objective {
  * @throws MoeRouterError INSUFFICIENT_DATA for "oos-recall" without out-of-scope validation rows.
  */
 export function chooseOperatingPoint(
-  objective: Objective, sweep: readonly SweepPoint[], valTraces: readonly RouteTrace[], layers: readonly string[], fallbackExpert: string, valDefaults: PredictedMetrics,
+  objective: Objective,
+  sweep: readonly SweepPoint[],
+  valTraces: readonly RouteTrace[],
+  layers: readonly string[],
+  fallbackExpert: string,
+  valDefaults: PredictedMetrics,
 ): ChosenPoint {
   if (objective.kind === "precision") {
     return objective.target === "auto" ? chooseAutoTarget(sweep, valDefaults) : { targetPrecision: objective.target, reason: "given" };
@@ -64,7 +67,10 @@ export function chooseOperatingPoint(
   }
   const measured = sweep.map((point) => ({ point, metrics: cascadeEvaluation(valTraces, layers, point.thresholds, fallbackExpert) }));
   if (!measured[0]!.metrics.outOfScope) {
-    throw new MoeRouterError(ErrorCode.INSUFFICIENT_DATA, "The oos-recall objective needs out-of-scope rows among the validation rows: name them with --oos-label (or make some with --hold-out-intents N).");
+    throw new MoeRouterError(
+      ErrorCode.INSUFFICIENT_DATA,
+      "The oos-recall objective needs out-of-scope rows among the validation rows: name them with --oos-label (or make some with --hold-out-intents N).",
+    );
   }
   const recall = (m: (typeof measured)[number]) => m.metrics.outOfScope?.recall ?? 0;
   const meets = measured.filter((m) => recall(m) >= objective.target);

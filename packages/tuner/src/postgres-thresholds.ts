@@ -17,8 +17,7 @@ export interface ThresholdsPool {
 
 /** Options of {@link postgresThresholdsStore}. */
 export type PostgresThresholdsStoreOptions = (
-  | { /** e.g. "postgres://user@127.0.0.1:5432/db" */ readonly connectionString: string }
-  | { /** A pool you own; close() leaves it open. */ readonly pool: ThresholdsPool }
+  { /** e.g. "postgres://user@127.0.0.1:5432/db" */ readonly connectionString: string } | { /** A pool you own; close() leaves it open. */ readonly pool: ThresholdsPool }
 ) & {
   /** Table name prefix: `<prefix>_thresholds`. Default "moe_router" (beside the event tables). */
   readonly tablePrefix?: string;
@@ -44,7 +43,8 @@ function invalid(message: string): MoeRouterError {
 export async function postgresThresholdsStore(options: PostgresThresholdsStoreOptions): Promise<ThresholdsStore> {
   if (!options || typeof options !== "object") throw invalid('postgresThresholdsStore needs { connectionString: "postgres://..." } or { pool }.');
   const prefix = options.tablePrefix ?? "moe_router";
-  if (typeof prefix !== "string" || !IDENTIFIER.test(prefix)) throw invalid(`postgresThresholdsStore: tablePrefix must be a lower-case SQL identifier such as "moe_router"; got ${JSON.stringify(prefix)}.`);
+  if (typeof prefix !== "string" || !IDENTIFIER.test(prefix))
+    throw invalid(`postgresThresholdsStore: tablePrefix must be a lower-case SQL identifier such as "moe_router"; got ${JSON.stringify(prefix)}.`);
   const table = `${prefix}_thresholds`;
   let pool: ThresholdsPool;
   let location: string;
@@ -64,7 +64,11 @@ export async function postgresThresholdsStore(options: PostgresThresholdsStoreOp
   const failed = (action: string, error: unknown): MoeRouterError =>
     isMoeRouterError(error)
       ? error
-      : new MoeRouterError(ErrorCode.STORE_FAILED, `${action} thresholds in ${description} failed: ${(error as Error).message}. Check that the server is running and the URL, user and database are right.`, { cause: error });
+      : new MoeRouterError(
+          ErrorCode.STORE_FAILED,
+          `${action} thresholds in ${description} failed: ${(error as Error).message}. Check that the server is running and the URL, user and database are right.`,
+          { cause: error },
+        );
   const query = async (action: string, text: string, values?: unknown[]) => {
     try {
       return (await pool.query(text, values)).rows;

@@ -17,7 +17,7 @@ export interface ProposeOptions extends ThresholdSearchOptions {
 
 function checkOptions(options: ProposeOptions): void {
   const bad = (message: string) => new MoeRouterError(ErrorCode.INVALID_CONFIG, message);
-  if (!Array.isArray(options.layers) || options.layers.length === 0) throw bad("Tuning needs the cascade's layer names in order (layers: [\"keyword\", ...]).");
+  if (!Array.isArray(options.layers) || options.layers.length === 0) throw bad('Tuning needs the cascade\'s layer names in order (layers: ["keyword", ...]).');
   for (const layer of options.layers) {
     if (!isUnitInterval(options.current[layer])) throw bad(`Current threshold of layer "${layer}" must be in [0,1]; got ${String(options.current[layer])}. Fix the config or the thresholds file.`);
   }
@@ -50,9 +50,8 @@ export function proposeThresholds(traces: readonly RouteTrace[], options: Propos
     aggressive: options.aggressive ?? false,
   };
   const before: Record<string, number> = Object.fromEntries(options.layers.map((l) => [l, options.current[l]!]));
-  const result: { proposals: LayerProposal[]; after: Record<string, number>; cascade?: CascadeSummary } = resolved.constraint === "layer"
-    ? proposeByLayer(traces, options.layers, before, resolved)
-    : proposeByCascade(traces, options.layers, before, resolved);
+  const result: { proposals: LayerProposal[]; after: Record<string, number>; cascade?: CascadeSummary } =
+    resolved.constraint === "layer" ? proposeByLayer(traces, options.layers, before, resolved) : proposeByCascade(traces, options.layers, before, resolved);
   return {
     layers: result.proposals,
     before,

@@ -41,4 +41,3 @@ export function collectLayerSamples(traces: readonly RouteTrace[], layers: reado
   }
   return { all, shadow, unobserved };
 }
-

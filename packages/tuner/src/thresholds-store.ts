@@ -7,10 +7,7 @@ import { stat } from "node:fs/promises";
 import { ErrorCode, MoeRouterError } from "@moe-router/core";
 import { parseStoreSpec } from "@moe-router/tracker/rules";
 import { postgresThresholdsStore } from "./postgres-thresholds.js";
-import {
-  appendThresholdsHistory, historyPathFor, readThresholdsFile, readThresholdsHistory, writeThresholdsFile,
-  type ThresholdsFile, type ThresholdsHistoryEntry,
-} from "./thresholds-file.js";
+import { appendThresholdsHistory, historyPathFor, readThresholdsFile, readThresholdsHistory, writeThresholdsFile, type ThresholdsFile, type ThresholdsHistoryEntry } from "./thresholds-file.js";
 
 /** A thresholds document and history, in a file or a database. */
 export interface ThresholdsStore {

@@ -41,9 +41,10 @@ export function traceFromEvent(event: RoutingEvent): RouteTrace {
 export function traceFromDecision(decision: Decision, truth: TraceTruth): RouteTrace {
   const attempts: Record<string, TraceAttempt> = {};
   for (const attempt of decision.attempts) {
-    attempts[attempt.layer] = attempt.error !== undefined || attempt.expert === undefined || attempt.confidence === undefined
-      ? { errored: true, latencyMs: attempt.latencyMs }
-      : { errored: false, expert: attempt.expert, confidence: attempt.confidence, latencyMs: attempt.latencyMs };
+    attempts[attempt.layer] =
+      attempt.error !== undefined || attempt.expert === undefined || attempt.confidence === undefined
+        ? { errored: true, latencyMs: attempt.latencyMs }
+        : { errored: false, expert: attempt.expert, confidence: attempt.confidence, latencyMs: attempt.latencyMs };
   }
   return { attempts, shadow: decision.shadow === true, truth, timestamp: decision.timestamp };
 }

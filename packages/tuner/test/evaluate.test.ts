@@ -12,7 +12,15 @@ describe("evaluate on hwu64-mini", async () => {
   const first = overlapLayer({ name: "first", calibrate: true, power: 0.5 });
   const second = overlapLayer({ name: "second", fit: true });
   // A larger carve than the default 10%, so the validation rows can support a bound.
-  const report = await evaluate({ layers: [{ layer: first, threshold: 0.85 }, { layer: second, threshold: 0.7 }], data, minSamples: 5, valShare: 0.4 });
+  const report = await evaluate({
+    layers: [
+      { layer: first, threshold: 0.85 },
+      { layer: second, threshold: 0.7 },
+    ],
+    data,
+    minSamples: 5,
+    valShare: 0.4,
+  });
 
   it("carves a stratified validation split from train and says so", () => {
     expect(report.data).toMatchObject({ valSource: "carved", carve: { share: 0.4, seed: 42 }, labels: 12, test: 60 });
@@ -103,7 +111,12 @@ describe("dataset parsing", () => {
     expect(() => parseEvaluationData('{"text":"a","label":"x","split":"train"}\nnot json', {}, "d.jsonl")).toThrow(/d.jsonl line 2 is not valid JSON/);
     expect(() => parseEvaluationData('{"text":"a","intent":"x","split":"train"}', {}, "d.jsonl")).toThrow(/--label-field/);
     expect(() => parseEvaluationData('{"text":"a","label":"x","split":"test"}', {}, "d.jsonl")).toThrow(/no "train" rows.*splits found: test: 1.*--train-split/);
-    const parsed = parseEvaluationData('{"text":"a","intent":"x","part":"tr"}\n{"text":"b","intent":"y","part":"te"}\n{"text":"","intent":"y","part":"te"}', { labelField: "intent", splitField: "part", trainSplit: "tr", testSplit: "te" });
+    const parsed = parseEvaluationData('{"text":"a","intent":"x","part":"tr"}\n{"text":"b","intent":"y","part":"te"}\n{"text":"","intent":"y","part":"te"}', {
+      labelField: "intent",
+      splitField: "part",
+      trainSplit: "tr",
+      testSplit: "te",
+    });
     expect(parsed).toMatchObject({ train: [{ text: "a", label: "x" }], test: [{ text: "b", label: "y" }], skipped: 1 });
   });
 });

@@ -18,8 +18,15 @@ let runs = 0;
 
 function decision(id: string, attempts: unknown[]): string {
   return JSON.stringify({
-    schema_version: 1, record_type: "decision", event_id: id, timestamp: new Date().toISOString(), task_description: "Deploy API",
-    selected_master: "cicd-master", routing_layer: "keyword", confidence: 0.9, layer_attempts: attempts,
+    schema_version: 1,
+    record_type: "decision",
+    event_id: id,
+    timestamp: new Date().toISOString(),
+    task_description: "Deploy API",
+    selected_master: "cicd-master",
+    routing_layer: "keyword",
+    confidence: 0.9,
+    layer_attempts: attempts,
   });
 }
 
@@ -39,7 +46,15 @@ const line: fc.Arbitrary<Line> = fc.oneof(
   fc.record({ kind: fc.constant("good" as const), attempt: fc.constant(goodAttempt) }),
   fc.record({ kind: fc.constant("odd" as const), attempt: oddAttempt }),
   fc.record({ kind: fc.constant("bad" as const), attempt: badAttempt }),
-  fc.record({ kind: fc.constant("junk" as const), text: fc.oneof(fc.string(), fc.jsonValue().map((v) => JSON.stringify(v))).filter((t) => !t.includes("\n") && !t.includes("event_id")) }),
+  fc.record({
+    kind: fc.constant("junk" as const),
+    text: fc
+      .oneof(
+        fc.string(),
+        fc.jsonValue().map((v) => JSON.stringify(v)),
+      )
+      .filter((t) => !t.includes("\n") && !t.includes("event_id")),
+  }),
 );
 
 describe("faults: tune's trace reader", () => {

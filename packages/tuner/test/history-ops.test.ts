@@ -10,8 +10,17 @@ import { isMoeRouterError } from "@moe-router/core";
 import type { RoutingEvent } from "@moe-router/tracker";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
-  applyProposalToStore, documentOfEntry, experimentStatus, postgresThresholdsStore, promoteExperiment, proposeThresholds, rollbackThresholds,
-  startExperimentInStore, stopExperiment, thresholdsHistory, type ThresholdsStore,
+  applyProposalToStore,
+  documentOfEntry,
+  experimentStatus,
+  postgresThresholdsStore,
+  promoteExperiment,
+  proposeThresholds,
+  rollbackThresholds,
+  startExperimentInStore,
+  stopExperiment,
+  thresholdsHistory,
+  type ThresholdsStore,
 } from "../src/index.js";
 import { fileThresholdsStore } from "../src/thresholds-store.js";
 import { postgresUnavailable, startPostgres, type PostgresServer } from "../../../tools/test-support/postgres.js";
@@ -24,8 +33,14 @@ const propose = (current: number) => proposeThresholds(graded("keyword", 1000, {
 /** Decisions of an experiment: the candidate right more often than control. */
 function decisions(name: string, at: Date): RoutingEvent[] {
   return Array.from({ length: 60 }, (_, i) => ({
-    schema_version: 2, record_type: "decision", event_id: `x${i}`, timestamp: new Date(at.getTime() + 1000 * (i + 1)).toISOString(),
-    task_description: "t", selected_master: "security-master", routing_layer: "keyword", confidence: 0.9,
+    schema_version: 2,
+    record_type: "decision",
+    event_id: `x${i}`,
+    timestamp: new Date(at.getTime() + 1000 * (i + 1)).toISOString(),
+    task_description: "t",
+    selected_master: "security-master",
+    routing_layer: "keyword",
+    confidence: 0.9,
     layer_attempts: [{ layer_name: "keyword", selected_master: "security-master", confidence: 0.9, threshold: 0.8, success: true }],
     ab_test: { experiment: name, variant: i % 2 ? "candidate" : "control" },
     outcome: { task_completed: true, was_correct_master: i % 2 ? true : i % 4 === 0 },
@@ -45,7 +60,14 @@ function behaviour(name: string, fresh: () => Promise<ThresholdsStore>): void {
         const started = await startExperimentInStore(store, propose(0.9), { name: "lower-kw", share: 0.5, now }); // 2: control 0.9, candidate 0.85
         expect((await store.read())?.experiment?.name).toBe("lower-kw");
 
-        const status = await experimentStatus(store, { events: { read: async function* () { yield* decisions("lower-kw", new Date(started.file.updated_at)); } }, now: () => new Date(Date.UTC(2026, 10, 21)) });
+        const status = await experimentStatus(store, {
+          events: {
+            read: async function* () {
+              yield* decisions("lower-kw", new Date(started.file.updated_at));
+            },
+          },
+          now: () => new Date(Date.UTC(2026, 10, 21)),
+        });
         expect(status).toMatchObject({ running: true, name: "lower-kw", share: 0.5, control: { keyword: 0.9 }, candidate: { keyword: 0.85 } });
         expect(status.measured).toMatchObject({ experiment: "lower-kw", control: { decisions: 30 }, candidate: { decisions: 30, accuracy: { rate: 1 } } });
 
@@ -69,7 +91,13 @@ function behaviour(name: string, fresh: () => Promise<ThresholdsStore>): void {
 
         const history = await thresholdsHistory(store);
         expect(history.map((e) => [e.number, e.action, e.restored])).toEqual([
-          [1, "apply", undefined], [2, "experiment", undefined], [3, "promote", undefined], [4, "rollback", 2], [5, "stop", undefined], [6, "rollback", 1], [7, "rollback", 0],
+          [1, "apply", undefined],
+          [2, "experiment", undefined],
+          [3, "promote", undefined],
+          [4, "rollback", 2],
+          [5, "stop", undefined],
+          [6, "rollback", 1],
+          [7, "rollback", 0],
         ]);
         // Every entry carries the document it wrote, so restoring it is exact.
         for (const entry of history) expect(entry.document).toBeDefined();

@@ -25,7 +25,10 @@ describe("parseObjective", () => {
 
 /** A trace where one layer answered `expert` at `confidence`; truth "coordinator-master" = out of scope. */
 const trace = (expert: string, confidence: number, truth: string): RouteTrace => ({
-  attempts: { l: { errored: false, expert, confidence, latencyMs: 0 } }, shadow: true, truth: { expert: truth }, timestamp: "2026-01-01T00:00:00Z",
+  attempts: { l: { errored: false, expert, confidence, latencyMs: 0 } },
+  shadow: true,
+  truth: { expert: truth },
+  timestamp: "2026-01-01T00:00:00Z",
 });
 
 describe("chooseOperatingPoint", () => {
@@ -51,8 +54,9 @@ describe("chooseOperatingPoint", () => {
   });
 
   it("oos-recall without out-of-scope validation rows says how to get some", () => {
-    expect(() => chooseOperatingPoint({ kind: "oos-recall", target: 0.8 }, sweep, traces.slice(0, 3), ["l"], "coordinator-master", defaults))
-      .toThrow(expect.objectContaining({ code: ErrorCode.INSUFFICIENT_DATA, message: expect.stringMatching(/--hold-out-intents/) }));
+    expect(() => chooseOperatingPoint({ kind: "oos-recall", target: 0.8 }, sweep, traces.slice(0, 3), ["l"], "coordinator-master", defaults)).toThrow(
+      expect.objectContaining({ code: ErrorCode.INSUFFICIENT_DATA, message: expect.stringMatching(/--hold-out-intents/) }),
+    );
   });
 });
 
@@ -124,7 +128,11 @@ describe("evaluate with an explicit out-of-scope class and objectives", () => {
   it("tunes for a coverage target and reports accuracy at fixed coverages", async () => {
     const data = await loadEvaluationData(mini);
     const report = await evaluate({
-      layers: [{ layer: overlapLayer({ name: "first" }), threshold: 0.85 }], data, minSamples: 5, valShare: 0.4, objective: { kind: "coverage", target: 0.6 },
+      layers: [{ layer: overlapLayer({ name: "first" }), threshold: 0.85 }],
+      data,
+      minSamples: 5,
+      valShare: 0.4,
+      objective: { kind: "coverage", target: 0.6 },
     });
     expect(report.tuning).toMatchObject({ objective: { kind: "coverage", target: 0.6 }, targetSource: "objective" });
     const chosen = report.riskCoverage.cascade.find((p) => p.targetPrecision === report.tuning!.targetPrecision)!;

@@ -4,9 +4,15 @@ import { proposeThresholds, readTraces } from "../src/index.js";
 
 function decision(id: number, synthetic: boolean, right: boolean): RoutingEvent {
   return {
-    schema_version: 2, record_type: "decision", event_id: `e${id}`, timestamp: new Date(Date.UTC(2026, 10, 20, 0, id)).toISOString(),
+    schema_version: 2,
+    record_type: "decision",
+    event_id: `e${id}`,
+    timestamp: new Date(Date.UTC(2026, 10, 20, 0, id)).toISOString(),
     ...(synthetic ? { synthetic: true } : {}),
-    task_description: "t", selected_master: "security-master", routing_layer: "keyword", confidence: 0.9,
+    task_description: "t",
+    selected_master: "security-master",
+    routing_layer: "keyword",
+    confidence: 0.9,
     layer_attempts: [{ layer_name: "keyword", selected_master: "security-master", confidence: 0.9, threshold: 0.85, success: true }],
     outcome: { task_completed: true, was_correct_master: right },
   };

@@ -91,18 +91,23 @@ describe("boundedStep and clamping", () => {
   });
 
   it("holds the step and range limits for any input", () => {
-    fc.assert(fc.property(
-      fc.double({ min: 0, max: 1, noNaN: true }), fc.double({ min: 0, max: 1, noNaN: true }),
-      fc.double({ min: 0, max: 0.5, noNaN: true }), fc.boolean(),
-      (before, optimum, maxStep, aggressive) => {
-        const after = boundedStep(before, optimum, { maxStep, aggressive });
-        expect(after).toBeGreaterThanOrEqual(0);
-        expect(after).toBeLessThanOrEqual(1);
-        expect(Math.abs(after - before)).toBeLessThanOrEqual((aggressive ? 2 : 1) * maxStep + 1e-9);
-        // Moves toward the optimum, never past it.
-        if (optimum >= before) expect(after).toBeLessThanOrEqual(Math.max(before, optimum) + 1e-9);
-        else expect(after).toBeGreaterThanOrEqual(Math.min(before, optimum) - 1e-9);
-      },
-    ), { numRuns: 500 });
+    fc.assert(
+      fc.property(
+        fc.double({ min: 0, max: 1, noNaN: true }),
+        fc.double({ min: 0, max: 1, noNaN: true }),
+        fc.double({ min: 0, max: 0.5, noNaN: true }),
+        fc.boolean(),
+        (before, optimum, maxStep, aggressive) => {
+          const after = boundedStep(before, optimum, { maxStep, aggressive });
+          expect(after).toBeGreaterThanOrEqual(0);
+          expect(after).toBeLessThanOrEqual(1);
+          expect(Math.abs(after - before)).toBeLessThanOrEqual((aggressive ? 2 : 1) * maxStep + 1e-9);
+          // Moves toward the optimum, never past it.
+          if (optimum >= before) expect(after).toBeLessThanOrEqual(Math.max(before, optimum) + 1e-9);
+          else expect(after).toBeGreaterThanOrEqual(Math.min(before, optimum) - 1e-9);
+        },
+      ),
+      { numRuns: 500 },
+    );
   });
 });

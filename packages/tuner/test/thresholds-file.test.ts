@@ -3,9 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { isMoeRouterError } from "@moe-router/core";
 import { describe, expect, it } from "vitest";
-import {
-  appendThresholdsHistory, historyPathFor, loadThresholds, parseThresholdsFile, readThresholdsFile, readThresholdsHistory, writeThresholdsFile,
-} from "../src/thresholds-file.js";
+import { appendThresholdsHistory, historyPathFor, loadThresholds, parseThresholdsFile, readThresholdsFile, readThresholdsHistory, writeThresholdsFile } from "../src/thresholds-file.js";
 
 const dir = () => mkdtempSync(join(tmpdir(), "moe-tuner-"));
 const good = { version: 1 as const, updated_at: "2025-01-01T00:00:00.000Z", thresholds: { keyword: 0.8, semantic: 0.65 } };

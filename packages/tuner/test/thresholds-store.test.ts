@@ -29,7 +29,11 @@ function storeBehaviour(name: string, fresh: () => Promise<[ThresholdsStore, Thr
         const first = await reader.revision();
         expect(first).toBeDefined();
 
-        await startExperiment(writer, proposeThresholds(graded("keyword", 1000, { rightAbove: 0.3, shadow: true }), { layers: ["keyword"], current: { keyword: 0.9 }, targetPrecision: 0.9 }), { name: "e2", share: 0.25, now });
+        await startExperiment(writer, proposeThresholds(graded("keyword", 1000, { rightAbove: 0.3, shadow: true }), { layers: ["keyword"], current: { keyword: 0.9 }, targetPrecision: 0.9 }), {
+          name: "e2",
+          share: 0.25,
+          now,
+        });
         const second = await reader.revision();
         expect(second).toBeDefined();
         expect(second).not.toBe(first);

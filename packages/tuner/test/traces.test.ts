@@ -48,8 +48,19 @@ describe("traces from tracked events", () => {
 
   it("reads a core decision", () => {
     const decision = {
-      eventId: "x", timestamp: "t", task: { description: "d" }, expert: "a", layer: "l1", confidence: 0.9, thresholds: { l1: 0.5 }, latencyMs: 1, shadow: true,
-      attempts: [{ layer: "l1", expert: "a", confidence: 0.9, threshold: 0.5, accepted: true, latencyMs: 1 }, { layer: "l2", threshold: 0.5, accepted: false, latencyMs: 2, error: { code: "E", message: "m" }, shadow: true }],
+      eventId: "x",
+      timestamp: "t",
+      task: { description: "d" },
+      expert: "a",
+      layer: "l1",
+      confidence: 0.9,
+      thresholds: { l1: 0.5 },
+      latencyMs: 1,
+      shadow: true,
+      attempts: [
+        { layer: "l1", expert: "a", confidence: 0.9, threshold: 0.5, accepted: true, latencyMs: 1 },
+        { layer: "l2", threshold: 0.5, accepted: false, latencyMs: 2, error: { code: "E", message: "m" }, shadow: true },
+      ],
     } satisfies Decision;
     const t = traceFromDecision(decision, { expert: "a" });
     expect(t).toMatchObject({ shadow: true, truth: { expert: "a" }, attempts: { l1: { errored: false, confidence: 0.9 }, l2: { errored: true, latencyMs: 2 } } });
@@ -58,7 +69,7 @@ describe("traces from tracked events", () => {
 
 describe("truth from outcomes: the tracker's rule (fixtures/rules/outcome-judgements.json)", () => {
   it.each(outcomeJudgementRows().map((row, index) => [row.case, row, index] as const))("%s", (_, row, index) => {
-    const trace = traceFromEvent(eventForRow(row, index) as RoutingEvent);
+    const trace = traceFromEvent(eventForRow(row, index));
     expect(trace.truth.expert).toBe(row.rightExpert ?? undefined);
     // The routed expert is right, wrong, or unknown exactly as the table says, and so is the corrected one.
     expect(judge(row.selected, trace.truth)).toBe(row.correct ?? undefined);

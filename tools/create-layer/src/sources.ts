@@ -32,7 +32,7 @@ export function layerSources(names: LayerNames): Record<string, string> {
     name: "tokens",
     parameters: [{ name: "text", type: "string" }],
     returnType: "Set<string>",
-    statements: 'return new Set(text.toLowerCase().split(/[^\\p{L}\\p{N}]+/u).filter(Boolean));',
+    statements: "return new Set(text.toLowerCase().split(/[^\\p{L}\\p{N}]+/u).filter(Boolean));",
   });
   layer.addStatements([
     "/** The options: known keys, types, ranges and defaults. The kit refuses anything else with a coded error. */",
@@ -78,7 +78,10 @@ export function layerSources(names: LayerNames): Record<string, string> {
     name: "createLayer",
     isExported: true,
     docs: ["Config-file entry point (core's LayerModule): the same checks, paths resolved from the environment."],
-    parameters: [{ name: "options", type: "unknown" }, { name: "environment", type: "LayerEnvironment" }],
+    parameters: [
+      { name: "options", type: "unknown" },
+      { name: "environment", type: "LayerEnvironment" },
+    ],
     returnType: "Layer",
     statements: "return definition.createLayer(options, environment);",
   });
@@ -123,7 +126,6 @@ export function layerSources(names: LayerNames): Record<string, string> {
     "});",
   ]);
   files.push(behaviour);
-
 
   return Object.fromEntries(files.map((f) => [f.getFilePath().replace(/^\//, ""), f.getFullText()]));
 }

@@ -32,7 +32,8 @@ export function chiSquare95(k: number): number {
  */
 export function populationStability(window: ReadonlyMap<string, number>, baseline: ReadonlyMap<string, number>): { psi: number; noise95: number; windowCount: number; baselineCount: number } {
   const experts = new Set([...window.keys(), ...baseline.keys()]);
-  let windowCount = 0, baselineCount = 0;
+  let windowCount = 0,
+    baselineCount = 0;
   for (const n of window.values()) windowCount += n;
   for (const n of baseline.values()) baselineCount += n;
   const k = experts.size;

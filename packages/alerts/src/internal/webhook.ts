@@ -50,7 +50,12 @@ export class WebhookQueue {
     if (this.stopped) return;
     if (this.queue.length >= MAX_QUEUE) {
       this.failed++;
-      this.onFailure(new MoeRouterError(ErrorCode.NOTIFY_FAILED, `The webhook queue for ${this.options.url} is full (${MAX_QUEUE} waiting): the notification for "${notification.rule.name}" was dropped. Check that the receiver is up.`));
+      this.onFailure(
+        new MoeRouterError(
+          ErrorCode.NOTIFY_FAILED,
+          `The webhook queue for ${this.options.url} is full (${MAX_QUEUE} waiting): the notification for "${notification.rule.name}" was dropped. Check that the receiver is up.`,
+        ),
+      );
       return;
     }
     this.queue.push(notification);
@@ -105,7 +110,12 @@ export class WebhookQueue {
       delay = Math.min(MAX_BACKOFF_MS, delay * 2);
     }
     this.failed++;
-    this.onFailure(new MoeRouterError(ErrorCode.NOTIFY_FAILED, `The webhook ${this.options.url} did not accept the "${notification.status}" notification for "${notification.rule.name}" (${lastError}). Check the URL and that the receiver answers 2xx.`));
+    this.onFailure(
+      new MoeRouterError(
+        ErrorCode.NOTIFY_FAILED,
+        `The webhook ${this.options.url} did not accept the "${notification.status}" notification for "${notification.rule.name}" (${lastError}). Check the URL and that the receiver answers 2xx.`,
+      ),
+    );
   }
 
   /** Sleeps `ms` (unref'd: it never keeps the process alive), or until stop(). */

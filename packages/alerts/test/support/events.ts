@@ -3,14 +3,7 @@ import type { RoutingEvent } from "@moe-router/tracker";
 let counter = 0;
 
 /** A decision event for tests: `layer` decided `expert` (or clarification), with optional outcome, error and latency. */
-export function event(options: {
-  at: number;
-  layer?: string;
-  expert?: string;
-  right?: boolean;
-  errorLayer?: string;
-  latencyMs?: number;
-}): RoutingEvent {
+export function event(options: { at: number; layer?: string; expert?: string; right?: boolean; errorLayer?: string; latencyMs?: number }): RoutingEvent {
   counter++;
   const layer = options.layer ?? "keyword";
   const clarified = layer === "clarification";

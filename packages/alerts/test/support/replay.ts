@@ -35,7 +35,8 @@ export class Replay {
   }
 
   private lowerBound(time: number): number {
-    let low = 0, high = this.events.length;
+    let low = 0,
+      high = this.events.length;
     while (low < high) {
       const mid = (low + high) >> 1;
       if (this.events[mid]!.time < time) low = mid + 1;

@@ -20,7 +20,10 @@ const alerts: Command = {
     const { values } = parseDeclared(DECLARATIONS.alerts, argv);
     const { config, source } = await loadRouterConfig(values.config, io.cwd);
     if (!config.alerts || config.alerts.length === 0) {
-      throw new MoeRouterError(ErrorCode.INVALID_CONFIG, `No alert rules in ${source}: add an "alerts" list to the config, e.g. alerts: [{ name: keyword-accuracy, metric: accuracy, layer: keyword, window: 24h, below: 0.85 }], and pass it with --config.`);
+      throw new MoeRouterError(
+        ErrorCode.INVALID_CONFIG,
+        `No alert rules in ${source}: add an "alerts" list to the config, e.g. alerts: [{ name: keyword-accuracy, metric: accuracy, layer: keyword, window: 24h, below: 0.85 }], and pass it with --config.`,
+      );
     }
     const rules = resolveAlertRules(config.alerts, source);
     let now = Date.now();

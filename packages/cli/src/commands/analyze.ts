@@ -1,7 +1,19 @@
 import { ErrorCode, MoeRouterError } from "@moe-router/core";
 import {
-  analyzeJsonlDetailed, analyzeStore, listLogFiles, openStore, parseStoreSpec, renderAnalysisText, renderTimeSeriesText, timeSeriesJsonl, timeSeriesStore, type AnalysisReport, type AnalyzerOptions,
-  type BucketUnit, type DataIssues, type TimeSeries,
+  analyzeJsonlDetailed,
+  analyzeStore,
+  listLogFiles,
+  openStore,
+  parseStoreSpec,
+  renderAnalysisText,
+  renderTimeSeriesText,
+  timeSeriesJsonl,
+  timeSeriesStore,
+  type AnalysisReport,
+  type AnalyzerOptions,
+  type BucketUnit,
+  type DataIssues,
+  type TimeSeries,
 } from "@moe-router/tracker";
 import { numberOption } from "../args.js";
 import { parseDeclared, usageOf } from "../declare.js";
@@ -59,7 +71,10 @@ export async function analyzeSource(source: AnalysisSource, io: CliIO): Promise<
   const path = jsonlPath(spec, io.cwd);
   if (path !== undefined) {
     if (!(await logExists(path))) {
-      throw new MoeRouterError(ErrorCode.NOT_FOUND, `No event log at ${path}. Route some tasks first (moe-router route "..."), or name the log with --store (sample data from moe-router generate is in .moe-router/sample-events.jsonl: --store .moe-router/sample-events.jsonl --include-synthetic).`);
+      throw new MoeRouterError(
+        ErrorCode.NOT_FOUND,
+        `No event log at ${path}. Route some tasks first (moe-router route "..."), or name the log with --store (sample data from moe-router generate is in .moe-router/sample-events.jsonl: --store .moe-router/sample-events.jsonl --include-synthetic).`,
+      );
     }
     const { report } = await analyzeJsonlDetailed(path, { ...options, ...(source.workers !== undefined ? { workers: source.workers } : {}), ...(source.noCache ? { cache: false } : {}) });
     warnAboutData(report.dataIssues, path, io);
@@ -96,14 +111,17 @@ export async function seriesSource(source: AnalysisSource, by: BucketUnit | "aut
   const spec = storeSpec(config, source.store);
   const options = {
     by,
-    synthetic: source.includeSynthetic ? "include" as const : "exclude" as const,
+    synthetic: source.includeSynthetic ? ("include" as const) : ("exclude" as const),
     ...(source.windowHours !== undefined ? { windowHours: source.windowHours } : {}),
     ...(source.layer !== undefined ? { layer: source.layer } : {}),
   };
   const path = jsonlPath(spec, io.cwd);
   if (path !== undefined) {
     if (!(await logExists(path))) {
-      throw new MoeRouterError(ErrorCode.NOT_FOUND, `No event log at ${path}. Route some tasks first (moe-router route "..."), or name the log with --store (sample data from moe-router generate is in .moe-router/sample-events.jsonl: --store .moe-router/sample-events.jsonl --include-synthetic).`);
+      throw new MoeRouterError(
+        ErrorCode.NOT_FOUND,
+        `No event log at ${path}. Route some tasks first (moe-router route "..."), or name the log with --store (sample data from moe-router generate is in .moe-router/sample-events.jsonl: --store .moe-router/sample-events.jsonl --include-synthetic).`,
+      );
     }
     return timeSeriesJsonl(path, { ...options, ...(source.noCache ? { cache: false } : {}) });
   }
@@ -156,11 +174,18 @@ const analyze: Command = {
     const workers = numberOption(values.workers, "--workers", RANGES.workers);
     const by = byOption(values.by);
     if (by !== undefined) {
-      const series = await seriesSource({ windowHours, layer: values.layer, store: values.store, config: values.config, noCache: values["no-cache"] === true, includeSynthetic: values["include-synthetic"] === true }, by, io);
+      const series = await seriesSource(
+        { windowHours, layer: values.layer, store: values.store, config: values.config, noCache: values["no-cache"] === true, includeSynthetic: values["include-synthetic"] === true },
+        by,
+        io,
+      );
       io.stdout(values.json ? `${JSON.stringify(series, null, 2)}\n` : renderTimeSeriesText(series, { color: useColor(io) }));
       return 0;
     }
-    const { report } = await analyzeSource({ windowHours, layer: values.layer, store: values.store, config: values.config, workers, noCache: values["no-cache"] === true, includeSynthetic: values["include-synthetic"] === true }, io);
+    const { report } = await analyzeSource(
+      { windowHours, layer: values.layer, store: values.store, config: values.config, workers, noCache: values["no-cache"] === true, includeSynthetic: values["include-synthetic"] === true },
+      io,
+    );
     if (values.json) printJson(io, report, true);
     else io.stdout(renderAnalysisText(report, { color: useColor(io) }));
     return 0;

@@ -85,7 +85,20 @@ const dashboard: Command = {
     process.once("SIGINT", stop);
     process.once("SIGTERM", stop);
     try {
-      await runDashboard({ windowHours, layer: values.layer, store: values.store, config: values.config, noCache: values["no-cache"] === true, includeSynthetic: values["include-synthetic"] === true, live: values.live === true, intervalSeconds }, io, controller.signal);
+      await runDashboard(
+        {
+          windowHours,
+          layer: values.layer,
+          store: values.store,
+          config: values.config,
+          noCache: values["no-cache"] === true,
+          includeSynthetic: values["include-synthetic"] === true,
+          live: values.live === true,
+          intervalSeconds,
+        },
+        io,
+        controller.signal,
+      );
     } finally {
       process.off("SIGINT", stop);
       process.off("SIGTERM", stop);

@@ -9,7 +9,10 @@ import { RANGES } from "../ranges.js";
 
 const config = { type: "string", short: "c", value: "FILE", file: true, description: "Router config (JSON or YAML).", default: "the embedded default cascade" } as const satisfies OptionDeclaration;
 const store = {
-  type: "string", value: "SPEC", description: 'Event store: "jsonl:<path>[?rotate=monthly]", a path ending in .jsonl, or "postgres://...".', default: "the config's tracking.store, else .moe-router/events.jsonl",
+  type: "string",
+  value: "SPEC",
+  description: 'Event store: "jsonl:<path>[?rotate=monthly]", a path ending in .jsonl, or "postgres://...".',
+  default: "the config's tracking.store, else .moe-router/events.jsonl",
 } as const satisfies OptionDeclaration;
 const json = { type: "boolean", description: "Print JSON instead of text." } as const satisfies OptionDeclaration;
 const verbose = { type: "boolean", short: "v", description: "Say which modules loaded and which thresholds the tuned file overrides (stderr)." } as const satisfies OptionDeclaration;
@@ -21,10 +24,16 @@ const by = { type: "string", value: "UNIT", description: "Show trends in buckets
 const includeSynthetic = { type: "boolean", description: "Count generated sample decisions (synthetic: true) too; left out by default." } as const satisfies OptionDeclaration;
 const seed = { type: "string", value: "N", description: "Seed of the random generator (repeatable runs).", range: RANGES.seed } as const satisfies OptionDeclaration;
 const objective = {
-  type: "string", value: "OBJ", description: "What to optimise: precision[:P|auto], coverage:C (precision at that coverage) or oos-recall:R (out-of-scope recall).",
+  type: "string",
+  value: "OBJ",
+  description: "What to optimise: precision[:P|auto], coverage:C (precision at that coverage) or oos-recall:R (out-of-scope recall).",
 } as const satisfies OptionDeclaration;
 const constraint = {
-  type: "string", value: "KIND", description: "Keep the precision of all routed decisions (cascade) or of each layer (layer) at the target.", choices: ["cascade", "layer"], default: "cascade",
+  type: "string",
+  value: "KIND",
+  description: "Keep the precision of all routed decisions (cascade) or of each layer (layer) at the target.",
+  choices: ["cascade", "layer"],
+  default: "cascade",
 } as const satisfies OptionDeclaration;
 
 const route = {
@@ -34,9 +43,11 @@ const route = {
   options: {
     priority: { type: "string", short: "p", value: "P", description: "The task's priority, passed to the layers as metadata.", default: "medium" },
     "task-id": { type: "string", value: "ID", description: "The task's id (A/B assignment and shadow sampling hash it)." },
-    config, store,
+    config,
+    store,
     "no-track": { type: "boolean", description: "Do not record the decision, even when the config tracks." },
-    verbose, pretty,
+    verbose,
+    pretty,
   },
   examples: ['moe-router route "Fix the login bug"', 'moe-router route --no-track --config router.json "Deploy the API to production"'],
 } as const satisfies CommandDeclaration;
@@ -64,7 +75,9 @@ const outcome = {
     "corrected-to": { type: "string", value: "EXPERT", description: "The expert the task should have gone to." },
     minutes: { type: "string", value: "N", description: "How long the task took, in minutes." },
     quality: { type: "string", value: "Q", description: "A quality score from 0 to 1." },
-    config, store, pretty,
+    config,
+    store,
+    pretty,
   },
   examples: ["moe-router outcome 5f0c... --completed --correct", "moe-router outcome 5f0c... --failed --corrected-to security-master"],
 } as const satisfies CommandDeclaration;
@@ -73,9 +86,15 @@ const analyze = {
   name: "analyze",
   summary: "Per-layer acceptance, accuracy, calibration and latency from the event log.",
   options: {
-    window, layer, by, json,
+    window,
+    layer,
+    by,
+    json,
     workers: { type: "string", value: "N", description: "Threads parsing a large JSONL log.", default: "one per CPU, at most 4, for logs over 16 MiB", range: RANGES.workers },
-    "no-cache": noCache, "include-synthetic": includeSynthetic, store, config,
+    "no-cache": noCache,
+    "include-synthetic": includeSynthetic,
+    store,
+    config,
   },
   examples: ["moe-router analyze -w 24", "moe-router analyze --by hour --json"],
 } as const satisfies CommandDeclaration;
@@ -87,7 +106,11 @@ const dashboard = {
     window,
     live: { type: "boolean", description: "Redraw every --interval seconds until interrupted." },
     interval: { type: "string", value: "S", description: "Seconds between redraws with --live.", default: "2" },
-    layer, "no-cache": noCache, "include-synthetic": includeSynthetic, store, config,
+    layer,
+    "no-cache": noCache,
+    "include-synthetic": includeSynthetic,
+    store,
+    config,
   },
   examples: ["moe-router dashboard -w 24", "moe-router dashboard --live --interval 5"],
 } as const satisfies CommandDeclaration;
@@ -97,9 +120,14 @@ const report = {
   summary: "Write the analysis as a self-contained HTML report.",
   options: {
     html: { type: "string", value: "FILE", file: true, description: "The report file to write (required)." },
-    window, layer, by,
+    window,
+    layer,
+    by,
     title: { type: "string", value: "TEXT", description: "The report's title." },
-    "no-cache": noCache, "include-synthetic": includeSynthetic, store, config,
+    "no-cache": noCache,
+    "include-synthetic": includeSynthetic,
+    store,
+    config,
   },
   examples: ["moe-router report --html report.html -w 168"],
 } as const satisfies CommandDeclaration;
@@ -108,7 +136,8 @@ const alerts = {
   name: "alerts",
   summary: "Evaluate the config's alert rules once; exit 1 when one fires.",
   options: {
-    config, store,
+    config,
+    store,
     at: { type: "string", value: "ISO-TIME", description: "Evaluate as of this time.", default: "now" },
     "include-synthetic": includeSynthetic,
     json,
@@ -127,7 +156,8 @@ const generate = {
     "outcome-share": { type: "string", value: "X", description: "Share of decisions that get an outcome.", range: RANGES.share },
     drift: { type: "string", value: "X", description: "How much the expert mix drifts over the period, from 0 to 1." },
     degrade: { type: "string", multiple: true, value: "LAYER:ACC@-24h", description: "From a time on, the layer's accuracy drops to ACC (for alert tests)." },
-    store, config,
+    store,
+    config,
   },
   examples: ["moe-router generate -n 1000", "moe-router generate -n 5000 --degrade semantic:0.5@-24h"],
 } as const satisfies CommandDeclaration;
@@ -155,7 +185,8 @@ const evaluate = {
     "val-share": { type: "string", value: "X", description: "Share of training rows held out for tuning when there is no validation split." },
     seed,
     "no-tune": { type: "boolean", description: "Keep the config's thresholds." },
-    json, verbose,
+    json,
+    verbose,
   },
   examples: ["moe-router eval --data fixtures/datasets/hwu64-mini.jsonl", "moe-router eval --data d.jsonl --objective coverage:0.8 --json"],
 } as const satisfies CommandDeclaration;
@@ -169,7 +200,8 @@ const tune = {
     "min-samples": { type: "string", short: "m", value: "N", description: "Judged samples a layer needs before its threshold moves." },
     window: { ...window, default: "168 (a week)" },
     "target-precision": { type: "string", value: "P", description: "The precision to keep.", range: RANGES.openShare },
-    objective, constraint,
+    objective,
+    constraint,
     confidence: { type: "string", value: "C", description: "Confidence level of the precision bound.", range: RANGES.openShare },
     bound: { type: "string", value: "METHOD", description: "The precision bound.", choices: ["clopper-pearson", "wilson"] },
     "max-step": { type: "string", value: "S", description: "The most a threshold moves in one run, in threshold points." },
@@ -178,7 +210,10 @@ const tune = {
     rollback: { type: "boolean", description: "--rollback [N]: restore thresholds history entry N (see --history; 0 = the config's thresholds); without N, undo the latest change." },
     history: { type: "boolean", description: "List the thresholds history (what each tune, rollback, promote or stop wrote)." },
     "include-synthetic": includeSynthetic,
-    store, config, verbose, json,
+    store,
+    config,
+    verbose,
+    json,
   },
   examples: ["moe-router tune --dry-run", "moe-router tune --experiment lower --share 0.1", "moe-router tune --rollback", "moe-router tune --history"],
 } as const satisfies CommandDeclaration;
@@ -189,7 +224,8 @@ const index = {
   positionals: [{ name: "dir", description: "The directory to index.", required: true }],
   options: {
     owners: { type: "string", short: "o", value: "FILE", file: true, description: "Which expert owns which paths (required)." },
-    config, store: { ...store, description: 'The RAG vector store: "embedded" (under the data directory), "memory", "embedded:<file>" or "postgres://...".', default: "the config's RAG store, else embedded" },
+    config,
+    store: { ...store, description: 'The RAG vector store: "embedded" (under the data directory), "memory", "embedded:<file>" or "postgres://...".', default: "the config's RAG store, else embedded" },
     "chunk-lines": { type: "string", value: "N", description: "Lines per indexed chunk." },
     include: { type: "string", multiple: true, value: "GLOB", description: "Index only files matching GLOB." },
     exclude: { type: "string", multiple: true, value: "GLOB", description: "Skip files matching GLOB." },
@@ -239,11 +275,13 @@ const experiment = {
   summary: "The A/B experiment tune --experiment started: status, promote (apply the candidate) or stop.",
   positionals: [{ name: "action", description: "status, stop or promote.", required: true }],
   options: {
-    config, store, "include-synthetic": includeSynthetic,
+    config,
+    store,
+    "include-synthetic": includeSynthetic,
     reason: { type: "string", value: "TEXT", description: "Why (recorded in the thresholds history with promote or stop)." },
     json,
   },
-  examples: ["moe-router experiment status", "moe-router experiment promote --reason \"candidate wins\""],
+  examples: ["moe-router experiment status", 'moe-router experiment promote --reason "candidate wins"'],
 } as const satisfies CommandDeclaration;
 
 const serve = {

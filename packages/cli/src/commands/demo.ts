@@ -29,7 +29,9 @@ async function learnFromCorrections(router: Router, tracker: Tracker, correction
     await tracker.recordOutcome(decision.eventId, { completed: correct, correct, ...(correct ? {} : { correctedTo: example.expert }) });
   }
   const failed = Object.keys(failures);
-  io.stdout(`${learners.join(", ")} learned from ${corrections.length} corrected outcomes: ${fixed}/${corrections.length} of those tasks now route right${failed.length ? ` (learn failed in ${failed.join(", ")})` : ""}\n`);
+  io.stdout(
+    `${learners.join(", ")} learned from ${corrections.length} corrected outcomes: ${fixed}/${corrections.length} of those tasks now route right${failed.length ? ` (learn failed in ${failed.join(", ")})` : ""}\n`,
+  );
 }
 
 const usage = usageOf(DECLARATIONS.demo);

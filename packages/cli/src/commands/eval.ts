@@ -49,11 +49,20 @@ const DEFAULT_FUSION_THRESHOLD = 0.6;
 /** Reads --fusion. */
 function parseFusion(value: string | undefined): "off" | "last" | "alone" {
   if (value === undefined || value === "off" || value === "last" || value === "alone") return value ?? "off";
-  throw new MoeRouterError(ErrorCode.INVALID_CONFIG, `--fusion must be "off" (the cascade as configured), "last" (a fusion layer after the others) or "alone" (only the fusion layer); got "${value}".`);
+  throw new MoeRouterError(
+    ErrorCode.INVALID_CONFIG,
+    `--fusion must be "off" (the cascade as configured), "last" (a fusion layer after the others) or "alone" (only the fusion layer); got "${value}".`,
+  );
 }
 
 /** The cascade's layers with --fusion applied (the fusion layer reuses the members' verdicts, or runs them itself alone). */
-function withFusion(layers: readonly Layer[], thresholds: Readonly<Record<string, number>>, mode: "off" | "last" | "alone", fusionThreshold: number, fallbackExpert: string): { layer: Layer; threshold: number }[] {
+function withFusion(
+  layers: readonly Layer[],
+  thresholds: Readonly<Record<string, number>>,
+  mode: "off" | "last" | "alone",
+  fusionThreshold: number,
+  fallbackExpert: string,
+): { layer: Layer; threshold: number }[] {
   if (mode === "off") return layers.map((layer) => ({ layer, threshold: thresholds[layer.name]! }));
   const fusion = fusionLayer({ members: layers, fallbackExpert, fitMembers: mode === "alone", ownMembers: false });
   if (mode === "alone") return [{ layer: fusion, threshold: fusionThreshold }];
@@ -77,7 +86,8 @@ const command: Command = {
     const valShare = numberOption(values["val-share"], "--val-share", { ...RANGES.openShare, example: "--val-share 0.1" });
     const seed = numberOption(values.seed, "--seed", RANGES.seed);
     const constraint = parseConstraint(values.constraint);
-    if (values.objective !== undefined && target !== undefined) throw new MoeRouterError(ErrorCode.INVALID_CONFIG, "Give --objective or --target-precision, not both (--objective precision:P is the same as --target-precision P).");
+    if (values.objective !== undefined && target !== undefined)
+      throw new MoeRouterError(ErrorCode.INVALID_CONFIG, "Give --objective or --target-precision, not both (--objective precision:P is the same as --target-precision P).");
     const objective: Objective | undefined = values.objective !== undefined ? parseObjective(values.objective) : undefined;
     const fusion = parseFusion(values.fusion);
     const fusionThreshold = numberOption(values["fusion-threshold"], "--fusion-threshold", { ...RANGES.share, noun: "a threshold", example: "--fusion-threshold 0.7" }) ?? DEFAULT_FUSION_THRESHOLD;
@@ -99,7 +109,8 @@ const command: Command = {
       data = { ...data, train: held.train, val: held.val, test: held.test };
       heldOut = held.heldOut;
     }
-    if (values["oos-class"] && oosLabel === undefined) throw new MoeRouterError(ErrorCode.INVALID_CONFIG, "--oos-class trains the out-of-scope rows as a class: name them with --oos-label LABEL (or make some with --hold-out-intents N).");
+    if (values["oos-class"] && oosLabel === undefined)
+      throw new MoeRouterError(ErrorCode.INVALID_CONFIG, "--oos-class trains the out-of-scope rows as a class: name them with --oos-label LABEL (or make some with --hold-out-intents N).");
     const loaded = values.config ? await loadRouterConfig(values.config, io.cwd) : undefined;
     const base = loaded?.config ?? EVAL_CONFIG;
     const fallbackExpert = base.fallback?.expert ?? FALLBACK_EXPERT;
@@ -107,7 +118,10 @@ const command: Command = {
     // Layers learn into a throwaway data directory, so an evaluation never touches the live one.
     const dataDir = await mkdtemp(join(tmpdir(), "moe-router-eval-"));
     const config: RouterConfig = {
-      ...withIdf(base, data.train.filter((row) => row.label !== oosLabel).map((row) => row.text)),
+      ...withIdf(
+        base,
+        data.train.filter((row) => row.label !== oosLabel).map((row) => row.text),
+      ),
       experts: [...labels, ...(labels.includes(fallbackExpert) ? [] : [fallbackExpert])],
       fallback: { ...base.fallback, expert: fallbackExpert },
       dataDir,

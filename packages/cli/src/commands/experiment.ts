@@ -23,11 +23,21 @@ function statusText(status: ExperimentStatus): string {
   if (measured === null) lines.push("", "No decision of this experiment in the event store yet.");
   else if (measured) {
     lines.push("", `  ${"variant".padEnd(10)} ${"decisions".padStart(9)} ${"judged".padStart(7)} ${"accuracy".padStart(9)} ${"coverage".padStart(9)} ${"clarified".padStart(9)}`);
-    for (const [name, variant] of [["control", measured.control], ["candidate", measured.candidate]] as const) {
-      lines.push(`  ${name.padEnd(10)} ${String(variant.decisions).padStart(9)} ${String(variant.accuracy.judged).padStart(7)} ${percent(variant.accuracy.rate).padStart(9)} ${percent(variant.coverage).padStart(9)} ${percent(variant.clarificationRate).padStart(9)}`);
+    for (const [name, variant] of [
+      ["control", measured.control],
+      ["candidate", measured.candidate],
+    ] as const) {
+      lines.push(
+        `  ${name.padEnd(10)} ${String(variant.decisions).padStart(9)} ${String(variant.accuracy.judged).padStart(7)} ${percent(variant.accuracy.rate).padStart(9)} ${percent(variant.coverage).padStart(9)} ${percent(variant.clarificationRate).padStart(9)}`,
+      );
     }
     const test = measured.accuracyTest;
-    lines.push("", test ? `Accuracy difference ${(test.difference * 100).toFixed(1)} points (p = ${test.pValue.toFixed(3)}${test.significant ? ", significant" : ", not significant yet"}).` : "Not enough judged decisions to compare accuracy yet.");
+    lines.push(
+      "",
+      test
+        ? `Accuracy difference ${(test.difference * 100).toFixed(1)} points (p = ${test.pValue.toFixed(3)}${test.significant ? ", significant" : ", not significant yet"}).`
+        : "Not enough judged decisions to compare accuracy yet.",
+    );
   }
   lines.push("", "`moe-router experiment promote` applies the candidate; `moe-router experiment stop` returns to control.");
   return `${lines.join("\n")}\n`;

@@ -62,7 +62,15 @@ const generate: Command = {
     let decisions = 0;
     let outcomes = 0;
     try {
-      for (const record of generateSampleRecords({ count, seed, days, end, ...(outcomeShare !== undefined ? { outcomeShare } : {}), ...(drift !== undefined ? { drift } : {}), ...(degrade.length ? { degrade } : {}) })) {
+      for (const record of generateSampleRecords({
+        count,
+        seed,
+        days,
+        end,
+        ...(outcomeShare !== undefined ? { outcomeShare } : {}),
+        ...(drift !== undefined ? { drift } : {}),
+        ...(degrade.length ? { degrade } : {}),
+      })) {
         store.append(record);
         if (record.record_type === "decision") decisions++;
         else outcomes++;

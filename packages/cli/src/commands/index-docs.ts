@@ -19,7 +19,7 @@ const DEFAULT_EMBEDDER = "@moe-router/embeddings";
 /** The RAG layer's options in the config (the first entry naming the package), or {}. */
 function ragOptions(config: RouterConfig): RagModuleOptions {
   const entry = config.layers.find((layer) => layer.package === RAG_PACKAGE || layer.package.endsWith("/layer-rag"));
-  return (entry?.options ?? {}) as RagModuleOptions;
+  return entry?.options ?? {};
 }
 
 /** A `--store` file path is relative to where the user typed it, not to the data directory. */
@@ -32,12 +32,17 @@ async function readOwners(path: string): Promise<string> {
   try {
     return await readFile(path, "utf8");
   } catch (error) {
-    throw new MoeRouterError(ErrorCode.NOT_FOUND, `Cannot read the owners file ${path}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}. Check the --owners path.`, { cause: error });
+    throw new MoeRouterError(ErrorCode.NOT_FOUND, `Cannot read the owners file ${path}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}. Check the --owners path.`, {
+      cause: error,
+    });
   }
 }
 
 function summary(report: IndexReport, directory: string, store: string): string {
-  const experts = Object.entries(report.byExpert).map(([expert, chunks]) => `${expert} ${chunks}`).join(", ") || "none";
+  const experts =
+    Object.entries(report.byExpert)
+      .map(([expert, chunks]) => `${expert} ${chunks}`)
+      .join(", ") || "none";
   const { noOwner, binary, tooLarge, empty } = report.skipped;
   return [
     `Indexed ${report.indexed} of ${report.files} files under ${directory} into ${report.chunks} chunks (${store}).`,
@@ -68,14 +73,17 @@ const command: Command = {
     const spec = values.store !== undefined ? storeFromFlag(values.store, io.cwd) : options.store;
     try {
       const store = await openStore(spec, {
-        embedder, dataDir,
+        embedder,
+        dataDir,
         ...(options.table !== undefined ? { table: options.table } : {}),
         ...(options.index !== undefined ? { index: options.index } : {}),
       });
       let bar: ProgressBar | undefined;
       try {
         const report = await indexDirectory(directory, {
-          embedder, store, owners,
+          embedder,
+          store,
+          owners,
           ...(chunkLines !== undefined ? { chunkLines } : {}),
           ...(values.include ? { include: values.include } : {}),
           ...(values.exclude ? { exclude: values.exclude } : {}),

@@ -10,12 +10,15 @@ const usage = usageOf(DECLARATIONS.learn);
 function parseSince(value: string | undefined): Date | undefined {
   if (value === undefined) return undefined;
   const date = new Date(value);
-  if (value.trim() === "" || Number.isNaN(date.getTime())) throw new MoeRouterError(ErrorCode.INVALID_ARGUMENT, `--since must be a date such as 2026-11-30 or 2026-11-30T12:00:00Z; got "${value}".\nUsage: ${usage}`);
+  if (value.trim() === "" || Number.isNaN(date.getTime()))
+    throw new MoeRouterError(ErrorCode.INVALID_ARGUMENT, `--since must be a date such as 2026-11-30 or 2026-11-30T12:00:00Z; got "${value}".\nUsage: ${usage}`);
   return date;
 }
 
 function summary(report: LearnReport, store: string): string {
-  const lines = [`${report.corrections} corrected outcome(s) in ${store}${report.syntheticSkipped ? ` (${report.syntheticSkipped} of generated sample decisions left out: sample data never teaches a layer)` : ""}.`];
+  const lines = [
+    `${report.corrections} corrected outcome(s) in ${store}${report.syntheticSkipped ? ` (${report.syntheticSkipped} of generated sample decisions left out: sample data never teaches a layer)` : ""}.`,
+  ];
   if (report.layers.length === 0) lines.push("No layer in this cascade learns; corrections stay in the log (for `moe-router train --from-log`).");
   for (const layer of report.layers) {
     const state = layer.error ? `failed: [${layer.error.code}] ${layer.error.message}` : `${layer.applied} applied`;
@@ -34,7 +37,10 @@ const learn: Command = {
   async run(argv, io) {
     const { values } = parseDeclared(DECLARATIONS.learn, argv);
     const since = parseSince(values.since);
-    const session = await openSession({ ...(values.config ? { configFile: values.config } : {}), ...(values.store !== undefined ? { store: values.store } : {}), requireStore: true, verbose: values.verbose === true }, io);
+    const session = await openSession(
+      { ...(values.config ? { configFile: values.config } : {}), ...(values.store !== undefined ? { store: values.store } : {}), requireStore: true, verbose: values.verbose === true },
+      io,
+    );
     try {
       const report = await session.router.learn(since ? { since } : {});
       const store = session.router.storeSpec ?? "";

@@ -30,7 +30,11 @@ const report: Command = {
       // Atomic: a failed write (full disk, no permission) leaves the previous report or nothing, never a torn page.
       await writeFileAtomic(file, html);
     } catch (error) {
-      throw new MoeRouterError(ErrorCode.INVALID_ARGUMENT, `Cannot write ${file}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}. Check the --html path and its directory's permissions.`, { cause: error });
+      throw new MoeRouterError(
+        ErrorCode.INVALID_ARGUMENT,
+        `Cannot write ${file}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}. Check the --html path and its directory's permissions.`,
+        { cause: error },
+      );
     }
     printText(io, `Wrote ${file} (${analysis.overall.decisions} decisions from ${spec}).\n`);
     return 0;

@@ -17,7 +17,12 @@ const route: Command = {
     }
     const description = positionals.join(" ");
     const session = await openSession(
-      { ...(values.config ? { configFile: values.config } : {}), ...(values.store !== undefined ? { store: values.store } : {}), noTrack: values["no-track"] === true, verbose: values.verbose === true },
+      {
+        ...(values.config ? { configFile: values.config } : {}),
+        ...(values.store !== undefined ? { store: values.store } : {}),
+        noTrack: values["no-track"] === true,
+        verbose: values.verbose === true,
+      },
       io,
     );
     try {

@@ -17,7 +17,11 @@ async function readToken(file: string | undefined, io: CliIO): Promise<string | 
     try {
       text = await readFile(resolve(io.cwd, file), "utf8");
     } catch (error) {
-      throw new MoeRouterError(ErrorCode.NOT_FOUND, `Cannot read the token file ${file}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}. Give a readable file holding only the token.`, { cause: error });
+      throw new MoeRouterError(
+        ErrorCode.NOT_FOUND,
+        `Cannot read the token file ${file}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}. Give a readable file holding only the token.`,
+        { cause: error },
+      );
     }
     const token = text.trim();
     if (!token) throw new MoeRouterError(ErrorCode.INVALID_CONFIG, `The token file ${file} is empty; write a token of at least 16 characters into it (e.g. \`openssl rand -hex 32 > ${file}\`).`);
@@ -61,7 +65,8 @@ const serve: Command = {
     const { values } = parseDeclared(DECLARATIONS.serve, argv);
     const port = numberOption(values.port, "--port", { min: 0, max: 65535, integer: true, example: "--port 8080" });
     const bodyLimit = numberOption(values["body-limit"], "--body-limit", { min: 1, max: 1_073_741_824, integer: true, unit: "bytes", example: "--body-limit 65536" });
-    const intervalMs = numberOption(values["thresholds-interval"], "--thresholds-interval", { min: 50, max: 86_400_000, integer: true, unit: "milliseconds", example: "--thresholds-interval 1000" }) ?? 1000;
+    const intervalMs =
+      numberOption(values["thresholds-interval"], "--thresholds-interval", { min: 50, max: 86_400_000, integer: true, unit: "milliseconds", example: "--thresholds-interval 1000" }) ?? 1000;
     const levels = ["fatal", "error", "warn", "info", "debug", "trace", "silent"];
     const logLevel = values["log-level"] ?? "info";
     if (!levels.includes(logLevel)) throw new MoeRouterError(ErrorCode.INVALID_ARGUMENT, `--log-level must be one of ${levels.join(", ")}; got "${logLevel}".`);
@@ -86,7 +91,10 @@ const serve: Command = {
     });
     let monitor;
     try {
-      monitor = serviceAlertMonitor(router, io.cwd, { warn: (fields, message) => logger.warn(`${message} ${JSON.stringify(fields)}`), info: (fields, message) => logger.info?.(`${message} ${JSON.stringify(fields)}`) });
+      monitor = serviceAlertMonitor(router, io.cwd, {
+        warn: (fields, message) => logger.warn(`${message} ${JSON.stringify(fields)}`),
+        info: (fields, message) => logger.info?.(`${message} ${JSON.stringify(fields)}`),
+      });
     } catch (error) {
       await router.close();
       throw error;
@@ -117,7 +125,9 @@ const serve: Command = {
       server.app.log.info({ rules: router.config.alerts?.length ?? 0 }, "alerts: monitoring");
     }
     server.app.log.info({ url: server.url, config: router.configSource, store: router.storeSpec ?? "off", auth: token !== undefined }, "moe-router serve: listening");
-    io.stderr(`moe-router serve: listening on ${server.url} (config: ${router.configSource}; store: ${router.storeSpec ?? "tracking off"}; auth: ${token !== undefined ? "bearer token" : "none, loopback only"})\n`);
+    io.stderr(
+      `moe-router serve: listening on ${server.url} (config: ${router.configSource}; store: ${router.storeSpec ?? "tracking off"}; auth: ${token !== undefined ? "bearer token" : "none, loopback only"})\n`,
+    );
     // Runs until a signal stops it (startServer's handler exits the process).
     await new Promise<void>((resolveClosed) => server.app.server.once("close", () => resolveClosed()));
     return 0;

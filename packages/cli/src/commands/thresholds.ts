@@ -16,7 +16,10 @@ function table(report: ThresholdsReport, configSource: string): string {
   }
   if (report.experiment) {
     const candidates = report.layers.filter((l) => l.experiment).map((l) => `${l.layer} ${l.experiment!.threshold.toFixed(3)}`);
-    lines.push("", `Experiment "${report.experiment.name}" (from the ${SOURCE_NAMES[report.experiment.source]}): ${(report.experiment.share * 100).toFixed(1)}% of tasks use candidate thresholds ${candidates.join(", ") || "(none of these layers)"}.`);
+    lines.push(
+      "",
+      `Experiment "${report.experiment.name}" (from the ${SOURCE_NAMES[report.experiment.source]}): ${(report.experiment.share * 100).toFixed(1)}% of tasks use candidate thresholds ${candidates.join(", ") || "(none of these layers)"}.`,
+    );
   }
   return `${lines.join("\n")}\n`;
 }

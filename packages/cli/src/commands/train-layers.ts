@@ -112,7 +112,16 @@ async function fitOne(layer: Layer, named: NamedEntry, examples: readonly Labell
   if (isFittable(layer)) {
     try {
       const report = await layer.fit(examples, { seed });
-      return { ...base, method: "fit", learned: examples.length - report.examples, heldOut: report.examples, calibrated: true, accuracy: report.accuracy, eceBefore: report.eceBefore, eceAfter: report.eceAfter };
+      return {
+        ...base,
+        method: "fit",
+        learned: examples.length - report.examples,
+        heldOut: report.examples,
+        calibrated: true,
+        accuracy: report.accuracy,
+        eceBefore: report.eceBefore,
+        eceAfter: report.eceAfter,
+      };
     } catch (error) {
       return { ...base, method: "fit", learned: examples.length, heldOut: 0, calibrated: false, note: skipped(error) };
     }
@@ -152,7 +161,10 @@ export async function fitLayers(
       if (!isTrainable(layer)) {
         // By default only the layers that can be fitted are; one named with --layer must be.
         if (!environment.required) continue;
-        throw new MoeRouterError(ErrorCode.INVALID_CONFIG, `The layer "${named.name}" (${named.entry.package}) has neither fit() nor learn() + calibrate(), so \`moe-router train\` cannot fit it; leave it out of --layer.`);
+        throw new MoeRouterError(
+          ErrorCode.INVALID_CONFIG,
+          `The layer "${named.name}" (${named.entry.package}) has neither fit() nor learn() + calibrate(), so \`moe-router train\` cannot fit it; leave it out of --layer.`,
+        );
       }
       results.push(await fitOne(layer, named, examples, environment.seed));
     } finally {

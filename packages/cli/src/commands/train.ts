@@ -1,7 +1,7 @@
 import { readFile } from "node:fs/promises";
 import { resolve } from "node:path";
 import { ErrorCode, MoeRouterError, type Embedder } from "@moe-router/core";
-import { defaultModelPath, resolveModelPath, saveHead, trainHead, type HeadKind, type TrainedHead, type TrainingExample } from "@moe-router/layer-neural";
+import { defaultModelPath, resolveModelPath, saveHead, trainHead, type TrainedHead, type TrainingExample } from "@moe-router/layer-neural";
 import { numberOption } from "../args.js";
 import { parseDeclared, usageOf } from "../declare.js";
 import { DECLARATIONS } from "./declarations.js";
@@ -54,7 +54,7 @@ async function readDataset(path: string, textField: string, labelField: string):
 /** Where the neural layer of this config loads its model. */
 function modelPathFor(config: RouterConfig, dataDir: string): string {
   const entry = config.layers.find((layer) => layer.package === NEURAL_PACKAGE || layer.package.endsWith("/layer-neural"));
-  return entry ? resolveModelPath(entry.options as { modelPath?: string } | undefined, dataDir) : defaultModelPath(dataDir);
+  return entry ? resolveModelPath(entry.options, dataDir) : defaultModelPath(dataDir);
 }
 
 async function embedAll(embedder: Embedder, texts: readonly string[], io: CliIO): Promise<Float32Array[]> {
@@ -95,11 +95,17 @@ function chooseLayers(config: RouterConfig, requested: string | undefined): { ot
   const named = namedEntries(config);
   const others = named.filter((entry) => entry.kind !== "neural");
   if (requested === undefined) return { others, required: false, neural: true };
-  const names = requested.split(",").map((name) => name.trim()).filter(Boolean);
+  const names = requested
+    .split(",")
+    .map((name) => name.trim())
+    .filter(Boolean);
   const known = [...new Set(["neural", ...named.flatMap((entry) => [entry.name, entry.kind])])];
   const unknown = names.filter((name) => !known.includes(name));
   if (names.length === 0 || unknown.length > 0) {
-    throw new MoeRouterError(ErrorCode.INVALID_CONFIG, `--layer ${names.length === 0 ? "needs at least one layer name" : `names no layer of this config: ${unknown.join(", ")}`}; the config's layers are ${known.join(", ")} (comma-separated, e.g. --layer semantic,rag).`);
+    throw new MoeRouterError(
+      ErrorCode.INVALID_CONFIG,
+      `--layer ${names.length === 0 ? "needs at least one layer name" : `names no layer of this config: ${unknown.join(", ")}`}; the config's layers are ${known.join(", ")} (comma-separated, e.g. --layer semantic,rag).`,
+    );
   }
   const neuralNames = new Set(["neural", ...named.filter((entry) => entry.kind === "neural").map((entry) => entry.name)]);
   return {
@@ -116,7 +122,10 @@ const command: Command = {
     const { values } = parseDeclared(DECLARATIONS.train, argv);
     const fromLog = values["from-log"] === true || values.store !== undefined;
     if (!values.data && !fromLog) {
-      throw new MoeRouterError(ErrorCode.INVALID_ARGUMENT, `Nothing to train on: give --data FILE.jsonl (rows { text, label }) and/or --from-log (corrected outcomes in the tracker's log). Usage: ${usage}`);
+      throw new MoeRouterError(
+        ErrorCode.INVALID_ARGUMENT,
+        `Nothing to train on: give --data FILE.jsonl (rows { text, label }) and/or --from-log (corrected outcomes in the tracker's log). Usage: ${usage}`,
+      );
     }
     const kind = values.kind ?? "softmax";
     if (kind !== "softmax" && kind !== "mlp") throw new MoeRouterError(ErrorCode.INVALID_ARGUMENT, `--kind must be "softmax" or "mlp"; got "${kind}".`);
@@ -144,24 +153,40 @@ const command: Command = {
       sources.push(`log ${spec} (${log.examples.length} labelled outcomes, ${log.skipped} decisions without a usable outcome skipped${synthetic})`);
     }
     if (labelled.length === 0) {
-      throw new MoeRouterError(ErrorCode.INSUFFICIENT_DATA, `No labelled examples found (${sources.join("; ")}). Record outcomes with \`moe-router outcome\` (was_correct_master or user_corrected_to) or give --data.`);
+      throw new MoeRouterError(
+        ErrorCode.INSUFFICIENT_DATA,
+        `No labelled examples found (${sources.join("; ")}). Record outcomes with \`moe-router outcome\` (was_correct_master or user_corrected_to) or give --data.`,
+      );
     }
 
     const embedderRef = config.embedder ?? { package: DEFAULT_EMBEDDER };
     const embedder: Embedder = await (await importEmbedderModule(embedderRef.package, { configDir, cwd: io.cwd })).createEmbedder(embedderRef.options ?? {}, { dataDir });
     try {
-      const fitted: LayerFitResult[] = await fitLayers(config, targets.others, labelled.map((e) => ({ text: e.text, expert: e.label, source: "dataset" })), {
-        base: { configDir, cwd: io.cwd }, dataDir, embedder, seed: seed ?? 42, required: targets.required,
-      });
+      const fitted: LayerFitResult[] = await fitLayers(
+        config,
+        targets.others,
+        labelled.map((e) => ({ text: e.text, expert: e.label, source: "dataset" })),
+        {
+          base: { configDir, cwd: io.cwd },
+          dataDir,
+          embedder,
+          seed: seed ?? 42,
+          required: targets.required,
+        },
+      );
       if (!targets.neural) {
         io.stdout(values.json ? `${JSON.stringify({ sources, layers: fitted })}\n` : `${[...fitted.map(describeFit), `Sources: ${sources.join("; ")}.`].join("\n")}\n`);
         return 0;
       }
-      const vectors = await embedAll(embedder, labelled.map((e) => e.text), io);
+      const vectors = await embedAll(
+        embedder,
+        labelled.map((e) => e.text),
+        io,
+      );
       const examples: TrainingExample[] = labelled.map((e, i) => ({ vector: vectors[i]!, label: e.label, text: e.text }));
       const bar = progressBar("training", epochs, io.stderr, io.isTTY);
       const head = trainHead(examples, {
-        kind: kind as HeadKind,
+        kind: kind,
         epochs,
         classWeights,
         embedderId: embedder.id,

@@ -26,7 +26,8 @@ export function takeRollback(argv: readonly string[]): { argv: string[]; rollbac
     }
     if (rollback) throw argumentError("Give --rollback once.");
     const value = inline ? inline[1]! : /^\d+$/.test(argv[i + 1] ?? "") ? argv[++i]! : undefined;
-    if (value !== undefined && !/^\d{1,9}$/.test(value)) throw argumentError(`--rollback takes a history entry number (1 = the oldest, 0 = the config's thresholds; see tune --history); got "${value}".`);
+    if (value !== undefined && !/^\d{1,9}$/.test(value))
+      throw argumentError(`--rollback takes a history entry number (1 = the oldest, 0 = the config's thresholds; see tune --history); got "${value}".`);
     rollback = value === undefined ? {} : { to: Number(value) };
   }
   return { argv: rest, ...(rollback ? { rollback } : {}) };
@@ -46,7 +47,11 @@ export async function runHistoryRequest(request: HistoryRequest, options: { conf
     if (request.rollback) {
       const result = await rollbackThresholds(store, request.rollback);
       if (options.json) printJson(io, { action: "rollback", restored: result.entry.restored, file: result.file, entry: result.entry, thresholds_file: result.thresholdsPath }, true);
-      else printText(io, `Rolled back (${result.entry.reason}): wrote ${result.thresholdsPath}; thresholds now ${formatThresholds(result.file.thresholds)}${result.file.experiment ? `, experiment "${result.file.experiment.name}" running again` : ""}. Recorded in ${store.historyDescription}.\n`);
+      else
+        printText(
+          io,
+          `Rolled back (${result.entry.reason}): wrote ${result.thresholdsPath}; thresholds now ${formatThresholds(result.file.thresholds)}${result.file.experiment ? `, experiment "${result.file.experiment.name}" running again` : ""}. Recorded in ${store.historyDescription}.\n`,
+        );
       return 0;
     }
     const entries = await thresholdsHistory(store);

@@ -1,8 +1,17 @@
 import { ErrorCode, MoeRouterError } from "@moe-router/core";
 import { openStore } from "@moe-router/tracker";
 import {
-  applyProposalToStore, formatProposal, openThresholdsStore, parseObjective, proposeThresholds, readTraces, startExperimentInStore, targetForObjective,
-  type BoundMethod, type RouteTrace, type ThresholdProposal,
+  applyProposalToStore,
+  formatProposal,
+  openThresholdsStore,
+  parseObjective,
+  proposeThresholds,
+  readTraces,
+  startExperimentInStore,
+  targetForObjective,
+  type BoundMethod,
+  type RouteTrace,
+  type ThresholdProposal,
 } from "@moe-router/tuner";
 import { argumentError, numberOption } from "../args.js";
 import { parseDeclared, usageOf } from "../declare.js";
@@ -59,7 +68,8 @@ const tune: Command = {
     const minSamples = numberOption(values["min-samples"], "-m/--min-samples", { min: 1, max: 1_000_000_000, integer: true, unit: "samples", example: "-m 30" });
     const hours = windowOption(values.window) ?? DEFAULT_WINDOW_HOURS;
     const givenTarget = numberOption(values["target-precision"], "--target-precision", { ...RANGES.openShare, example: "--target-precision 0.9" });
-    if (values.objective !== undefined && givenTarget !== undefined) throw argumentError("Give --objective or --target-precision, not both (--objective precision:P is the same as --target-precision P).");
+    if (values.objective !== undefined && givenTarget !== undefined)
+      throw argumentError("Give --objective or --target-precision, not both (--objective precision:P is the same as --target-precision P).");
     const objective = values.objective !== undefined ? parseObjective(values.objective) : undefined;
     const confidenceLevel = numberOption(values.confidence, "--confidence", { ...RANGES.openShare, example: "--confidence 0.95" });
     const maxStep = numberOption(values["max-step"], "--max-step", { min: 0, max: 1, unit: "threshold points", example: "--max-step 0.05" });
@@ -85,14 +95,21 @@ const tune: Command = {
 
     const traces = await readLogTraces(storeSpec(config, values.store), hours, io, values["include-synthetic"] === true);
     // An objective other than a fixed precision is turned into the target precision that meets it on these traces.
-    const chosen = objective ? targetForObjective(objective, traces, {
-      layers, current, fallbackExpert: config.fallback?.expert ?? "coordinator-master",
-      ...(confidenceLevel !== undefined ? { confidenceLevel } : {}), ...(bound ? { bound } : {}), ...(minSamples !== undefined ? { minSamples } : {}),
-    }) : undefined;
+    const chosen = objective
+      ? targetForObjective(objective, traces, {
+          layers,
+          current,
+          fallbackExpert: config.fallback?.expert ?? "coordinator-master",
+          ...(confidenceLevel !== undefined ? { confidenceLevel } : {}),
+          ...(bound ? { bound } : {}),
+          ...(minSamples !== undefined ? { minSamples } : {}),
+        })
+      : undefined;
     const targetPrecision = chosen?.targetPrecision ?? givenTarget;
     if (chosen && !values.json) io.stdout(`Objective ${values.objective}: target precision ${chosen.targetPrecision} (${chosen.reason}).\n`);
     const proposal = proposeThresholds(traces, {
-      layers, current,
+      layers,
+      current,
       ...(targetPrecision !== undefined ? { targetPrecision } : {}),
       ...(confidenceLevel !== undefined ? { confidenceLevel } : {}),
       ...(bound ? { bound } : {}),

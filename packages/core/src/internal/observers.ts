@@ -16,9 +16,15 @@ export class ObserverHub {
     this.decision = observers.filter((o) => typeof o.onDecision === "function");
   }
 
-  get wantsRouteStart(): boolean { return this.routeStart.length > 0; }
-  get wantsLayerStart(): boolean { return this.layerStart.length > 0; }
-  get wantsLayerVerdict(): boolean { return this.layerVerdict.length > 0; }
+  get wantsRouteStart(): boolean {
+    return this.routeStart.length > 0;
+  }
+  get wantsLayerStart(): boolean {
+    return this.layerStart.length > 0;
+  }
+  get wantsLayerVerdict(): boolean {
+    return this.layerVerdict.length > 0;
+  }
 
   onRouteStart(event: RouteStartEvent): void {
     for (const o of this.routeStart) this.guard(() => o.onRouteStart!(event));
@@ -40,7 +46,7 @@ export class ObserverHub {
       let result: unknown;
       try {
         // Declared void; a promise returned anyway is backpressure (see CascadeObserver).
-        result = o.onDecision!(decision) as unknown;
+        result = o.onDecision!(decision);
       } catch (error) {
         this.errors++;
         this.lastError = error;

@@ -16,8 +16,7 @@ import { chain, type MaybePromise } from "./thenable.js";
  * A schema for `Options`: every key has a spec but `embedder` (which `needsEmbedder` adds)
  * and the deprecated `defaultExpert` (renamed `fallbackExpert` before the schema is read).
  */
-export type LayerOptionSchema<Options extends object> =
-  { readonly [K in Exclude<keyof Required<Options>, "embedder" | "defaultExpert">]: OptionSpec } & { readonly embedder?: OptionSpec };
+export type LayerOptionSchema<Options extends object> = { readonly [K in Exclude<keyof Required<Options>, "embedder" | "defaultExpert">]: OptionSpec } & { readonly embedder?: OptionSpec };
 
 /** Options as `build` receives them: keys with a default or marked required are filled. */
 export type FilledOptions<Options extends object, S> = Options & {
@@ -110,7 +109,9 @@ export function defineLayer<Options extends object, Config extends object = Opti
 
     const createLayer = (options: unknown, environment: LayerEnvironment) => {
       if (!environment || typeof environment.dataDir !== "string") {
-        throw new MoeRouterError(ErrorCode.INVALID_CONFIG, `createLayer of the ${definition.name} layer needs an environment { dataDir, embedder?, experts?, configDir? } (the router passes one).`, { data: { where } });
+        throw new MoeRouterError(ErrorCode.INVALID_CONFIG, `createLayer of the ${definition.name} layer needs an environment { dataDir, embedder?, experts?, configDir? } (the router passes one).`, {
+          data: { where },
+        });
       }
       const checked = checkOptions(configSchema, options, { where, renamed, config: true, ...(environment.onWarning ? { onWarning: environment.onWarning } : {}) });
       for (const [key, spec] of Object.entries(configSchema)) {

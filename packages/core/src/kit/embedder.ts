@@ -4,8 +4,7 @@ import type { Embedder } from "../types.js";
 /** True for an object with the embedder contract's members: `{ id, dimension, embed() }`. */
 export function isEmbedder(value: unknown): value is Embedder {
   const e = value as Partial<Embedder> | null;
-  return e !== null && typeof e === "object" && typeof e.embed === "function" && typeof e.id === "string"
-    && typeof e.dimension === "number" && Number.isInteger(e.dimension) && e.dimension > 0;
+  return e !== null && typeof e === "object" && typeof e.embed === "function" && typeof e.id === "string" && typeof e.dimension === "number" && Number.isInteger(e.dimension) && e.dimension > 0;
 }
 
 /**
@@ -21,7 +20,9 @@ export function requireEmbedder(embedder: unknown, layer: string): Embedder {
     );
   }
   if (!isEmbedder(embedder)) {
-    throw new MoeRouterError(ErrorCode.INVALID_CONFIG, `The ${layer} layer was given an embedder without { id, dimension, embed() }; check the embedder package's createEmbedder().`, { data: { option: "embedder", layer } });
+    throw new MoeRouterError(ErrorCode.INVALID_CONFIG, `The ${layer} layer was given an embedder without { id, dimension, embed() }; check the embedder package's createEmbedder().`, {
+      data: { option: "embedder", layer },
+    });
   }
   return embedder;
 }

@@ -11,13 +11,25 @@
  *   build: (options) => ({ name: options.name, route: () => ({ expert: options.fallbackExpert, confidence: 0 }) }),
  * });
  */
+export { defineLayer, type ConfigEnvironment, type DefinedLayer, type FilledOptions, type LayerDefinition, type LayerOptionSchema } from "./define-layer.js";
 export {
-  defineLayer, type ConfigEnvironment, type DefinedLayer, type FilledOptions, type LayerDefinition, type LayerOptionSchema,
-} from "./define-layer.js";
-export {
-  FALLBACK_EXPERT_RENAMES, checkKnownKeys, checkOptions, fallbackExpertOption, invalidOption, isPlainObject,
-  type BooleanSpec, type CheckOptionsContext, type EmbedderSpec, type FunctionSpec, type NumberSpec, type OptionSchema,
-  type OptionSpec, type PathSpec, type RenamedOptions, type StringSpec, type ValueSpec,
+  FALLBACK_EXPERT_RENAMES,
+  checkKnownKeys,
+  checkOptions,
+  fallbackExpertOption,
+  invalidOption,
+  isPlainObject,
+  type BooleanSpec,
+  type CheckOptionsContext,
+  type EmbedderSpec,
+  type FunctionSpec,
+  type NumberSpec,
+  type OptionSchema,
+  type OptionSpec,
+  type PathSpec,
+  type RenamedOptions,
+  type StringSpec,
+  type ValueSpec,
 } from "./options.js";
 export { isEmbedder, requireEmbedder } from "./embedder.js";
 export { resolveLayerPath } from "./paths.js";

@@ -152,9 +152,12 @@ function typeProblem(spec: OptionSpec, value: unknown): string | undefined {
     }
     case "number": {
       const n = value as number;
-      const ok = typeof value === "number" && Number.isFinite(n) && (!spec.integer || Number.isInteger(n))
-        && (spec.min === undefined || (spec.exclusiveMin ? n > spec.min : n >= spec.min))
-        && (spec.max === undefined || n <= spec.max);
+      const ok =
+        typeof value === "number" &&
+        Number.isFinite(n) &&
+        (!spec.integer || Number.isInteger(n)) &&
+        (spec.min === undefined || (spec.exclusiveMin ? n > spec.min : n >= spec.min)) &&
+        (spec.max === undefined || n <= spec.max);
       return ok ? undefined : `must be ${spec.integer ? "an integer" : "a number"}${bounds(spec)}; got ${describeValue(value)}.`;
     }
     case "boolean":
@@ -163,7 +166,7 @@ function typeProblem(spec: OptionSpec, value: unknown): string | undefined {
       if (value === false && spec.allowFalse) return undefined;
       return typeof value === "string" && value.length > 0 ? undefined : `must be a file path${spec.allowFalse ? " (or false)" : ""}; got ${describeValue(value)}.`;
     case "embedder":
-      return isEmbedder(value) ? undefined : 'must be an embedder { id, dimension, embed() }, e.g. hashedEmbedder() from @moe-router/embeddings.';
+      return isEmbedder(value) ? undefined : "must be an embedder { id, dimension, embed() }, e.g. hashedEmbedder() from @moe-router/embeddings.";
     case "function":
       return typeof value === "function" ? undefined : `must be a function; got ${describeValue(value)}.`;
     case "object":
@@ -194,7 +197,9 @@ export function checkOptions(schema: OptionSchema, input: unknown, context: Chec
     if (now in options) {
       throw new MoeRouterError(ErrorCode.INVALID_CONFIG, `${where}: "${old}" is the old name of "${now}"; give only "${now}".`, { data: { option: old, where } });
     }
-    (context.onWarning ?? defaultWarn)(new MoeRouterError(ErrorCode.DEPRECATED_OPTION, `${where}: option "${old}" is deprecated; rename it to "${now}" (same meaning).`, { data: { option: old, renamedTo: now, where } }));
+    (context.onWarning ?? defaultWarn)(
+      new MoeRouterError(ErrorCode.DEPRECATED_OPTION, `${where}: option "${old}" is deprecated; rename it to "${now}" (same meaning).`, { data: { option: old, renamedTo: now, where } }),
+    );
     options[now] = options[old];
     delete options[old];
   }
@@ -205,7 +210,11 @@ export function checkOptions(schema: OptionSchema, input: unknown, context: Chec
     const value = options[key];
     if (value === undefined) {
       if (spec.required && spec.type === "embedder") {
-        throw new MoeRouterError(ErrorCode.INVALID_CONFIG, `${where}: needs an "${key}" { id, dimension, embed() }, e.g. hashedEmbedder() from @moe-router/embeddings (in a config file: "embedder": { "package": "@moe-router/embeddings" }).`, { data: { option: key, where } });
+        throw new MoeRouterError(
+          ErrorCode.INVALID_CONFIG,
+          `${where}: needs an "${key}" { id, dimension, embed() }, e.g. hashedEmbedder() from @moe-router/embeddings (in a config file: "embedder": { "package": "@moe-router/embeddings" }).`,
+          { data: { option: key, where } },
+        );
       }
       if (spec.required) throw invalidOption(where, key, `is required${spec.description ? ` (${spec.description})` : ""}.`);
       if (spec.default !== undefined) options[key] = spec.default;

@@ -8,5 +8,5 @@ import type { LayerEnvironment } from "../modules.js";
  */
 export function resolveLayerPath(path: string, environment: Pick<LayerEnvironment, "dataDir" | "configDir">, base: "config" | "data"): string {
   if (isAbsolute(path)) return path;
-  return resolve(base === "data" ? environment.dataDir : environment.configDir ?? process.cwd(), path);
+  return resolve(base === "data" ? environment.dataDir : (environment.configDir ?? process.cwd()), path);
 }

@@ -6,8 +6,7 @@ import type { Verdict } from "../types.js";
  * problem, or undefined when the verdict is well formed.
  */
 export function checkVerdict(verdict: unknown, layerName: string, experts: ReadonlySet<string> | undefined): MoeRouterError | undefined {
-  const fail = (why: string) =>
-    new MoeRouterError(ErrorCode.MALFORMED_VERDICT, `Layer "${layerName}" returned a malformed verdict: ${why}.`, { data: { layer: layerName } });
+  const fail = (why: string) => new MoeRouterError(ErrorCode.MALFORMED_VERDICT, `Layer "${layerName}" returned a malformed verdict: ${why}.`, { data: { layer: layerName } });
   if (verdict === null || typeof verdict !== "object") return fail(`expected an object { expert, confidence }, got ${verdict === null ? "null" : typeof verdict}`);
   const { expert, confidence, probabilities } = verdict as Verdict;
   if (typeof expert !== "string" || expert.length === 0) return fail("expert must be a non-empty string");

@@ -101,32 +101,36 @@ export function register(test: TestApi, factory: LayerUnderTest, settings: Group
     else test.it(`${label} (skipped: not claimed)`, () => {});
     return;
   }
-  test.it(label, async (testContext?: TestContextLike) => {
-    const dataDir = mkdtempSync(join(tmpdir(), "moe-conformance-"));
-    let layer = await factory({ dataDir });
-    try {
-      if (claim && !layer.capabilities?.[claim]) {
-        if (typeof testContext?.skip === "function") testContext.skip(`capabilities.${claim} is not claimed`);
-        throw new NotClaimed();
+  test.it(
+    label,
+    async (testContext?: TestContextLike) => {
+      const dataDir = mkdtempSync(join(tmpdir(), "moe-conformance-"));
+      let layer = await factory({ dataDir });
+      try {
+        if (claim && !layer.capabilities?.[claim]) {
+          if (typeof testContext?.skip === "function") testContext.skip(`capabilities.${claim} is not claimed`);
+          throw new NotClaimed();
+        }
+        await body({
+          get layer() {
+            return layer;
+          },
+          async restart() {
+            const closing = layer;
+            await closing.close?.();
+            layer = await factory({ dataDir });
+            return layer;
+          },
+        });
+      } catch (error) {
+        if (!(error instanceof NotClaimed)) throw error;
+      } finally {
+        await layer.close?.();
+        rmSync(dataDir, { recursive: true, force: true });
       }
-      await body({
-        get layer() {
-          return layer;
-        },
-        async restart() {
-          const closing = layer;
-          await closing.close?.();
-          layer = await factory({ dataDir });
-          return layer;
-        },
-      });
-    } catch (error) {
-      if (!(error instanceof NotClaimed)) throw error;
-    } finally {
-      await layer.close?.();
-      rmSync(dataDir, { recursive: true, force: true });
-    }
-  }, settings.timeoutMs);
+    },
+    settings.timeoutMs,
+  );
 }
 
 export function context(eventId: string, signal?: AbortSignal): LayerContext {

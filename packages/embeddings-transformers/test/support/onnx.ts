@@ -67,13 +67,16 @@ function node(spec: Node, index: number): Message {
 }
 
 /** Encodes a complete ModelProto (IR version 8, default opset `opset`). */
-export function encodeModel(graph: {
-  readonly name: string;
-  readonly nodes: readonly Node[];
-  readonly initializers: readonly Initializer[];
-  readonly inputs: readonly ValueInfo[];
-  readonly outputs: readonly ValueInfo[];
-}, opset = 13): Uint8Array {
+export function encodeModel(
+  graph: {
+    readonly name: string;
+    readonly nodes: readonly Node[];
+    readonly initializers: readonly Initializer[];
+    readonly inputs: readonly ValueInfo[];
+    readonly outputs: readonly ValueInfo[];
+  },
+  opset = 13,
+): Uint8Array {
   const g = new Message();
   graph.nodes.forEach((n, i) => g.message(1, node(n, i)));
   g.string(2, graph.name);

@@ -13,9 +13,39 @@ import { DataType, encodeModel } from "./onnx.js";
 
 export const SPECIAL_TOKENS = ["[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]"] as const;
 export const WORDS = [
-  "fix", "the", "login", "bug", "deploy", "api", "to", "production", "check", "stock", "in", "warehouse",
-  "reset", "my", "password", "a", "an", "and", "of", "for", "build", "release", "test", "order",
-  "dep", "##loy", "##ing", "##ed", "##s", ".", ",", "!", "?",
+  "fix",
+  "the",
+  "login",
+  "bug",
+  "deploy",
+  "api",
+  "to",
+  "production",
+  "check",
+  "stock",
+  "in",
+  "warehouse",
+  "reset",
+  "my",
+  "password",
+  "a",
+  "an",
+  "and",
+  "of",
+  "for",
+  "build",
+  "release",
+  "test",
+  "order",
+  "dep",
+  "##loy",
+  "##ing",
+  "##ed",
+  "##s",
+  ".",
+  ",",
+  "!",
+  "?",
 ];
 export const HIDDEN = 8;
 
@@ -53,8 +83,11 @@ function tokenizerJson(vocab: readonly string[]): unknown {
       type: "TemplateProcessing",
       single: [{ SpecialToken: { id: "[CLS]", type_id: 0 } }, { Sequence: { id: "A", type_id: 0 } }, { SpecialToken: { id: "[SEP]", type_id: 0 } }],
       pair: [
-        { SpecialToken: { id: "[CLS]", type_id: 0 } }, { Sequence: { id: "A", type_id: 0 } }, { SpecialToken: { id: "[SEP]", type_id: 0 } },
-        { Sequence: { id: "B", type_id: 1 } }, { SpecialToken: { id: "[SEP]", type_id: 1 } },
+        { SpecialToken: { id: "[CLS]", type_id: 0 } },
+        { Sequence: { id: "A", type_id: 0 } },
+        { SpecialToken: { id: "[SEP]", type_id: 0 } },
+        { Sequence: { id: "B", type_id: 1 } },
+        { SpecialToken: { id: "[SEP]", type_id: 1 } },
       ],
       special_tokens: {
         "[CLS]": { id: "[CLS]", ids: [ids["[CLS]"]], tokens: ["[CLS]"] },
@@ -102,29 +135,35 @@ export function writeTinyModel(dir: string, options: { quantizedCopy?: boolean; 
   writeFileSync(join(dir, "onnx", "model.onnx"), model);
   // Same graph under the quantized name: enough to check that `quantized: true` picks that file.
   if (options.quantizedCopy) writeFileSync(join(dir, "onnx", "model_quantized.onnx"), model);
-  writeFileSync(join(dir, "config.json"), JSON.stringify({
-    model_type: "bert",
-    architectures: ["BertModel"],
-    hidden_size: HIDDEN,
-    num_attention_heads: 1,
-    num_hidden_layers: 1,
-    intermediate_size: 16,
-    vocab_size: vocab.length,
-    max_position_embeddings: 64,
-    type_vocab_size: 2,
-    pad_token_id: 0,
-  }));
+  writeFileSync(
+    join(dir, "config.json"),
+    JSON.stringify({
+      model_type: "bert",
+      architectures: ["BertModel"],
+      hidden_size: HIDDEN,
+      num_attention_heads: 1,
+      num_hidden_layers: 1,
+      intermediate_size: 16,
+      vocab_size: vocab.length,
+      max_position_embeddings: 64,
+      type_vocab_size: 2,
+      pad_token_id: 0,
+    }),
+  );
   writeFileSync(join(dir, "tokenizer.json"), JSON.stringify(tokenizerJson(vocab)));
-  writeFileSync(join(dir, "tokenizer_config.json"), JSON.stringify({
-    tokenizer_class: "BertTokenizer",
-    do_lower_case: true,
-    model_max_length: 64,
-    pad_token: "[PAD]",
-    unk_token: "[UNK]",
-    cls_token: "[CLS]",
-    sep_token: "[SEP]",
-    mask_token: "[MASK]",
-  }));
+  writeFileSync(
+    join(dir, "tokenizer_config.json"),
+    JSON.stringify({
+      tokenizer_class: "BertTokenizer",
+      do_lower_case: true,
+      model_max_length: 64,
+      pad_token: "[PAD]",
+      unk_token: "[UNK]",
+      cls_token: "[CLS]",
+      sep_token: "[SEP]",
+      mask_token: "[MASK]",
+    }),
+  );
   return { dir, vocab, wordEmbeddings, typeEmbeddings, projection };
 }
 

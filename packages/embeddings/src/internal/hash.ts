@@ -40,5 +40,7 @@ export function feedCode(h: number, code: number): number {
 
 /** FNV-1a + finaliser of a whole string, as a short hex tag (for ids). */
 export function hashTag(text: string): string {
-  return mix32(feedRange(FNV_OFFSET, text, 0, text.length)).toString(16).padStart(8, "0");
+  return mix32(feedRange(FNV_OFFSET, text, 0, text.length))
+    .toString(16)
+    .padStart(8, "0");
 }

@@ -29,7 +29,10 @@ export class Matcher {
   private readonly touched: Int32Array;
   private touchedCount = 0;
 
-  constructor(private readonly compiled: CompiledRules, private readonly settings: MatchSettings) {
+  constructor(
+    private readonly compiled: CompiledRules,
+    private readonly settings: MatchSettings,
+  ) {
     this.termStamp = new Int32Array(compiled.termLabels.length);
     this.ruleStamp = new Int32Array(compiled.rules.length);
     this.ruleWeight = new Float64Array(compiled.rules.length);

@@ -22,7 +22,10 @@ const HEX2 = /[0-9a-fA-F]{2}/y;
 class Parser {
   private pos = 0;
 
-  constructor(private readonly source: string, private readonly unicode: boolean) {}
+  constructor(
+    private readonly source: string,
+    private readonly unicode: boolean,
+  ) {}
 
   parse(): RegexNode {
     // V8 has compiled the source, so there is no unbalanced ")" to stop at the top level.

@@ -51,15 +51,17 @@ interface Chain {
   set: CharSet;
 }
 
-const ADVICE_NESTED =
-  'Rewrite it with a single quantifier ("(a+)+" -> "a+", "(\\w+\\s?)+" -> "[\\w\\s]+"), or use keywords/phrases instead of a pattern.';
-const ADVICE_ALTERNATION =
-  'Make the alternatives start with different characters ("(ab|ac)+" -> "(a[bc])+"), use a character class ("(a|b)+" -> "[ab]+"), or drop the empty alternative.';
+const ADVICE_NESTED = 'Rewrite it with a single quantifier ("(a+)+" -> "a+", "(\\w+\\s?)+" -> "[\\w\\s]+"), or use keywords/phrases instead of a pattern.';
+const ADVICE_ALTERNATION = 'Make the alternatives start with different characters ("(ab|ac)+" -> "(a[bc])+"), use a character class ("(a|b)+" -> "[ab]+"), or drop the empty alternative.';
 
 class SafetyAnalyser {
   private readonly atomSets = new Map<string, CharSet>();
 
-  constructor(private readonly flags: string, private readonly multiline: boolean, private readonly inputCap: number) {}
+  constructor(
+    private readonly flags: string,
+    private readonly multiline: boolean,
+    private readonly inputCap: number,
+  ) {}
 
   /** Returns what is unsafe and how to fix it, or undefined when the pattern is accepted. */
   check(root: RegexNode): string | undefined {

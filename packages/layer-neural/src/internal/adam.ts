@@ -25,7 +25,10 @@ export class Adam {
   private readonly beta2: number;
   private readonly epsilon: number;
 
-  constructor(private readonly layers: readonly DenseLayer[], private readonly settings: AdamSettings) {
+  constructor(
+    private readonly layers: readonly DenseLayer[],
+    private readonly settings: AdamSettings,
+  ) {
     this.beta1 = settings.beta1 ?? 0.9;
     this.beta2 = settings.beta2 ?? 0.999;
     this.epsilon = settings.epsilon ?? 1e-8;
@@ -45,7 +48,7 @@ export class Adam {
     this.step++;
     const correction1 = 1 - this.beta1 ** this.step;
     const correction2 = 1 - this.beta2 ** this.step;
-    const stepSize = this.settings.learningRate * Math.sqrt(correction2) / correction1;
+    const stepSize = (this.settings.learningRate * Math.sqrt(correction2)) / correction1;
     this.layers.forEach((layer, index) => {
       if (index === 0 && touchedInputs) this.applyColumns(layer, gradients.weights[0]!, touchedInputs, stepSize, columnMajorFirst);
       else this.apply(layer.weights, gradients.weights[index]!, 2 * index, this.settings.l2, stepSize);
@@ -71,7 +74,7 @@ export class Adam {
         const vi = beta2 * v[i]! + (1 - beta2) * g * g;
         m[i] = mi;
         v[i] = vi;
-        parameters[i]! -= stepSize * mi / (Math.sqrt(vi) + epsilon);
+        parameters[i]! -= (stepSize * mi) / (Math.sqrt(vi) + epsilon);
         gradient[i] = 0;
       }
     }
@@ -87,7 +90,7 @@ export class Adam {
       const vi = beta2 * v[i]! + (1 - beta2) * g * g;
       m[i] = mi;
       v[i] = vi;
-      parameters[i]! -= stepSize * mi / (Math.sqrt(vi) + epsilon);
+      parameters[i]! -= (stepSize * mi) / (Math.sqrt(vi) + epsilon);
       gradient[i] = 0;
     }
   }

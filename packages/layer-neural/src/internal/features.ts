@@ -36,7 +36,7 @@ function concatenate(sparse: SparseVector, dense: ArrayLike<number>): SparseVect
 /** The input builder for `kind` (a TF-IDF kind needs `tfidf`). */
 export function inputBuilder(kind: FeatureKind, tfidf: TfidfFeaturizer | undefined, embedder: Embedder): InputBuilder {
   if (kind === "embedding" || !tfidf) {
-    return { kind: "embedding", dimension: embedder.dimension, usesEmbedder: true, inputs: (texts) => embedder.embed(texts) as Float32Array[] | Promise<Float32Array[]> };
+    return { kind: "embedding", dimension: embedder.dimension, usesEmbedder: true, inputs: (texts) => embedder.embed(texts) };
   }
   if (kind === "tfidf") {
     return { kind, dimension: tfidf.dimension, usesEmbedder: false, inputs: (texts) => texts.map((text) => tfidf.transform(text)) };
@@ -48,9 +48,7 @@ export function inputBuilder(kind: FeatureKind, tfidf: TfidfFeaturizer | undefin
     inputs(texts) {
       const sparse = texts.map((text) => tfidf.transform(text));
       const dense = embedder.embed(texts);
-      return isThenable<Float32Array[]>(dense)
-        ? Promise.resolve(dense).then((vectors) => sparse.map((s, i) => concatenate(s, vectors[i]!)))
-        : sparse.map((s, i) => concatenate(s, dense[i]!));
+      return isThenable<Float32Array[]>(dense) ? Promise.resolve(dense).then((vectors) => sparse.map((s, i) => concatenate(s, vectors[i]!))) : sparse.map((s, i) => concatenate(s, dense[i]!));
     },
   };
 }

@@ -123,9 +123,10 @@ export function fit(network: Network, data: FitData, train: readonly number[], v
     let metrics: EpochMetrics;
     if (validation.length > 0) {
       const held = evaluateOn(network, data, validation);
-      improved = settings.stopOn === "accuracy"
-        ? held.accuracy > bestAccuracy + 1e-12 || (held.accuracy >= bestAccuracy - 1e-12 && held.loss < bestLoss - MIN_IMPROVEMENT)
-        : held.loss < bestLoss - MIN_IMPROVEMENT;
+      improved =
+        settings.stopOn === "accuracy"
+          ? held.accuracy > bestAccuracy + 1e-12 || (held.accuracy >= bestAccuracy - 1e-12 && held.loss < bestLoss - MIN_IMPROVEMENT)
+          : held.loss < bestLoss - MIN_IMPROVEMENT;
       if (improved) {
         bestLoss = held.loss;
         bestAccuracy = held.accuracy;
@@ -150,8 +151,8 @@ export function fit(network: Network, data: FitData, train: readonly number[], v
 
   if (bestWeights) {
     network.layers.forEach((layer, index) => {
-      layer.weights.set(bestWeights![2 * index]!);
-      layer.bias.set(bestWeights![2 * index + 1]!);
+      layer.weights.set(bestWeights[2 * index]!);
+      layer.bias.set(bestWeights[2 * index + 1]!);
     });
   }
   return { epochsRun: epoch, bestEpoch, stoppedEarly, history };

@@ -56,8 +56,7 @@ export function createTrainedHead(parameters: HeadParameters): TrainedHead {
     return current;
   };
 
-  const predictProbabilities = (vector: HeadInput): Float64Array =>
-    softmaxInto(predictLogits(vector), new Float64Array(labels.length), temperature);
+  const predictProbabilities = (vector: HeadInput): Float64Array => softmaxInto(predictLogits(vector), new Float64Array(labels.length), temperature);
 
   return {
     kind: parameters.kind,

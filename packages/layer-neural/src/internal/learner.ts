@@ -59,7 +59,10 @@ export class Learner {
   private readonly vectors = new Map<string, Float32Array>();
   private readonly embedder: Embedder;
 
-  constructor(embedder: Embedder, private readonly settings: LearnerSettings) {
+  constructor(
+    embedder: Embedder,
+    private readonly settings: LearnerSettings,
+  ) {
     const vectors = this.vectors;
     const embedMissing = async (texts: readonly string[]): Promise<Float32Array[]> => {
       const missing = [...new Set(texts.filter((text) => !vectors.has(text)))];
@@ -93,10 +96,19 @@ export class Learner {
     if (new Set(train.map((e) => e.label)).size < 2) {
       throw new MoeRouterError(ErrorCode.INSUFFICIENT_DATA, "fit() needs training examples of at least two experts; add examples of other experts.");
     }
-    const features = this.freshFeatures(train.map((e) => e.text), current);
+    const features = this.freshFeatures(
+      train.map((e) => e.text),
+      current,
+    );
     const builder = inputBuilder(features?.kind ?? "embedding", features?.tfidf, this.embedder);
-    const trainInputs = await inputsInBatches(builder, train.map((e) => e.text));
-    const heldInputs = await inputsInBatches(builder, held.map((e) => e.text));
+    const trainInputs = await inputsInBatches(
+      builder,
+      train.map((e) => e.text),
+    );
+    const heldInputs = await inputsInBatches(
+      builder,
+      held.map((e) => e.text),
+    );
     const head = trainHead(
       train.map((e, i) => ({ vector: trainInputs[i]!, label: e.label, weight: e.weight, text: e.text })),
       {
@@ -145,11 +157,19 @@ export class Learner {
       return undefined;
     }
     // A head keeps its features (vocabulary included) while fine-tuning; a first head gets fresh ones.
-    const features = current ? current.features : this.freshFeatures(memory.map((e) => e.text), undefined);
+    const features = current
+      ? current.features
+      : this.freshFeatures(
+          memory.map((e) => e.text),
+          undefined,
+        );
     const builder = inputBuilder(features?.kind ?? "embedding", features?.tfidf, this.embedder);
-    const inputs = await inputsInBatches(builder, memory.map((e) => e.text));
+    const inputs = await inputsInBatches(
+      builder,
+      memory.map((e) => e.text),
+    );
     const calibrate = memory.length >= MIN_CALIBRATION_SET;
-    const steps = Math.ceil(memory.length * (calibrate ? 0.9 : 1) / BATCH_SIZE);
+    const steps = Math.ceil((memory.length * (calibrate ? 0.9 : 1)) / BATCH_SIZE);
     const epochs = Math.min(MAX_EPOCHS, Math.max(this.settings.epochs, Math.ceil(MIN_STEPS / steps)));
     const tuned = trainHead(
       memory.map((e, i) => ({ vector: inputs[i]!, label: e.label, weight: e.weight })),

@@ -5,8 +5,19 @@
  */
 import type { DenseLayer } from "../types.js";
 import {
-  accumulateDense, accumulateSparse, accumulateSparseColumns, affineDense, affineSparse, affineSparseColumns, argmax, backpropagate, crossEntropy,
-  reluInPlace, softmaxInto, zeroLayer, type SparseInput,
+  accumulateDense,
+  accumulateSparse,
+  accumulateSparseColumns,
+  affineDense,
+  affineSparse,
+  affineSparseColumns,
+  argmax,
+  backpropagate,
+  crossEntropy,
+  reluInPlace,
+  softmaxInto,
+  zeroLayer,
+  type SparseInput,
 } from "./dense.js";
 import { gaussian, type Random } from "./random.js";
 
@@ -49,7 +60,10 @@ export class Network {
    * @param columnMajorFirst the first layer's weights are stored column by column
    *   (transposeLayer): faster for wide sparse inputs; the caller transposes back.
    */
-  constructor(layers: DenseLayer[], readonly columnMajorFirst = false) {
+  constructor(
+    layers: DenseLayer[],
+    readonly columnMajorFirst = false,
+  ) {
     if (layers.length < 1 || layers.length > 2) throw new TypeError("Network: expected 1 or 2 layers");
     this.layers = layers;
     this.activations = layers.map((layer) => new Float32Array(layer.outputs));

@@ -36,7 +36,9 @@ function valueInfo(writer: ProtoWriter, name: string, dims: readonly (number | s
     type.message(1, (tensorType) =>
       tensorType.varint(1, FLOAT).message(2, (shape) => {
         for (const dim of dims) shape.message(1, (d) => (typeof dim === "number" ? d.varint(1, dim) : d.string(2, dim)));
-      })));
+      }),
+    ),
+  );
 }
 
 function node(writer: ProtoWriter, op: string, inputs: readonly string[], output: string, name: string, intAttributes: Record<string, number> = {}): void {

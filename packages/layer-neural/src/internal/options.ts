@@ -22,8 +22,23 @@ export interface TrainSettings {
 }
 
 const TRAIN_KEYS = [
-  "kind", "hidden", "epochs", "batchSize", "learningRate", "l2", "classWeights", "validationShare", "validation", "features", "stopOn",
-  "patience", "seed", "embedderId", "replaySize", "warmStart", "onProgress",
+  "kind",
+  "hidden",
+  "epochs",
+  "batchSize",
+  "learningRate",
+  "l2",
+  "classWeights",
+  "validationShare",
+  "validation",
+  "features",
+  "stopOn",
+  "patience",
+  "seed",
+  "embedderId",
+  "replaySize",
+  "warmStart",
+  "onProgress",
 ];
 
 /** Returns `value` (or `fallback` when undefined) after checking it is a number in range. */
@@ -35,7 +50,7 @@ export function numberIn(value: unknown, name: string, fallback: number, range: 
     const bounds = `${range.exclusiveMin ? ">" : ">="} ${range.min}${range.max !== undefined ? ` and <= ${range.max}` : ""}`;
     throw new MoeRouterError(ErrorCode.INVALID_CONFIG, `"${name}" must be ${range.integer ? "an integer" : "a number"} ${bounds}; got ${JSON.stringify(value)}.`, { data: { option: name } });
   }
-  return value as number;
+  return value;
 }
 
 /** Checks a head kind. */
@@ -49,7 +64,7 @@ export function checkKind(value: unknown, name = "kind"): HeadKind {
 
 /** Validates trainHead's options and fills defaults. */
 export function checkTrainOptions(options: TrainOptions): TrainSettings {
-  if (options === null || typeof options !== "object") throw new MoeRouterError(ErrorCode.INVALID_CONFIG, "trainHead options must be an object, e.g. { kind: \"softmax\", epochs: 30 }.");
+  if (options === null || typeof options !== "object") throw new MoeRouterError(ErrorCode.INVALID_CONFIG, 'trainHead options must be an object, e.g. { kind: "softmax", epochs: 30 }.');
   checkKnownKeys(options, TRAIN_KEYS, "trainHead options");
   if (options.onProgress !== undefined && typeof options.onProgress !== "function") {
     throw new MoeRouterError(ErrorCode.INVALID_CONFIG, '"onProgress" must be a function (epoch, metrics) => void.');

@@ -30,11 +30,7 @@ export function stratifiedSplit(labels: readonly number[], classes: number, shar
  * Per-class weights. "balanced" gives class c the weight n / (classes x n_c) (as
  * scikit-learn does), so every class contributes the same total weight to the loss.
  */
-export function classWeightsFor(
-  setting: "balanced" | "none" | Readonly<Record<string, number>> | undefined,
-  labels: readonly string[],
-  counts: readonly number[],
-): Float64Array {
+export function classWeightsFor(setting: "balanced" | "none" | Readonly<Record<string, number>> | undefined, labels: readonly string[], counts: readonly number[]): Float64Array {
   const weights = new Float64Array(labels.length).fill(1);
   if (setting === undefined || setting === "none") return weights;
   if (setting === "balanced") {

@@ -30,7 +30,10 @@ export function readCalibrationFile(path: string): SavedCalibration | undefined 
     if ((error as NodeJS.ErrnoException).code === "ENOENT") return undefined;
     throw new MoeRouterError(ErrorCode.STORE_FAILED, `Cannot read the RAG calibration file ${path}: ${(error as Error).message}. Check its permissions.`, { cause: error });
   }
-  const corrupt = (why: string) => new MoeRouterError(ErrorCode.CORRUPT_FILE, `The RAG calibration file ${path} is unusable (${why}); the layer runs uncalibrated. Run \`moe-router train\` again (or delete the file).`, { data: { path } });
+  const corrupt = (why: string) =>
+    new MoeRouterError(ErrorCode.CORRUPT_FILE, `The RAG calibration file ${path} is unusable (${why}); the layer runs uncalibrated. Run \`moe-router train\` again (or delete the file).`, {
+      data: { path },
+    });
   let value: Record<string, unknown>;
   try {
     value = JSON.parse(text) as Record<string, unknown>;

@@ -74,11 +74,9 @@ export function encodeIndexFile(contents: IndexFileContents): Buffer {
 /** Parses a file's bytes; throws MOE_CORRUPT_FILE naming the file and the fix. */
 export function decodeIndexFile(bytes: Buffer, path: string): IndexFileContents {
   const corrupt = (why: string): never => {
-    throw new MoeRouterError(
-      ErrorCode.CORRUPT_FILE,
-      `The RAG index ${path} is unreadable (${why}). Delete it and re-index (moe-router index <dir> --owners FILE); learned tasks in it are lost.`,
-      { data: { path } },
-    );
+    throw new MoeRouterError(ErrorCode.CORRUPT_FILE, `The RAG index ${path} is unreadable (${why}). Delete it and re-index (moe-router index <dir> --owners FILE); learned tasks in it are lost.`, {
+      data: { path },
+    });
   };
   if (bytes.length < MAGIC.length + 4 || !bytes.subarray(0, MAGIC.length).equals(MAGIC)) return corrupt("not a moe-router RAG index file");
   const headerLength = bytes.readUInt32LE(MAGIC.length);

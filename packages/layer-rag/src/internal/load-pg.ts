@@ -16,11 +16,9 @@ export async function loadPg(importer: () => Promise<unknown> = () => import("pg
   try {
     module = (await importer()) as typeof module;
   } catch (error) {
-    throw new MoeRouterError(
-      ErrorCode.NOT_FOUND,
-      'A postgres:// RAG store needs the "pg" package, which is not installed. Install it next to your config (npm i pg) or use the embedded store.',
-      { cause: error },
-    );
+    throw new MoeRouterError(ErrorCode.NOT_FOUND, 'A postgres:// RAG store needs the "pg" package, which is not installed. Install it next to your config (npm i pg) or use the embedded store.', {
+      cause: error,
+    });
   }
   // pg is CommonJS: its exports arrive on `default` under ESM.
   const pg = module.default?.Pool ? module.default : module;

@@ -113,8 +113,12 @@ export function embeddedStore(options: EmbeddedStoreOptions): EmbeddedStore {
       const units = items.map((item) => checkItem(item, dimension));
       items.forEach((item, i) => {
         const meta: RowMeta = {
-          id: item.id, expert: item.expert, text: item.text, source: item.source,
-          ...(item.path !== undefined ? { path: item.path } : {}), weight: item.weight ?? 1,
+          id: item.id,
+          expert: item.expert,
+          text: item.text,
+          source: item.source,
+          ...(item.path !== undefined ? { path: item.path } : {}),
+          weight: item.weight ?? 1,
         };
         const existing = rowOf.get(item.id);
         if (existing === undefined) {
@@ -154,7 +158,7 @@ export function embeddedStore(options: EmbeddedStoreOptions): EmbeddedStore {
         if (row !== last) {
           matrix.move(last, row);
           rows[row] = rows[last]!;
-          rowOf.set(rows[row]!.id, row);
+          rowOf.set(rows[row].id, row);
         }
         rows.pop();
         matrix.pop();

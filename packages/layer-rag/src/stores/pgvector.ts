@@ -18,10 +18,7 @@ export interface SqlClient {
 }
 
 /** An approximate-nearest-neighbour index to build on the vector column. */
-export type PgvectorIndex =
-  | "none"
-  | { readonly kind: "hnsw"; readonly m?: number; readonly efConstruction?: number }
-  | { readonly kind: "ivfflat"; readonly lists?: number };
+export type PgvectorIndex = "none" | { readonly kind: "hnsw"; readonly m?: number; readonly efConstruction?: number } | { readonly kind: "ivfflat"; readonly lists?: number };
 
 /** Options of {@link pgvectorStore}. */
 export interface PgvectorStoreOptions {
@@ -46,11 +43,12 @@ function storeFailed(what: string, error: unknown): MoeRouterError {
   if (error instanceof MoeRouterError) return error;
   const message = (error as Error)?.message ?? String(error);
   const code = String((error as { code?: unknown })?.code ?? "");
-  const hint = /vector/i.test(message) && /(extension|type)/i.test(message)
-    ? " Is the pgvector extension installed on the server (CREATE EXTENSION vector)?"
-    : /^(ECONN|ENOTFOUND|ETIMEDOUT|EAI_)|^28/.test(code) || /connect|timeout|password/i.test(message)
-      ? " Check the connection string and that the database is reachable."
-      : "";
+  const hint =
+    /vector/i.test(message) && /(extension|type)/i.test(message)
+      ? " Is the pgvector extension installed on the server (CREATE EXTENSION vector)?"
+      : /^(ECONN|ENOTFOUND|ETIMEDOUT|EAI_)|^28/.test(code) || /connect|timeout|password/i.test(message)
+        ? " Check the connection string and that the database is reachable."
+        : "";
   return new MoeRouterError(ErrorCode.STORE_FAILED, `pgvector store: ${what} failed: ${message}.${hint}`, { cause: error });
 }
 
@@ -89,15 +87,21 @@ export function pgvectorStore(options: PgvectorStoreOptions): VectorStore & Requ
 
   async function setUp(): Promise<void> {
     await run("creating the vector extension", "CREATE EXTENSION IF NOT EXISTS vector");
-    await run("creating the items table", `CREATE TABLE IF NOT EXISTS ${table} (id text PRIMARY KEY, expert text NOT NULL, text text NOT NULL, source text NOT NULL, path text, weight double precision NOT NULL DEFAULT 1, embedding vector(${dimension}) NOT NULL)`);
+    await run(
+      "creating the items table",
+      `CREATE TABLE IF NOT EXISTS ${table} (id text PRIMARY KEY, expert text NOT NULL, text text NOT NULL, source text NOT NULL, path text, weight double precision NOT NULL DEFAULT 1, embedding vector(${dimension}) NOT NULL)`,
+    );
     await run("creating the meta table", `CREATE TABLE IF NOT EXISTS ${meta} (key text PRIMARY KEY, value text NOT NULL)`);
-    await run("recording the store settings", `INSERT INTO ${meta} (key, value) VALUES ('dimension', $1), ('embedder_id', $2) ON CONFLICT (key) DO NOTHING`, [String(dimension), options.embedderId ?? ""]);
+    await run("recording the store settings", `INSERT INTO ${meta} (key, value) VALUES ('dimension', $1), ('embedder_id', $2) ON CONFLICT (key) DO NOTHING`, [
+      String(dimension),
+      options.embedderId ?? "",
+    ]);
     const settings = Object.fromEntries((await run("reading the store settings", `SELECT key, value FROM ${meta}`)).map((row) => [row.key, row.value]));
     const refuse = (what: string, found: unknown, expected: unknown) =>
       new MoeRouterError(
         ErrorCode.INVALID_CONFIG,
         `The pgvector table ${table} was built with ${what} ${String(found)}, but the configured embedder has ${String(expected)}. ` +
-          "Re-index with the configured embedder into another table (option \"table\") or drop this one, or configure the embedder it was built with.",
+          'Re-index with the configured embedder into another table (option "table") or drop this one, or configure the embedder it was built with.',
         { data: { table, found, expected } },
       );
     if (Number(settings.dimension) !== dimension) throw refuse("dimension", settings.dimension, dimension);
@@ -106,9 +110,10 @@ export function pgvectorStore(options: PgvectorStoreOptions): VectorStore & Requ
     }
     const index = options.index ?? "none";
     if (index !== "none") {
-      const using = index.kind === "hnsw"
-        ? `hnsw (embedding vector_cosine_ops) WITH (m = ${Math.trunc(index.m ?? 16)}, ef_construction = ${Math.trunc(index.efConstruction ?? 64)})`
-        : `ivfflat (embedding vector_cosine_ops) WITH (lists = ${Math.trunc(index.lists ?? 100)})`;
+      const using =
+        index.kind === "hnsw"
+          ? `hnsw (embedding vector_cosine_ops) WITH (m = ${Math.trunc(index.m ?? 16)}, ef_construction = ${Math.trunc(index.efConstruction ?? 64)})`
+          : `ivfflat (embedding vector_cosine_ops) WITH (lists = ${Math.trunc(index.lists ?? 100)})`;
       await run("creating the vector index", `CREATE INDEX IF NOT EXISTS ${table}_embedding_${index.kind} ON ${table} USING ${using}`);
     }
   }
@@ -157,11 +162,10 @@ export function pgvectorStore(options: PgvectorStoreOptions): VectorStore & Requ
       const unit = unitVector(vector);
       if (!unit) return [];
       // ORDER BY the distance alone so an HNSW/ivfflat index can serve it; ties are ordered by id below.
-      const rows = await run(
-        "querying neighbours",
-        `SELECT id, expert, text, source, path, weight, 1 - (embedding <=> $1::vector) AS score FROM ${table} ORDER BY embedding <=> $1::vector LIMIT $2`,
-        [literal(unit), k],
-      );
+      const rows = await run("querying neighbours", `SELECT id, expert, text, source, path, weight, 1 - (embedding <=> $1::vector) AS score FROM ${table} ORDER BY embedding <=> $1::vector LIMIT $2`, [
+        literal(unit),
+        k,
+      ]);
       return rows
         .map((row): Neighbour => ({
           id: String(row.id),
@@ -187,9 +191,7 @@ export function pgvectorStore(options: PgvectorStoreOptions): VectorStore & Requ
     },
     async ids(source) {
       await open();
-      const rows = source === undefined
-        ? await run("listing ids", `SELECT id FROM ${table} ORDER BY id`)
-        : await run("listing ids", `SELECT id FROM ${table} WHERE source = $1 ORDER BY id`, [source]);
+      const rows = source === undefined ? await run("listing ids", `SELECT id FROM ${table} ORDER BY id`) : await run("listing ids", `SELECT id FROM ${table} WHERE source = $1 ORDER BY id`, [source]);
       return rows.map((row) => String(row.id));
     },
     async flush() {

@@ -41,7 +41,9 @@ function basis(index: number, dimension = DIMENSION): Float32Array {
 }
 
 function cosine(a: ArrayLike<number>, b: ArrayLike<number>): number {
-  let dot = 0, na = 0, nb = 0;
+  let dot = 0,
+    na = 0,
+    nb = 0;
   for (let i = 0; i < a.length; i++) {
     dot += a[i]! * b[i]!;
     na += a[i]! * a[i]!;
@@ -91,9 +93,15 @@ export function vectorStoreSuite(test: SuiteTestApi, label: string, factory: (se
       await store.upsert(items);
       assert.equal(await store.count(), 40);
       const query = randomVector(random);
-      const expected = items.map((it) => ({ id: it.id, score: cosine(query, it.vector as Float32Array) })).sort((a, b) => b.score - a.score).slice(0, 5);
+      const expected = items
+        .map((it) => ({ id: it.id, score: cosine(query, it.vector as Float32Array) }))
+        .sort((a, b) => b.score - a.score)
+        .slice(0, 5);
       const found = await store.query(query, 5);
-      assert.deepEqual(found.map((n) => n.id), expected.map((e) => e.id));
+      assert.deepEqual(
+        found.map((n) => n.id),
+        expected.map((e) => e.id),
+      );
       found.forEach((n, i) => assert.ok(Math.abs(n.score - expected[i]!.score) < 1e-5, `score of ${n.id}: ${n.score} vs ${expected[i]!.score}`));
       const byId = new Map(items.map((it) => [it.id, it]));
       for (const n of found) assert.equal(n.expert, byId.get(n.id)!.expert);
@@ -105,8 +113,14 @@ export function vectorStoreSuite(test: SuiteTestApi, label: string, factory: (se
       await store.upsert(items);
       for (let q = 0; q < 5; q++) {
         const query = randomVector(random);
-        const expected = items.map((it) => ({ id: it.id, score: cosine(query, it.vector as Float32Array) })).sort((a, b) => b.score - a.score).slice(0, 10);
-        assert.deepEqual((await store.query(query, 10)).map((n) => n.id), expected.map((e) => e.id));
+        const expected = items
+          .map((it) => ({ id: it.id, score: cosine(query, it.vector as Float32Array) }))
+          .sort((a, b) => b.score - a.score)
+          .slice(0, 10);
+        assert.deepEqual(
+          (await store.query(query, 10)).map((n) => n.id),
+          expected.map((e) => e.id),
+        );
       }
     });
 
@@ -114,14 +128,20 @@ export function vectorStoreSuite(test: SuiteTestApi, label: string, factory: (se
       await store.upsert([item("a", basis(0)), item("b", basis(1))]);
       const scaled = Float32Array.from(basis(0), (v) => v * 7);
       const found = await store.query(scaled, 10);
-      assert.deepEqual(found.map((n) => n.id), ["a", "b"]);
+      assert.deepEqual(
+        found.map((n) => n.id),
+        ["a", "b"],
+      );
       assert.ok(Math.abs(found[0]!.score - 1) < 1e-6);
       assert.ok(Math.abs(found[1]!.score) < 1e-6);
     });
 
     it("breaks ties by id", async (store) => {
       await store.upsert([item("c", basis(2)), item("a", basis(2)), item("b", basis(2))]);
-      assert.deepEqual((await store.query(basis(2), 3)).map((n) => n.id), ["a", "b", "c"]);
+      assert.deepEqual(
+        (await store.query(basis(2), 3)).map((n) => n.id),
+        ["a", "b", "c"],
+      );
     });
 
     it("keeps text, source, path and weight", async (store) => {
@@ -130,9 +150,18 @@ export function vectorStoreSuite(test: SuiteTestApi, label: string, factory: (se
         item("task:1", basis(4), "cicd-master"),
       ]);
       const [doc] = await store.query(basis(3), 1);
-      assert.deepEqual({ ...doc!, score: Math.round(doc!.score) }, {
-        id: "doc:src/auth.ts#L1-40", expert: "security-master", text: "export function login() {}", source: "document", path: "src/auth.ts", weight: 2.5, score: 1,
-      });
+      assert.deepEqual(
+        { ...doc!, score: Math.round(doc!.score) },
+        {
+          id: "doc:src/auth.ts#L1-40",
+          expert: "security-master",
+          text: "export function login() {}",
+          source: "document",
+          path: "src/auth.ts",
+          weight: 2.5,
+          score: 1,
+        },
+      );
       const [task] = await store.query(basis(4), 1);
       assert.equal(task!.path, undefined);
       assert.equal(task!.weight, 1);
@@ -157,10 +186,7 @@ export function vectorStoreSuite(test: SuiteTestApi, label: string, factory: (se
     });
 
     it("deletes by id and lists ids by source", async (store) => {
-      await store.upsert([
-        item("t1", basis(0)), item("t2", basis(1)),
-        item("d1", basis(2), "development-master", { source: "document", path: "a.md" }),
-      ]);
+      await store.upsert([item("t1", basis(0)), item("t2", basis(1)), item("d1", basis(2), "development-master", { source: "document", path: "a.md" })]);
       assert.deepEqual((await store.ids!()).sort(), ["d1", "t1", "t2"]);
       assert.deepEqual(await store.ids!("document"), ["d1"]);
       assert.equal(await store.delete!(["t1", "missing"]), 1);
@@ -211,14 +237,17 @@ export function vectorStoreSuite(test: SuiteTestApi, label: string, factory: (se
         const first = await factory(own);
         await first.upsert([item("a", basis(0))]);
         await first.close();
-        await rejectsWithCode((async () => {
-          const other = await factory({ ...own, embedderId: "another-embedder" });
-          try {
-            await other.count();
-          } finally {
-            await other.close();
-          }
-        })(), "MOE_INVALID_CONFIG");
+        await rejectsWithCode(
+          (async () => {
+            const other = await factory({ ...own, embedderId: "another-embedder" });
+            try {
+              await other.count();
+            } finally {
+              await other.close();
+            }
+          })(),
+          "MOE_INVALID_CONFIG",
+        );
       });
     }
   });

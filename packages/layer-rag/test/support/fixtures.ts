@@ -6,7 +6,10 @@ import type { Embedder, LabelledExample } from "@moe-router/core";
 /** Rows of a committed mini dataset (fixtures/datasets/<name>-mini.jsonl). */
 export function miniDataset(name: "banking77" | "hwu64"): { train: LabelledExample[]; test: LabelledExample[] } {
   const path = fileURLToPath(new URL(`../../../../fixtures/datasets/${name}-mini.jsonl`, import.meta.url));
-  const rows = readFileSync(path, "utf8").split("\n").filter((l) => l.trim()).map((l) => JSON.parse(l) as { text: string; label: string; split: string });
+  const rows = readFileSync(path, "utf8")
+    .split("\n")
+    .filter((l) => l.trim())
+    .map((l) => JSON.parse(l) as { text: string; label: string; split: string });
   const pick = (split: string) => rows.filter((r) => r.split === split).map((r) => ({ text: r.text, expert: r.label, source: "dataset" as const }));
   return { train: pick("train"), test: pick("test") };
 }

@@ -107,7 +107,11 @@ export function fitCalibration(
       `Calibration needs at least 2 labelled examples whose expert the layer knows; got ${known.length}. Pass more validation examples (texts with their right expert).`,
     );
   }
-  const temperature = fitTemperature(known.map((s) => s.scores), known.map((s) => s.truth), [0.001, 10]);
+  const temperature = fitTemperature(
+    known.map((s) => s.scores),
+    known.map((s) => s.truth),
+    [0.001, 10],
+  );
   if (kind === "temperature") return { kind, temperature };
   const scored = samples.filter((sample) => sample.scores.length > 0);
   const rankings = scored.map((sample) => rank(sample.scores));

@@ -76,7 +76,10 @@ export class ExemplarStore {
     const out: Float32Array[] = [];
     const accept = (vectors: readonly Float32Array[], expected: number): void => {
       if (!Array.isArray(vectors) || vectors.length !== expected) {
-        throw new MoeRouterError(ErrorCode.LAYER_FAILED, `Embedder "${this.embedder.id}" returned ${Array.isArray(vectors) ? vectors.length : "no"} vectors for ${expected} texts; it must return one vector per text.`);
+        throw new MoeRouterError(
+          ErrorCode.LAYER_FAILED,
+          `Embedder "${this.embedder.id}" returned ${Array.isArray(vectors) ? vectors.length : "no"} vectors for ${expected} texts; it must return one vector per text.`,
+        );
       }
       for (const vector of vectors) {
         if (!vector || vector.length !== this.embedder.dimension) {
@@ -128,7 +131,10 @@ export class ExemplarStore {
         rows.push({ text: seed.text, key, kind: seed.kind, expert: seed.expert, vector: vectors.get(key)! });
       }
       this.index.addMany(rows);
-      this.absorb([...learnedBefore].map(([key, entry]) => ({ key, ...entry })), vectors);
+      this.absorb(
+        [...learnedBefore].map(([key, entry]) => ({ key, ...entry })),
+        vectors,
+      );
       this.loadedFromCache = all.length > 0 ? new Set(all.map((s) => textKey(s.text))).size - missing.length : 0;
       // Build the search lists now, so the first route does not pay for them.
       this.index.searchLists();
@@ -151,7 +157,10 @@ export class ExemplarStore {
     }
     return chain(this.embed(missing.map((example) => example.text)), (vectors) => {
       const byKey = new Map(missing.map((example, i) => [textKey(example.text), vectors[i]!]));
-      this.absorb(examples.map((example) => ({ key: textKey(example.text), text: example.text, expert: example.expert })), byKey);
+      this.absorb(
+        examples.map((example) => ({ key: textKey(example.text), text: example.text, expert: example.expert })),
+        byKey,
+      );
       // Awaited: when learn() resolves, the corrections survive a crash.
       return this.persistPath && examples.length > 0 ? this.scheduleWrite() : undefined;
     });
@@ -269,9 +278,22 @@ export class ExemplarStore {
     const calibration = this.calibration?.();
     this.lastCalibration = calibration;
     try {
-      await writeVectorFile(path, { embedderId: this.vectorsId, dimension: this.embedder.dimension, keys, data: this.index.rowMajor(rows), learned: this.learned, ...(calibration ? { calibration } : {}) });
+      await writeVectorFile(path, {
+        embedderId: this.vectorsId,
+        dimension: this.embedder.dimension,
+        keys,
+        data: this.index.rowMajor(rows),
+        learned: this.learned,
+        ...(calibration ? { calibration } : {}),
+      });
     } catch (error) {
-      this.warn(new MoeRouterError(ErrorCode.STORE_FAILED, `Could not write the semantic layer's vector file ${path}: ${(error as Error).message}. Routing goes on; the next start will re-embed. Check the directory and its permissions.`, { cause: error }));
+      this.warn(
+        new MoeRouterError(
+          ErrorCode.STORE_FAILED,
+          `Could not write the semantic layer's vector file ${path}: ${(error as Error).message}. Routing goes on; the next start will re-embed. Check the directory and its permissions.`,
+          { cause: error },
+        ),
+      );
     }
   }
 }

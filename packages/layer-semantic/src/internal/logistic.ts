@@ -29,7 +29,10 @@ export function fitMonotoneLogistic(observations: readonly WeightedObservation[]
     for (let iteration = 0; iteration < 100; iteration++) {
       const { gradient, hessian } = derivatives(observations, w, ridge);
       const free = [...Array(size).keys()].filter((j) => j === dimension || !pinned[j]);
-      const step = solve(free.map((r) => free.map((c) => hessian[r]![c]!)), free.map((r) => gradient[r]!));
+      const step = solve(
+        free.map((r) => free.map((c) => hessian[r]![c]!)),
+        free.map((r) => gradient[r]!),
+      );
       if (!step) break;
       // Newton step, shortened so no free slope crosses zero; the one that would is pinned.
       let scale = 1;

@@ -42,7 +42,12 @@ export const OPTIONS = {
   name: { type: "string", default: "semantic", example: "semantic" },
   scoring: { type: "string", oneOf: SCORING, default: "knn" },
   k: { type: "number", integer: true, min: 1, default: 5 },
-  calibration: { type: "any", validate: (value) => { if (value !== "exemplars") validateCalibration(value); } },
+  calibration: {
+    type: "any",
+    validate: (value) => {
+      if (value !== "exemplars") validateCalibration(value);
+    },
+  },
   calibrationKind: { type: "string", oneOf: ["platt", "temperature"] },
   calibrationSample: { type: "number", integer: true, min: 1 },
   calibrationPriorWeight: { type: "number", min: 0, description: "pseudo-examples of the prior" },

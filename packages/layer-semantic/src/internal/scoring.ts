@@ -30,14 +30,7 @@ const EXACT_MATCH = 0.9999;
  *
  * `excludeRow` leaves one row out (leave-one-out self-calibration) without copying the index.
  */
-export function scoreExperts(
-  index: ExemplarIndex,
-  query: Float32Array,
-  method: ScoringMethod,
-  k: number,
-  allowed: ReadonlySet<number> | undefined,
-  excludeRow = -1,
-): ExpertScores {
+export function scoreExperts(index: ExemplarIndex, query: Float32Array, method: ScoringMethod, k: number, allowed: ReadonlySet<number> | undefined, excludeRow = -1): ExpertScores {
   const expertCount = index.experts.length;
   const labels = index.labels;
   const best = new Float64Array(expertCount).fill(-Infinity);
@@ -85,7 +78,7 @@ export function scoreExperts(
     }
     // The task is (a duplicate of) a labelled exemplar: that label counts in full, so a single
     // learned correction decides its own text even when k-NN or a centroid would outvote it.
-    if (best[id]! >= EXACT_MATCH && scores[position]! < best[id]!) scores[position] = best[id]!;
+    if (best[id]! >= EXACT_MATCH && scores[position] < best[id]!) scores[position] = best[id]!;
   });
   return { experts, scores, nearestRow, nearestSimilarity };
 }

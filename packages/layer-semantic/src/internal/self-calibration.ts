@@ -19,7 +19,15 @@ export interface FittedCalibration {
  * Returns undefined (use the prior as it is) when fewer than two experts have an exemplar
  * that can be left out.
  */
-export function selfCalibrate(index: ExemplarIndex, scoring: ScoringMethod, k: number, kind: "platt" | "temperature", sampleSize: number, seed: number, priorWeight: number): FittedCalibration | undefined {
+export function selfCalibrate(
+  index: ExemplarIndex,
+  scoring: ScoringMethod,
+  k: number,
+  kind: "platt" | "temperature",
+  sampleSize: number,
+  seed: number,
+  priorWeight: number,
+): FittedCalibration | undefined {
   const candidates: number[] = [];
   for (let row = 0; row < index.size; row++) {
     // Descriptions are not tasks; an expert's only row cannot be left out and still win.

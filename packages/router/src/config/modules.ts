@@ -74,7 +74,9 @@ export async function importModule(specifier: string, base: ModuleBase | string)
   try {
     return (await import(target)) as Record<string, unknown>;
   } catch (error) {
-    throw new MoeRouterError(ErrorCode.NOT_FOUND, `Cannot load package "${specifier}": ${(error as Error).message}. Install it next to your config (npm i ${specifier}) or fix the name.`, { cause: error });
+    throw new MoeRouterError(ErrorCode.NOT_FOUND, `Cannot load package "${specifier}": ${(error as Error).message}. Install it next to your config (npm i ${specifier}) or fix the name.`, {
+      cause: error,
+    });
   }
 }
 

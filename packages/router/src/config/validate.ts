@@ -3,7 +3,24 @@ import { ErrorCode, MoeRouterError, isUnitInterval } from "@moe-router/core";
 import { DEFAULT_DATA_DIR, DEFAULT_STORE, DEFAULT_THRESHOLDS_FILE } from "../defaults.js";
 import type { RouterConfig } from "./types.js";
 
-const TOP_KEYS = ["experts", "fallback", "embedder", "layers", "tracking", "thresholdsFile", "thresholdsStore", "dataDir", "shadowShare", "experiment", "maxDescriptionLength", "layerTimeoutMs", "startupTimeoutMs", "alerts", "alertMonitor", "otel"];
+const TOP_KEYS = [
+  "experts",
+  "fallback",
+  "embedder",
+  "layers",
+  "tracking",
+  "thresholdsFile",
+  "thresholdsStore",
+  "dataDir",
+  "shadowShare",
+  "experiment",
+  "maxDescriptionLength",
+  "layerTimeoutMs",
+  "startupTimeoutMs",
+  "alerts",
+  "alertMonitor",
+  "otel",
+];
 const OTEL_KEYS = ["enabled", "recordDescription"];
 const LAYER_KEYS = ["package", "options", "threshold", "timeoutMs", "enabled", "isolate"];
 const PACKAGE_KEYS = ["package", "options"];
@@ -25,7 +42,8 @@ class Checker {
   object(value: unknown, field: string, keys: readonly string[], shape: string): Record<string, unknown> {
     if (!value || typeof value !== "object" || Array.isArray(value)) this.fail(field, `an object ${shape}`, value);
     for (const key of Object.keys(value)) {
-      if (!keys.includes(key)) throw new MoeRouterError(ErrorCode.UNKNOWN_OPTION, `${this.file}: unknown key "${key}" in ${field}. Known keys: ${keys.join(", ")}.`, { data: { field: `${field}.${key}` } });
+      if (!keys.includes(key))
+        throw new MoeRouterError(ErrorCode.UNKNOWN_OPTION, `${this.file}: unknown key "${key}" in ${field}. Known keys: ${keys.join(", ")}.`, { data: { field: `${field}.${key}` } });
     }
     return value as Record<string, unknown>;
   }
@@ -83,7 +101,8 @@ export function validateRouterConfig(value: unknown, file = "config"): RouterCon
     c.options(layer.options, `${field}.options`);
     c.positive(layer.timeoutMs, `${field}.timeoutMs`);
     c.boolean(layer.enabled, `${field}.enabled`);
-    if (layer.isolate !== undefined && !(ISOLATE_MODES as readonly unknown[]).includes(layer.isolate)) c.fail(`${field}.isolate`, `one of ${ISOLATE_MODES.map((m) => `"${m}"`).join(", ")}`, layer.isolate);
+    if (layer.isolate !== undefined && !(ISOLATE_MODES as readonly unknown[]).includes(layer.isolate))
+      c.fail(`${field}.isolate`, `one of ${ISOLATE_MODES.map((m) => `"${m}"`).join(", ")}`, layer.isolate);
   });
   if (config.experts !== undefined) {
     if (!Array.isArray(config.experts) || config.experts.length === 0) c.fail("experts", 'a non-empty list of expert names, e.g. ["security-master", "coordinator-master"]', config.experts);

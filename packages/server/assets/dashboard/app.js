@@ -104,20 +104,44 @@
     byId("kpi-outcomes").textContent = number(data.totals.withOutcome);
     byId("window").textContent = `(last ${data.windowHours} h)`;
 
-    fillTable("layers", data.layers.map((l) => [
-      l.layer, number(l.attempts), number(l.accepted), percent(l.coverage), percent(l.accuracy), number(l.judged),
-      l.ece === null ? "–" : `${decimal(l.ece)} (n=${l.calibrationSamples})`, decimal(l.meanConfidence), number(l.errors),
-      ms(l.latency.p50), ms(l.latency.p95), ms(l.latency.p99),
-    ]));
+    fillTable(
+      "layers",
+      data.layers.map((l) => [
+        l.layer,
+        number(l.attempts),
+        number(l.accepted),
+        percent(l.coverage),
+        percent(l.accuracy),
+        number(l.judged),
+        l.ece === null ? "–" : `${decimal(l.ece)} (n=${l.calibrationSamples})`,
+        decimal(l.meanConfidence),
+        number(l.errors),
+        ms(l.latency.p50),
+        ms(l.latency.p95),
+        ms(l.latency.p99),
+      ]),
+    );
     renderCharts("charts-hourly", data.hourly, "hour");
     renderCharts("charts-minutely", data.minutely, "minute");
-    fillTable("experts", data.experts.map((e) => [e.expert, number(e.count), percent(e.share)]));
-    fillTable("reasons", Object.entries(data.clarificationReasons).map(([reason, count]) => [reason, number(count)]));
-    fillTable("recent", data.recent.map((d) => [
-      new Date(d.timestamp).toISOString().replace("T", " ").slice(0, 19),
-      { text: d.description, className: "task" }, d.expert, d.layer, decimal(d.confidence),
-      d.correct === null ? "–" : d.correct ? "right" : "wrong",
-    ]));
+    fillTable(
+      "experts",
+      data.experts.map((e) => [e.expert, number(e.count), percent(e.share)]),
+    );
+    fillTable(
+      "reasons",
+      Object.entries(data.clarificationReasons).map(([reason, count]) => [reason, number(count)]),
+    );
+    fillTable(
+      "recent",
+      data.recent.map((d) => [
+        new Date(d.timestamp).toISOString().replace("T", " ").slice(0, 19),
+        { text: d.description, className: "task" },
+        d.expert,
+        d.layer,
+        decimal(d.confidence),
+        d.correct === null ? "–" : d.correct ? "right" : "wrong",
+      ]),
+    );
 
     const alerts = byId("alerts");
     const list = byId("alert-list");

@@ -6,11 +6,21 @@ import type { DashboardAlert } from "./snapshot.js";
 
 /** The part of an alert monitor the dashboard reads. */
 export interface AlertMonitorView {
-  rules(): ReadonlyMap<string, {
-    readonly firing: boolean;
-    readonly since: string | null;
-    readonly last: { readonly metric: string; readonly layer: string | null; readonly value: number | null; readonly direction: "below" | "above"; readonly limit: number; readonly samples: number } | null;
-  }>;
+  rules(): ReadonlyMap<
+    string,
+    {
+      readonly firing: boolean;
+      readonly since: string | null;
+      readonly last: {
+        readonly metric: string;
+        readonly layer: string | null;
+        readonly value: number | null;
+        readonly direction: "below" | "above";
+        readonly limit: number;
+        readonly samples: number;
+      } | null;
+    }
+  >;
 }
 
 function format(value: number, metric: string): string {
@@ -30,9 +40,10 @@ export function firingAlerts(monitor: AlertMonitorView): () => DashboardAlert[] 
     for (const [name, rule] of monitor.rules()) {
       if (!rule.firing) continue;
       const last = rule.last;
-      const message = last && last.value !== null
-        ? `${last.metric}${last.layer ? ` of ${last.layer}` : ""} ${format(last.value, last.metric)} ${last.direction === "below" ? "<" : ">"} ${format(last.limit, last.metric)} (${last.samples} samples)`
-        : "firing";
+      const message =
+        last && last.value !== null
+          ? `${last.metric}${last.layer ? ` of ${last.layer}` : ""} ${format(last.value, last.metric)} ${last.direction === "below" ? "<" : ">"} ${format(last.limit, last.metric)} (${last.samples} samples)`
+          : "firing";
       firing.push({ name, message, ...(rule.since ? { since: rule.since } : {}), value: last?.value ?? null });
     }
     return firing;

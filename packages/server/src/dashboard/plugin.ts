@@ -70,7 +70,10 @@ function routerEvents(router: RouterHandle): EventSource | undefined {
 async function withTimeout<T>(promise: Promise<T>, timeoutMs: number): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new MoeRouterError(ErrorCode.STORE_FAILED, `The event store did not answer within ${timeoutMs} ms; the dashboard retries. Check the store (GET /readyz).`)), timeoutMs);
+    timer = setTimeout(
+      () => reject(new MoeRouterError(ErrorCode.STORE_FAILED, `The event store did not answer within ${timeoutMs} ms; the dashboard retries. Check the store (GET /readyz).`)),
+      timeoutMs,
+    );
   });
   try {
     return await Promise.race([promise, timeout]);
@@ -104,14 +107,17 @@ export function dashboardPlugin(options: DashboardOptions = {}): ServerPlugin {
       const page = dashboardPage(refreshMs);
       const source = options.events ?? routerEvents(context.router);
       const alerts = options.alerts;
-      const cache = new SnapshotCache<DashboardSnapshot>(async () => {
-        if (!source) throw new MoeRouterError(ErrorCode.NOT_READY, "Tracking is off, so the dashboard has no events to show. Enable tracking in the config (tracking.store) and restart.");
-        const [snapshot, firing] = await Promise.all([
-          buildSnapshot(source, { windowHours, recent, descriptionChars: 200, now: now(), includeSynthetic: options.includeSynthetic === true }),
-          alerts ? Promise.resolve(alerts()) : Promise.resolve(null),
-        ]);
-        return { ...snapshot, alerts: firing };
-      }, { freshMs: Math.min(1_000, refreshMs / 2), idleMs: Math.max(5_000, refreshMs) });
+      const cache = new SnapshotCache<DashboardSnapshot>(
+        async () => {
+          if (!source) throw new MoeRouterError(ErrorCode.NOT_READY, "Tracking is off, so the dashboard has no events to show. Enable tracking in the config (tracking.store) and restart.");
+          const [snapshot, firing] = await Promise.all([
+            buildSnapshot(source, { windowHours, recent, descriptionChars: 200, now: now(), includeSynthetic: options.includeSynthetic === true }),
+            alerts ? Promise.resolve(alerts()) : Promise.resolve(null),
+          ]);
+          return { ...snapshot, alerts: firing };
+        },
+        { freshMs: Math.min(1_000, refreshMs / 2), idleMs: Math.max(5_000, refreshMs) },
+      );
       const unsubscribe = [context.onDecision(() => cache.markChanged()), context.onOutcome(() => cache.markChanged())];
       app.addHook("onClose", async () => {
         for (const stop of unsubscribe) stop();

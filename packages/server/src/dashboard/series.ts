@@ -60,15 +60,18 @@ export class SeriesAccumulator {
   }
 
   result(): SeriesPoint[] {
-    return this.#series.result().buckets.slice(0, this.#spec.buckets).map((bucket) => ({
-      start: bucket.start,
-      decisions: bucket.decisions,
-      clarifications: bucket.clarifications,
-      clarificationRate: bucket.clarificationRate,
-      judged: bucket.accuracy.judged,
-      correct: bucket.accuracy.correct,
-      accuracy: bucket.accuracy.rate,
-      p95LatencyMs: bucket.latencyMs.p95,
-    }));
+    return this.#series
+      .result()
+      .buckets.slice(0, this.#spec.buckets)
+      .map((bucket) => ({
+        start: bucket.start,
+        decisions: bucket.decisions,
+        clarifications: bucket.clarifications,
+        clarificationRate: bucket.clarificationRate,
+        judged: bucket.accuracy.judged,
+        correct: bucket.accuracy.correct,
+        accuracy: bucket.accuracy.rate,
+        p95LatencyMs: bucket.latencyMs.p95,
+      }));
   }
 }

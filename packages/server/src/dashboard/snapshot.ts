@@ -4,9 +4,7 @@
  * recent decisions. The store is the truth, so with a shared PostgreSQL store every instance's
  * dashboard shows the whole fleet.
  */
-import {
-  createAnalyzer, type AnalysisReport, type AnalyzerOptions, type EventSource, type LatencySummary, type RoutingEvent, type TimeSeries, type TimeSeriesOptions,
-} from "@moe-router/tracker";
+import { createAnalyzer, type AnalysisReport, type AnalyzerOptions, type EventSource, type LatencySummary, type RoutingEvent, type TimeSeries, type TimeSeriesOptions } from "@moe-router/tracker";
 import { SeriesAccumulator, judgeEvent, type SeriesPoint } from "./series.js";
 
 const HOUR_MS = 3_600_000;
@@ -155,7 +153,8 @@ function range(bucketMs: number, buckets: number, now: number): { since: number;
 /** The snapshot's parts from a computing source: its analysis, two series and its most recent decisions. */
 async function computedParts(source: ComputingSource, options: SnapshotOptions) {
   const { now } = options;
-  const hours = range(HOUR_MS, Math.ceil(options.windowHours), now), minutes = range(MINUTE_MS, 60, now);
+  const hours = range(HOUR_MS, Math.ceil(options.windowHours), now),
+    minutes = range(MINUTE_MS, 60, now);
   // Sample data written into the service's store must not pass for live traffic.
   const synthetic = options.includeSynthetic ? "include" : "exclude";
   const [report, hourly, minutely, latest] = await Promise.all([
@@ -167,7 +166,10 @@ async function computedParts(source: ComputingSource, options: SnapshotOptions) 
   ]);
   const since = Math.min(hours.since, now - options.windowHours * HOUR_MS);
   const recent = latest
-    .filter((event) => { const time = Date.parse(event.timestamp); return time <= now && time >= since && (options.includeSynthetic || event.synthetic !== true); })
+    .filter((event) => {
+      const time = Date.parse(event.timestamp);
+      return time <= now && time >= since && (options.includeSynthetic || event.synthetic !== true);
+    })
     .slice(0, options.recent)
     .map((event) => recentRow(event, options.descriptionChars));
   return { report, hourly: points(hourly), minutely: points(minutely), recent, syntheticExcluded: report.syntheticExcluded };

@@ -190,9 +190,14 @@ export class CorrectionSync {
       if (moved) await this.#saveWatermark();
     } catch (error) {
       this.#failures++;
-      const failure = error instanceof MoeRouterError
-        ? error
-        : new MoeRouterError(ErrorCode.STORE_FAILED, `Picking up corrections from ${this.#options.source.description ?? "the shared store"} failed: ${(error as Error)?.message ?? String(error)}; retrying.`, { cause: error });
+      const failure =
+        error instanceof MoeRouterError
+          ? error
+          : new MoeRouterError(
+              ErrorCode.STORE_FAILED,
+              `Picking up corrections from ${this.#options.source.description ?? "the shared store"} failed: ${(error as Error)?.message ?? String(error)}; retrying.`,
+              { cause: error },
+            );
       this.#options.onError?.(failure);
     }
   }

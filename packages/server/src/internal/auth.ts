@@ -32,7 +32,9 @@ export function bearerChecker(token: string): (header: string | undefined, optio
   return (header, options = {}) => {
     if (typeof header !== "string") return false;
     const given = presented(header, options.basic === true);
-    const digest = createHash("sha256").update(given ?? "", "utf8").digest();
+    const digest = createHash("sha256")
+      .update(given ?? "", "utf8")
+      .digest();
     // Compare even when the header was malformed, so the timing does not tell either.
     return timingSafeEqual(digest, expected) && given !== undefined;
   };

@@ -2,7 +2,7 @@ import { ErrorCode, MoeRouterError, stringifyJsonSafe as stringifySafe, type Dec
 import type { OutcomeInput, RecordedOutcome } from "@moe-router/tracker";
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import type { AlertStatusSource, RouterHandle } from "../types.js";
-import { ENDPOINTS, type Endpoint } from "./api.js";
+import { ENDPOINTS } from "./api.js";
 import type { GroupCommit } from "./group-commit.js";
 import type { LearningQueue } from "./learning.js";
 import type { ServiceMetrics } from "./metrics.js";
@@ -153,7 +153,7 @@ function handlers(state: ServiceState): Record<string, Handler> {
 /** Registers every endpoint of the API table with its request schemas and handler. */
 export function registerHandlers(app: FastifyInstance, state: ServiceState, limits: { readonly batchBodyLimit: number }): void {
   const byOperation = handlers(state);
-  for (const endpoint of ENDPOINTS as readonly Endpoint[]) {
+  for (const endpoint of ENDPOINTS) {
     const handler = byOperation[endpoint.operationId];
     if (!handler) throw new Error(`No handler for ${endpoint.operationId}`);
     app.route({

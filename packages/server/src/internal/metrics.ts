@@ -43,9 +43,19 @@ export class ServiceMetrics {
     this.accuracy = new AccuracyWindows(options.accuracyWindow);
     this.routes = new LocalCounter({ name: "moe_router_routes_total", help: "Decisions by deciding layer and expert.", labelNames: ["layer", "expert"], registers });
     this.latency = new LocalHistogram({ name: "moe_router_layer_latency_seconds", help: "Time each layer took per attempt.", labelName: "layer", buckets: LATENCY_BUCKETS, registers });
-    this.layerErrors = new Counter({ name: "moe_router_layer_errors_total", help: "Layer attempts that failed (threw, timed out, malformed verdict), by code.", labelNames: ["layer", "code"], registers });
+    this.layerErrors = new Counter({
+      name: "moe_router_layer_errors_total",
+      help: "Layer attempts that failed (threw, timed out, malformed verdict), by code.",
+      labelNames: ["layer", "code"],
+      registers,
+    });
     this.clarifications = new Counter({ name: "moe_router_clarifications_total", help: "Decisions left to the clarification fallback, by reason.", labelNames: ["reason"], registers });
-    this.outcomes = new Counter({ name: "moe_router_outcomes_total", help: "Outcomes recorded, by deciding layer and correctness (correct, incorrect, unknown).", labelNames: ["layer", "correctness"], registers });
+    this.outcomes = new Counter({
+      name: "moe_router_outcomes_total",
+      help: "Outcomes recorded, by deciding layer and correctness (correct, incorrect, unknown).",
+      labelNames: ["layer", "correctness"],
+      registers,
+    });
     this.learned = new Counter({ name: "moe_router_learn_examples_total", help: "Corrections passed to the learnable layers (result: learned, failed).", labelNames: ["result"], registers });
     const accuracy = this.accuracy;
     new Gauge({

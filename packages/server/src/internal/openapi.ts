@@ -45,8 +45,6 @@ export function buildOpenApi(endpoints: readonly Endpoint[], options: OpenApiOpt
       description: "Routes task descriptions to expert agents through a cascade of layers; records outcomes; learns from corrections.",
     },
     paths,
-    ...(options.auth
-      ? { components: { securitySchemes: { bearer: { type: "http", scheme: "bearer" } } }, security: [{ bearer: [] }] }
-      : {}),
+    ...(options.auth ? { components: { securitySchemes: { bearer: { type: "http", scheme: "bearer" } } }, security: [{ bearer: [] }] } : {}),
   };
 }

@@ -44,7 +44,12 @@ export function testRouter(options: TestRouterOptions = {}): RouterHandle & { pa
   const store = options.store ?? jsonlStore({ path });
   const tracker = createTracker({ store });
   const cascade = createCascade({
-    layers: options.layers ? [...options.layers] : [{ layer: memoryLayer(), threshold: 0.9 }, { layer: keywordLayer(), threshold: 0.85 }],
+    layers: options.layers
+      ? [...options.layers]
+      : [
+          { layer: memoryLayer(), threshold: 0.9 },
+          { layer: keywordLayer(), threshold: 0.85 },
+        ],
     fallback: { expert: "coordinator-master" },
     observers: [tracker],
   });
@@ -61,7 +66,14 @@ export function testRouter(options: TestRouterOptions = {}): RouterHandle & { pa
       event_id: decision.eventId,
       ...(decision.task.id ? { task_id: decision.task.id } : {}),
       ...(decision.clarification ? { clarification: decision.clarification } : {}),
-      attempts: decision.attempts.map((a) => ({ layer: a.layer, master: a.expert, confidence: a.confidence, threshold: a.threshold, accepted: a.accepted, ...(a.details ? { details: a.details } : {}) })),
+      attempts: decision.attempts.map((a) => ({
+        layer: a.layer,
+        master: a.expert,
+        confidence: a.confidence,
+        threshold: a.threshold,
+        accepted: a.accepted,
+        ...(a.details ? { details: a.details } : {}),
+      })),
       latency_ms: decision.latencyMs,
     }),
     recordOutcome: (eventId, input) => tracker.recordOutcome(eventId, input),

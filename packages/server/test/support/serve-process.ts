@@ -31,8 +31,8 @@ export async function startServe(args: readonly string[], options: { cwd: string
     stdio: ["ignore", "pipe", "pipe"],
   });
   let text = "";
-  child.stdout!.on("data", (chunk: Buffer) => void (text += chunk.toString()));
-  child.stderr!.on("data", (chunk: Buffer) => void (text += chunk.toString()));
+  child.stdout.on("data", (chunk: Buffer) => void (text += chunk.toString()));
+  child.stderr.on("data", (chunk: Buffer) => void (text += chunk.toString()));
   const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.once("exit", (code, signal) => resolve({ code, signal })));
   const url = await new Promise<string>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`moe-router serve did not start within 60 s:\n${text}`)), 60_000);
@@ -43,7 +43,7 @@ export async function startServe(args: readonly string[], options: { cwd: string
         resolve(match[1]!);
       }
     };
-    child.stderr!.on("data", check);
+    child.stderr.on("data", check);
     void exited.then(({ code }) => {
       clearTimeout(timer);
       reject(new Error(`moe-router serve exited with ${code} before listening:\n${text}`));
@@ -63,5 +63,3 @@ export function runCli(args: readonly string[], cwd: string): Promise<{ code: nu
     child.once("exit", (code) => resolve({ code, stdout, stderr }));
   });
 }
-
-export { root as repoRoot };

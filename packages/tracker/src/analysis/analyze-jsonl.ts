@@ -59,7 +59,11 @@ async function joinLateOutcomes(core: AnalyzerCore, parts: readonly Part[], orph
     for (const [id, outcome, records] of orphans) {
       const known = late.get(id);
       if (known === undefined) late.set(id, { outcome, part, records: new Map([[part, records]]) });
-      else { known.outcome = outcome; known.part = part; known.records.set(part, records); }
+      else {
+        known.outcome = outcome;
+        known.part = part;
+        known.records.set(part, records);
+      }
     }
   });
   if (late.size === 0) return;
@@ -177,7 +181,14 @@ export async function analyzeJsonlWith(path: string, options: AnalyzeJsonlOption
       core.merge(result.snapshot);
       for (const key of Object.keys(counts) as (keyof ReadCounts)[]) counts[key] += result.counts[key];
     }
-    if (parts.length > 1) await joinLateOutcomes(core, parts, results.map((r) => r.orphans), runner, chunkBytes);
+    if (parts.length > 1)
+      await joinLateOutcomes(
+        core,
+        parts,
+        results.map((r) => r.orphans),
+        runner,
+        chunkBytes,
+      );
     return { report: { ...core.result(), dataIssues: { ...counts } }, counts, workers: parts.length, bytes };
   } catch (error) {
     throw readFailure(error, absolute);

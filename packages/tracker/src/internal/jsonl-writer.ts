@@ -98,7 +98,7 @@ export class JsonlWriter {
   append(record: unknown, month: string, waiter?: Waiter): "ok" | "full" | "failed" {
     if (this.queuedBytes + this.estimatedBytes + ESTIMATED_RECORD_BYTES > this.options.maxBufferedBytes) {
       // Near the hard limit: measure exactly (serialise what is buffered, then this record).
-      this.startWrite();
+      void this.startWrite();
       const line = this.toLine(record);
       if (line === undefined) return "failed";
       const bytes = Buffer.byteLength(line, "utf8");
@@ -212,11 +212,9 @@ export class JsonlWriter {
     try {
       return `${serialise(record)}\n`;
     } catch (error) {
-      const failure = new MoeRouterError(
-        ErrorCode.STORE_FAILED,
-        `A record could not be serialised (${(error as Error).message}); task metadata and layer details must be JSON-serialisable.`,
-        { cause: error },
-      );
+      const failure = new MoeRouterError(ErrorCode.STORE_FAILED, `A record could not be serialised (${(error as Error).message}); task metadata and layer details must be JSON-serialisable.`, {
+        cause: error,
+      });
       this.failedSinceFlush++;
       this.lastFailure = failure;
       this.options.onFailed(failure, 1);
@@ -372,7 +370,10 @@ export class JsonlWriter {
       if (this.targets.size > 2) {
         const [oldest] = this.targets.keys();
         if (oldest !== undefined && oldest !== month) {
-          await this.targets.get(oldest)?.handle.close().catch(() => undefined);
+          await this.targets
+            .get(oldest)
+            ?.handle.close()
+            .catch(() => undefined);
           this.targets.delete(oldest);
         }
       }

@@ -128,8 +128,7 @@ export class ReverseJoin {
     const timestamp = text.slice(timeAt + 13, timeEnd);
     const canonical = timestamp.length === ISO_LENGTH && timestamp.charCodeAt(ISO_LENGTH - 1) === 90; /* Z */
     const time = canonical ? 0 : timeOf(timestamp);
-    const before = (iso: string | undefined, ms: number | undefined): boolean =>
-      iso !== undefined && ms !== undefined && (canonical ? timestamp < iso : !(time >= ms));
+    const before = (iso: string | undefined, ms: number | undefined): boolean => iso !== undefined && ms !== undefined && (canonical ? timestamp < iso : !(time >= ms));
     const outside = before(this.sinceIso, this.window.sinceMs) || (this.untilIso !== undefined && !before(this.untilIso, this.window.untilMs));
     if (!outside) return "parse";
     // Out of the window: not emitted, but it still takes its outcome and its event id.

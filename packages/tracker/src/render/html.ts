@@ -1,7 +1,5 @@
 import type { AnalysisReport } from "../analysis/types.js";
-import {
-  calibrationHtml, clarificationHtml, correctionsHtml, experimentsHtml, expertsHtml, latencyHtml, layersHtml, summaryCards,
-} from "./internal/html-sections.js";
+import { calibrationHtml, clarificationHtml, correctionsHtml, experimentsHtml, expertsHtml, latencyHtml, layersHtml, summaryCards } from "./internal/html-sections.js";
 import { escapeHtml } from "./internal/svg.js";
 import { trendsHtml } from "./internal/trends-html.js";
 import type { TimeSeries } from "../timeseries/types.js";
@@ -36,7 +34,8 @@ th{background:#f3f4f6;font-weight:600}.figures{display:flex;flex-wrap:wrap;gap:1
 export function renderHtmlReport(report: AnalysisReport, options: HtmlReportOptions = {}): string {
   const title = options.title ?? "moe-router routing report";
   const window = report.window.hours === null ? "all events" : `last ${report.window.hours} hours`;
-  const subtitle = `Generated ${report.generatedAt} · ${window}${report.layerFilter ? ` · layer ${report.layerFilter}` : ""}` +
+  const subtitle =
+    `Generated ${report.generatedAt} · ${window}${report.layerFilter ? ` · layer ${report.layerFilter}` : ""}` +
     (report.firstEventAt ? ` · events ${report.firstEventAt} → ${report.lastEventAt}` : " · no events");
   return `<!doctype html>
 <html lang="en">

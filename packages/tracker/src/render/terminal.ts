@@ -6,10 +6,7 @@ import { count, milliseconds, percent } from "./internal/format.js";
 import { table } from "./internal/table.js";
 import { dashboardFrame } from "./internal/dashboard-frame.js";
 import { trendsSection } from "./internal/trends-terminal.js";
-import {
-  calibrationSection, clarificationSection, correctionsSection, experimentsSection, expertsSection,
-  latencySection, layersSection, summarySection,
-} from "./internal/terminal-sections.js";
+import { calibrationSection, clarificationSection, correctionsSection, experimentsSection, expertsSection, latencySection, layersSection, summarySection } from "./internal/terminal-sections.js";
 
 /** Options of the terminal renderers. */
 export interface TerminalRenderOptions {
@@ -79,11 +76,18 @@ export function renderDashboard(report: AnalysisReport, options: DashboardRender
 export function renderTimeSeriesText(series: TimeSeries, options: TerminalRenderOptions = {}): string {
   const s = styles(options.color === true);
   const rows = series.buckets.map((bucket) => {
-    let top = "", most = 0;
+    let top = "",
+      most = 0;
     for (const [expert, n] of Object.entries(bucket.experts)) if (n > most) [top, most] = [expert, n];
     return [
-      `${bucket.start.slice(0, 16)}Z`, count(bucket.decisions), percent(bucket.accuracy.rate), percent(bucket.clarificationRate),
-      percent(bucket.errorRate), percent(bucket.outcomeCoverage), milliseconds(bucket.latencyMs.p95), terminalSafe(top),
+      `${bucket.start.slice(0, 16)}Z`,
+      count(bucket.decisions),
+      percent(bucket.accuracy.rate),
+      percent(bucket.clarificationRate),
+      percent(bucket.errorRate),
+      percent(bucket.outcomeCoverage),
+      milliseconds(bucket.latencyMs.p95),
+      terminalSafe(top),
     ];
   });
   return [

@@ -19,7 +19,8 @@ export type SampleDegradation =
   | { readonly effect: "outcomes"; readonly value: number; readonly from: Date };
 
 const UNITS: Readonly<Record<string, number>> = { m: 60_000, h: 3_600_000, d: 86_400_000 };
-const GRAMMAR = 'LAYER:ACCURACY, LAYER:errors=SHARE, LAYER:latency=FACTOR (e.g. latency=3 or latency=x3), tasks:vague=SHARE, tasks:outcomes=SHARE or tasks:EXPERT=SHARE, then @-24h (before --end) or @ISO-TIME; e.g. "keyword:0.6@-24h"';
+const GRAMMAR =
+  'LAYER:ACCURACY, LAYER:errors=SHARE, LAYER:latency=FACTOR (e.g. latency=3 or latency=x3), tasks:vague=SHARE, tasks:outcomes=SHARE or tasks:EXPERT=SHARE, then @-24h (before --end) or @ISO-TIME; e.g. "keyword:0.6@-24h"';
 
 function invalid(spec: string, why: string): MoeRouterError {
   return new MoeRouterError(ErrorCode.INVALID_CONFIG, `--degrade "${spec}": ${why}. Use ${GRAMMAR}.`);
@@ -65,8 +66,16 @@ export function parseDegradation(spec: string, end: Date): SampleDegradation {
 export function checkDegradations(value: unknown): readonly SampleDegradation[] {
   if (!Array.isArray(value)) throw new MoeRouterError(ErrorCode.INVALID_CONFIG, "degrade must be a list of degradations (see parseDegradation).");
   for (const item of value as SampleDegradation[]) {
-    const ok = item && typeof item === "object" && item.from instanceof Date && Number.isFinite(item.from.getTime()) && typeof item.value === "number" &&
-      (item.effect === "vague" || item.effect === "outcomes" || (item.effect === "mix" && typeof item.expert === "string") || (["accuracy", "errors", "latency"].includes(item.effect) && typeof (item as { layer?: unknown }).layer === "string"));
+    const ok =
+      item &&
+      typeof item === "object" &&
+      item.from instanceof Date &&
+      Number.isFinite(item.from.getTime()) &&
+      typeof item.value === "number" &&
+      (item.effect === "vague" ||
+        item.effect === "outcomes" ||
+        (item.effect === "mix" && typeof item.expert === "string") ||
+        (["accuracy", "errors", "latency"].includes(item.effect) && typeof (item as { layer?: unknown }).layer === "string"));
     if (!ok) throw new MoeRouterError(ErrorCode.INVALID_CONFIG, `Not a degradation: ${JSON.stringify(item)}. Build them with parseDegradation("keyword:0.6@-24h", end).`);
   }
   return value as SampleDegradation[];

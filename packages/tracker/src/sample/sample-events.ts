@@ -48,7 +48,8 @@ function check(options: SampleEventsOptions): void {
   checkKnownKeys(options, KEYS, "sample options");
   if (!(Number.isInteger(options.count) && options.count >= 0)) throw invalid(`count must be a whole number of events >= 0; got ${String(options.count)}.`);
   if (options.seed !== undefined && !Number.isInteger(options.seed)) throw invalid(`seed must be an integer; got ${String(options.seed)}.`);
-  if (options.days !== undefined && !(typeof options.days === "number" && options.days > 0 && Number.isFinite(options.days))) throw invalid(`days must be a positive number; got ${String(options.days)}.`);
+  if (options.days !== undefined && !(typeof options.days === "number" && options.days > 0 && Number.isFinite(options.days)))
+    throw invalid(`days must be a positive number; got ${String(options.days)}.`);
   if (options.end !== undefined && !(options.end instanceof Date && Number.isFinite(options.end.getTime()))) throw invalid("end must be a valid Date.");
   if (options.degrade !== undefined) checkDegradations(options.degrade);
   for (const key of ["outcomeShare", "experimentShare", "shadowShare", "drift"] as const) {

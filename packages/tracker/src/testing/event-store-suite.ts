@@ -69,20 +69,22 @@ export function eventStoreSuite(test: SuiteTestApi, name: string, harness: () =>
       }
     });
   test.describe(`${name}: shared store suite`, () => {
-
     it("reads back every field of appended decisions, newest first", async (open) => {
       const store = await open(await harness().fresh());
       const records = [decisionRecord(daysAgo(0.3)), decisionRecord(daysAgo(0.2)), decisionRecord(daysAgo(0.1))];
       for (const record of records) store.append(record);
       await store.flush();
       const events = await collect(store.read());
-      assert.deepEqual(events.map((e) => e.event_id), records.map((r) => r.event_id).reverse());
+      assert.deepEqual(
+        events.map((e) => e.event_id),
+        records.map((r) => r.event_id).reverse(),
+      );
       assert.deepEqual(events[2], records[0]);
       const attempts = events[0]!.layer_attempts;
       assertMatches(attempts[0], { layer_name: "keyword", success: false, error: { code: "MOE_LAYER_FAILED" } });
       assertMatches(attempts[1], { layer_name: "semantic", selected_master: "security-master", confidence: 0.82, success: true, latency_ms: 8.25 });
       assert.deepEqual(events[0]!.ab_test, { experiment: "thresholds-v2", variant: "candidate" });
-      assert.ok((events[0]!.task_description).includes("🚀"));
+      assert.ok(events[0]!.task_description.includes("🚀"));
       assertMatches(store.stats(), { appended: 3, written: 3, failed: 0, dropped: 0, pending: 0 });
     });
 
@@ -97,7 +99,7 @@ export function eventStoreSuite(test: SuiteTestApi, name: string, harness: () =>
       store.append(latest);
       await store.flush();
       const events = await collect(store.read());
-      assert.equal((events).length, 2);
+      assert.equal(events.length, 2);
       const joined = events.find((e) => e.event_id === first.event_id)!;
       assertMatches(joined.outcome, { task_completed: true, was_correct_master: false, user_corrected_to: "cicd-master" });
       assert.equal(joined.outcome_timestamp, latest.timestamp);
@@ -129,10 +131,19 @@ export function eventStoreSuite(test: SuiteTestApi, name: string, harness: () =>
       store.append(outcomeRecord(old.event_id, daysAgo(0.4)));
       await store.flush();
       const window = await collect(store.read({ since: daysAgo(4), until: daysAgo(2) }));
-      assert.deepEqual(window.map((e) => e.event_id), [inside.event_id]);
+      assert.deepEqual(
+        window.map((e) => e.event_id),
+        [inside.event_id],
+      );
       assert.equal(window[0]!.outcome?.was_correct_master, true);
-      assert.deepEqual((await collect(store.read({ since: daysAgo(2) }))).map((e) => e.event_id), [recent.event_id]);
-      assert.deepEqual((await collect(store.read({ until: daysAgo(4) }))).map((e) => e.event_id), [old.event_id]);
+      assert.deepEqual(
+        (await collect(store.read({ since: daysAgo(2) }))).map((e) => e.event_id),
+        [recent.event_id],
+      );
+      assert.deepEqual(
+        (await collect(store.read({ until: daysAgo(4) }))).map((e) => e.event_id),
+        [old.event_id],
+      );
     });
 
     it("returns recent events newest first with outcomes, and validates the limit", async (open) => {
@@ -141,7 +152,10 @@ export function eventStoreSuite(test: SuiteTestApi, name: string, harness: () =>
       for (const record of records) store.append(record);
       store.append(outcomeRecord(records[4]!.event_id));
       const recent = await store.recentEvents(2);
-      assert.deepEqual(recent.map((e) => e.event_id), [records[4]!.event_id, records[3]!.event_id]);
+      assert.deepEqual(
+        recent.map((e) => e.event_id),
+        [records[4]!.event_id, records[3]!.event_id],
+      );
       assert.equal(recent[0]!.outcome?.task_completed, true);
       assert.deepEqual(await store.recentEvents(0), []);
       assert.equal((await store.recentEvents(50)).length, 5);
@@ -163,7 +177,10 @@ export function eventStoreSuite(test: SuiteTestApi, name: string, harness: () =>
       const store = await open(await harness().fresh());
       const record = decisionRecord();
       store.append(record);
-      assert.deepEqual((await collect(store.read())).map((e) => e.event_id), [record.event_id]);
+      assert.deepEqual(
+        (await collect(store.read())).map((e) => e.event_id),
+        [record.event_id],
+      );
     });
 
     it("keeps thousands of records in order", async (open) => {
@@ -179,7 +196,10 @@ export function eventStoreSuite(test: SuiteTestApi, name: string, harness: () =>
       }
       await store.flush();
       const events = await collect(store.read());
-      assert.deepEqual(events.map((e) => e.event_id), ids.reverse());
+      assert.deepEqual(
+        events.map((e) => e.event_id),
+        ids.reverse(),
+      );
       assert.equal(events.filter((e) => e.outcome).length, Math.ceil(bulk / 3));
     });
 

@@ -98,7 +98,10 @@ export class SeriesAccumulator implements TimeSeriesAccumulator {
     const origin = this.unit === "custom" ? this.settings.origin : 0;
     const count = Math.floor((this.high - origin) / this.bucketMs) - Math.floor((this.low - origin) / this.bucketMs) + 1;
     if (count > this.settings.maxBuckets) {
-      throw new MoeRouterError(ErrorCode.INVALID_CONFIG, `The events span more than ${this.settings.maxBuckets} buckets of ${this.bucketMs / 1000} s: use a coarser --by (hour, day), by "auto", or a window.`);
+      throw new MoeRouterError(
+        ErrorCode.INVALID_CONFIG,
+        `The events span more than ${this.settings.maxBuckets} buckets of ${this.bucketMs / 1000} s: use a coarser --by (hour, day), by "auto", or a window.`,
+      );
     }
   }
 
@@ -110,8 +113,16 @@ export class SeriesAccumulator implements TimeSeriesAccumulator {
         layers.set(name, { attempts: layer.attempts, accepted: layer.accepted, errors: layer.errors, judged: layer.judged, correct: layer.correct, latency: layer.latency.p95() });
       }
       counts.set(index, {
-        decisions: state.decisions, withOutcome: state.withOutcome, judged: state.judged, correct: state.correct, clarifications: state.clarifications,
-        attempts: state.attempts, errors: state.errors, latency: state.latency.p95(), layers, experts: state.experts,
+        decisions: state.decisions,
+        withOutcome: state.withOutcome,
+        judged: state.judged,
+        correct: state.correct,
+        clarifications: state.clarifications,
+        attempts: state.attempts,
+        errors: state.errors,
+        latency: state.latency.p95(),
+        layers,
+        experts: state.experts,
       });
     }
     return buildSeries({ settings: this.settings, unit: this.unit, bucketMs: this.bucketMs, buckets: counts, positions: this.positions, skipped: this.skipped });

@@ -31,7 +31,7 @@ export async function timeSeriesStore(store: EventSource | TimeSeriesSource, opt
     ...(accumulator.until !== undefined ? { until: new Date(accumulator.until) } : {}),
   };
   try {
-    for await (const event of (store as EventSource).read(range)) accumulator.add(event);
+    for await (const event of store.read(range)) accumulator.add(event);
   } catch (error) {
     if (isMoeRouterError(error)) throw error;
     throw new MoeRouterError(ErrorCode.STORE_FAILED, `Reading the event store failed: ${(error as Error).message}. Check that the store path or URL is right and readable.`, { cause: error });

@@ -49,7 +49,7 @@ export function autoUnit(spanMs: number): BucketUnit {
  * @throws MoeRouterError UNKNOWN_OPTION for a misspelt option, INVALID_CONFIG for a bad value.
  */
 export function seriesSettings(options: TimeSeriesOptions = {}): SeriesSettings {
-  if (options === null || typeof options !== "object") throw invalid("Time-series options must be an object such as { by: \"hour\", windowHours: 24 }.");
+  if (options === null || typeof options !== "object") throw invalid('Time-series options must be an object such as { by: "hour", windowHours: 24 }.');
   for (const key of Object.keys(options)) {
     if (!KNOWN.includes(key)) throw new MoeRouterError(ErrorCode.UNKNOWN_OPTION, `Unknown time-series option "${key}". Known options: ${KNOWN.join(", ")}.`);
   }

@@ -16,11 +16,16 @@ function known(trace: RouteTrace): boolean {
  * replay cannot follow (a layer it needs never ran) is left out of that configuration.
  * A layer with fewer than `minSamples` samples keeps its threshold.
  */
-export function proposeByCascade(traces: readonly RouteTrace[], layers: readonly string[], before: Readonly<Record<string, number>>, options: Required<ThresholdSearchOptions>): { proposals: LayerProposal[]; after: Record<string, number>; cascade: CascadeSummary } {
+export function proposeByCascade(
+  traces: readonly RouteTrace[],
+  layers: readonly string[],
+  before: Readonly<Record<string, number>>,
+  options: Required<ThresholdSearchOptions>,
+): { proposals: LayerProposal[]; after: Record<string, number>; cascade: CascadeSummary } {
   const shadow = traces.filter((t) => t.shadow && known(t));
   const useShadow = shadow.length >= options.minSamples;
   const pool = useShadow ? shadow : traces;
-  const source = useShadow ? "shadow" as const : "mixed" as const;
+  const source = useShadow ? ("shadow" as const) : ("mixed" as const);
   const counts = layers.map((_, index) => collectLayerSamples(pool, layers, index, before));
   const frozen = new Set(layers.filter((_, index) => counts[index]!.all.length < options.minSamples));
   const step = options.aggressive ? options.maxStep * 2 : options.maxStep;
@@ -31,12 +36,18 @@ export function proposeByCascade(traces: readonly RouteTrace[], layers: readonly
   const proposals = layers.map((layer, index): LayerProposal => {
     const collected = counts[index]!;
     const common = {
-      layer, before: before[layer]!, samples: collected.all.length, shadowSamples: collected.shadow.length, source,
+      layer,
+      before: before[layer]!,
+      samples: collected.all.length,
+      shadowSamples: collected.shadow.length,
+      source,
       unobserved: collectLayerSamples(pool, layers, index, after).unobserved,
     };
     if (frozen.has(layer)) {
       return {
-        ...common, after: before[layer]!, status: "insufficient_samples",
+        ...common,
+        after: before[layer]!,
+        status: "insufficient_samples",
         reason: `insufficient samples: ${collected.all.length} of ${options.minSamples} needed (${collected.shadow.length} shadow, ${collected.all.length - collected.shadow.length} logged); threshold kept`,
       };
     }
@@ -49,9 +60,11 @@ export function proposeByCascade(traces: readonly RouteTrace[], layers: readonly
       ...(own.precision !== undefined ? { precision: round4(own.precision) } : {}),
       precisionLowerBound: round4(own.lowerBound),
       coverage: round4(own.coverage),
-      reason: `${describeMove(before[layer]!, after[layer]!, optimum.thresholds[layer])}: ${point.feasible
-        ? `joint search, cascade precision bound ${point.lowerBound.toFixed(3)} >= ${options.targetPrecision}`
-        : `no thresholds within reach give a cascade precision bound >= ${options.targetPrecision} (best ${point.lowerBound.toFixed(3)})`}`,
+      reason: `${describeMove(before[layer]!, after[layer]!, optimum.thresholds[layer])}: ${
+        point.feasible
+          ? `joint search, cascade precision bound ${point.lowerBound.toFixed(3)} >= ${options.targetPrecision}`
+          : `no thresholds within reach give a cascade precision bound >= ${options.targetPrecision} (best ${point.lowerBound.toFixed(3)})`
+      }`,
     };
   });
   const cascade: CascadeSummary = {

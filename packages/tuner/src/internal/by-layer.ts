@@ -19,7 +19,12 @@ export function describeMove(before: number, after: number, optimum: number | un
  * selection effect is followed. Shadow samples are used alone when a layer has `minSamples`
  * of them. Each layer's threshold comes from the fixed-sequence search ({@link searchThreshold}).
  */
-export function proposeByLayer(traces: readonly RouteTrace[], layers: readonly string[], before: Readonly<Record<string, number>>, options: Required<ThresholdSearchOptions>): { proposals: LayerProposal[]; after: Record<string, number> } {
+export function proposeByLayer(
+  traces: readonly RouteTrace[],
+  layers: readonly string[],
+  before: Readonly<Record<string, number>>,
+  options: Required<ThresholdSearchOptions>,
+): { proposals: LayerProposal[]; after: Record<string, number> } {
   const after: Record<string, number> = { ...before };
   const proposals: LayerProposal[] = [];
   layers.forEach((layer, index) => {
@@ -27,8 +32,12 @@ export function proposeByLayer(traces: readonly RouteTrace[], layers: readonly s
     const useShadow = collected.shadow.length >= options.minSamples;
     const samples = useShadow ? collected.shadow : collected.all;
     const common = {
-      layer, before: before[layer]!, samples: samples.length, shadowSamples: useShadow ? samples.length : collected.shadow.length,
-      source: useShadow ? "shadow" as const : "mixed" as const, unobserved: collected.unobserved,
+      layer,
+      before: before[layer]!,
+      samples: samples.length,
+      shadowSamples: useShadow ? samples.length : collected.shadow.length,
+      source: useShadow ? ("shadow" as const) : ("mixed" as const),
+      unobserved: collected.unobserved,
     };
     // Below `provable` samples not even a perfect record could show the target: too few, not too imprecise.
     const provable = smallestProvableCount(options.bound, options.targetPrecision, options.confidenceLevel, Math.max(options.minSamples, samples.length));
@@ -55,9 +64,9 @@ export function proposeByLayer(traces: readonly RouteTrace[], layers: readonly s
       ...(point.precision !== undefined ? { precision: round4(point.precision) } : {}),
       precisionLowerBound: round4(point.lowerBound),
       coverage: round4(point.coverage),
-      reason: `${describeMove(before[layer]!, next, search.optimum)}: ${search.reachable
-        ? `lowest threshold whose accepted precision bound is >= ${options.targetPrecision}`
-        : `no threshold reaches precision bound ${options.targetPrecision}; raising toward 1`}`,
+      reason: `${describeMove(before[layer]!, next, search.optimum)}: ${
+        search.reachable ? `lowest threshold whose accepted precision bound is >= ${options.targetPrecision}` : `no threshold reaches precision bound ${options.targetPrecision}; raising toward 1`
+      }`,
     });
   });
   return { proposals, after };

@@ -22,7 +22,9 @@ function describe(report: unknown): string | undefined {
  * so calibrating and tuning thresholds on the same validation rows does not leak the test set.
  */
 export async function fitLayers(
-  layers: readonly Layer[], train: readonly LabelledExample[], validation: readonly LabelledExample[],
+  layers: readonly Layer[],
+  train: readonly LabelledExample[],
+  validation: readonly LabelledExample[],
   onProgress?: (progress: { stage: "fit"; done: number; total: number; layer?: string }) => void,
 ): Promise<FitRecord[]> {
   const records: FitRecord[] = [];

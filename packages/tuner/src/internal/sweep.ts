@@ -5,7 +5,6 @@ import type { BoundMethod, PrecisionConstraint, PredictedMetrics, RouteTrace, Sw
 
 export type { SweepPoint } from "../types.js";
 
-
 /** Settings shared by every target of a sweep. */
 export interface SweepSettings {
   readonly constraint: PrecisionConstraint;
@@ -28,10 +27,22 @@ export function sweepTargets(traces: readonly RouteTrace[], layers: readonly str
     return { targetPrecision, thresholds, valCoverage: metrics.coverage, valAccuracy: metrics.accuracy };
   };
   if (settings.constraint === "layer") {
-    return targets.map((targetPrecision) => measure(targetPrecision, proposeThresholds(traces, {
-      layers, current: defaults, targetPrecision, maxStep: 1, constraint: "layer", confidenceLevel: settings.confidenceLevel, bound: settings.bound,
-      minSamples: settings.minSamples, ...(settings.minAccepted !== undefined ? { minAccepted: settings.minAccepted } : {}),
-    }).after));
+    return targets.map((targetPrecision) =>
+      measure(
+        targetPrecision,
+        proposeThresholds(traces, {
+          layers,
+          current: defaults,
+          targetPrecision,
+          maxStep: 1,
+          constraint: "layer",
+          confidenceLevel: settings.confidenceLevel,
+          bound: settings.bound,
+          minSamples: settings.minSamples,
+          ...(settings.minAccepted !== undefined ? { minAccepted: settings.minAccepted } : {}),
+        }).after,
+      ),
+    );
   }
   // One searcher for all targets: the coarse grid is replayed once.
   const searcher = jointSearcher(traces, layers, defaults, { confidenceLevel: settings.confidenceLevel, bound: settings.bound, step: 1 });

@@ -1,7 +1,12 @@
 import type { LabelledExample, Layer, Verdict } from "@moe-router/core";
 
 function words(text: string): Set<string> {
-  return new Set(text.toLowerCase().split(/[^\p{L}\p{N}]+/u).filter(Boolean));
+  return new Set(
+    text
+      .toLowerCase()
+      .split(/[^\p{L}\p{N}]+/u)
+      .filter(Boolean),
+  );
 }
 
 /** A test layer: nearest learned example by word overlap (Jaccard); confidence = the overlap. */
@@ -52,7 +57,12 @@ export function overlapLayer(options: OverlapOptions = {}): OverlapLayer {
     },
   };
   if (options.calibrate) {
-    Object.assign(layer, { async calibrate(validation: readonly LabelledExample[]) { calls.push(`calibrate:${validation.length}`); return { accuracy: 0.5, eceBefore: 0.2, eceAfter: 0.1 }; } });
+    Object.assign(layer, {
+      async calibrate(validation: readonly LabelledExample[]) {
+        calls.push(`calibrate:${validation.length}`);
+        return { accuracy: 0.5, eceBefore: 0.2, eceAfter: 0.1 };
+      },
+    });
   }
   if (options.fit) {
     Object.assign(layer, {

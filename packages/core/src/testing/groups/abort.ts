@@ -14,7 +14,10 @@ async function settlesWithin(layer: Layer, task: RoutingTask, controller: AbortC
   try {
     const route = Promise.resolve()
       .then(() => layer.route(task, context("abort-check", controller.signal)))
-      .then(() => "settled", () => "settled");
+      .then(
+        () => "settled",
+        () => "settled",
+      );
     const late = new Promise<string>((resolve) => (timer = setTimeout(() => resolve("late"), abortAfterMs + limitMs)));
     const outcome = await Promise.race([route, late]);
     assert.equal(outcome, "settled", `layer "${layer.name}" did not settle within ${limitMs} ms of its signal being aborted`);
@@ -28,12 +31,26 @@ async function settlesWithin(layer: Layer, task: RoutingTask, controller: AbortC
 export function abortGroup(test: TestApi, factory: LayerUnderTest, settings: GroupSettings): void {
   const { tasks, abortSettleMs } = settings;
   test.describe("abort signal", () => {
-    register(test, factory, settings, "settles promptly when the signal is already aborted", async ({ layer }) => {
-      await settlesWithin(layer, tasks[0]!, new AbortController(), 0, abortSettleMs);
-    }, "async");
+    register(
+      test,
+      factory,
+      settings,
+      "settles promptly when the signal is already aborted",
+      async ({ layer }) => {
+        await settlesWithin(layer, tasks[0]!, new AbortController(), 0, abortSettleMs);
+      },
+      "async",
+    );
 
-    register(test, factory, settings, "settles promptly when the signal is aborted mid-route", async ({ layer }) => {
-      await settlesWithin(layer, tasks[1] ?? tasks[0]!, new AbortController(), 5, abortSettleMs);
-    }, "async");
+    register(
+      test,
+      factory,
+      settings,
+      "settles promptly when the signal is aborted mid-route",
+      async ({ layer }) => {
+        await settlesWithin(layer, tasks[1] ?? tasks[0]!, new AbortController(), 5, abortSettleMs);
+      },
+      "async",
+    );
   });
 }

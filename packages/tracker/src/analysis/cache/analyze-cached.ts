@@ -25,9 +25,7 @@ export interface CacheUsage {
 }
 
 /** The cached analysis, or why the uncached reader must answer instead. */
-export type CachedResult =
-  | { readonly report: AnalysisReport; readonly counts: WalkCounts; readonly bytes: number; readonly usage: CacheUsage }
-  | { readonly fallback: string };
+export type CachedResult = { readonly report: AnalysisReport; readonly counts: WalkCounts; readonly bytes: number; readonly usage: CacheUsage } | { readonly fallback: string };
 
 interface Prepared {
   readonly file: WalkFile;
@@ -96,9 +94,7 @@ async function prepareFile(path: string, usage: Tally): Promise<Prepared | undef
 }
 
 /** What a cached walk did, or why the uncached reader must answer instead. */
-export type CachedWalk =
-  | { readonly counts: WalkCounts; readonly bytes: number; readonly usage: CacheUsage }
-  | { readonly fallback: string };
+export type CachedWalk = { readonly counts: WalkCounts; readonly bytes: number; readonly usage: CacheUsage } | { readonly fallback: string };
 
 /**
  * Feeds a JSONL log (and its rotated files) from its columnar caches to `sink`, bringing each

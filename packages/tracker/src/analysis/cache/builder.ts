@@ -5,8 +5,25 @@ import { parseIsoTime, parseIsoTimeAt } from "../internal/iso-time.js";
 import { Column, column, Dictionary, NONE, type ColumnArray } from "./columns.js";
 import { hashId, type IdHash } from "./hash.js";
 import {
-  ATTEMPT_SHADOW, ATTEMPT_SUCCESS, BAD_FIELD, BAD_INVALID, BAD_TORN, KIND_EXOTIC, KIND_INLINE, KIND_SYNTHETIC, OUTCOME_COMPLETED, OUTCOME_CORRECT, OUTCOME_INCORRECT,
-  SCHEMA, TABLE_OF, VARIANT_CANDIDATE, VARIANT_CONTROL, VARIANT_OTHER, type ColumnName, type RowCounts, type Segment,
+  ATTEMPT_SHADOW,
+  ATTEMPT_SUCCESS,
+  BAD_FIELD,
+  BAD_INVALID,
+  BAD_TORN,
+  KIND_EXOTIC,
+  KIND_INLINE,
+  KIND_SYNTHETIC,
+  OUTCOME_COMPLETED,
+  OUTCOME_CORRECT,
+  OUTCOME_INCORRECT,
+  SCHEMA,
+  TABLE_OF,
+  VARIANT_CANDIDATE,
+  VARIANT_CONTROL,
+  VARIANT_OTHER,
+  type ColumnName,
+  type RowCounts,
+  type Segment,
 } from "./segment.js";
 
 type Json = Record<string, unknown>;
@@ -149,7 +166,9 @@ export class SegmentBuilder {
     }
     this.push("d_layer", this.name(record.routing_layer));
     this.push("d_master", this.name(record.selected_master));
-    let reason = NONE, pairA = NONE, pairB = NONE;
+    let reason = NONE,
+      pairA = NONE,
+      pairB = NONE;
     if (record.routing_layer === "clarification") {
       const clarification = record.clarification as Json | undefined | null;
       const raw = clarification?.reason;
@@ -233,7 +252,14 @@ const NEWLINE = 10;
  * and the end of the last complete line (the new covered size); a final line without its
  * newline (torn, or being written) is left for a later call.
  */
-export async function buildSegment(path: string, from: number, to: number, dict: Dictionary, decisionBase: number, chunkBytes = 8 * 2 ** 20): Promise<{ segment: Segment; covered: number; oddTimes: boolean }> {
+export async function buildSegment(
+  path: string,
+  from: number,
+  to: number,
+  dict: Dictionary,
+  decisionBase: number,
+  chunkBytes = 8 * 2 ** 20,
+): Promise<{ segment: Segment; covered: number; oddTimes: boolean }> {
   // About 1.1 KB per decision with its outcome in the tracker's own logs: size the columns once.
   const builder = new SegmentBuilder(dict, decisionBase, Math.ceil((to - from) / 1000) + 16);
   const handle = await open(path, "r");

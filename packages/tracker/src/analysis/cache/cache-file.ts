@@ -172,8 +172,18 @@ export async function writeCache(cachePath: string, table: FileTable, fingerprin
     dataHash.update(pad);
   }
   const header: Header = {
-    format: MAGIC.trim(), version: CACHE_FORMAT_VERSION, log: basename(table.path), covered: table.covered, fingerprint,
-    oddTimes: table.oddTimes, dict: table.dict, exotic, rows, offsets, dataBytes, dataHash: dataHash.digest("hex"),
+    format: MAGIC.trim(),
+    version: CACHE_FORMAT_VERSION,
+    log: basename(table.path),
+    covered: table.covered,
+    fingerprint,
+    oddTimes: table.oddTimes,
+    dict: table.dict,
+    exotic,
+    rows,
+    offsets,
+    dataBytes,
+    dataHash: dataHash.digest("hex"),
   };
   const headerBuffer = Buffer.from(JSON.stringify(header), "utf8");
   const prefix = Buffer.alloc(align8(12 + headerBuffer.length));

@@ -17,7 +17,9 @@ export interface IdHash {
  * Three FNV-1a style passes with different offsets and multipliers over the UTF-16 units.
  */
 export function hashId(id: string, out: IdHash): IdHash {
-  let a = 0x811c9dc5, b = 0x01000193 ^ 0x5bd1e995, c = 0x9e3779b9;
+  let a = 0x811c9dc5,
+    b = 0x01000193 ^ 0x5bd1e995,
+    c = 0x9e3779b9;
   for (let i = 0; i < id.length; i++) {
     const unit = id.charCodeAt(i);
     a = Math.imul(a ^ unit, 0x01000193);

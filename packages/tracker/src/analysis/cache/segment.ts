@@ -50,15 +50,24 @@ export type ColumnName = keyof typeof SCHEMA;
 export const TABLE_OF: Record<string, "decisions" | "attempts" | "outcomes" | "inline" | "bad"> = { d: "decisions", a: "attempts", o: "outcomes", i: "inline", b: "bad" };
 
 /** `d_kind` bits. */
-export const KIND_EXOTIC = 1, KIND_INLINE = 2, KIND_SYNTHETIC = 4;
+export const KIND_EXOTIC = 1,
+  KIND_INLINE = 2,
+  KIND_SYNTHETIC = 4;
 /** `d_variant` values. */
-export const VARIANT_OTHER = 0, VARIANT_CONTROL = 1, VARIANT_CANDIDATE = 2;
+export const VARIANT_OTHER = 0,
+  VARIANT_CONTROL = 1,
+  VARIANT_CANDIDATE = 2;
 /** `a_flags` bits. */
-export const ATTEMPT_SUCCESS = 1, ATTEMPT_SHADOW = 2;
+export const ATTEMPT_SUCCESS = 1,
+  ATTEMPT_SHADOW = 2;
 /** `o_flags` / `i_flags` bits. */
-export const OUTCOME_COMPLETED = 1, OUTCOME_CORRECT = 2, OUTCOME_INCORRECT = 4;
+export const OUTCOME_COMPLETED = 1,
+  OUTCOME_CORRECT = 2,
+  OUTCOME_INCORRECT = 4;
 /** `b_kind` values. */
-export const BAD_TORN = 1, BAD_INVALID = 2, BAD_FIELD = 3;
+export const BAD_TORN = 1,
+  BAD_INVALID = 2,
+  BAD_FIELD = 3;
 
 /** Rows per table. */
 export interface RowCounts {

@@ -3,8 +3,20 @@ import type { LayerAttemptRecord, Outcome, RoutingEvent } from "../../records.js
 import { NONE } from "./columns.js";
 import { IdSet } from "./id-set.js";
 import {
-  ATTEMPT_SHADOW, ATTEMPT_SUCCESS, BAD_FIELD, BAD_TORN, KIND_EXOTIC, KIND_INLINE, KIND_SYNTHETIC, OUTCOME_COMPLETED, OUTCOME_CORRECT, OUTCOME_INCORRECT,
-  VARIANT_CANDIDATE, VARIANT_CONTROL, type FileTable, type Segment,
+  ATTEMPT_SHADOW,
+  ATTEMPT_SUCCESS,
+  BAD_FIELD,
+  BAD_TORN,
+  KIND_EXOTIC,
+  KIND_INLINE,
+  KIND_SYNTHETIC,
+  OUTCOME_COMPLETED,
+  OUTCOME_CORRECT,
+  OUTCOME_INCORRECT,
+  VARIANT_CANDIDATE,
+  VARIANT_CONTROL,
+  type FileTable,
+  type Segment,
 } from "./segment.js";
 
 /** Thrown when the cached columns cannot give the exact answer (an id-hash collision): use the uncached reader. */
@@ -46,7 +58,8 @@ interface Pending {
 const str = (dict: readonly string[], id: number): string | undefined => (id === NONE ? undefined : dict[id]);
 const num = (value: number): number | undefined => (Number.isNaN(value) ? undefined : value);
 
-let isoDay = Number.NaN, isoDayPrefix = "";
+let isoDay = Number.NaN,
+  isoDayPrefix = "";
 const pad = (value: number, width: number): string => String(value).padStart(width, "0");
 
 /**
@@ -78,7 +91,8 @@ function outcomeOf(segment: Segment, prefix: "o" | "i", row: number, dict: reado
   else if (flags & OUTCOME_INCORRECT) outcome.was_correct_master = false;
   const to = str(dict, c[`${prefix}_corrected`][row]!);
   if (to !== undefined) outcome.user_corrected_to = to;
-  const minutes = num(c[`${prefix}_minutes`][row]!), quality = num(c[`${prefix}_quality`][row]!);
+  const minutes = num(c[`${prefix}_minutes`][row]!),
+    quality = num(c[`${prefix}_quality`][row]!);
   if (minutes !== undefined) outcome.completion_time_minutes = minutes;
   if (quality !== undefined) outcome.quality_score = quality;
   return outcome;
@@ -92,7 +106,10 @@ function decisionOf(segment: Segment, row: number, attemptStart: number, dict: r
   for (let a = attemptStart; a < end; a++) {
     const flags = c.a_flags[a]!;
     const attempt = { layer_name: str(dict, c.a_layer[a]!), success: (flags & ATTEMPT_SUCCESS) !== 0 } as LayerAttemptRecord;
-    const expert = str(dict, c.a_expert[a]!), confidence = num(c.a_confidence[a]!), latency = num(c.a_latency[a]!), error = c.a_error[a]!;
+    const expert = str(dict, c.a_expert[a]!),
+      confidence = num(c.a_confidence[a]!),
+      latency = num(c.a_latency[a]!),
+      error = c.a_error[a]!;
     if (expert !== undefined) attempt.selected_master = expert;
     if (confidence !== undefined) attempt.confidence = confidence;
     if (latency !== undefined) attempt.latency_ms = latency;
@@ -139,7 +156,8 @@ export function walkFiles(files: readonly WalkFile[], window: WalkWindow, core: 
   const seen = new IdSet(decisions);
   const { sinceMs } = window;
   const addOutcome = (segment: Segment, row: number, dict: readonly string[]): void => {
-    const key = segment.columns.o_key[row]!, check = segment.columns.o_check[row]!;
+    const key = segment.columns.o_key[row]!,
+      check = segment.columns.o_check[row]!;
     const waiting = pending.get(key);
     if (waiting === undefined) pending.set(key, { check, segment, row, dict, records: 1 });
     else if (waiting.check !== check) throw new CacheFallback("event-id hash collision");

@@ -9,9 +9,7 @@ import type { WorkerJob, WorkerReply } from "./worker-pool.js";
 parentPort?.on("message", async (job: WorkerJob) => {
   let reply: WorkerReply;
   try {
-    reply = job.kind === "read"
-      ? { ok: true, result: await readPart(job.part, job.settings, job.chunkBytes) }
-      : { ok: true, result: await findOrphanDecisions(job.part, job.wanted, job.chunkBytes) };
+    reply = job.kind === "read" ? { ok: true, result: await readPart(job.part, job.settings, job.chunkBytes) } : { ok: true, result: await findOrphanDecisions(job.part, job.wanted, job.chunkBytes) };
   } catch (error) {
     const code = (error as { code?: unknown }).code;
     reply = { ok: false, message: (error as Error)?.message ?? String(error), ...(typeof code === "string" ? { code } : {}) };

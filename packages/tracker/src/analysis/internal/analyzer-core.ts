@@ -21,8 +21,22 @@ export interface CoreSettings {
 }
 
 type Totals = Record<
-  "decisions" | "skipped" | "synthetic" | "withOutcome" | "judged" | "correct" | "completed" | "clarifications" | "corrections" |
-  "reRecorded" | "minutesSum" | "minutesCount" | "qualitySum" | "qualityCount" | "first" | "last",
+  | "decisions"
+  | "skipped"
+  | "synthetic"
+  | "withOutcome"
+  | "judged"
+  | "correct"
+  | "completed"
+  | "clarifications"
+  | "corrections"
+  | "reRecorded"
+  | "minutesSum"
+  | "minutesCount"
+  | "qualitySum"
+  | "qualityCount"
+  | "first"
+  | "last",
   number
 >;
 
@@ -62,8 +76,22 @@ function touches(event: RoutingEvent, layer: string): boolean {
  */
 export class AnalyzerCore {
   private readonly totals: Totals = {
-    decisions: 0, skipped: 0, synthetic: 0, withOutcome: 0, judged: 0, correct: 0, completed: 0, clarifications: 0, corrections: 0, reRecorded: 0,
-    minutesSum: 0, minutesCount: 0, qualitySum: 0, qualityCount: 0, first: Number.POSITIVE_INFINITY, last: Number.NEGATIVE_INFINITY,
+    decisions: 0,
+    skipped: 0,
+    synthetic: 0,
+    withOutcome: 0,
+    judged: 0,
+    correct: 0,
+    completed: 0,
+    clarifications: 0,
+    corrections: 0,
+    reRecorded: 0,
+    minutesSum: 0,
+    minutesCount: 0,
+    qualitySum: 0,
+    qualityCount: 0,
+    first: Number.POSITIVE_INFINITY,
+    last: Number.NEGATIVE_INFINITY,
   };
   private readonly layers = new Map<string, LayerAccumulator>();
   private readonly experiments = new Map<string, ExperimentAccumulator>();
@@ -173,8 +201,14 @@ export class AnalyzerCore {
       if (verdict === RIGHT) t.correct += sign;
     }
     if (outcome.task_completed === true) t.completed += sign;
-    if (typeof outcome.completion_time_minutes === "number") { t.minutesSum += sign * outcome.completion_time_minutes; t.minutesCount += sign; }
-    if (typeof outcome.quality_score === "number") { t.qualitySum += sign * outcome.quality_score; t.qualityCount += sign; }
+    if (typeof outcome.completion_time_minutes === "number") {
+      t.minutesSum += sign * outcome.completion_time_minutes;
+      t.minutesCount += sign;
+    }
+    if (typeof outcome.quality_score === "number") {
+      t.qualitySum += sign * outcome.quality_score;
+      t.qualityCount += sign;
+    }
     const to = outcome.user_corrected_to;
     if (typeof to === "string" && to !== "" && to !== selected) {
       t.corrections += sign;
@@ -193,7 +227,8 @@ export class AnalyzerCore {
 
   /** Adds the state of another core (from another thread) with the same settings. */
   merge(snapshot: CoreSnapshot): void {
-    const t = this.totals, o = snapshot.totals;
+    const t = this.totals,
+      o = snapshot.totals;
     for (const key of Object.keys(t) as (keyof Totals)[]) {
       t[key] = key === "first" ? Math.min(t.first, o.first) : key === "last" ? Math.max(t.last, o.last) : t[key] + o[key];
     }
@@ -274,7 +309,9 @@ export class AnalyzerCore {
         count: t.clarifications,
         rate: ratio(t.clarifications, decisions),
         reasons: toRecord(this.clarificationReasons),
-        ambiguousPairs: sortedEntries(this.ambiguousPairs).slice(0, 10).map(([pair, count]) => ({ pair, count })),
+        ambiguousPairs: sortedEntries(this.ambiguousPairs)
+          .slice(0, 10)
+          .map(([pair, count]) => ({ pair, count })),
       },
       experiments: [...this.experiments.values()].sort((a, b) => (a.name < b.name ? -1 : 1)).map((e) => e.result(settings.alpha)),
     };

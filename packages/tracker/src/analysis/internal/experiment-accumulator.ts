@@ -63,7 +63,8 @@ export class ExperimentAccumulator {
   /** Adds everything another accumulator (as its snapshot) counted. */
   merge(other: ExperimentSnapshot): void {
     for (const name of ["control", "candidate"] as const) {
-      const into = this[name], from = other[name];
+      const into = this[name],
+        from = other[name];
       into.decisions += from.decisions;
       into.judged += from.judged;
       into.correct += from.correct;
@@ -78,7 +79,8 @@ export class ExperimentAccumulator {
 
   /** The comparison, with two-proportion z-tests on accuracy and coverage at level `alpha`. */
   result(alpha: number): ExperimentReport {
-    const control = variantReport(this.control), candidate = variantReport(this.candidate);
+    const control = variantReport(this.control),
+      candidate = variantReport(this.candidate);
     return {
       experiment: this.name,
       control,

@@ -19,11 +19,31 @@ export function parseIsoTime(text: string): number {
  */
 export function parseIsoTimeAt(text: string, start: number): number {
   if (text.charCodeAt(start + 23) !== 90 /* Z */ || text.charCodeAt(start + 10) !== 84 /* T */) return Number.NaN;
-  const year = digits(text, start, 4), month = digits(text, start + 5, 2), day = digits(text, start + 8, 2);
-  const hour = digits(text, start + 11, 2), minute = digits(text, start + 14, 2), second = digits(text, start + 17, 2), millisecond = digits(text, start + 20, 3);
+  const year = digits(text, start, 4),
+    month = digits(text, start + 5, 2),
+    day = digits(text, start + 8, 2);
+  const hour = digits(text, start + 11, 2),
+    minute = digits(text, start + 14, 2),
+    second = digits(text, start + 17, 2),
+    millisecond = digits(text, start + 20, 3);
   if (
-    year < 0 || month < 1 || month > 12 || day < 1 || day > 31 || hour < 0 || hour > 23 || minute < 0 || minute > 59 || second < 0 || second > 59 || millisecond < 0 ||
-    text.charCodeAt(start + 4) !== 45 || text.charCodeAt(start + 7) !== 45 || text.charCodeAt(start + 13) !== 58 || text.charCodeAt(start + 16) !== 58 || text.charCodeAt(start + 19) !== 46
+    year < 0 ||
+    month < 1 ||
+    month > 12 ||
+    day < 1 ||
+    day > 31 ||
+    hour < 0 ||
+    hour > 23 ||
+    minute < 0 ||
+    minute > 59 ||
+    second < 0 ||
+    second > 59 ||
+    millisecond < 0 ||
+    text.charCodeAt(start + 4) !== 45 ||
+    text.charCodeAt(start + 7) !== 45 ||
+    text.charCodeAt(start + 13) !== 58 ||
+    text.charCodeAt(start + 16) !== 58 ||
+    text.charCodeAt(start + 19) !== 46
   ) {
     return Number.NaN;
   }

@@ -25,7 +25,15 @@ type CountName = "position" | "attempts" | "accepted" | "errors" | "judged" | "c
  */
 export class LayerAccumulator {
   private readonly counts: Record<CountName, number> = {
-    position: Number.POSITIVE_INFINITY, attempts: 0, accepted: 0, errors: 0, judged: 0, correct: 0, confidenceSum: 0, confidenceCount: 0, shadowAttempts: 0,
+    position: Number.POSITIVE_INFINITY,
+    attempts: 0,
+    accepted: 0,
+    errors: 0,
+    judged: 0,
+    correct: 0,
+    confidenceSum: 0,
+    confidenceCount: 0,
+    shadowAttempts: 0,
   };
   private readonly errorCodes = new Map<string, number>();
   private readonly experts = new Map<string, number>();
@@ -33,7 +41,10 @@ export class LayerAccumulator {
   private calibration: ReliabilityAccumulator;
   private shadowCalibration: ReliabilityAccumulator | undefined;
 
-  constructor(readonly name: string, private readonly bins: number) {
+  constructor(
+    readonly name: string,
+    private readonly bins: number,
+  ) {
     this.calibration = new ReliabilityAccumulator(bins);
   }
 

@@ -7,9 +7,11 @@ import type { ProportionTest } from "../types.js";
 export function erfc(x: number): number {
   const z = Math.abs(x);
   const t = 1 / (1 + 0.5 * z);
-  const r = t * Math.exp(-z * z - 1.26551223 + t * (1.00002368 + t * (0.37409196 + t * (0.09678418 +
-    t * (-0.18628806 + t * (0.27886807 + t * (-1.13520398 + t * (1.48851587 +
-    t * (-0.82215223 + t * 0.17087277)))))))));
+  const r =
+    t *
+    Math.exp(
+      -z * z - 1.26551223 + t * (1.00002368 + t * (0.37409196 + t * (0.09678418 + t * (-0.18628806 + t * (0.27886807 + t * (-1.13520398 + t * (1.48851587 + t * (-0.82215223 + t * 0.17087277)))))))),
+    );
   return x >= 0 ? r : 2 - r;
 }
 
@@ -23,11 +25,7 @@ export function normalCdf(z: number): number {
  * different from the control's? Null when either group is empty. When both rates are 0 or 1
  * there is no variance and no evidence of a difference (z = 0, p = 1).
  */
-export function twoProportionTest(
-  successesControl: number, totalControl: number,
-  successesCandidate: number, totalCandidate: number,
-  alpha: number,
-): ProportionTest | null {
+export function twoProportionTest(successesControl: number, totalControl: number, successesCandidate: number, totalCandidate: number, alpha: number): ProportionTest | null {
   if (totalControl === 0 || totalCandidate === 0) return null;
   const pControl = successesControl / totalControl;
   const pCandidate = successesCandidate / totalCandidate;

@@ -11,9 +11,7 @@ export type WorkerJob =
   | { readonly kind: "find"; readonly part: Part; readonly wanted: readonly string[]; readonly chunkBytes: number };
 
 /** A worker's answer. */
-export type WorkerReply =
-  | { readonly ok: true; readonly result: PartResult | OrphanMatch[] }
-  | { readonly ok: false; readonly message: string; readonly code?: string };
+export type WorkerReply = { readonly ok: true; readonly result: PartResult | OrphanMatch[] } | { readonly ok: false; readonly message: string; readonly code?: string };
 
 /** Runs part jobs, on worker threads or in this thread. */
 export interface PartRunner {
@@ -54,25 +52,34 @@ export function workerPool(size: number): PartRunner {
   const run = <T>(job: WorkerJob): Promise<T> => {
     const index = next++ % workers.length;
     const worker = workers[index]!;
-    const result = queues[index]!.then(() => new Promise<T>((resolve, reject) => {
-      const settle = () => {
-        worker.off("message", onMessage);
-        worker.off("error", onError);
-        worker.off("exit", onExit);
-      };
-      const onError = (error: Error) => { settle(); reject(error); };
-      // A worker killed from outside (out of memory) exits without an error event.
-      const onExit = (code: number) => { settle(); reject(new Error(`analysis worker stopped (exit code ${code})`)); };
-      const onMessage = (reply: WorkerReply) => {
-        settle();
-        if (reply.ok) resolve(reply.result as T);
-        else reject(Object.assign(new Error(reply.message), reply.code ? { code: reply.code } : {}));
-      };
-      worker.on("message", onMessage);
-      worker.on("error", onError);
-      worker.on("exit", onExit);
-      worker.postMessage(job);
-    }));
+    const result = queues[index]!.then(
+      () =>
+        new Promise<T>((resolve, reject) => {
+          const settle = () => {
+            worker.off("message", onMessage);
+            worker.off("error", onError);
+            worker.off("exit", onExit);
+          };
+          const onError = (error: Error) => {
+            settle();
+            reject(error);
+          };
+          // A worker killed from outside (out of memory) exits without an error event.
+          const onExit = (code: number) => {
+            settle();
+            reject(new Error(`analysis worker stopped (exit code ${code})`));
+          };
+          const onMessage = (reply: WorkerReply) => {
+            settle();
+            if (reply.ok) resolve(reply.result as T);
+            else reject(Object.assign(new Error(reply.message), reply.code ? { code: reply.code } : {}));
+          };
+          worker.on("message", onMessage);
+          worker.on("error", onError);
+          worker.on("exit", onExit);
+          worker.postMessage(job);
+        }),
+    );
     queues[index] = result.catch(() => undefined);
     return result;
   };

@@ -28,8 +28,8 @@ function layerLines(report: AnalysisReport, s: Styles, room: number): string[] {
   for (const layer of shown) {
     const accuracy = layer.accuracy.rate;
     lines.push(
-      `${name(layer.layer, 18)} ${percent(layer.acceptanceRate).padStart(6)} ${percent(layer.coverage).padStart(6)} ${grade(s, accuracy, percent(accuracy).padStart(8))} `
-        + `${decimal(layer.calibration.ece, 3).padStart(5)} ${milliseconds(layer.latency.p95).padStart(7)} ${count(layer.errors).padStart(5)}  ${s.cyan(bar(accuracy, 14))}`,
+      `${name(layer.layer, 18)} ${percent(layer.acceptanceRate).padStart(6)} ${percent(layer.coverage).padStart(6)} ${grade(s, accuracy, percent(accuracy).padStart(8))} ` +
+        `${decimal(layer.calibration.ece, 3).padStart(5)} ${milliseconds(layer.latency.p95).padStart(7)} ${count(layer.errors).padStart(5)}  ${s.cyan(bar(accuracy, 14))}`,
     );
   }
   if (shown.length < layers.length) lines.push(s.dim(`  … ${layers.length - shown.length} more layers (moe-router analyze shows all)`));
@@ -50,7 +50,10 @@ function trendRows(series: TimeSeries, s: Styles, rows: number): string[] {
   if (series.buckets.length === 0 || rows <= 0) return [];
   const { lines } = trendLines(series, 50);
   const wanted = ["decisions", "accuracy", "clarified", "p95 total"];
-  const picked = wanted.map((label) => lines.find((line) => line.label === label)).filter((line) => line !== undefined).slice(0, rows);
+  const picked = wanted
+    .map((label) => lines.find((line) => line.label === label))
+    .filter((line) => line !== undefined)
+    .slice(0, rows);
   return picked.map((line) => {
     const latest = [...line.values].reverse().find((v) => v !== null) ?? null;
     const value = latest === null ? "-" : line.kind === "share" ? percent(latest) : line.kind === "ms" ? milliseconds(latest) : count(latest);
@@ -86,8 +89,29 @@ export function dashboardFrame(report: AnalysisReport, s: Styles, status: string
   const trends = trendCount > 0 ? trendRows(series!, s, trendCount) : [];
   room -= trends.length ? trends.length + 3 : 0;
   const experts = expertLines(report, s, Math.max(1, Math.min(3, room)));
-  const sections = [s.bold("moe-router dashboard"), s.dim(clip(`${report.generatedAt}${status ? ` · ${status}` : ""}`, DASHBOARD_WIDTH)), "", ...summary, "", ...layers, "", s.bold("Experts"), ...experts];
-  if (trends.length) sections.push("", s.bold("Trends"), s.dim(clip(`  by ${series!.by === "custom" ? `${series!.bucketMs / 1000} s` : series!.by} · ${series!.buckets[0]!.start.slice(0, 16)}Z → ${series!.buckets[series!.buckets.length - 1]!.end.slice(0, 16)}Z`, DASHBOARD_WIDTH)), ...trends);
+  const sections = [
+    s.bold("moe-router dashboard"),
+    s.dim(clip(`${report.generatedAt}${status ? ` · ${status}` : ""}`, DASHBOARD_WIDTH)),
+    "",
+    ...summary,
+    "",
+    ...layers,
+    "",
+    s.bold("Experts"),
+    ...experts,
+  ];
+  if (trends.length)
+    sections.push(
+      "",
+      s.bold("Trends"),
+      s.dim(
+        clip(
+          `  by ${series!.by === "custom" ? `${series!.bucketMs / 1000} s` : series!.by} · ${series!.buckets[0]!.start.slice(0, 16)}Z → ${series!.buckets[series!.buckets.length - 1]!.end.slice(0, 16)}Z`,
+          DASHBOARD_WIDTH,
+        ),
+      ),
+      ...trends,
+    );
   sections.push("", footer);
   return `${sections.join("\n")}\n`;
 }

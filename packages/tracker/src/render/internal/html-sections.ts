@@ -44,19 +44,46 @@ export function layersHtml(layers: readonly LayerReport[]): string {
       { name: "acceptance", values: layers.map((l) => l.acceptanceRate), labels: layers.map((l) => percent(l.acceptanceRate)) },
     ],
   });
-  const rows = layers.map((l) => [l.layer, count(l.attempts), count(l.accepted), percent(l.acceptanceRate), percent(l.escalationRate), count(l.errors), percent(l.coverage), percent(l.accuracy.rate), `${count(l.accuracy.correct)}/${count(l.accuracy.judged)}`, decimal(l.meanConfidence), decimal(l.calibration.ece), count(l.shadowAttempts)]);
-  return section("layers", "Layers", chart + htmlTable(["layer", "attempts", "accepted", "acceptance", "escalation", "errors", "coverage", "accuracy", "right/judged", "mean conf.", "ECE", "shadow"], rows));
+  const rows = layers.map((l) => [
+    l.layer,
+    count(l.attempts),
+    count(l.accepted),
+    percent(l.acceptanceRate),
+    percent(l.escalationRate),
+    count(l.errors),
+    percent(l.coverage),
+    percent(l.accuracy.rate),
+    `${count(l.accuracy.correct)}/${count(l.accuracy.judged)}`,
+    decimal(l.meanConfidence),
+    decimal(l.calibration.ece),
+    count(l.shadowAttempts),
+  ]);
+  return section(
+    "layers",
+    "Layers",
+    chart + htmlTable(["layer", "attempts", "accepted", "acceptance", "escalation", "errors", "coverage", "accuracy", "right/judged", "mean conf.", "ECE", "shadow"], rows),
+  );
 }
 
 /** Reliability diagrams, one per layer with calibration data (accepted and shadow). */
 export function calibrationHtml(layers: readonly LayerReport[]): string {
   const figures: string[] = [];
   for (const l of layers) {
-    if (l.calibration.samples) figures.push(`<figure>${reliabilityDiagram(`Reliability diagram: ${l.layer} (accepted)`, l.calibration.bins)}<figcaption>${escapeHtml(`${l.layer}: ECE ${decimal(l.calibration.ece)}, n=${count(l.calibration.samples)}`)}</figcaption></figure>`);
-    if (l.shadowCalibration?.samples) figures.push(`<figure>${reliabilityDiagram(`Reliability diagram: ${l.layer} (shadow)`, l.shadowCalibration.bins)}<figcaption>${escapeHtml(`${l.layer} shadow: ECE ${decimal(l.shadowCalibration.ece)}, n=${count(l.shadowCalibration.samples)}`)}</figcaption></figure>`);
+    if (l.calibration.samples)
+      figures.push(
+        `<figure>${reliabilityDiagram(`Reliability diagram: ${l.layer} (accepted)`, l.calibration.bins)}<figcaption>${escapeHtml(`${l.layer}: ECE ${decimal(l.calibration.ece)}, n=${count(l.calibration.samples)}`)}</figcaption></figure>`,
+      );
+    if (l.shadowCalibration?.samples)
+      figures.push(
+        `<figure>${reliabilityDiagram(`Reliability diagram: ${l.layer} (shadow)`, l.shadowCalibration.bins)}<figcaption>${escapeHtml(`${l.layer} shadow: ECE ${decimal(l.shadowCalibration.ece)}, n=${count(l.shadowCalibration.samples)}`)}</figcaption></figure>`,
+      );
   }
   const note = '<p class="note">Bars: accuracy per confidence bin; dots: mean confidence; diagonal: perfect calibration.</p>';
-  return section("calibration", "Calibration", figures.length ? note + `<div class="figures">${figures.join("")}</div>` : empty("No accepted decision has an outcome yet: record outcomes to see calibration."));
+  return section(
+    "calibration",
+    "Calibration",
+    figures.length ? note + `<div class="figures">${figures.join("")}</div>` : empty("No accepted decision has an outcome yet: record outcomes to see calibration."),
+  );
 }
 
 /** p50/p95/p99 per layer and end to end, on a log axis. */
@@ -64,8 +91,26 @@ export function latencyHtml(report: AnalysisReport): string {
   const rows = [...report.layers.map((l) => ({ name: l.layer, latency: l.latency })), { name: "total", latency: report.overall.latency }].filter((r) => r.latency.count > 0);
   if (rows.length === 0) return section("latency", "Latency", empty("No latency recorded."));
   const pick = (q: "p50" | "p95" | "p99") => ({ name: q, values: rows.map((r) => r.latency[q]), labels: rows.map((r) => `${milliseconds(r.latency[q])} ms`) });
-  const chart = horizontalBars({ title: "Latency percentiles (ms, log scale)", categories: rows.map((r) => r.name), series: [pick("p50"), pick("p95"), pick("p99")], log: true, className: "latency-chart" });
-  const table = htmlTable(["", "samples", "min", "p50", "p95", "p99", "max", "mean"], rows.map((r) => [r.name, count(r.latency.count), milliseconds(r.latency.min), milliseconds(r.latency.p50), milliseconds(r.latency.p95), milliseconds(r.latency.p99), milliseconds(r.latency.max), milliseconds(r.latency.mean)]));
+  const chart = horizontalBars({
+    title: "Latency percentiles (ms, log scale)",
+    categories: rows.map((r) => r.name),
+    series: [pick("p50"), pick("p95"), pick("p99")],
+    log: true,
+    className: "latency-chart",
+  });
+  const table = htmlTable(
+    ["", "samples", "min", "p50", "p95", "p99", "max", "mean"],
+    rows.map((r) => [
+      r.name,
+      count(r.latency.count),
+      milliseconds(r.latency.min),
+      milliseconds(r.latency.p50),
+      milliseconds(r.latency.p95),
+      milliseconds(r.latency.p99),
+      milliseconds(r.latency.max),
+      milliseconds(r.latency.mean),
+    ]),
+  );
   return section("latency", "Latency", chart + table);
 }
 
@@ -97,7 +142,8 @@ export function clarificationHtml(report: AnalysisReport): string {
   const c = report.clarification;
   const reasons = Object.entries(c.reasons).map(([reason, n]) => [reason, count(n), percent(c.count ? n / c.count : null)]);
   const pairs = c.ambiguousPairs.map((p) => [p.pair, count(p.count)]);
-  const body = `<p>${escapeHtml(`${count(c.count)} clarifications (${percent(c.rate)} of decisions).`)}</p>` +
+  const body =
+    `<p>${escapeHtml(`${count(c.count)} clarifications (${percent(c.rate)} of decisions).`)}</p>` +
     (reasons.length ? htmlTable(["reason", "count", "share"], reasons) : "") +
     (pairs.length ? `<h3>Ambiguous pairs</h3>${htmlTable(["candidates", "count"], pairs)}` : "");
   return section("clarification", "Clarification", body);
@@ -121,10 +167,13 @@ function experimentHtml(e: ExperimentReport): string {
       return { name, values, labels: values.map((x) => percent(x)) };
     }),
   });
-  const table = htmlTable(["variant", "decisions", "accuracy", "right/judged", "coverage", "clarification"], (["control", "candidate"] as const).map((name) => {
-    const v = e[name];
-    return [name, count(v.decisions), percent(v.accuracy.rate), `${count(v.accuracy.correct)}/${count(v.accuracy.judged)}`, percent(v.coverage), percent(v.clarificationRate)];
-  }));
+  const table = htmlTable(
+    ["variant", "decisions", "accuracy", "right/judged", "coverage", "clarification"],
+    (["control", "candidate"] as const).map((name) => {
+      const v = e[name];
+      return [name, count(v.decisions), percent(v.accuracy.rate), `${count(v.accuracy.correct)}/${count(v.accuracy.judged)}`, percent(v.coverage), percent(v.clarificationRate)];
+    }),
+  );
   const tests = `<ul class="tests"><li>${escapeHtml(`Accuracy (candidate − control): ${testText(e.accuracyTest)}`)}</li><li>${escapeHtml(`Coverage (candidate − control): ${testText(e.coverageTest)}`)}</li><li>${escapeHtml(`Two-sided two-proportion z-tests at α = ${e.alpha}.`)}</li></ul>`;
   return `<h3>${escapeHtml(e.experiment)}</h3>${chart}${table}${tests}`;
 }

@@ -26,15 +26,23 @@ export interface LineChartOptions {
  * a lone point is drawn as a dot), y from 0, a legend, and a tooltip per point.
  */
 export function lineChart(options: LineChartOptions): string {
-  const width = 560, height = 190, left = 54, right = 12, top = 28, bottom = 24;
-  const plotWidth = width - left - right, plotHeight = height - top - bottom;
+  const width = 560,
+    height = 190,
+    left = 54,
+    right = 12,
+    top = 28,
+    bottom = 24;
+  const plotWidth = width - left - right,
+    plotHeight = height - top - bottom;
   const points = Math.max(1, ...options.series.map((s) => s.values.length));
   const known = options.series.flatMap((s) => s.values).filter((v): v is number => v !== null && Number.isFinite(v));
   const max = options.max ?? Math.max(1e-12, ...known);
   const x = (i: number) => left + (points === 1 ? plotWidth / 2 : (i / (points - 1)) * plotWidth);
   const y = (v: number) => top + (1 - Math.min(1, Math.max(0, v / max))) * plotHeight;
   const title = escapeHtml(options.title);
-  const parts = [`<svg xmlns="http://www.w3.org/2000/svg" class="chart trend ${options.className ?? ""}" role="img" aria-label="${title}" viewBox="0 0 ${width} ${height}" width="${width}" height="${height}"><title>${title}</title>`];
+  const parts = [
+    `<svg xmlns="http://www.w3.org/2000/svg" class="chart trend ${options.className ?? ""}" role="img" aria-label="${title}" viewBox="0 0 ${width} ${height}" width="${width}" height="${height}"><title>${title}</title>`,
+  ];
   parts.push(`<rect x="${left}" y="${top}" width="${plotWidth}" height="${plotHeight}" class="frame"/>`);
   for (const tick of [0, 0.5, 1]) {
     parts.push(`<text x="${left - 4}" y="${(y(tick * max) + 4).toFixed(1)}" text-anchor="end" class="axis">${escapeHtml(options.format(tick * max))}</text>`);
@@ -48,7 +56,9 @@ export function lineChart(options: LineChartOptions): string {
     const color = PALETTE[index % PALETTE.length];
     const name = series.name.length > chars ? `${series.name.slice(0, chars - 1)}…` : series.name;
     const at = left + index * spacing;
-    parts.push(`<rect x="${at.toFixed(1)}" y="6" width="10" height="10" fill="${color}"/><text x="${(at + 14).toFixed(1)}" y="15" class="legend"><title>${escapeHtml(series.name)}</title>${escapeHtml(name)}</text>`);
+    parts.push(
+      `<rect x="${at.toFixed(1)}" y="6" width="10" height="10" fill="${color}"/><text x="${(at + 14).toFixed(1)}" y="15" class="legend"><title>${escapeHtml(series.name)}</title>${escapeHtml(name)}</text>`,
+    );
     let run: string[] = [];
     const flush = () => {
       if (run.length > 1) parts.push(`<polyline fill="none" stroke="${color}" stroke-width="1.6" points="${run.join(" ")}"/>`);

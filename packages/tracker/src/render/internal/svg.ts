@@ -55,7 +55,12 @@ export interface HorizontalBarsOptions {
 export function horizontalBars(options: HorizontalBarsOptions): string {
   const { categories, series } = options;
   const labelWidth = 12 + 7 * Math.min(MAX_LABEL, Math.max(4, ...categories.map((c) => c.length)));
-  const plotWidth = 420, valueRoom = 90, barHeight = 14, gap = 3, groupGap = 12, legendHeight = series.length > 1 ? 24 : 4;
+  const plotWidth = 420,
+    valueRoom = 90,
+    barHeight = 14,
+    gap = 3,
+    groupGap = 12,
+    legendHeight = series.length > 1 ? 24 : 4;
   const groupHeight = series.length * (barHeight + gap) + groupGap;
   const width = labelWidth + plotWidth + valueRoom;
   const height = legendHeight + Math.max(1, categories.length) * groupHeight + 8;
@@ -81,7 +86,9 @@ export function horizontalBars(options: HorizontalBarsOptions): string {
       if (value === null || value === undefined) return;
       const y = top + i * (barHeight + gap);
       const w = Math.max(1, scale(value));
-      parts.push(`<rect class="bar" x="${labelWidth}" y="${y}" width="${w.toFixed(1)}" height="${barHeight}" fill="${PALETTE[i % PALETTE.length]}"><title>${escapeHtml(`${category} · ${s.name}: ${s.labels[c] ?? value}`)}</title></rect>`);
+      parts.push(
+        `<rect class="bar" x="${labelWidth}" y="${y}" width="${w.toFixed(1)}" height="${barHeight}" fill="${PALETTE[i % PALETTE.length]}"><title>${escapeHtml(`${category} · ${s.name}: ${s.labels[c] ?? value}`)}</title></rect>`,
+      );
       parts.push(`<text x="${(labelWidth + w + 4).toFixed(1)}" y="${y + barHeight - 3}" class="value">${escapeHtml(s.labels[c] ?? String(value))}</text>`);
     });
   });
@@ -100,15 +107,19 @@ export interface ReliabilityPoint {
 
 /** A reliability diagram: accuracy per confidence bin as bars, the diagonal of perfect calibration. */
 export function reliabilityDiagram(title: string, bins: readonly ReliabilityPoint[]): string {
-  const size = 220, pad = 30;
+  const size = 220,
+    pad = 30;
   const x = (v: number) => pad + v * size;
   const y = (v: number) => pad / 2 + (1 - v) * size;
   const parts = [svgOpen(size + pad + 10, size + pad + 10, title, "reliability")];
   parts.push(`<rect x="${x(0)}" y="${y(1)}" width="${size}" height="${size}" class="frame"/>`);
   for (const bin of bins) {
     if (!bin.count || bin.accuracy === null) continue;
-    const left = x(bin.lower) + 1, w = (bin.upper - bin.lower) * size - 2;
-    parts.push(`<rect class="bar" x="${left.toFixed(1)}" y="${y(bin.accuracy).toFixed(1)}" width="${w.toFixed(1)}" height="${(bin.accuracy * size).toFixed(1)}" fill="${PALETTE[0]}"><title>${escapeHtml(`confidence ${bin.lower.toFixed(1)}–${bin.upper.toFixed(1)}: accuracy ${(bin.accuracy * 100).toFixed(1)}%, mean confidence ${bin.meanConfidence?.toFixed(3)}, n=${bin.count}`)}</title></rect>`);
+    const left = x(bin.lower) + 1,
+      w = (bin.upper - bin.lower) * size - 2;
+    parts.push(
+      `<rect class="bar" x="${left.toFixed(1)}" y="${y(bin.accuracy).toFixed(1)}" width="${w.toFixed(1)}" height="${(bin.accuracy * size).toFixed(1)}" fill="${PALETTE[0]}"><title>${escapeHtml(`confidence ${bin.lower.toFixed(1)}–${bin.upper.toFixed(1)}: accuracy ${(bin.accuracy * 100).toFixed(1)}%, mean confidence ${bin.meanConfidence?.toFixed(3)}, n=${bin.count}`)}</title></rect>`,
+    );
     if (bin.meanConfidence !== null) parts.push(`<circle cx="${x(bin.meanConfidence).toFixed(1)}" cy="${y(bin.meanConfidence).toFixed(1)}" r="3" fill="${PALETTE[3]}"/>`);
   }
   parts.push(`<line x1="${x(0)}" y1="${y(0)}" x2="${x(1)}" y2="${y(1)}" class="diagonal"/>`);
@@ -122,8 +133,11 @@ export function reliabilityDiagram(title: string, bins: readonly ReliabilityPoin
 
 /** A heatmap of counts: rows × columns, darker = more. */
 export function heatmap(title: string, rows: readonly string[], columns: readonly string[], value: (row: string, column: string) => number): string {
-  const cell = 46, labelWidth = 12 + 7 * Math.min(MAX_LABEL, Math.max(4, ...rows.map((r) => r.length))), headerHeight = 150;
-  const width = labelWidth + columns.length * cell + 150, height = headerHeight + rows.length * cell + 10;
+  const cell = 46,
+    labelWidth = 12 + 7 * Math.min(MAX_LABEL, Math.max(4, ...rows.map((r) => r.length))),
+    headerHeight = 150;
+  const width = labelWidth + columns.length * cell + 150,
+    height = headerHeight + rows.length * cell + 10;
   let max = 0;
   for (const r of rows) for (const c of columns) max = Math.max(max, value(r, c));
   const parts = [svgOpen(width, height, title, "heatmap")];
@@ -137,7 +151,9 @@ export function heatmap(title: string, rows: readonly string[], columns: readonl
     columns.forEach((c, j) => {
       const n = value(r, c);
       const intensity = max ? n / max : 0;
-      parts.push(`<rect class="cell" x="${labelWidth + j * cell}" y="${top}" width="${cell - 2}" height="${cell - 2}" fill="rgba(213,94,0,${(0.06 + 0.94 * intensity).toFixed(3)})"><title>${escapeHtml(`${r} → ${c}: ${n}`)}</title></rect>`);
+      parts.push(
+        `<rect class="cell" x="${labelWidth + j * cell}" y="${top}" width="${cell - 2}" height="${cell - 2}" fill="rgba(213,94,0,${(0.06 + 0.94 * intensity).toFixed(3)})"><title>${escapeHtml(`${r} → ${c}: ${n}`)}</title></rect>`,
+      );
       if (n) parts.push(`<text x="${labelWidth + j * cell + cell / 2 - 1}" y="${top + cell / 2 + 4}" text-anchor="middle" class="${intensity > 0.55 ? "value light" : "value"}">${n}</text>`);
     });
   });

@@ -44,7 +44,14 @@ export function layersSection(layers: readonly LayerReport[], s: Styles, withBar
 
 /** Latency percentiles per layer and end to end. */
 export function latencySection(report: AnalysisReport, s: Styles): string {
-  const rows = report.layers.map((layer) => [s.cyan(layer.layer), count(layer.latency.count), milliseconds(layer.latency.p50), milliseconds(layer.latency.p95), milliseconds(layer.latency.p99), milliseconds(layer.latency.max)]);
+  const rows = report.layers.map((layer) => [
+    s.cyan(layer.layer),
+    count(layer.latency.count),
+    milliseconds(layer.latency.p50),
+    milliseconds(layer.latency.p95),
+    milliseconds(layer.latency.p99),
+    milliseconds(layer.latency.max),
+  ]);
   const total = report.overall.latency;
   rows.push([s.bold("total"), count(total.count), milliseconds(total.p50), milliseconds(total.p95), milliseconds(total.p99), milliseconds(total.max)]);
   return table(["latency (ms)", "samples", "p50", "p95", "p99", "max"], rows);
@@ -82,9 +89,7 @@ export function expertsSection(report: AnalysisReport, s: Styles, width = 24): s
   const nameWidth = Math.max(...report.experts.map((e) => e.expert.length));
   // Bars are scaled to the largest share so small differences between experts stay visible.
   const largest = report.experts[0]!.share ?? 1;
-  return report.experts
-    .map((e) => `  ${e.expert.padEnd(nameWidth)}  ${s.cyan(bar((e.share ?? 0) / largest, width))} ${percent(e.share).padStart(6)}  ${count(e.count)}`)
-    .join("\n");
+  return report.experts.map((e) => `  ${e.expert.padEnd(nameWidth)}  ${s.cyan(bar((e.share ?? 0) / largest, width))} ${percent(e.share).padStart(6)}  ${count(e.count)}`).join("\n");
 }
 
 /** The routed -> corrected-to matrix as a table (rows: routed, columns: corrected to). */
@@ -93,14 +98,16 @@ export function correctionsSection(report: AnalysisReport, s: Styles): string {
   if (total === 0) return s.dim("  No corrections recorded.");
   const routed = Object.keys(matrix).sort();
   const targets = [...new Set(routed.flatMap((from) => Object.keys(matrix[from]!)))].sort();
-  const rows = routed.map((from) => [from, ...targets.map((to) => (matrix[from]![to] ? s.yellow(count(matrix[from]![to]!)) : s.dim("·")))]);
+  const rows = routed.map((from) => [from, ...targets.map((to) => (matrix[from]![to] ? s.yellow(count(matrix[from]![to])) : s.dim("·")))]);
   return `${table(["routed ↓ / corrected to →", ...targets], rows)}\n  ${count(total)} corrections`;
 }
 
 /** Clarification count, reasons and the most frequent ambiguous pairs. */
 export function clarificationSection(report: AnalysisReport, s: Styles): string {
   const c = report.clarification;
-  const reasons = Object.entries(c.reasons).map(([reason, n]) => `${reason} ${count(n)}`).join(", ");
+  const reasons = Object.entries(c.reasons)
+    .map(([reason, n]) => `${reason} ${count(n)}`)
+    .join(", ");
   const lines = [`  ${count(c.count)} clarifications (${percent(c.rate)} of decisions)${reasons ? `: ${reasons}` : ""}`];
   for (const pair of c.ambiguousPairs.slice(0, 5)) lines.push(`    ${s.dim("ambiguous")} ${pair.pair}  ${count(pair.count)}`);
   return lines.join("\n");
@@ -115,16 +122,18 @@ function testLine(label: string, test: ExperimentReport["accuracyTest"], s: Styl
 /** Each A/B experiment: variants side by side and the z-tests. */
 export function experimentsSection(report: AnalysisReport, s: Styles): string {
   if (report.experiments.length === 0) return s.dim("  No A/B experiment in this window.");
-  return report.experiments.map((e) => {
-    const rows = (["control", "candidate"] as const).map((name) => {
-      const v = e[name];
-      return [name, count(v.decisions), `${percent(v.accuracy.rate)} (${count(v.accuracy.correct)}/${count(v.accuracy.judged)})`, percent(v.coverage), percent(v.clarificationRate)];
-    });
-    return [
-      `  ${s.bold(e.experiment)}`,
-      table(["variant", "decisions", "accuracy", "coverage", "clarified"], rows).replace(/^/gm, "    "),
-      testLine("accuracy", e.accuracyTest, s),
-      testLine("coverage", e.coverageTest, s),
-    ].join("\n");
-  }).join("\n\n");
+  return report.experiments
+    .map((e) => {
+      const rows = (["control", "candidate"] as const).map((name) => {
+        const v = e[name];
+        return [name, count(v.decisions), `${percent(v.accuracy.rate)} (${count(v.accuracy.correct)}/${count(v.accuracy.judged)})`, percent(v.coverage), percent(v.clarificationRate)];
+      });
+      return [
+        `  ${s.bold(e.experiment)}`,
+        table(["variant", "decisions", "accuracy", "coverage", "clarified"], rows).replace(/^/gm, "    "),
+        testLine("accuracy", e.accuracyTest, s),
+        testLine("coverage", e.coverageTest, s),
+      ].join("\n");
+    })
+    .join("\n\n");
 }

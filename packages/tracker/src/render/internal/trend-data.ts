@@ -41,25 +41,95 @@ export function trendLines(series: TimeSeries, columns: number, experts = 3): { 
   const per = (pick: (group: TimeBucket[]) => number | null) => groups.map(pick);
   const lines: TrendLine[] = [
     { label: "decisions", group: "decisions", kind: "count", values: per((g) => sum(g, (b) => b.decisions)) },
-    { label: "accuracy", group: "accuracy", kind: "share", values: per((g) => ratio(sum(g, (b) => b.accuracy.correct), sum(g, (b) => b.accuracy.judged))) },
+    {
+      label: "accuracy",
+      group: "accuracy",
+      kind: "share",
+      values: per((g) =>
+        ratio(
+          sum(g, (b) => b.accuracy.correct),
+          sum(g, (b) => b.accuracy.judged),
+        ),
+      ),
+    },
   ];
   for (const layer of series.layers) {
-    lines.push({ label: `${layer} acc`, group: "accuracy", kind: "share", values: per((g) => ratio(sum(g, (b) => b.layers[layer]?.accuracy.correct ?? 0), sum(g, (b) => b.layers[layer]?.accuracy.judged ?? 0))) });
+    lines.push({
+      label: `${layer} acc`,
+      group: "accuracy",
+      kind: "share",
+      values: per((g) =>
+        ratio(
+          sum(g, (b) => b.layers[layer]?.accuracy.correct ?? 0),
+          sum(g, (b) => b.layers[layer]?.accuracy.judged ?? 0),
+        ),
+      ),
+    });
   }
   for (const layer of series.layers) {
-    lines.push({ label: `${layer} accept`, group: "acceptance", kind: "share", values: per((g) => ratio(sum(g, (b) => b.layers[layer]?.accepted ?? 0), sum(g, (b) => b.layers[layer]?.attempts ?? 0))) });
+    lines.push({
+      label: `${layer} accept`,
+      group: "acceptance",
+      kind: "share",
+      values: per((g) =>
+        ratio(
+          sum(g, (b) => b.layers[layer]?.accepted ?? 0),
+          sum(g, (b) => b.layers[layer]?.attempts ?? 0),
+        ),
+      ),
+    });
   }
   lines.push(
-    { label: "clarified", group: "rates", kind: "share", values: per((g) => ratio(sum(g, (b) => b.clarifications), sum(g, (b) => b.decisions))) },
-    { label: "errors", group: "rates", kind: "share", values: per((g) => ratio(sum(g, (b) => b.errors), sum(g, (b) => b.attempts))) },
-    { label: "outcomes", group: "rates", kind: "share", values: per((g) => ratio(sum(g, (b) => b.withOutcome), sum(g, (b) => b.decisions))) },
+    {
+      label: "clarified",
+      group: "rates",
+      kind: "share",
+      values: per((g) =>
+        ratio(
+          sum(g, (b) => b.clarifications),
+          sum(g, (b) => b.decisions),
+        ),
+      ),
+    },
+    {
+      label: "errors",
+      group: "rates",
+      kind: "share",
+      values: per((g) =>
+        ratio(
+          sum(g, (b) => b.errors),
+          sum(g, (b) => b.attempts),
+        ),
+      ),
+    },
+    {
+      label: "outcomes",
+      group: "rates",
+      kind: "share",
+      values: per((g) =>
+        ratio(
+          sum(g, (b) => b.withOutcome),
+          sum(g, (b) => b.decisions),
+        ),
+      ),
+    },
     { label: "p95 total", group: "latency", kind: "ms", values: per((g) => maxOf(g.map((b) => b.latencyMs.p95))) },
   );
   for (const layer of series.layers) {
     lines.push({ label: `${layer} p95`, group: "latency", kind: "ms", values: per((g) => maxOf(g.map((b) => b.layers[layer]?.latencyMs.p95 ?? null))) });
   }
   for (const expert of series.experts.slice(0, experts)) {
-    lines.push({ label: expert, group: "experts", kind: "share", values: per((g) => ratio(sum(g, (b) => b.experts[expert] ?? 0), sum(g, (b) => b.decisions))) });
+    lines.push({
+      label: expert,
+      group: "experts",
+      kind: "share",
+      values: per((g) =>
+        ratio(
+          sum(g, (b) => b.experts[expert] ?? 0),
+          sum(g, (b) => b.decisions),
+        ),
+      ),
+    });
   }
   return { lines, groups };
 }

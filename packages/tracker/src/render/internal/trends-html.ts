@@ -23,7 +23,8 @@ export function trendsHtml(series: TimeSeries): string {
   const head = `<section id="trends"><h2>Trends</h2>`;
   if (series.buckets.length === 0) return `${head}<p class="empty">No buckets in this range.</p></section>`;
   const { lines, groups } = trendLines(series, POINTS, 6);
-  const startLabel = shortTime(series.buckets[0]!.start), endLabel = shortTime(series.buckets[series.buckets.length - 1]!.end);
+  const startLabel = shortTime(series.buckets[0]!.start),
+    endLabel = shortTime(series.buckets[series.buckets.length - 1]!.end);
   const unit = series.by === "custom" ? `${series.bucketMs / 1000} s buckets` : `by ${series.by}`;
   const merged = groups[0]!.length > 1 ? `, ${groups[0]!.length} buckets per point` : "";
   const charts = CHARTS.map(([group, title]) => {

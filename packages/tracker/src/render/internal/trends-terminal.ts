@@ -9,17 +9,19 @@ const LABEL = 16;
 /** Sparkline columns: label 16 + 1 + 40 + 1 + value 8 + 1 + range ≤ 13 stays within 80 columns. */
 export const SPARK_WIDTH = 40;
 
-
 /** One sparkline: each value scaled between the line's min and max; a gap where there is no data. */
 export function sparkline(values: readonly (number | null)[]): string {
   const known = values.filter((v): v is number => v !== null);
   if (known.length === 0) return " ".repeat(values.length);
-  const low = Math.min(...known), high = Math.max(...known);
-  return values.map((value) => {
-    if (value === null) return " ";
-    const level = high === low ? 3 : Math.round(((value - low) / (high - low)) * (BLOCKS.length - 1));
-    return BLOCKS[level]!;
-  }).join("");
+  const low = Math.min(...known),
+    high = Math.max(...known);
+  return values
+    .map((value) => {
+      if (value === null) return " ";
+      const level = high === low ? 3 : Math.round(((value - low) / (high - low)) * (BLOCKS.length - 1));
+      return BLOCKS[level]!;
+    })
+    .join("");
 }
 
 /** Counts short enough for the 80-column layout: 9,999 then 12.3k, 4.6M. */
@@ -51,7 +53,8 @@ export function trendsSection(series: TimeSeries, s: Styles): string {
   const { lines, groups } = trendLines(series, SPARK_WIDTH);
   const unit = series.by === "custom" ? `${series.bucketMs / 1000} s` : series.by;
   const per = groups[0]!.length > 1 ? ` (${groups[0]!.length} per column)` : "";
-  const first = series.buckets[0]!.start, last = series.buckets[series.buckets.length - 1]!.end;
+  const first = series.buckets[0]!.start,
+    last = series.buckets[series.buckets.length - 1]!.end;
   const out = [s.dim(`  by ${unit}${per} · ${first.slice(0, 16)}Z → ${last.slice(0, 16)}Z`)];
   for (const line of lines) {
     const known = line.values.filter((v): v is number => v !== null);

@@ -122,9 +122,7 @@ export function sampleTask(random: Random, shift?: TaskMixShift): SampleTask {
   const roll = random.next();
   if (roll < 0.06) {
     const [template, truth, rival] = random.pick(AMBIGUOUS);
-    return random.chance(0.5)
-      ? { description: fill(template, random), truth, rival, clarity: "ambiguous" }
-      : { description: fill(template, random), truth: rival, rival: truth, clarity: "ambiguous" };
+    return random.chance(0.5) ? { description: fill(template, random), truth, rival, clarity: "ambiguous" } : { description: fill(template, random), truth: rival, rival: truth, clarity: "ambiguous" };
   }
   if (roll < 0.1) return { description: fill(random.pick(VAGUE), random), truth: "coordinator-master", clarity: "vague" };
   let share = (roll - 0.1) / 0.9;

@@ -34,8 +34,14 @@ export async function createPgPool(options: PgPoolOptions): Promise<QueryablePoo
   const Pool = ((module.default as Record<string, unknown> | undefined)?.Pool ?? module.Pool) as new (config: object) => QueryablePool & { on(event: string, listener: (error: Error) => void): void };
   const statementTimeoutMs = options.statementTimeoutMs ?? 15_000;
   const pool = new Pool({
-    connectionString: options.connectionString, max: options.max ?? 4, connectionTimeoutMillis: options.connectTimeoutMs ?? 5_000,
-    query_timeout: statementTimeoutMs, statement_timeout: statementTimeoutMs, keepAlive: true, idleTimeoutMillis: 10_000, allowExitOnIdle: true,
+    connectionString: options.connectionString,
+    max: options.max ?? 4,
+    connectionTimeoutMillis: options.connectTimeoutMs ?? 5_000,
+    query_timeout: statementTimeoutMs,
+    statement_timeout: statementTimeoutMs,
+    keepAlive: true,
+    idleTimeoutMillis: 10_000,
+    allowExitOnIdle: true,
   });
   pool.on("error", () => undefined);
   return pool;

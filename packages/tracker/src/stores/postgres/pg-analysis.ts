@@ -60,11 +60,28 @@ interface LayerParts {
 /** Rolls the aggregated rows up into the analyzer's state (what its accumulators would hold after every event). */
 export function snapshotOf(rows: readonly Row[], bins: number): { snapshot: CoreSnapshot; issues: { invalidRecords: number; invalidFields: number } } {
   const totals: Mutable<CoreSnapshot["totals"]> = {
-    decisions: 0, skipped: 0, synthetic: 0, withOutcome: 0, judged: 0, correct: 0, completed: 0, clarifications: 0, corrections: 0, reRecorded: 0,
-    minutesSum: 0, minutesCount: 0, qualitySum: 0, qualityCount: 0, first: Number.POSITIVE_INFINITY, last: Number.NEGATIVE_INFINITY,
+    decisions: 0,
+    skipped: 0,
+    synthetic: 0,
+    withOutcome: 0,
+    judged: 0,
+    correct: 0,
+    completed: 0,
+    clarifications: 0,
+    corrections: 0,
+    reRecorded: 0,
+    minutesSum: 0,
+    minutesCount: 0,
+    qualitySum: 0,
+    qualityCount: 0,
+    first: Number.POSITIVE_INFINITY,
+    last: Number.NEGATIVE_INFINITY,
   };
   const issues = { invalidRecords: 0, invalidFields: 0 };
-  const decidedBy = new Map<string, number>(), experts = new Map<string, number>(), reasons = new Map<string, number>(), pairs = new Map<string, number>();
+  const decidedBy = new Map<string, number>(),
+    experts = new Map<string, number>(),
+    reasons = new Map<string, number>(),
+    pairs = new Map<string, number>();
   const corrections = new Map<string, Map<string, number>>();
   const experiments = new Map<string, ExperimentSnapshot>();
   const latency = new LatencyParts();
@@ -82,7 +99,8 @@ export function snapshotOf(rows: readonly Row[], bins: number): { snapshot: Core
     issues.invalidFields += num(row.bad);
     // Out of scope (layer filter) is skipped; in scope but generated sample data left out is counted apart.
     if (row.kept !== true) return void (row.excluded === true ? (totals.synthetic += n) : (totals.skipped += n));
-    const expert = text(row.expert), routedBy = text(row.routed_by);
+    const expert = text(row.expert),
+      routedBy = text(row.routed_by);
     totals.decisions += n;
     totals.first = Math.min(totals.first, num(row.first));
     totals.last = Math.max(totals.last, num(row.last));
@@ -131,7 +149,8 @@ export function snapshotOf(rows: readonly Row[], bins: number): { snapshot: Core
     const c = entry.counts;
     c.position = Math.min(c.position, num(row.position));
     entry.newest = Math.max(entry.newest, num(row.newest));
-    const hit = row.hit as boolean | null, bin = row.bin as number | null;
+    const hit = row.hit as boolean | null,
+      bin = row.bin as number | null;
     if (row.shadow === true) {
       c.shadowAttempts += n;
       if (hit !== null && bin !== null) addBin((entry.shadow ??= reliability(bins)), bin, n, row, hit);
@@ -184,10 +203,21 @@ export function snapshotOf(rows: readonly Row[], bins: number): { snapshot: Core
   // (newest event first): the layer seen in the newest event comes first.
   const cascade = [...layers].sort(([, a], [, b]) => a.counts.position - b.counts.position || b.newest - a.newest);
   const snapshot: CoreSnapshot = {
-    totals, decidedBy, experts, corrections, clarificationReasons: reasons, ambiguousPairs: pairs,
+    totals,
+    decidedBy,
+    experts,
+    corrections,
+    clarificationReasons: reasons,
+    ambiguousPairs: pairs,
     totalLatency: latency.snapshot(""),
     layers: cascade.map(([name, entry]) => ({
-      name, counts: entry.counts, errorCodes: entry.errorCodes, experts: entry.experts, latency: latency.snapshot(name), calibration: entry.live, shadowCalibration: entry.shadow,
+      name,
+      counts: entry.counts,
+      errorCodes: entry.errorCodes,
+      experts: entry.experts,
+      latency: latency.snapshot(name),
+      calibration: entry.live,
+      shadowCalibration: entry.shadow,
     })),
     experiments: [...experiments.values()],
   };
@@ -215,13 +245,18 @@ export async function pgAnalysis(pool: QueryablePool, prefix: string, descriptio
   const join = settings.since === undefined ? "hash" : "lookup";
   let rows: Row[];
   try {
-    const result = await longQuery(pool, analysisStatement(`${prefix}_decisions`, `${prefix}_outcomes`, join), [
-      settings.since === undefined ? null : new Date(settings.since), null, settings.layer ?? null, settings.bins, settings.excludeSynthetic,
-    ], timeoutMs);
+    const result = await longQuery(
+      pool,
+      analysisStatement(`${prefix}_decisions`, `${prefix}_outcomes`, join),
+      [settings.since === undefined ? null : new Date(settings.since), null, settings.layer ?? null, settings.bins, settings.excludeSynthetic],
+      timeoutMs,
+    );
     rows = result.rows;
   } catch (error) {
     if (isMoeRouterError(error)) throw error;
-    throw new MoeRouterError(ErrorCode.STORE_FAILED, `Analysing ${description} failed: ${(error as Error).message}. Check that the server is running and the tables were written by this version.`, { cause: error });
+    throw new MoeRouterError(ErrorCode.STORE_FAILED, `Analysing ${description} failed: ${(error as Error).message}. Check that the server is running and the tables were written by this version.`, {
+      cause: error,
+    });
   }
   const { snapshot, issues } = snapshotOf(rows, settings.bins);
   const core = new AnalyzerCore(settings);

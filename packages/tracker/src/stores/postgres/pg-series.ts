@@ -35,7 +35,11 @@ function layerIn(bucket: MutableBucket, name: string): Mutable<LayerCounts> {
 /** Resolves "auto" and checks the bucket count against the events' span when the range is open. */
 async function resolveUnit(pool: QueryablePool, decisions: string, settings: SeriesSettings): Promise<{ unit: BucketUnit | "custom"; bucketMs: number }> {
   if (settings.by !== "auto" && settings.since !== undefined && settings.until !== undefined) return { unit: settings.by, bucketMs: settings.bucketMs };
-  const { rows } = await pool.query(spanStatement(decisions), [settings.since === undefined ? null : new Date(settings.since), settings.until === undefined ? null : new Date(settings.until), settings.excludeSynthetic]);
+  const { rows } = await pool.query(spanStatement(decisions), [
+    settings.since === undefined ? null : new Date(settings.since),
+    settings.until === undefined ? null : new Date(settings.until),
+    settings.excludeSynthetic,
+  ]);
   const first = rows[0]?.first === null || rows[0]?.first === undefined ? undefined : Number(rows[0].first);
   const last = rows[0]?.last === null || rows[0]?.last === undefined ? undefined : Number(rows[0].last);
   let unit: BucketUnit | "custom" = settings.by === "auto" ? "minute" : settings.by;
@@ -109,6 +113,10 @@ export async function pgTimeSeries(pool: QueryablePool, prefix: string, descript
     return buildSeries({ settings, unit, bucketMs, buckets, positions, skipped: 0 });
   } catch (error) {
     if (isMoeRouterError(error)) throw error;
-    throw new MoeRouterError(ErrorCode.STORE_FAILED, `Computing the time series in ${description} failed: ${(error as Error).message}. Check that the server is running and the tables were written by this version.`, { cause: error });
+    throw new MoeRouterError(
+      ErrorCode.STORE_FAILED,
+      `Computing the time series in ${description} failed: ${(error as Error).message}. Check that the server is running and the tables were written by this version.`,
+      { cause: error },
+    );
   }
 }

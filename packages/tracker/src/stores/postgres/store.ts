@@ -17,8 +17,20 @@ import type { EventStore, PostgresStoreOptions, QueryablePool, ReadOptions, Stor
 import { redactConnectionString } from "../../store-spec.js";
 
 const OPTION_KEYS = [
-  "connectionString", "pool", "tablePrefix", "maxBufferedRecords", "maxBufferedBytes", "highWaterBytes", "pageSize",
-  "connectTimeoutMs", "statementTimeoutMs", "analysisTimeoutMs", "retryDelayMs", "maxRetryDelayMs", "closeTimeoutMs", "flushTimeoutMs",
+  "connectionString",
+  "pool",
+  "tablePrefix",
+  "maxBufferedRecords",
+  "maxBufferedBytes",
+  "highWaterBytes",
+  "pageSize",
+  "connectTimeoutMs",
+  "statementTimeoutMs",
+  "analysisTimeoutMs",
+  "retryDelayMs",
+  "maxRetryDelayMs",
+  "closeTimeoutMs",
+  "flushTimeoutMs",
 ];
 const IDENTIFIER = /^[a-z_][a-z0-9_]{0,40}$/;
 
@@ -114,7 +126,9 @@ export async function postgresStore(options: PostgresStoreOptions): Promise<Even
   const storeFailure = (action: string, error: unknown): MoeRouterError =>
     isMoeRouterError(error)
       ? error
-      : new MoeRouterError(ErrorCode.STORE_FAILED, `${action} ${description} failed: ${(error as Error).message}. Check that the server is running and the URL, user and database are right.`, { cause: error });
+      : new MoeRouterError(ErrorCode.STORE_FAILED, `${action} ${description} failed: ${(error as Error).message}. Check that the server is running and the URL, user and database are right.`, {
+          cause: error,
+        });
   // The connection wait plus the statement: the longest a healthy query may take.
   const query = (text: string, values?: unknown[]) => within(pool.query(text, values), connectTimeoutMs + statementTimeoutMs, "The PostgreSQL server");
   const endPool = async () => {
@@ -133,7 +147,11 @@ export async function postgresStore(options: PostgresStoreOptions): Promise<Even
   let retrying = false;
   const writer = new PgWriter({
     insert: async (texts) => void (await query(sql.insertBatch, [`[${texts.join(",")}]`])),
-    maxBufferedBytes, maxBufferedRecords, highWaterBytes, retryDelayMs, maxRetryDelayMs,
+    maxBufferedBytes,
+    maxBufferedRecords,
+    highWaterBytes,
+    retryDelayMs,
+    maxRetryDelayMs,
     describe: storeFailure,
     onWritten: (count) => {
       state.written += count;
@@ -165,12 +183,17 @@ export async function postgresStore(options: PostgresStoreOptions): Promise<Even
     try {
       text = storableJson(serialise(record));
     } catch (error) {
-      const failure = new MoeRouterError(ErrorCode.STORE_FAILED, `A record could not be serialised (${(error as Error).message}); task metadata and layer details must be JSON-serialisable.`, { cause: error });
+      const failure = new MoeRouterError(ErrorCode.STORE_FAILED, `A record could not be serialised (${(error as Error).message}); task metadata and layer details must be JSON-serialisable.`, {
+        cause: error,
+      });
       state.fail(failure, 1);
       return failure;
     }
     if (!writer.append(text, waiter)) {
-      const error = new MoeRouterError(ErrorCode.STORE_FAILED, `The write buffer for ${description} is full (${maxBufferedBytes} bytes: the server is slower than routing, or unreachable); records are dropped until it drains. Raise maxBufferedBytes, or await cascade.route() so routing waits for the server.`);
+      const error = new MoeRouterError(
+        ErrorCode.STORE_FAILED,
+        `The write buffer for ${description} is full (${maxBufferedBytes} bytes: the server is slower than routing, or unreachable); records are dropped until it drains. Raise maxBufferedBytes, or await cascade.route() so routing waits for the server.`,
+      );
       state.fail(error, 1, "dropped");
       return error;
     }
@@ -187,7 +210,11 @@ export async function postgresStore(options: PostgresStoreOptions): Promise<Even
       throw new MoeRouterError(ErrorCode.STORE_FAILED, `${count} record(s) could not be written: ${writer.lastFailure?.message ?? "unknown error"}`, { cause: writer.lastFailure, data: { count } });
     }
     if (unsettled > 0) {
-      throw new MoeRouterError(ErrorCode.STORE_FAILED, `${unsettled} record(s) are not written to ${description} yet (the server did not take them within ${timeoutMs} ms); they stay buffered and are retried.`, { cause: writer.lastFailure, data: { count: unsettled } });
+      throw new MoeRouterError(
+        ErrorCode.STORE_FAILED,
+        `${unsettled} record(s) are not written to ${description} yet (the server did not take them within ${timeoutMs} ms); they stay buffered and are retried.`,
+        { cause: writer.lastFailure, data: { count: unsettled } },
+      );
     }
   }
 
@@ -202,7 +229,13 @@ export async function postgresStore(options: PostgresStoreOptions): Promise<Even
       clearInterval(keepAlive);
     }
   };
-  const unregister = flushOnExit({ flush: exitFlush, flushSync: () => undefined, get buffered() { return writer.pending; } });
+  const unregister = flushOnExit({
+    flush: exitFlush,
+    flushSync: () => undefined,
+    get buffered() {
+      return writer.pending;
+    },
+  });
 
   async function* read(readOptions: ReadOptions = {}, size = pageSize): AsyncGenerator<RoutingEvent> {
     checkReadOptions(readOptions);
@@ -241,7 +274,13 @@ export async function postgresStore(options: PostgresStoreOptions): Promise<Even
       const durable = new Promise<void>((resolve, reject) => (waiter = { resolve, reject }));
       const refused = add(record, waiter);
       if (refused) throw refused;
-      const timer = setTimeout(() => waiter!.reject(new MoeRouterError(ErrorCode.STORE_FAILED, `The record was not written to ${description} within ${flushTimeoutMs} ms; it stays buffered and is retried, but is not acknowledged.`)), flushTimeoutMs);
+      const timer = setTimeout(
+        () =>
+          waiter!.reject(
+            new MoeRouterError(ErrorCode.STORE_FAILED, `The record was not written to ${description} within ${flushTimeoutMs} ms; it stays buffered and is retried, but is not acknowledged.`),
+          ),
+        flushTimeoutMs,
+      );
       timer.unref?.();
       try {
         await durable;

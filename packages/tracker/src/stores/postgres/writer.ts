@@ -149,10 +149,12 @@ export class PgWriter {
   private start(): void {
     if (this.running) return;
     // Everything appended in this turn of the event loop goes out in one batch.
-    this.running = new Promise<void>((resolve) => setImmediate(resolve)).then(() => this.loop()).finally(() => {
-      this.running = undefined;
-      if (this.pending > 0) this.start();
-    });
+    this.running = new Promise<void>((resolve) => setImmediate(resolve))
+      .then(() => this.loop())
+      .finally(() => {
+        this.running = undefined;
+        if (this.pending > 0) this.start();
+      });
   }
 
   private async loop(): Promise<void> {

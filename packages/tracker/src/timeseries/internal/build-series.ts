@@ -56,7 +56,16 @@ function layerBucket(counts: LayerCounts, decisions: number): LayerBucket {
 }
 
 const EMPTY_BUCKET: BucketCounts = {
-  decisions: 0, withOutcome: 0, judged: 0, correct: 0, clarifications: 0, attempts: 0, errors: 0, latency: NO_LATENCY, layers: new Map(), experts: new Map(),
+  decisions: 0,
+  withOutcome: 0,
+  judged: 0,
+  correct: 0,
+  clarifications: 0,
+  attempts: 0,
+  errors: 0,
+  latency: NO_LATENCY,
+  layers: new Map(),
+  experts: new Map(),
 };
 
 /**

@@ -52,7 +52,8 @@ export class SparseHistogram {
   atRanks(ranks: readonly number[]): number[] {
     const keys = [...this.counts.keys()].sort((a, b) => a - b);
     const values: number[] = [];
-    let seen = 0, k = 0;
+    let seen = 0,
+      k = 0;
     for (const rank of ranks) {
       while (k < keys.length && seen + this.counts.get(keys[k]!)! < rank) seen += this.counts.get(keys[k++]!)!;
       const key = keys[Math.min(k, keys.length - 1)]!;

@@ -39,22 +39,24 @@ const dropped = (object: string, key: string, valid: string) => `(CASE WHEN ${pr
 const allStrings = (field: string) => `(CASE WHEN jsonb_typeof(${field}) = 'array' THEN NOT jsonb_path_exists(${field}, 'strict $[*] ? (@.type() != "string")', '{}', true) ELSE false END)`;
 
 /** Fields a reader removes from an outcome (checkOutcomeFields). */
-export const outcomeFields = (o: string) => [
-  dropped(o, "completion_time_minutes", inRange(`${o}->'completion_time_minutes'`, MAX_MINUTES)),
-  dropped(o, "quality_score", inRange(`${o}->'quality_score'`, 1)),
-  dropped(o, "was_correct_master", isType(`${o}->'was_correct_master'`, "boolean")),
-  dropped(o, "user_corrected_to", isType(`${o}->'user_corrected_to'`, "string")),
-].join(" + ");
+export const outcomeFields = (o: string) =>
+  [
+    dropped(o, "completion_time_minutes", inRange(`${o}->'completion_time_minutes'`, MAX_MINUTES)),
+    dropped(o, "quality_score", inRange(`${o}->'quality_score'`, 1)),
+    dropped(o, "was_correct_master", isType(`${o}->'was_correct_master'`, "boolean")),
+    dropped(o, "user_corrected_to", isType(`${o}->'user_corrected_to'`, "string")),
+  ].join(" + ");
 
 /** Fields a reader removes from one layer attempt (checkAttemptFields); a null expert or error goes silently. */
-const attemptFields = (a: string) => [
-  dropped(a, "selected_master", isType(`${a}->'selected_master'`, "string")),
-  dropped(a, "confidence", inRange(`${a}->'confidence'`, 1)),
-  dropped(a, "latency_ms", inRange(`${a}->'latency_ms'`, MAX_LATENCY_MS)),
-  dropped(a, "shadow", isType(`${a}->'shadow'`, "boolean")),
-  `(CASE WHEN ${a} ? 'success' AND NOT ${isType(`${a}->'success'`, "boolean")} THEN 1 ELSE 0 END)`,
-  dropped(a, "error", `(${isType(`${a}->'error'`, "object")} AND ${isType(`${a}->'error'->'code'`, "string")})`),
-].join(" + ");
+const attemptFields = (a: string) =>
+  [
+    dropped(a, "selected_master", isType(`${a}->'selected_master'`, "string")),
+    dropped(a, "confidence", inRange(`${a}->'confidence'`, 1)),
+    dropped(a, "latency_ms", inRange(`${a}->'latency_ms'`, MAX_LATENCY_MS)),
+    dropped(a, "shadow", isType(`${a}->'shadow'`, "boolean")),
+    `(CASE WHEN ${a} ? 'success' AND NOT ${isType(`${a}->'success'`, "boolean")} THEN 1 ELSE 0 END)`,
+    dropped(a, "error", `(${isType(`${a}->'error'`, "object")} AND ${isType(`${a}->'error'->'code'`, "string")})`),
+  ].join(" + ");
 
 /**
  * Fields a reader removes from a decision (checkDecisionFields), given the decision's fields as
@@ -83,7 +85,8 @@ const RECORD_READABLE = "jsonb_typeof(o.record->'outcome') = 'object'";
 function outcomeJoin(outcomes: string, join: OutcomeJoin): string {
   // A window: few decisions, each looks its newest outcome up in the (event_id, seq) index.
   // `records`: the event's readable outcome records (more than one: re-recorded), counted before the LIMIT.
-  if (join === "lookup") return `LEFT JOIN LATERAL (SELECT o.record->'outcome' AS outcome, count(*) FILTER (WHERE ${RECORD_READABLE}) OVER () AS records FROM ${outcomes} o WHERE o.event_id = d.event_id ORDER BY o.seq DESC LIMIT 1) latest ON true`;
+  if (join === "lookup")
+    return `LEFT JOIN LATERAL (SELECT o.record->'outcome' AS outcome, count(*) FILTER (WHERE ${RECORD_READABLE}) OVER () AS records FROM ${outcomes} o WHERE o.event_id = d.event_id ORDER BY o.seq DESC LIMIT 1) latest ON true`;
   // The whole log: every outcome is needed anyway; one pass over them and a hash join beat an index lookup per decision.
   // The window's partition is the sort's prefix: counting the records costs no second sort.
   return `LEFT JOIN (SELECT DISTINCT ON (o.event_id) o.event_id, o.record->'outcome' AS outcome, count(*) FILTER (WHERE ${RECORD_READABLE}) OVER (PARTITION BY o.event_id) AS records FROM ${outcomes} o ORDER BY o.event_id, o.seq DESC) latest ON latest.event_id = d.event_id`;
@@ -94,9 +97,34 @@ const bucketOf = (v: string) =>
 
 /** The grouping keys: what a decision, an attempt or a latency row is counted by. */
 const DIMENSIONS = [
-  "kind", "usable", "kept", "excluded", "expert", "routed_by", "corrected", "reason", "c0", "c1", "experiment", "variant", "verdict", "has_outcome", "completed",
-  "counted", "name", "shadow", "success", "errored", "code", "named", "hit", "bin", "lb",
-].map((column) => `x.${column}`).join(", ");
+  "kind",
+  "usable",
+  "kept",
+  "excluded",
+  "expert",
+  "routed_by",
+  "corrected",
+  "reason",
+  "c0",
+  "c1",
+  "experiment",
+  "variant",
+  "verdict",
+  "has_outcome",
+  "completed",
+  "counted",
+  "name",
+  "shadow",
+  "success",
+  "errored",
+  "code",
+  "named",
+  "hit",
+  "bin",
+  "lb",
+]
+  .map((column) => `x.${column}`)
+  .join(", ");
 
 /**
  * The analysis statement over `<prefix>_decisions` and `<prefix>_outcomes`.

@@ -59,10 +59,12 @@ const SCHEMA_LOCK = 7_146_532_901;
  * lower-case identifier, so it may be spliced in.
  */
 export function migrateStatement(prefix: string): string {
-  const steps = MIGRATIONS.map((m) => `  IF current < ${m.version} THEN
+  const steps = MIGRATIONS.map(
+    (m) => `  IF current < ${m.version} THEN
 ${m.statements(prefix).replace(/^/gm, "    ")}
     INSERT INTO ${prefix}_schema_version (version, name) VALUES (${m.version}, '${m.name.replace(/'/g, "''")}');
-  END IF;`).join("\n");
+  END IF;`,
+  ).join("\n");
   return `DO $migrate$
 DECLARE current integer;
 BEGIN
