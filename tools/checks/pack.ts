@@ -1,7 +1,7 @@
 import { execFileSync } from "node:child_process";
 import { mkdirSync, readdirSync } from "node:fs";
 import { join } from "node:path";
-import { listPackages, repoRoot } from "./workspace.js";
+import { listPackages } from "./workspace.js";
 
 /**
  * Packs packages with `pnpm pack` (which rewrites workspace: ranges and applies

@@ -39,11 +39,11 @@ function decision(id: string, minutes: number, fields: Record<string, unknown> =
     layer_attempts: [{ layer_name: "keyword", selected_master: "security-master", confidence: 0.9, success: true, latency_ms: 0.4 }],
     total_latency_ms: 0.5,
     ...fields,
-  } as DecisionRecord;
+  };
 }
 
 function outcome(id: string, minutes: number, fields: Record<string, unknown>): OutcomeRecord {
-  return { schema_version: 1, record_type: "outcome", event_id: id, timestamp: minutesAgo(minutes), outcome: { task_completed: true, ...fields } } as OutcomeRecord;
+  return { schema_version: 1, record_type: "outcome", event_id: id, timestamp: minutesAgo(minutes), outcome: { task_completed: true, ...fields } };
 }
 
 /**

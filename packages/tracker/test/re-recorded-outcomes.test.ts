@@ -36,7 +36,7 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 /** Real-looking traffic: sample records without the synthetic mark. */
 const base: LogRecord[] = [...generateSampleRecords({ count: 800, seed: 21, days: 3, end: END })].map((record) => {
   const { synthetic: _mark, ...rest } = record;
-  return rest as LogRecord;
+  return rest;
 });
 const answered = new Set(base.filter((r) => r.record_type === "outcome").map((r) => r.event_id));
 /** Decisions without an outcome of their own, oldest first. */

@@ -35,7 +35,7 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 /** Real traffic: sample records with the mark taken off and ids of their own. */
 const real: LogRecord[] = [...generateSampleRecords({ count: 1200, seed: 11, days: 3, end: END })].map((record) => {
   const { synthetic: _mark, ...rest } = record;
-  return { ...rest, event_id: `real-${record.event_id}` } as LogRecord;
+  return { ...rest, event_id: `real-${record.event_id}` };
 });
 const samples: LogRecord[] = [...generateSampleRecords({ count: 900, seed: 12, days: 3, end: END })];
 /** Both interleaved by time, as `moe-router generate --store <the real log>` leaves them. */

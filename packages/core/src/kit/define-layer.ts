@@ -125,10 +125,10 @@ export function defineLayer<Options extends object, Config extends object = Opti
         const withEmbedder = embedder && !(factoryOptions as { embedder?: unknown }).embedder ? { ...factoryOptions, embedder } : factoryOptions;
         let layer: L;
         try {
-          layer = factory(withEmbedder as Options);
+          layer = factory(withEmbedder);
         } catch (error) {
           if (!definition.discard) throw error;
-          return chain(definition.discard(withEmbedder as Options), () => Promise.reject(error));
+          return chain(definition.discard(withEmbedder), () => Promise.reject(error));
         }
         if (definition.checkDeclaredExperts) checkDeclared(layer, environment.experts, definition.name);
         return layer;

@@ -96,8 +96,8 @@ export interface Harness {
 export function register(test: TestApi, factory: LayerUnderTest, settings: GroupSettings, name: string, body: (harness: Harness) => Promise<void> | void, claim?: Claim): void {
   const label = claim ? `${name} [capabilities.${claim}]` : name;
   if (claim && settings.capabilities && !settings.capabilities[claim]) {
-    const skip = (test.it as { skip?: (name: string, body: () => void) => void }).skip;
-    if (typeof skip === "function") skip.call(test.it, label, () => {});
+    const it = test.it as { skip?: (name: string, body: () => void) => void };
+    if (typeof it.skip === "function") it.skip(label, () => {});
     else test.it(`${label} (skipped: not claimed)`, () => {});
     return;
   }

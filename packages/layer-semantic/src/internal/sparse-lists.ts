@@ -67,11 +67,11 @@ export class SparseLists {
    * one after another does that); the caller sets `size` once the rows are complete.
    */
   push(dimension: number, row: number, value: number): void {
-    let length = this.lengths[dimension]!;
+    const length = this.lengths[dimension]!;
     if (length === this.rows[dimension]!.length) this.growList(dimension);
     this.rows[dimension]![length] = row;
     this.values[dimension]![length] = value;
-    this.lengths[dimension] = ++length;
+    this.lengths[dimension] = length + 1;
     this.entries++;
   }
 

@@ -26,7 +26,7 @@ export interface PgPoolOptions {
 export async function createPgPool(options: PgPoolOptions): Promise<QueryablePool> {
   let module: Record<string, unknown>;
   try {
-    module = (await import("pg")) as Record<string, unknown>;
+    module = await import("pg");
   } catch (error) {
     const owner = options.neededBy ?? "@moe-router/tracker";
     throw new MoeRouterError(ErrorCode.NOT_FOUND, `PostgreSQL needs the "pg" package, an optional peer dependency of ${owner}: npm install pg`, { cause: error });
