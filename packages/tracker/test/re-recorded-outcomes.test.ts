@@ -26,6 +26,7 @@ import {
 import { analyzeJsonlWith } from "../src/analysis/analyze-jsonl.js";
 import { inThread } from "../src/analysis/internal/worker-pool.js";
 import { postgresUnavailable, startPostgres, type PostgresServer } from "./support/postgres.js";
+import { rounded } from "./support/rounded.js";
 
 const END = new Date("2026-11-20T12:00:00.000Z");
 const NOW = END.getTime() + 60_000;
@@ -110,17 +111,9 @@ function writeLog(name: string, log: readonly LogRecord[]): string {
 
 /** Every figure but the counters that differ between the two logs by construction. */
 function figures(report: AnalysisReport): unknown {
-  const round = (value: unknown): unknown =>
-    typeof value === "number"
-      ? Number(value.toPrecision(10))
-      : Array.isArray(value)
-        ? value.map(round)
-        : value && typeof value === "object"
-          ? Object.fromEntries(Object.entries(value).map(([k, v]) => [k, round(v)]))
-          : value;
   // `skipped` depends on whether the reader filters the window before the analyzer (as in synthetic.test.ts).
   const { generatedAt: _at, reRecordedOutcomes: _count, skipped: _skipped, ...rest } = report;
-  return round(rest);
+  return rounded(rest);
 }
 
 // Expected counts, by hand: old 1 (2 records), middle 2 (3 records), recent 1 (2), sample 2 (3).

@@ -69,13 +69,9 @@ function touches(event: RoutingEvent, layer: string): boolean {
   return false;
 }
 
-/**
- * The analyzer's accumulators. Outcome-independent counts are added once per decision; what
- * an outcome says is added by {@link applyOutcome}, which the parallel reader can also call
- * later, or with sign -1 to take back an outcome that a newer one replaced.
- */
-export class AnalyzerCore {
-  private readonly totals: Totals = {
+/** The totals of an analysis of no events (the SQL path starts from these too). */
+export function emptyTotals(): Totals {
+  return {
     decisions: 0,
     skipped: 0,
     synthetic: 0,
@@ -93,6 +89,15 @@ export class AnalyzerCore {
     first: Number.POSITIVE_INFINITY,
     last: Number.NEGATIVE_INFINITY,
   };
+}
+
+/**
+ * The analyzer's accumulators. Outcome-independent counts are added once per decision; what
+ * an outcome says is added by {@link applyOutcome}, which the parallel reader can also call
+ * later, or with sign -1 to take back an outcome that a newer one replaced.
+ */
+export class AnalyzerCore {
+  private readonly totals: Totals = emptyTotals();
   private readonly layers = new Map<string, LayerAccumulator>();
   private readonly experiments = new Map<string, ExperimentAccumulator>();
   private readonly decidedBy = new Map<string, number>();

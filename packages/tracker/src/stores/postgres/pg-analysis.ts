@@ -1,6 +1,6 @@
 import { ErrorCode, MoeRouterError, isMoeRouterError } from "@moe-router/core";
 import { coreSettings } from "../../analysis/analyzer.js";
-import { AnalyzerCore, type CoreSnapshot } from "../../analysis/internal/analyzer-core.js";
+import { AnalyzerCore, emptyTotals, type CoreSnapshot } from "../../analysis/internal/analyzer-core.js";
 import type { ExperimentSnapshot } from "../../analysis/internal/experiment-accumulator.js";
 import { LogHistogram, type HistogramSnapshot } from "../../analysis/internal/histogram.js";
 import type { LayerSnapshot } from "../../analysis/internal/layer-accumulator.js";
@@ -59,24 +59,7 @@ interface LayerParts {
 
 /** Rolls the aggregated rows up into the analyzer's state (what its accumulators would hold after every event). */
 export function snapshotOf(rows: readonly Row[], bins: number): { snapshot: CoreSnapshot; issues: { invalidRecords: number; invalidFields: number } } {
-  const totals: Mutable<CoreSnapshot["totals"]> = {
-    decisions: 0,
-    skipped: 0,
-    synthetic: 0,
-    withOutcome: 0,
-    judged: 0,
-    correct: 0,
-    completed: 0,
-    clarifications: 0,
-    corrections: 0,
-    reRecorded: 0,
-    minutesSum: 0,
-    minutesCount: 0,
-    qualitySum: 0,
-    qualityCount: 0,
-    first: Number.POSITIVE_INFINITY,
-    last: Number.NEGATIVE_INFINITY,
-  };
+  const totals: Mutable<CoreSnapshot["totals"]> = emptyTotals();
   const issues = { invalidRecords: 0, invalidFields: 0 };
   const decidedBy = new Map<string, number>(),
     experts = new Map<string, number>(),
