@@ -5,7 +5,7 @@ import { predictMetrics } from "./replay.js";
 import { DEFAULT_SEARCH_OPTIONS } from "./search.js";
 import type { CascadeSummary, LayerProposal, RouteTrace, ThresholdProposal, ThresholdSearchOptions } from "./types.js";
 
-export { collectLayerSamples, type LayerSamples } from "./samples.js";
+export { collectLayerSamples } from "./samples.js";
 
 /** Options of {@link proposeThresholds}. */
 export interface ProposeOptions extends ThresholdSearchOptions {
