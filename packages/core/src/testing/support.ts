@@ -96,6 +96,8 @@ export interface Harness {
 export function register(test: TestApi, factory: LayerUnderTest, settings: GroupSettings, name: string, body: (harness: Harness) => Promise<void> | void, claim?: Claim): void {
   const label = claim ? `${name} [capabilities.${claim}]` : name;
   if (claim && settings.capabilities && !settings.capabilities[claim]) {
+    // A runner's `it` is a plain function (vitest, node:test), not a method that needs `test` as `this`.
+    // eslint-disable-next-line @typescript-eslint/unbound-method
     const it = test.it as { skip?: (name: string, body: () => void) => void };
     if (typeof it.skip === "function") it.skip(label, () => {});
     else test.it(`${label} (skipped: not claimed)`, () => {});
