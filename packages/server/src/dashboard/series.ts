@@ -3,7 +3,7 @@
  * accuracy from outcomes and p95 routing latency. Fed one event at a time during the same pass
  * over the store that feeds the analyzer, so the store is read once per refresh.
  */
-import { createTimeSeriesAccumulator, type RoutingEvent, type TimeSeriesAccumulator } from "@moe-router/tracker";
+import { createTimeSeriesAccumulator, type RoutingEvent, type TimeSeries, type TimeSeriesAccumulator } from "@moe-router/tracker";
 import { judgeOutcome } from "@moe-router/tracker/rules";
 
 /** One time bucket. Rates are null when their denominator is zero. */
@@ -60,18 +60,20 @@ export class SeriesAccumulator {
   }
 
   result(): SeriesPoint[] {
-    return this.#series
-      .result()
-      .buckets.slice(0, this.#spec.buckets)
-      .map((bucket) => ({
-        start: bucket.start,
-        decisions: bucket.decisions,
-        clarifications: bucket.clarifications,
-        clarificationRate: bucket.clarificationRate,
-        judged: bucket.accuracy.judged,
-        correct: bucket.accuracy.correct,
-        accuracy: bucket.accuracy.rate,
-        p95LatencyMs: bucket.latencyMs.p95,
-      }));
+    return this.#series.result().buckets.slice(0, this.#spec.buckets).map(seriesPoint);
   }
+}
+
+/** One tracker time-series bucket as a dashboard point (the accumulator and the SQL snapshot both use it). */
+export function seriesPoint(bucket: TimeSeries["buckets"][number]): SeriesPoint {
+  return {
+    start: bucket.start,
+    decisions: bucket.decisions,
+    clarifications: bucket.clarifications,
+    clarificationRate: bucket.clarificationRate,
+    judged: bucket.accuracy.judged,
+    correct: bucket.accuracy.correct,
+    accuracy: bucket.accuracy.rate,
+    p95LatencyMs: bucket.latencyMs.p95,
+  };
 }

@@ -5,7 +5,7 @@
  * dashboard shows the whole fleet.
  */
 import { createAnalyzer, type AnalysisReport, type AnalyzerOptions, type EventSource, type LatencySummary, type RoutingEvent, type TimeSeries, type TimeSeriesOptions } from "@moe-router/tracker";
-import { SeriesAccumulator, judgeEvent, type SeriesPoint } from "./series.js";
+import { SeriesAccumulator, judgeEvent, seriesPoint, type SeriesPoint } from "./series.js";
 
 const HOUR_MS = 3_600_000;
 const MINUTE_MS = 60_000;
@@ -132,16 +132,7 @@ export function computes(source: EventSource): source is ComputingSource {
 
 /** A tracker time series as the dashboard's points. */
 function points(series: TimeSeries): SeriesPoint[] {
-  return series.buckets.map((bucket) => ({
-    start: bucket.start,
-    decisions: bucket.decisions,
-    clarifications: bucket.clarifications,
-    clarificationRate: bucket.clarificationRate,
-    judged: bucket.accuracy.judged,
-    correct: bucket.accuracy.correct,
-    accuracy: bucket.accuracy.rate,
-    p95LatencyMs: bucket.latencyMs.p95,
-  }));
+  return series.buckets.map(seriesPoint);
 }
 
 /** The window's buckets of one width, ending with the one that holds `now` (as SeriesAccumulator lays them out). */
